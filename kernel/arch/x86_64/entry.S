@@ -1,0 +1,23 @@
+/* The kernel's first instructions: switch from the loader's stack (firmware memory that the
+ * allocator will reclaim) to the boot stack in .bss, then enter C. rdi holds the physical
+ * address of struct boot_info and is passed through untouched. */
+#define BOOT_STACK_SIZE 16384
+
+	.section .text.entry, "ax"
+	.global _start
+_start:
+	cli
+	cld
+	lea boot_stack_top(%rip), %rsp
+	xor %ebp, %ebp
+	call kernel_main
+1:	cli
+	hlt
+	jmp 1b
+
+	.section .bss
+	.balign 4096
+	.global boot_stack_bottom
+boot_stack_bottom:
+	.skip BOOT_STACK_SIZE
+boot_stack_top:

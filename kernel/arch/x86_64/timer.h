@@ -1,0 +1,30 @@
+/* Time keeping: calibrates the TSC (and the LAPIC timer) against the HPET, or the PIT when
+ * there is no HPET, registers the monotonic clock source, and runs a periodic tick of TIMER_HZ
+ * on each CPU through the LAPIC timer. */
+#ifndef ARCH_TIMER_H
+#define ARCH_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 1000
+
+void timer_init(void); /* boot CPU: calibrate, register clock source, start the tick */
+void timer_init_ap(void); /* secondary CPU, after its lapic_init: start its tick */
+uint64_t timer_ticks(void); /* ticks since timer_init on the boot CPU */
+uint64_t tsc_khz(void); /* calibrated TSC frequency */
+/* Busy-wait; only for early boot and drivers that must wait microseconds. */
+void udelay(uint64_t us);
+
+/* Called on every tick with interrupts off; the scheduler hooks in here later. Returns the
+ * hook it replaces. */
+typedef void (*tick_hook_t)(void);
+tick_hook_t timer_set_tick_hook(tick_hook_t hook);
+
+/* Reference clocks for calibration. */
+enum timer_ref { TIMER_REF_HPET, TIMER_REF_PIT };
+/* Measure the TSC frequency (and, when lapic_hz is not NULL, this CPU's LAPIC timer clock
+ * after its divider, which stops its tick) against `ref`: the median of several rounds, with
+ * interrupts off. -ENODEV when the reference is absent, -ETIMEDOUT when it never advanced. */
+int timer_calibrate(enum timer_ref ref, uint64_t *tsc_hz, uint64_t *lapic_hz);
+
+#endif

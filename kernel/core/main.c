@@ -1,0 +1,102 @@
+/* kernel_main: the boot sequence, from the loader's hand-over to the idle loop. Each step brings
+ * up one subsystem; the order matters and is commented where it is not obvious. */
+#include <core/boot.h>
+#include <core/printk.h>
+#include <core/panic.h>
+#include <core/backtrace.h>
+#include <arch/x86_64/percpu.h>
+#include <arch/x86_64/cpu.h>
+#include <drivers/serial.h>
+#include <drivers/fbcon.h>
+#include <lib/string.h>
+#include <mm/layout.h>
+#include <lib/cmdline.h>
+#include <core/ktest.h>
+#include <arch/x86_64/power.h>
+#include <arch/x86_64/cpu_features.h>
+#include <arch/x86_64/lapic.h>
+#include <arch/x86_64/ioapic.h>
+#include <arch/x86_64/timer.h>
+#include <drivers/acpi.h>
+#include <mm/phys.h>
+#include <arch/x86_64/gdt.h>
+#include <arch/x86_64/trap.h>
+#include <arch/x86_64/pic.h>
+#include <mm/kvm.h>
+#include <security/random.h>
+#include <security/wx_audit.h>
+
+struct boot_info boot_info;
+uint64_t kernel_phys_base;
+
+/* The loader's struct is read through the direct map and copied, after checking that it is the
+ * version this kernel understands: a mismatched loader must not be trusted field by field. */
+static void take_boot_info(uint64_t bi_phys)
+{
+	const struct boot_info *src = phys_to_virt(bi_phys);
+	if (src->magic != BOOT_INFO_MAGIC || src->version != BOOT_INFO_VERSION ||
+	    src->size != sizeof(struct boot_info))
+		panic("boot_info from the loader is not version %u (magic %lx version %u size %u)",
+		      BOOT_INFO_VERSION, src->magic, src->version, src->size);
+	memcpy(&boot_info, src, sizeof(boot_info));
+	boot_info.cmdline[BOOT_CMDLINE_MAX - 1] = 0;
+	if (boot_info.memmap_count > BOOT_MEMMAP_MAX)
+		panic("boot_info: %u memory regions", boot_info.memmap_count);
+	kernel_phys_base = boot_info.kernel_phys;
+}
+
+/* Self-tests when asked for, then idle (later: start init). "exit" on the command line makes
+ * the machine power off when the tests are done, with their result as the exit status. */
+static __noreturn void boot_finish(void)
+{
+	char prefix[64];
+	int failed = 0;
+	if (cmdline_has(boot_info.cmdline, "ktest")) {
+		if (cmdline_get(boot_info.cmdline, "ktest", prefix, sizeof(prefix)) < 0)
+			prefix[0] = 0;
+		failed = ktest_run_all(prefix);
+	}
+	if (cmdline_has(boot_info.cmdline, "exit"))
+		machine_exit(failed ? 1 : 0);
+	pr_info("boot complete; idle\n");
+	irq_enable();
+	for (;;)
+		cpu_halt();
+}
+
+__noreturn void kernel_main(uint64_t bi_phys)
+{
+	percpu_init_cpu(0, 0);
+	serial_init();
+	take_boot_info(bi_phys);
+	pr_info("Zero-OS kernel starting (image at phys %#lx, %lu KiB)\n", boot_info.kernel_phys,
+		boot_info.kernel_size / 1024);
+	pr_info("command line: \"%s\"\n", boot_info.cmdline);
+	symbols_init(boot_info.kernel_file.base, boot_info.kernel_file.size);
+
+	cpu_features_init();
+
+	/* Our own descriptor tables before anything can fault. */
+	gdt_init_cpu(0);
+	idt_init();
+	pic_disable();
+
+	/* Physical memory, the kernel's own page tables, then the firmware's memory back (its GDT,
+	 * IDT and the loader's stack lived there; ours are in place by now). */
+	phys_init();
+	kvm_init();
+	phys_reclaim_boot_services();
+
+	/* The framebuffer console, replaying the log so far. */
+	fbcon_init();
+
+	/* ACPI tables, interrupt controllers, clocks and the periodic tick. */
+	acpi_init(boot_info.acpi_rsdp);
+	lapic_init();
+	ioapic_init();
+	timer_init();
+
+	random_init();
+	wx_audit_boot();
+	boot_finish();
+}

@@ -1,0 +1,21 @@
+/* The kernel's monotonic clock. Before a clock source is registered it reads 0; the timer code
+ * registers the best source it calibrates (invariant TSC, else HPET). */
+#ifndef CORE_TIME_H
+#define CORE_TIME_H
+
+#include <stdint.h>
+
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_USEC 1000ULL
+
+struct clocksource {
+	const char *name;
+	uint64_t (*read_ns)(void); /* monotonic nanoseconds since an arbitrary origin */
+};
+
+void clocksource_register(const struct clocksource *cs);
+const struct clocksource *clocksource_current(void);
+uint64_t time_monotonic_ns(void); /* nanoseconds since the kernel started its clock */
+
+#endif

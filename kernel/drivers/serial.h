@@ -1,0 +1,14 @@
+/* 16550 UART on COM1: the kernel's first console, and the test runner's channel. */
+#ifndef DRIVERS_SERIAL_H
+#define DRIVERS_SERIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void serial_init(void); /* 115200 8N1, FIFOs on; registers the "ttyS0" console */
+void serial_write(const char *s, size_t n);
+bool serial_rx_ready(void);
+char serial_getc(void); /* call only when serial_rx_ready() */
+void serial_enable_rx_irq(void); /* raise IRQ 4 on received data */
+
+#endif

@@ -1,0 +1,3 @@
+# Security: CSPRNG and its entropy, stack protector, W^X audit.
+KERNEL_OBJS += security/entropy.o security/random.o security/stack_protector.o \
+	security/wx_audit.o security/security_test.o

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Boots a Zero-OS image headless under QEMU+OVMF and judges the run from the serial console.
+
+Test results are lines "PASS: <name>" / "FAIL: <name>: <why>" printed by the guest; they are
+echoed to stdout (where tools/run-tests.sh counts them). The run itself fails - reported as one
+more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-reboot), a hang
+(hard timeout), a missing end marker, or when no test ran. Modes:
+  --expect-tests         the guest runs tests and ends with 'ktest: N passed, M failed'
+  --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order)
+  --forbid-text TEXT     fail if TEXT appears
+"""
+import argparse
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+PANIC = re.compile(r"KERNEL PANIC|EXCEPTION .* in kernel mode")
+RESULT = re.compile(r"^(PASS|FAIL): (\S+)(.*)$")
+SUMMARY = re.compile(r"ktest: (\d+) passed, (\d+) failed")
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")  # printk's prefix
+
+
+def run_qemu(image, timeout, log_path, qemu_extra):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, QEMU_EXTRA=qemu_extra)
+    proc = subprocess.Popen([os.path.join(root, "tools/qemu.sh"), "test", image],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    buf = b""
+    with open(log_path, "wb") as log:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                proc.kill()
+                proc.wait()
+                yield ("timeout", None)
+                return
+            if not sel.select(timeout=min(left, 1.0)):
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                yield ("exit", proc.wait())
+                return
+            log.write(chunk)
+            log.flush()
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                verdict = yield ("line", line.decode("utf-8", "replace").rstrip("\r"))
+                if verdict == "stop":
+                    proc.kill()
+                    proc.wait()
+                    yield ("stopped", None)
+                    return
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("image")
+    ap.add_argument("--name", required=True, help="name of this run in FAIL lines")
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--expect-tests", action="store_true")
+    ap.add_argument("--expect-text", action="append", default=[])
+    ap.add_argument("--forbid-text", action="append", default=[])
+    ap.add_argument("--qemu-extra", default="")
+    a = ap.parse_args()
+
+    passed = failed = 0
+    summary = None
+    expect = list(a.expect_text)
+    problem = None
+    panic_lines = 0
+    gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra)
+    event = next(gen)
+    while True:
+        kind, val = event
+        if kind != "line":
+            break
+        verdict = None
+        text = TIMESTAMP.sub("", val.strip())
+        m = RESULT.match(text)
+        if m:
+            print(text, flush=True)
+            if m.group(1) == "PASS":
+                passed += 1
+            else:
+                failed += 1
+        s = SUMMARY.search(val)
+        if s:
+            summary = (int(s.group(1)), int(s.group(2)))
+        if expect and expect[0] in val:
+            expect.pop(0)
+            if not expect and not a.expect_tests:
+                verdict = "stop"
+        for t in a.forbid_text:
+            if t in val:
+                problem = problem or f"forbidden output: {val.strip()}"
+                verdict = "stop"
+        if panic_lines:
+            panic_lines += 1
+            if panic_lines > 40:
+                verdict = "stop"
+        elif PANIC.search(val):
+            problem = problem or f"kernel panic: {val.strip()}"
+            panic_lines = 1
+        event = gen.send(verdict)
+        if event[0] == "stopped":
+            kind = "stopped"
+            break
+    if kind == "timeout" and problem is None:
+        problem = f"timed out after {a.timeout:.0f}s"
+    if kind == "timeout" and panic_lines:
+        kind = "stopped"
+    if problem is None and expect:
+        problem = f"never printed {expect[0]!r}"
+    if problem is None and a.expect_tests:
+        if summary is None:
+            problem = "the guest stopped before its test summary (crash or reset?)"
+        elif passed + failed == 0:
+            problem = "no test ran"
+        elif summary != (passed, failed):
+            problem = f"summary says {summary}, runner counted {(passed, failed)}"
+        elif kind == "exit" and val != (1 if failed else 0):
+            problem = f"unexpected exit status {val}"
+    if problem:
+        print(f"FAIL: qemu/{a.name}: {problem} (log: {a.log})", flush=True)
+        return 1
+    print(f"PASS: qemu/{a.name}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Boots a Zero-OS disk image in QEMU (q35, TCG, OVMF). Modes:
+#   serial  the serial console in this terminal, no display (make run)
+#   gui     a window showing the framebuffer; serial still in this terminal (make run-gui)
+#   debug   like serial, but QEMU waits for GDB on :1234 (make debug)
+# The exit status is the guest's: Zero-OS writes its status to the isa-debug-exit port, which
+# QEMU turns into (status << 1) | 1; this script turns it back. Extra QEMU arguments: QEMU_EXTRA.
+set -uo pipefail
+
+mode=$1 image=$2
+code=/usr/share/OVMF/OVMF_CODE_4M.fd
+# A private copy of the variable store per run: QEMU locks it, and runs must not share state.
+vars=$(mktemp "${TMPDIR:-/tmp}/zero-os-vars.XXXXXX")
+trap 'rm -f "$vars"' EXIT
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+
+args=(-machine q35 -cpu max -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" -nic none
+	-drive if=pflash,format=raw,readonly=on,file=$code
+	-drive if=pflash,format=raw,file=$vars
+	-drive format=raw,file=$image,if=none,id=disk0 -device ide-hd,drive=disk0,bootindex=0
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-no-reboot)
+case $mode in
+serial) args+=(-display none -serial mon:stdio) ;;
+test) args+=(-display none -serial stdio -monitor none) ;;
+gui) args+=(-serial mon:stdio) ;;
+debug) args+=(-display none -serial mon:stdio -s -S)
+	echo "qemu: waiting for GDB on :1234 (see README: Debugging)" ;;
+*) echo "qemu.sh: unknown mode $mode" >&2; exit 2 ;;
+esac
+
+qemu-system-x86_64 "${args[@]}" ${QEMU_EXTRA:-}
+st=$?
+# isa-debug-exit: guest value v gives (v << 1) | 1. A plain QEMU quit gives 0.
+if (( st & 1 )); then
+	exit $(( st >> 1 ))
+fi
+exit $st

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
+# "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
+# Layers: host unit tests (ASan/UBSan), the loader's refusal of a corrupt kernel, in-kernel
+# self-tests under QEMU.
+set -uo pipefail
+BUILD=${BUILD:-build}
+MAKE=${MAKE:-make}
+logs=$BUILD/test-logs
+mkdir -p "$logs"
+results=$logs/results.txt
+: > "$results"
+
+layer() { # name, command...: run a layer, keep its result lines, never stop the suite
+	local name=$1; shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$logs/$name.out" | grep -E '^(PASS|FAIL): ' | tee -a "$results"
+	local st=${PIPESTATUS[0]}
+	if [[ $st -ne 0 ]] && ! grep -q '^FAIL: ' "$logs/$name.out"; then
+		echo "FAIL: $name: exited with status $st without a failing test (see $logs/$name.out)" |
+			tee -a "$results"
+	fi
+}
+
+layer host $MAKE --no-print-directory -s BUILD="$BUILD" host-tests
+$MAKE --no-print-directory -s BUILD="$BUILD" qemu-test-images >"$logs/images.out" 2>&1 ||
+	echo "FAIL: build/test-images: see $logs/images.out" | tee -a "$results"
+layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-rejects-corrupt-kernel \
+	--timeout 60 --log "$logs/corrupt-kernel.log" \
+	--expect-text "loader: kernel.elf is not a valid kernel image" \
+	--expect-text "refusing to boot" --forbid-text "Zero-OS kernel starting"
+layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
+	--log "$logs/ktest.log" --expect-tests
+
+passed=$(grep -c '^PASS: ' "$results")
+failed=$(grep -c '^FAIL: ' "$results")
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 && $passed -gt 0 ]]
