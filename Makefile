@@ -45,7 +45,8 @@ deps: $(DEPS_STAMP)
 # ---- object lists --------------------------------------------------------------------------
 KERNEL_OBJS :=
 include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.mk \
-	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk
+	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
+	kernel/sched/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 
 LOADER_OBJS := $(addprefix $(BUILD)/boot/,main.o files.o kernel_load.o paging.o memmap.o lib_elf.o)

@@ -14,6 +14,8 @@
 #include <core/ktest.h>
 #include <arch/x86_64/power.h>
 #include <arch/x86_64/cpu_features.h>
+#include <arch/x86_64/fpu.h>
+#include <sched/sched.h>
 #include <arch/x86_64/lapic.h>
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/timer.h>
@@ -45,23 +47,34 @@ static void take_boot_info(uint64_t bi_phys)
 	kernel_phys_base = boot_info.kernel_phys;
 }
 
-/* Self-tests when asked for, then idle (later: start init). "exit" on the command line makes
- * the machine power off when the tests are done, with their result as the exit status. */
-static __noreturn void boot_finish(void)
+/* The self-tests run in a thread of their own, so that they can block and be preempted. "exit"
+ * on the command line powers the machine off afterwards, with their result as the status. */
+static void ktest_thread(void *unused)
 {
 	char prefix[64];
-	int failed = 0;
-	if (cmdline_has(boot_info.cmdline, "ktest")) {
-		if (cmdline_get(boot_info.cmdline, "ktest", prefix, sizeof(prefix)) < 0)
-			prefix[0] = 0;
-		failed = ktest_run_all(prefix);
-	}
+	(void)unused;
+	if (cmdline_get(boot_info.cmdline, "ktest", prefix, sizeof(prefix)) < 0)
+		prefix[0] = 0;
+	int failed = ktest_run_all(prefix);
 	if (cmdline_has(boot_info.cmdline, "exit"))
 		machine_exit(failed ? 1 : 0);
-	pr_info("boot complete; idle\n");
-	irq_enable();
-	for (;;)
-		cpu_halt();
+}
+
+static void start_thread(const char *name, void (*fn)(void *))
+{
+	struct thread *t = thread_create_kernel(name, fn, NULL);
+	if (!t)
+		panic("cannot start the %s thread", name);
+	sched_add_thread(t);
+}
+
+/* The boot flow becomes this CPU's idle thread once the first threads are started. */
+static __noreturn void boot_finish(void)
+{
+	if (cmdline_has(boot_info.cmdline, "ktest"))
+		start_thread("ktest", ktest_thread);
+	pr_info("boot complete\n");
+	sched_idle();
 }
 
 __noreturn void kernel_main(uint64_t bi_phys)
@@ -98,5 +111,8 @@ __noreturn void kernel_main(uint64_t bi_phys)
 
 	random_init();
 	wx_audit_boot();
+	fpu_init_cpu();
+	sched_init_cpu();
+	timer_set_tick_hook(sched_tick);
 	boot_finish();
 }

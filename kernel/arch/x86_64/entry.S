@@ -20,4 +20,5 @@ _start:
 	.global boot_stack_bottom
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE
+	.global boot_stack_top
 boot_stack_top:

@@ -7,6 +7,7 @@
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/lapic.h>
 #include <arch/x86_64/percpu.h>
+#include <sched/sched.h>
 #include <core/compiler.h>
 #include <core/printk.h>
 #include <mm/layout.h>
@@ -131,9 +132,15 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	struct percpu *cpu = this_cpu();
 	cpu->irq_depth++;
-	if (f->vector == VEC_NMI)
+	if (f->vector == VEC_NMI) {
 		exception_dispatch(f);
-	else
-		irq_dispatch(f);
+		cpu->irq_depth--;
+		return;
+	}
+	irq_dispatch(f);
 	cpu->irq_depth--;
+	/* Preemption point: the interrupt is acknowledged, and the interrupted context had
+	 * interrupts enabled (or it could not have been interrupted), so it holds no spinlock. */
+	if (cpu->irq_depth == 0)
+		sched_preempt_point();
 }

@@ -1,5 +1,5 @@
 # x86_64 architecture objects (paths relative to kernel/).
-KERNEL_OBJS += arch/x86_64/entry.o arch/x86_64/percpu.o arch/x86_64/power.o arch/x86_64/cpu_features.o \
+KERNEL_OBJS += arch/x86_64/entry.o arch/x86_64/percpu.o arch/x86_64/power.o arch/x86_64/cpu_features.o arch/x86_64/fpu.o arch/x86_64/switch.o \
 	arch/x86_64/gdt.o arch/x86_64/idt.o arch/x86_64/isr.o arch/x86_64/exceptions.o \
 	arch/x86_64/pic.o arch/x86_64/exceptions_test.o
 KERNEL_OBJS += arch/x86_64/lapic.o arch/x86_64/ioapic.o arch/x86_64/hpet.o arch/x86_64/pit.o \

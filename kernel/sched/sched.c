@@ -1,0 +1,242 @@
+/* Per-CPU run queues, the context switch around arch/x86_64/switch.S, preemption, blocking,
+ * waking and timed sleeps. See sched.h for the locking rules. */
+#include <sched/sched.h>
+#include <sched/mlfq.h>
+#include <arch/x86_64/percpu.h>
+#include <arch/x86_64/gdt.h>
+#include <arch/x86_64/fpu.h>
+#include <arch/x86_64/cpu.h>
+#include <core/spinlock.h>
+#include <core/panic.h>
+#include <core/time.h>
+#include <mm/vmap.h>
+#include <mm/kmalloc.h>
+#include <uapi/errno.h>
+
+struct runqueue {
+	struct spinlock lock;
+	struct mlfq_rq mlfq; /* runnable threads other than curr and idle */
+	struct thread *curr;
+	struct thread *idle;
+	struct list_node sleepers; /* blocked threads with a deadline, earliest first */
+	struct thread *dead; /* exited thread whose stack the next thread frees */
+	bool need_resched;
+};
+
+static struct runqueue runqueues[MAX_CPUS];
+
+void context_switch(uint64_t *prev_saved_rsp, uint64_t next_saved_rsp);
+void sched_finish_switch(void);
+
+static struct runqueue *this_rq(void)
+{
+	return &runqueues[this_cpu_id()];
+}
+
+static void sleeper_insert_locked(struct runqueue *rq, struct thread *t)
+{
+	struct list_node *pos;
+	list_for_each(pos, &rq->sleepers) {
+		struct thread *o = list_entry(pos, struct thread, sleep_node);
+		if (o->wake_at_ns > t->wake_at_ns)
+			break;
+	}
+	list_insert_between(&t->sleep_node, pos->prev, pos);
+}
+
+static void make_runnable_locked(struct runqueue *rq, struct thread *t, int reason)
+{
+	t->state = THREAD_RUNNABLE;
+	t->wake_reason = reason;
+	if (t->wake_at_ns) {
+		list_remove(&t->sleep_node);
+		t->wake_at_ns = 0;
+	}
+	if (t != rq->curr) {
+		mlfq_enqueue(&rq->mlfq, &t->sched);
+		if (rq->curr == rq->idle || t->sched.level < rq->curr->sched.level)
+			rq->need_resched = true;
+	}
+}
+
+/* Switch the CPU's per-thread state (kernel stack for traps and syscalls, FPU, TLS base). */
+static void switch_thread_state(struct thread *prev, struct thread *next)
+{
+	if (prev->fpu_state)
+		fpu_save(prev->fpu_state);
+	if (next->fpu_state) {
+		fpu_restore(next->fpu_state);
+		wrmsr(MSR_FS_BASE, next->fs_base);
+	}
+	tss_set_kernel_stack(next->kstack_top);
+	this_cpu()->kernel_rsp = next->kstack_top;
+	this_cpu()->current = next;
+}
+
+static void free_thread(struct thread *t)
+{
+	kstack_free(t->kstack_top, KSTACK_PAGES);
+	kfree(t->fpu_state);
+	kfree(t);
+}
+
+/* After a switch, on the new thread's stack: take the dead thread (if any) and drop the
+ * run-queue lock that the previous thread took. Its stack is freed after the unlock. */
+static struct thread *finish_switch_locked(void)
+{
+	struct runqueue *rq = this_rq();
+	struct thread *dead = rq->dead;
+	rq->dead = NULL;
+	spin_unlock(&rq->lock);
+	return dead;
+}
+
+/* First thing a new thread runs (from thread_entry_trampoline). */
+void sched_finish_switch(void)
+{
+	struct thread *dead = finish_switch_locked();
+	irq_enable();
+	if (dead)
+		free_thread(dead);
+}
+
+void schedule(void)
+{
+	uint64_t flags = irq_save();
+	struct runqueue *rq = this_rq();
+	spin_lock(&rq->lock);
+	struct thread *prev = rq->curr;
+	rq->need_resched = false;
+	if (prev->state == THREAD_RUNNABLE && prev != rq->idle)
+		mlfq_enqueue(&rq->mlfq, &prev->sched);
+	struct mlfq_entity *e = mlfq_pick_next(&rq->mlfq);
+	struct thread *next = e ? container_of(e, struct thread, sched) : rq->idle;
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		irq_restore(flags);
+		return;
+	}
+	if (prev->state == THREAD_DEAD)
+		rq->dead = prev;
+	rq->curr = next;
+	switch_thread_state(prev, next);
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+	/* Resumed: whoever switched back to us holds the run-queue lock on our behalf. */
+	struct thread *dead = finish_switch_locked();
+	irq_restore(flags);
+	if (dead)
+		free_thread(dead);
+}
+
+void sched_yield(void)
+{
+	schedule();
+}
+
+bool sched_need_resched(void)
+{
+	return READ_ONCE(this_rq()->need_resched);
+}
+
+void sched_preempt_point(void)
+{
+	if (sched_need_resched())
+		schedule();
+}
+
+void sched_tick(void)
+{
+	struct runqueue *rq = this_rq();
+	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	uint64_t now = time_monotonic_ns();
+	while (!list_empty(&rq->sleepers)) {
+		struct thread *t = list_first(&rq->sleepers, struct thread, sleep_node);
+		if (t->wake_at_ns > now)
+			break;
+		make_runnable_locked(rq, t, -ETIMEDOUT);
+	}
+	struct mlfq_entity *cur = rq->curr == rq->idle ? NULL : &rq->curr->sched;
+	if (mlfq_tick(&rq->mlfq, cur))
+		rq->need_resched = true;
+	spin_unlock(&rq->lock);
+}
+
+void sched_prepare_block(uint64_t deadline_ns)
+{
+	uint64_t flags = irq_save();
+	struct runqueue *rq = this_rq();
+	spin_lock(&rq->lock);
+	struct thread *t = rq->curr;
+	t->state = THREAD_BLOCKED;
+	t->wake_reason = 0;
+	if (deadline_ns) {
+		t->wake_at_ns = deadline_ns;
+		sleeper_insert_locked(rq, t);
+	}
+	mlfq_on_block(&t->sched);
+	spin_unlock(&rq->lock);
+	irq_restore(flags);
+}
+
+int sched_block_finish(void)
+{
+	schedule();
+	return current_thread()->wake_reason;
+}
+
+bool sched_wake(struct thread *t, int reason)
+{
+	struct runqueue *rq = &runqueues[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	bool was_blocked = t->state == THREAD_BLOCKED;
+	if (was_blocked)
+		make_runnable_locked(rq, t, reason);
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return was_blocked;
+}
+
+int sched_sleep_until(uint64_t deadline_ns)
+{
+	if (deadline_ns <= time_monotonic_ns())
+		return 0;
+	sched_prepare_block(deadline_ns);
+	int reason = sched_block_finish();
+	return reason == -ETIMEDOUT ? 0 : reason;
+}
+
+void sched_add_thread(struct thread *t)
+{
+	struct runqueue *rq = this_rq();
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	t->cpu = this_cpu_id();
+	t->state = THREAD_RUNNABLE;
+	mlfq_enqueue(&rq->mlfq, &t->sched);
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+__noreturn void sched_idle(void)
+{
+	for (;;) {
+		irq_enable();
+		sched_preempt_point();
+		/* Halt only if no reschedule is pending; "sti; hlt" lets no interrupt slip between
+		 * the check and the halt. */
+		irq_disable();
+		if (!this_rq()->need_resched)
+			__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
+
+void sched_init_cpu(void)
+{
+	struct runqueue *rq = this_rq();
+	rq->lock = (struct spinlock)SPINLOCK_INIT("runqueue");
+	mlfq_rq_init(&rq->mlfq);
+	list_init(&rq->sleepers);
+	struct thread *idle = thread_adopt_boot_context("idle");
+	if (!idle)
+		panic("sched: no memory for the idle thread");
+	idle->cpu = this_cpu_id();
+	rq->idle = rq->curr = idle;
+	this_cpu()->current = idle;
+}

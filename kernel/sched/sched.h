@@ -1,0 +1,45 @@
+/* The scheduler: one run queue per CPU (MLFQ policy, sched/mlfq.c), preemption on the timer
+ * tick at interrupt exit, blocking and waking, timed sleeps.
+ *
+ * Locking: each run queue has an IRQ-safe lock guarding its queue, its sleep list, and the
+ * state/sched fields of the threads that belong to it. It is held across the context switch and
+ * released by the thread switched to. Lock order: wait-queue locks before run-queue locks. */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sched/thread.h>
+
+/* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can). */
+void sched_init_cpu(void);
+/* The idle loop: the boot flow ends here once it has started the first threads. */
+__attribute__((noreturn)) void sched_idle(void);
+/* Give up the CPU: the current thread stays runnable unless it marked itself blocked
+ * (sched_prepare_block) first. */
+void schedule(void);
+void sched_yield(void);
+/* Called from the timer interrupt: charge the tick, wake expired sleepers, maybe preempt. */
+void sched_tick(void);
+/* At interrupt exit / return to user: switch if a reschedule was requested. */
+void sched_preempt_point(void);
+bool sched_need_resched(void);
+
+/* Blocking protocol: sched_prepare_block() marks current as blocked (with an optional deadline,
+ * 0 = none); then the caller drops its own lock and calls schedule(). Any sched_wake() in
+ * between is not lost: it makes the thread runnable again and schedule() returns at once.
+ * Returns the reason it woke: 0, -ETIMEDOUT, or what the waker passed (-EINTR for signals). */
+void sched_prepare_block(uint64_t deadline_ns);
+int sched_block_finish(void);
+/* Make t runnable if it is blocked; `reason` is what its sched_block_finish returns. Returns
+ * whether it was blocked. */
+bool sched_wake(struct thread *t, int reason);
+
+/* Sleep until the monotonic clock reaches deadline_ns; 0 or -ETIMEDOUT semantics folded: returns
+ * 0 when the time passed, or the wake reason of an early wake (-EINTR). */
+int sched_sleep_until(uint64_t deadline_ns);
+
+/* Add a new thread to the current CPU's run queue. */
+void sched_add_thread(struct thread *t);
+
+#endif

@@ -1,0 +1,2 @@
+# Scheduler: MLFQ policy, run queues and context switch, threads, wait queues.
+KERNEL_OBJS += sched/mlfq.o sched/sched.o sched/thread.o sched/wait.o sched/sched_test.o
