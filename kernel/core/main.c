@@ -73,6 +73,7 @@ static __noreturn void boot_finish(void)
 {
 	if (cmdline_has(boot_info.cmdline, "ktest"))
 		start_thread("ktest", ktest_thread);
+	/* [proc] start init */
 	pr_info("boot complete\n");
 	sched_idle();
 }
@@ -114,5 +115,6 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	fpu_init_cpu();
 	sched_init_cpu();
 	timer_set_tick_hook(sched_tick);
+	/* [entry] syscall_init(); */
 	boot_finish();
 }
