@@ -39,7 +39,8 @@ static bool plausible_frame(uint64_t rbp)
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
 	emergency_printk("Backtrace:\n");
-	print_frame(rip, false);
+	if (rip)
+		print_frame(rip, false);
 	for (int i = 0; i < BACKTRACE_MAX_FRAMES && plausible_frame(rbp); i++) {
 		uint64_t *frame = (uint64_t *)rbp;
 		uint64_t ret = frame[1];

@@ -7,7 +7,7 @@
 /* Find the kernel's symbol table in the ELF file the loader kept; before this, addresses print
  * without names. */
 void symbols_init(uint64_t kernel_file_phys, uint64_t kernel_file_size);
-/* Print "  [<addr>] name+0xoff" lines for rip and then each frame from rbp upwards. */
+/* Print "  [<addr>] name+0xoff" lines for rip (unless 0) and then each frame from rbp upwards. */
 void backtrace_print(uint64_t rip, uint64_t rbp);
 
 #endif

@@ -29,6 +29,6 @@ __noreturn void panic(const char *fmt, ...)
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	__builtin_va_end(ap);
 	emergency_printk("\nKERNEL PANIC on CPU %u: %s\n", this_cpu_id(), msg);
-	backtrace_print((uint64_t)__builtin_return_address(0), (uint64_t)__builtin_frame_address(0));
+	backtrace_print(0, (uint64_t)__builtin_frame_address(0)); /* starts at panic's caller */
 	halt_forever();
 }

@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -23,12 +24,21 @@ SUMMARY = re.compile(r"ktest: (\d+) passed, (\d+) failed")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")  # printk's prefix
 
 
+def stop(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def run_qemu(image, timeout, log_path, qemu_extra):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, QEMU_EXTRA=qemu_extra)
+    # Its own session, so that stopping it stops QEMU too, not just the wrapper script.
     proc = subprocess.Popen([os.path.join(root, "tools/qemu.sh"), "test", image],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=env)
+                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + timeout
@@ -37,8 +47,7 @@ def run_qemu(image, timeout, log_path, qemu_extra):
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                proc.kill()
-                proc.wait()
+                stop(proc)
                 yield ("timeout", None)
                 return
             if not sel.select(timeout=min(left, 1.0)):
@@ -54,8 +63,7 @@ def run_qemu(image, timeout, log_path, qemu_extra):
                 line, buf = buf.split(b"\n", 1)
                 verdict = yield ("line", line.decode("utf-8", "replace").rstrip("\r"))
                 if verdict == "stop":
-                    proc.kill()
-                    proc.wait()
+                    stop(proc)
                     yield ("stopped", None)
                     return
 

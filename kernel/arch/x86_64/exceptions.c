@@ -175,8 +175,8 @@ static __noreturn void exception_fatal(struct trap_frame *f, uint64_t cr2)
 {
 	const char *name = exception_name(f->vector);
 	if (__atomic_exchange_n(&reporting, 1, __ATOMIC_SEQ_CST)) {
-		emergency_printk("EXCEPTION %s (vector %lu) at %016lx while reporting another; "
-				 "halting\n", name, f->vector, f->rip);
+		emergency_printk("\nKERNEL PANIC: EXCEPTION %s (vector %lu) at %016lx while reporting "
+				 "an exception; halting\n", name, f->vector, f->rip);
 		halt_forever();
 	}
 	emergency_printk("\nEXCEPTION %s (vector %lu) in %s mode on CPU %u: %s\n", name, f->vector,

@@ -139,8 +139,8 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	irq_dispatch(f);
 	cpu->irq_depth--;
-	/* Preemption point: the interrupt is acknowledged, and the interrupted context had
-	 * interrupts enabled (or it could not have been interrupted), so it holds no spinlock. */
-	if (cpu->irq_depth == 0)
+	/* Preemption point: the interrupt is acknowledged; if the interrupted context had
+	 * interrupts enabled it holds no spinlock (a software int from IRQs-off code does not). */
+	if (cpu->irq_depth == 0 && (f->rflags & RFLAGS_IF))
 		sched_preempt_point();
 }
