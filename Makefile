@@ -47,7 +47,13 @@ KERNEL_OBJS :=
 include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.mk \
 	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
 	kernel/sched/sources.mk
+include kernel/syscall/sources.mk kernel/fs/sources.mk
+include kernel/proc/sources.mk kernel/ipc/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
+# The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
+# Linux's <asm/unistd_64.h>, package linux-libc-dev).
+SYSCALL_TABLE_C := $(BUILD)/gen/syscall_table.c
+KERNEL_OBJS += $(BUILD)/gen/syscall_table.o
 
 LOADER_OBJS := $(addprefix $(BUILD)/boot/,main.o files.o kernel_load.o paging.o memmap.o lib_elf.o)
 
@@ -62,6 +68,15 @@ $(BUILD)/kernel/%.o: kernel/%.S $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(SYSCALL_TABLE_C): kernel/syscall/syscall_64.tbl tools/gen_syscalls.py $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(PYTHON) tools/gen_syscalls.py $< /usr/include/x86_64-linux-gnu/asm/unistd_64.h $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/kernel/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
 	@echo "  LD      $@"
@@ -89,17 +104,22 @@ $(BUILD)/boot/BOOTX64.EFI: $(BUILD)/boot/loader.so
 	@$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
 
+# ---- user programs and the initramfs (user/user.mk: init, /bin, the user tests) ------------
+include user/user.mk
+
 # ---- image ----------------------------------------------------------------------------------
 CMDLINE ?=
 $(BUILD)/cmdline.txt: FORCE
 	@mkdir -p $(BUILD)
-	@printf '%s\n' "$(CMDLINE)" > $@.tmp
+	@printf '%s\n' '$(subst ','\'',$(CMDLINE))' > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 IMAGE := $(BUILD)/zero-os.img
-$(IMAGE): $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf $(BUILD)/cmdline.txt tools/mkimage.sh
+$(IMAGE): $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf $(BUILD)/cmdline.txt tools/mkimage.sh \
+		$(USER_INITRD)
 	@echo "  IMAGE   $@"
-	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf $(BUILD)/cmdline.txt
+	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf $(BUILD)/cmdline.txt \
+		$(USER_INITRD)
 
 # ---- top-level targets ----------------------------------------------------------------------
 QEMU_RUN := tools/qemu.sh
@@ -121,6 +141,7 @@ debug: all
 
 include tests/host/host.mk
 include tests/qemu/qemu.mk
+
 
 test: all $(DEPS_STAMP)
 	@tools/run-tests.sh

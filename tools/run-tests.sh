@@ -2,7 +2,7 @@
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), the loader's refusal of a corrupt kernel, in-kernel
-# self-tests under QEMU.
+# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU.
 set -uo pipefail
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
@@ -31,6 +31,13 @@ layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-re
 	--expect-text "refusing to boot" --forbid-text "Zero-OS kernel starting"
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
+layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \
+	--timeout 60 --log "$logs/corrupt-initrd.log" \
+	--expect-text "initramfs: corrupt archive" --expect-text "init: cannot run /sbin/init" \
+	--forbid-text "Zero-OS init"
+layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
+	--log "$logs/usertest.log" --expect-tests \
+	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 
 passed=$(grep -c '^PASS: ' "$results")
 failed=$(grep -c '^FAIL: ' "$results")

@@ -81,5 +81,10 @@
 /* Kernel-internal: a system call interrupted by a signal that is restarted
  * transparently when the handler has SA_RESTART. Never reaches user space. */
 #define ERESTARTSYS 512
+/* Kernel-internal, like ERESTARTSYS: always restarted, whatever the handler's flags. */
+#define ERESTARTNOINTR 513
+/* Kernel-internal: restarted only when no handler runs (pause, sigsuspend, nanosleep); with a
+ * handler the caller sees -EINTR. */
+#define ERESTARTNOHAND 514
 
 #endif

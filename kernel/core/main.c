@@ -16,6 +16,7 @@
 #include <arch/x86_64/cpu_features.h>
 #include <arch/x86_64/fpu.h>
 #include <sched/sched.h>
+#include <ipc/futex.h>
 #include <arch/x86_64/lapic.h>
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/timer.h>
@@ -25,8 +26,15 @@
 #include <arch/x86_64/trap.h>
 #include <arch/x86_64/pic.h>
 #include <mm/kvm.h>
+#include <mm/vm.h>
 #include <security/random.h>
 #include <security/wx_audit.h>
+#include <proc/process.h>
+#include <proc/signal.h>
+#include <fs/initramfs.h>
+#include <arch/x86_64/syscall.h>
+#include <core/walltime.h>
+#include <drivers/console_io.h>
 
 struct boot_info boot_info;
 uint64_t kernel_phys_base;
@@ -74,6 +82,9 @@ static __noreturn void boot_finish(void)
 	if (cmdline_has(boot_info.cmdline, "ktest"))
 		start_thread("ktest", ktest_thread);
 	/* [proc] start init */
+	initramfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
+	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
+		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");
 	sched_idle();
 }
@@ -99,6 +110,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	 * IDT and the loader's stack lived there; ours are in place by now). */
 	phys_init();
 	kvm_init();
+	vm_init(); /* page reference counts, zero page, page-fault handler */
 	phys_reclaim_boot_services();
 
 	/* The framebuffer console, replaying the log so far. */
@@ -115,6 +127,10 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	fpu_init_cpu();
 	sched_init_cpu();
 	timer_set_tick_hook(sched_tick);
-	/* [entry] syscall_init(); */
+	walltime_init();
+	console_io_init();
+	syscall_init();
+	futex_init();
+	signal_init(); /* user faults become signals; the ITIMER_REAL thread */
 	boot_finish();
 }

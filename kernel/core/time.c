@@ -28,3 +28,15 @@ uint64_t time_monotonic_ns(void)
 	uint64_t t = cs->read_ns() + cs_offset;
 	return t < last_before_switch ? last_before_switch : t;
 }
+
+static int64_t realtime_offset; /* realtime - monotonic, in ns */
+
+uint64_t time_realtime_ns(void)
+{
+	return time_monotonic_ns() + (uint64_t)READ_ONCE(realtime_offset);
+}
+
+void time_set_realtime(uint64_t now_ns)
+{
+	WRITE_ONCE(realtime_offset, (int64_t)(now_ns - time_monotonic_ns()));
+}

@@ -17,5 +17,9 @@ struct clocksource {
 void clocksource_register(const struct clocksource *cs);
 const struct clocksource *clocksource_current(void);
 uint64_t time_monotonic_ns(void); /* nanoseconds since the kernel started its clock */
+/* Wall-clock time (CLOCK_REALTIME) in nanoseconds since 1970: the RTC's reading at boot plus
+ * the monotonic clock since; time_set_realtime() sets it (boot RTC read, settimeofday). */
+uint64_t time_realtime_ns(void);
+void time_set_realtime(uint64_t now_ns);
 
 #endif

@@ -1,2 +1,4 @@
 # Device drivers.
 KERNEL_OBJS += drivers/serial.o drivers/fbcon.o drivers/fbcon_render.o drivers/font8x16.o drivers/acpi.o drivers/acpi_tables.o
+# Real-time clock and console I/O for user programs.
+KERNEL_OBJS += drivers/rtc.o drivers/rtc_test.o drivers/console_io.o

@@ -112,3 +112,62 @@ void pt_walk_leaves(uint64_t pml4_pa, uint64_t start, uint64_t end, pt_leaf_fn f
 	struct walk w = { start, end, fn, ctx };
 	walk_table(&w, phys_to_virt(pml4_pa), PT_LEVEL_PML4, 0, PTE_W | PTE_U);
 }
+
+struct pte_walk {
+	uint64_t start, end;
+	pt_pte_fn fn;
+	void *ctx;
+};
+
+static void walk_ptes(const struct pte_walk *w, pte_t *table, unsigned level, uint64_t base)
+{
+	uint64_t size = pt_level_size(level);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t va = base + i * size;
+		if (va + (size - 1) < w->start || va >= w->end)
+			continue;
+		pte_t *e = &table[i];
+		if (level == PT_LEVEL_PT) {
+			if (*e)
+				w->fn(va, e, w->ctx);
+		} else if ((*e & PTE_P) && !(*e & PTE_PS)) {
+			walk_ptes(w, table_of(*e), level - 1, va);
+		}
+	}
+}
+
+void pt_walk_ptes(uint64_t pml4_pa, uint64_t start, uint64_t end, pt_pte_fn fn, void *ctx)
+{
+	if (end > USER_SPACE_END)
+		end = USER_SPACE_END;
+	if (start >= end)
+		return;
+	struct pte_walk w = { start, end, fn, ctx };
+	walk_ptes(&w, phys_to_virt(pml4_pa), PT_LEVEL_PML4, 0);
+}
+
+/* Free the tables below a user-half entry at `level` (level > 0 means it points to a table). */
+static void free_table(pte_t entry, unsigned level)
+{
+	pte_t *table = table_of(entry);
+	if (level > PT_LEVEL_PD) {
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+				free_table(table[i], level - 1);
+	} else {
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+				phys_free_pages(table[i] & PTE_ADDR_MASK, 0);
+	}
+	phys_free_pages(entry & PTE_ADDR_MASK, 0);
+}
+
+void pt_free_user_tables(uint64_t pml4_pa)
+{
+	pte_t *pml4 = phys_to_virt(pml4_pa);
+	for (unsigned i = 0; i < PT_ENTRIES / 2; i++) {
+		if (pml4[i] & PTE_P)
+			free_table(pml4[i], PT_LEVEL_PDPT);
+		pml4[i] = 0;
+	}
+}

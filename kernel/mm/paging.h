@@ -58,4 +58,14 @@ bool pt_translate(uint64_t pml4_pa, uint64_t va, uint64_t *pa, uint64_t *flags);
 typedef void (*pt_leaf_fn)(uint64_t va, uint64_t pa, uint64_t size, uint64_t eff_flags, void *ctx);
 void pt_walk_leaves(uint64_t pml4_pa, uint64_t start, uint64_t end, pt_leaf_fn fn, void *ctx);
 
+/* Call fn with a pointer to every non-zero 4 KiB leaf entry, present or not, in [start, end) of
+ * the user half; absent tables are skipped whole, large pages are not visited. fn may rewrite
+ * or clear the entry (the caller flushes the TLB). Used by user address spaces (mm/vm*.c),
+ * which keep the frame of a PROT_NONE page in a non-present entry. */
+typedef void (*pt_pte_fn)(uint64_t va, pte_t *pte, void *ctx);
+void pt_walk_ptes(uint64_t pml4_pa, uint64_t start, uint64_t end, pt_pte_fn fn, void *ctx);
+/* Free every page-table page below the user/kernel split (PML4 slots 0-255) and clear those
+ * slots. The frames the leaves pointed to must have been released by the caller. */
+void pt_free_user_tables(uint64_t pml4_pa);
+
 #endif

@@ -14,6 +14,7 @@
 static struct spinlock phys_lock = SPINLOCK_INIT("phys");
 static struct buddy buddy; /* guarded by phys_lock */
 static uint64_t total_pages; /* guarded by phys_lock */
+static uint64_t pfn_limit; /* one past the highest RAM frame; set once by phys_init */
 
 static bool is_ram(uint32_t type)
 {
@@ -43,6 +44,7 @@ void phys_init(void)
 			top = r->base + r->pages * PAGE_SIZE;
 	}
 	uint64_t npages = top / PAGE_SIZE;
+	pfn_limit = npages;
 	size_t meta_bytes = ALIGN_UP(buddy_size_for(npages), PAGE_SIZE);
 
 	/* The metadata lives in the first usable region (above the low MiB) that holds it. */
@@ -119,4 +121,9 @@ uint64_t phys_free_count(void)
 uint64_t phys_total_count(void)
 {
 	return READ_ONCE(total_pages);
+}
+
+uint64_t phys_pfn_limit(void)
+{
+	return pfn_limit;
 }

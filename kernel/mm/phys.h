@@ -20,5 +20,7 @@ void phys_free_pages(uint64_t pa, unsigned order);
 
 uint64_t phys_free_count(void); /* free pages now */
 uint64_t phys_total_count(void); /* pages ever given to the allocator */
+/* One past the highest frame number of RAM (for per-frame tables such as page_ref). */
+uint64_t phys_pfn_limit(void);
 
 #endif

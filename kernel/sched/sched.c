@@ -11,6 +11,8 @@
 #include <core/time.h>
 #include <mm/vmap.h>
 #include <mm/kmalloc.h>
+#include <mm/vm.h>
+#include <proc/process.h>
 #include <uapi/errno.h>
 
 struct runqueue {
@@ -67,7 +69,14 @@ static void switch_thread_state(struct thread *prev, struct thread *next)
 	if (next->fpu_state) {
 		fpu_restore(next->fpu_state);
 		wrmsr(MSR_FS_BASE, next->fs_base);
+		/* Without CR4.FSGSBASE user mode cannot change either base: the thread's copies
+		 * are authoritative and need no saving. */
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	}
+	/* [proc] A user thread runs on its process's page tables (CR3 is written only on change);
+	 * a kernel thread keeps whatever is loaded, as the kernel half is the same in all. */
+	if (next->proc)
+		mm_activate(next->proc->mm);
 	tss_set_kernel_stack(next->kstack_top);
 	this_cpu()->kernel_rsp = next->kstack_top;
 	this_cpu()->current = next;
@@ -180,8 +189,13 @@ void sched_prepare_block(uint64_t deadline_ns)
 
 int sched_block_finish(void)
 {
+	struct thread *t = current_thread();
+	/* An interruptible sleeper must not sleep through a signal that came before it was
+	 * marked blocked (proc/signal.h, "Interruptible sleeps"). */
+	if (READ_ONCE(t->sleep_interruptible) && READ_ONCE(t->sig_pending))
+		sched_wake(t, -EINTR);
 	schedule();
-	return current_thread()->wake_reason;
+	return t->wake_reason;
 }
 
 bool sched_wake(struct thread *t, int reason)
@@ -211,6 +225,15 @@ void sched_add_thread(struct thread *t)
 	t->cpu = this_cpu_id();
 	t->state = THREAD_RUNNABLE;
 	mlfq_enqueue(&rq->mlfq, &t->sched);
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+/* setpriority: the nice value moves the thread's base level (and its current level there). */
+void sched_set_nice(struct thread *t, int nice)
+{
+	struct runqueue *rq = &runqueues[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	mlfq_set_nice(&rq->mlfq, &t->sched, nice);
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 

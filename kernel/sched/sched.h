@@ -41,5 +41,7 @@ int sched_sleep_until(uint64_t deadline_ns);
 
 /* Add a new thread to the current CPU's run queue. */
 void sched_add_thread(struct thread *t);
+/* Set t's nice value (NICE_MIN..NICE_MAX, clamped): it moves t's MLFQ base level. */
+void sched_set_nice(struct thread *t, int nice);
 
 #endif

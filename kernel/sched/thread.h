@@ -32,11 +32,28 @@ struct thread {
 
 	void *fpu_state; /* user FPU/SSE/AVX registers while switched out (NULL: kernel-only) */
 	uint64_t fs_base; /* user TLS base */
+	uint64_t gs_base; /* user GS base (in MSR_KERNEL_GS_BASE while the kernel runs) */
 
 	int tid;
 	struct process *proc; /* NULL for kernel threads */
 	char name[THREAD_NAME_MAX];
 	struct list_node all_node; /* in the global thread list (debugging, /proc later) */
+
+	/* User threads (proc/): guarded by process_tree_lock (proc/process.h) unless noted. */
+	struct list_node proc_node; /* in proc->threads */
+	uint64_t clear_child_tid; /* user address zeroed + futex-woken at exit (0 = none); own */
+	uint64_t robust_list, robust_list_len; /* set_robust_list, kept for the futex code; own */
+	bool exit_pending; /* asked to exit (exit_group, exec by another thread) */
+
+	/* Signals (proc/signal.h): written under proc->sighand->lock by the thread itself, read
+	 * by senders under that lock; sas_* are the thread's own (no lock). */
+	uint64_t sig_blocked; /* blocked mask (k_sigset_t) */
+	uint64_t sig_saved_blocked; /* mask to put back once sigsuspend's handler frame is built */
+	bool sig_restore_blocked; /* sig_saved_blocked is valid */
+	bool sig_pending; /* hint, read without the lock: an unblocked signal waits for us */
+	bool sleep_interruptible; /* own: the current wait ends early (-EINTR) on a signal */
+	uint32_t sas_flags; /* sigaltstack: 0 or SS_DISABLE (and SS_AUTODISARM) */
+	uint64_t sas_sp, sas_size;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when

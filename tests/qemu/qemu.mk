@@ -8,9 +8,10 @@ $(TEST_BUILD)/ktest.cmdline:
 	@mkdir -p $(dir $@)
 	@echo "ktest exit" > $@
 
-$(TEST_BUILD)/ktest.img: $(LOADER_EFI) $(KERNEL_ELF) $(TEST_BUILD)/ktest.cmdline tools/mkimage.sh
+$(TEST_BUILD)/ktest.img: $(LOADER_EFI) $(KERNEL_ELF) $(TEST_BUILD)/ktest.cmdline tools/mkimage.sh \
+		$(USER_INITRD)
 	@echo "  IMAGE   $@"
-	@tools/mkimage.sh $@ $(LOADER_EFI) $(KERNEL_ELF) $(TEST_BUILD)/ktest.cmdline
+	@tools/mkimage.sh $@ $(LOADER_EFI) $(KERNEL_ELF) $(TEST_BUILD)/ktest.cmdline $(USER_INITRD)
 
 # A kernel cut short inside its text: its segments run past the end of the file.
 $(TEST_BUILD)/truncated.elf: $(KERNEL_ELF)

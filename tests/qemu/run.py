@@ -6,6 +6,8 @@ echoed to stdout (where tools/run-tests.sh counts them). The run itself fails - 
 more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-reboot), a hang
 (hard timeout), a missing end marker, or when no test ran. Modes:
   --expect-tests         the guest runs tests and ends with 'ktest: N passed, M failed'
+  --summary-regex RE     the summary line to expect instead (two groups: passed, failed),
+                         e.g. 'usertest: (\\d+) passed, (\\d+) failed' for the user tests
   --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order)
   --forbid-text TEXT     fail if TEXT appears
 """
@@ -78,7 +80,9 @@ def main():
     ap.add_argument("--expect-text", action="append", default=[])
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
+    ap.add_argument("--summary-regex", default=SUMMARY.pattern)
     a = ap.parse_args()
+    summary_re = re.compile(a.summary_regex)
 
     passed = failed = 0
     summary = None
@@ -100,7 +104,7 @@ def main():
                 passed += 1
             else:
                 failed += 1
-        s = SUMMARY.search(val)
+        s = summary_re.search(val)
         if s:
             summary = (int(s.group(1)), int(s.group(2)))
         if expect and expect[0] in val:

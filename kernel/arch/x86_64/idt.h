@@ -8,9 +8,17 @@
 #define EXCEPTION_VECTORS 32 /* 0-31 are reserved for CPU exceptions */
 
 /* Byte offsets in struct trap_frame (checked against the struct in idt.c). */
+#define TF_R11 32
 #define TF_RBP 64
+#define TF_RCX 96
+#define TF_RAX 112
+#define TF_VECTOR 120
+#define TF_ERROR_CODE 128
 #define TF_RIP 136
 #define TF_CS 144
+#define TF_RFLAGS 152
+#define TF_RSP 160
+#define TF_SS 168
 #define TF_SIZE 176
 
 /* Same value as MSR_GS_BASE in cpu.h, which assembly cannot include (checked in idt.c). */

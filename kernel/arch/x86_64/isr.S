@@ -1,11 +1,13 @@
 /* Interrupt and exception entry: one small stub per vector (pushes a 0 error code where the CPU
  * pushes none, then the vector number), a common path that saves the registers as a struct
- * trap_frame, calls trap_dispatch(frame) and returns with iretq. Vectors with their own IST
+ * trap_frame, calls trap_dispatch(frame) and returns with iretq (to ring 3 through user_exit in
+ * syscall_entry.S, which first runs the return-to-user work). Vectors with their own IST
  * stack (NMI, #DF, #MC) can arrive at any instruction, even where GS is not yet or no longer the
  * kernel's (the edges of the syscall path), so their "paranoid" path sets the GS base from the
  * percpu pointer kept at the top of the IST stack and puts back whatever it found on exit. */
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/idt.h>
+#include <arch/x86_64/entry_regs.h>
 
 /* Vectors for which the CPU pushes an error code (Intel SDM vol. 3, table "Exceptions and
  * Interrupts"; 29 and 30 are AMD's #VC and #SX). */
@@ -16,61 +18,6 @@
 #define IS_PARANOID(v) (((v) == 2) || ((v) == 8) || ((v) == 18))
 
 #define RFLAGS_AC (1 << 18)
-
-/* Push order makes r15 the lowest address, as struct trap_frame lists it. */
-.macro PUSH_REGS
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-.endm
-
-.macro POP_REGS
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-.endm
-
-/* The interrupted context's values are saved in the frame; clearing them keeps user-controlled
- * values out of the kernel's registers (fewer speculation gadgets). rdi, rbp, rsp are set below. */
-.macro CLEAR_REGS
-	xorl %eax, %eax
-	xorl %ebx, %ebx
-	xorl %ecx, %ecx
-	xorl %edx, %edx
-	xorl %esi, %esi
-	xorl %r8d, %r8d
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
-	xorl %r11d, %r11d
-	xorl %r12d, %r12d
-	xorl %r13d, %r13d
-	xorl %r14d, %r14d
-	xorl %r15d, %r15d
-.endm
 
 /* Interrupt delivery does not clear RFLAGS.AC: a handler must not run with SMAP disarmed because
  * it interrupted a user copy. popfq works whether or not the CPU has SMAP (clac would not). */
@@ -139,12 +86,13 @@ isr_common:
 	CLEAR_REGS
 	CLEAR_AC
 	CALL_DISPATCH
+	/* Back to user mode: the common exit in syscall_entry.S runs the return-to-user work
+	 * (reschedule, signals) and restores the frame. */
+	testb $3, TF_CS(%rsp)
+	jnz user_exit
 	POP_REGS
 	addq $16, %rsp /* vector and error code */
-	testb $3, 8(%rsp) /* CS, above rip */
-	jz 2f
-	swapgs
-2:	iretq
+	iretq
 
 /* NMI, #DF, #MC: always on their IST stack, so the percpu pointer is at TF_SIZE(%rsp). The GS
  * base found on entry is kept in r12 (callee-saved) and restored before iretq. */

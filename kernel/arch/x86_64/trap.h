@@ -4,9 +4,6 @@
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #define VECTOR_GSI_BASE 0x20
 #define VECTOR_GSI_COUNT 24
 #define VECTOR_TIMER 0xf0
@@ -14,6 +11,13 @@
 #define VECTOR_IPI_TLB 0xf2
 #define VECTOR_IPI_STOP 0xf3
 #define VECTOR_SPURIOUS 0xff
+/* Not a hardware vector: the `vector` of a frame built by the SYSCALL entry (syscall_entry.S),
+ * whose error_code holds the original rax (the system-call number) for restart logic. */
+#define VECTOR_SYSCALL 0x100
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
 
 /* Saved by the entry stubs, lowest address first; the CPU pushed everything from rip on
  * (and error_code, or the stub pushed 0). Layout is shared with isr.S: keep in sync. */
@@ -37,5 +41,6 @@ static inline bool trap_from_user(const struct trap_frame *f)
 {
 	return (f->cs & 3) == 3;
 }
+#endif
 
 #endif

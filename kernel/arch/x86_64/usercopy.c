@@ -1,0 +1,126 @@
+/* copy_from_user and friends (usercopy.h): an overflow-safe range check against
+ * USER_SPACE_END, SMAP opened (STAC) for the copy instruction alone and closed (CLAC) right
+ * after, and an exception-table entry on every instruction that touches user memory, whose
+ * fixup ends the copy with -EFAULT. A fault on a user page first goes to the page-fault handler
+ * (demand paging, COW); only an unresolved one reaches the fixup. */
+#include <arch/x86_64/usercopy.h>
+#include <arch/x86_64/cpu_features.h>
+#include <arch/x86_64/extable.h>
+#include <mm/layout.h>
+#include <uapi/errno.h>
+
+_Static_assert(USER_SPACE_END == 0x0000800000000000ULL, "usercopy.h's user_range_ok limit");
+
+/* STAC/CLAC are #UD without SMAP; cpu_features.smap is set once at boot, before any copy. */
+static inline void user_access_begin(void)
+{
+	if (cpu_features.smap)
+		__asm__ volatile("stac" ::: "memory");
+}
+
+static inline void user_access_end(void)
+{
+	if (cpu_features.smap)
+		__asm__ volatile("clac" ::: "memory");
+}
+
+/* rep movsb between any two buffers, one of them user memory; 0 or -EFAULT. */
+static int raw_copy(void *dst, const void *src, size_t n)
+{
+	int ret = 0;
+	user_access_begin();
+	__asm__ volatile("1:	rep movsb\n"
+			 "2:\n"
+			 ".pushsection .text.fixup, \"ax\"\n"
+			 "3:	movl %[efault], %[ret]\n"
+			 "	jmp 2b\n"
+			 ".popsection\n" EXTABLE_ENTRY(1b, 3b)
+			 : [ret] "+r"(ret), "+D"(dst), "+S"(src), "+c"(n)
+			 : [efault] "i"(-EFAULT)
+			 : "memory");
+	user_access_end();
+	return ret;
+}
+
+int copy_from_user(void *dst, const void __user *src, size_t n)
+{
+	if (!user_range_ok((uint64_t)src, n))
+		return -EFAULT;
+	return raw_copy(dst, (const void *)src, n);
+}
+
+int copy_to_user(void __user *dst, const void *src, size_t n)
+{
+	if (!user_range_ok((uint64_t)dst, n))
+		return -EFAULT;
+	return raw_copy((void *)dst, src, n);
+}
+
+int clear_user(void __user *dst, size_t n)
+{
+	if (!user_range_ok((uint64_t)dst, n))
+		return -EFAULT;
+	int ret = 0;
+	void *d = (void *)dst;
+	user_access_begin();
+	__asm__ volatile("1:	rep stosb\n"
+			 "2:\n"
+			 ".pushsection .text.fixup, \"ax\"\n"
+			 "3:	movl %[efault], %[ret]\n"
+			 "	jmp 2b\n"
+			 ".popsection\n" EXTABLE_ENTRY(1b, 3b)
+			 : [ret] "+r"(ret), "+D"(d), "+c"(n)
+			 : "a"(0), [efault] "i"(-EFAULT)
+			 : "memory");
+	user_access_end();
+	return ret;
+}
+
+/* Copy bytes until a NUL (copied too) or `max` bytes; returns the bytes copied before the NUL
+ * or max when there was none, or -EFAULT. The loop is one asm block so that SMAP is opened once
+ * per string, not per byte. */
+static long raw_strncpy(char *dst, const char *src, size_t max)
+{
+	long copied = 0;
+	long ret = 0;
+	if (max == 0)
+		return 0;
+	user_access_begin();
+	__asm__ volatile("1:	movb (%[src], %[i]), %%al\n"
+			 "	movb %%al, (%[dst], %[i])\n"
+			 "	testb %%al, %%al\n"
+			 "	jz 2f\n"
+			 "	incq %[i]\n"
+			 "	cmpq %[max], %[i]\n"
+			 "	jb 1b\n"
+			 "2:\n"
+			 ".pushsection .text.fixup, \"ax\"\n"
+			 "3:	movq %[efault], %[ret]\n"
+			 "	jmp 2b\n"
+			 ".popsection\n" EXTABLE_ENTRY(1b, 3b)
+			 : [i] "+r"(copied), [ret] "+r"(ret)
+			 : [src] "r"(src), [dst] "r"(dst), [max] "r"(max), [efault] "i"(-EFAULT)
+			 : "rax", "memory", "cc");
+	user_access_end();
+	return ret ? ret : copied;
+}
+
+/* The string may not run past USER_SPACE_END: the readable window is cut there, and reaching
+ * its end without a NUL is a fault (the next byte is not user memory). */
+long strncpy_from_user(char *dst, const char __user *src, size_t size)
+{
+	uint64_t s = (uint64_t)src;
+	if (size == 0)
+		return -ENAMETOOLONG;
+	if (s >= USER_SPACE_END)
+		return -EFAULT;
+	uint64_t window = USER_SPACE_END - s;
+	size_t max = size < window ? size : window;
+	long n = raw_strncpy(dst, (const char *)src, max);
+	if (n < 0)
+		return n;
+	if ((size_t)n < max)
+		return n;
+	dst[n - 1] = 0; /* no NUL came: keep the kernel's copy terminated anyway */
+	return max == size ? -ENAMETOOLONG : -EFAULT;
+}

@@ -1,0 +1,4 @@
+# File-system objects. Until the VFS exists: read/write/writev on the console.
+KERNEL_OBJS += fs/console_rw.o
+# The boot initramfs as a table of files, until the VFS mounts it (exec reads programs here).
+KERNEL_OBJS += fs/initramfs.o

@@ -1,0 +1,78 @@
+/* fork of an address space: VMAs are duplicated, private pages become copy-on-write in parent
+ * and child alike (their frames' reference counts go up, nothing is copied), shared anonymous
+ * areas keep their object and are faulted into the child on demand. */
+#include <mm/vm_internal.h>
+#include <mm/page_ref.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <uapi/errno.h>
+
+struct cow_ctx {
+	uint64_t child_pml4;
+	int err;
+};
+
+static void share_pte(uint64_t va, pte_t *e, void *ctx)
+{
+	struct cow_ctx *c = ctx;
+	if (c->err || !pte_has_frame(*e))
+		return;
+	pte_t *ce = pt_entry(c->child_pml4, va, PT_LEVEL_PT, true);
+	if (!ce) {
+		c->err = -ENOMEM;
+		return;
+	}
+	*e &= ~PTE_W; /* the next write in either space takes the COW fault */
+	uint64_t pa = *e & PTE_ADDR_MASK;
+	if (pa != vm_zero_page_pa)
+		page_ref_inc(pa);
+	*ce = *e;
+}
+
+/* Copy one VMA into child (the caller frees child on failure). */
+static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma *v)
+{
+	if (v->flags & VM_DONTCOPY)
+		return 0;
+	struct vma *cv = kmalloc(sizeof(*cv));
+	if (!cv)
+		return -ENOMEM;
+	*cv = *v;
+	list_init(&cv->node);
+	list_add_tail(&child->vmas, &cv->node);
+	if (cv->shared) {
+		shared_anon_get(cv->shared);
+		return 0; /* the child faults the object's pages in when it touches them */
+	}
+	if (v->flags & VM_WIPEONFORK)
+		return 0;
+	struct cow_ctx c = { child->pml4_pa, 0 };
+	pt_walk_ptes(parent->pml4_pa, v->start, v->end, share_pte, &c);
+	return c.err;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+	struct mm *child = mm_create();
+	if (!child)
+		return NULL;
+	int err = 0;
+	uint64_t f = spin_lock_irqsave(&parent->lock);
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->mmap_base = parent->mmap_base;
+	child->stack_top = parent->stack_top;
+	struct list_node *n;
+	list_for_each(n, &parent->vmas) {
+		err = fork_vma_locked(parent, child, list_entry(n, struct vma, node));
+		if (err)
+			break;
+	}
+	vm_flush_tlb_all(parent); /* parent's writable entries became read-only */
+	spin_unlock_irqrestore(&parent->lock, f);
+	if (err) {
+		mm_put(child); /* drops exactly the references taken so far */
+		return NULL;
+	}
+	return child;
+}

@@ -1,0 +1,175 @@
+/* Creating, removing and re-protecting mappings: the address-space side of mmap, munmap and
+ * mprotect. Each operation checks everything and allocates what it may need first, then
+ * changes the space with code that cannot fail. */
+#include <mm/vm_internal.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <core/panic.h>
+#include <uapi/errno.h>
+
+static bool wx(uint32_t flags)
+{
+	return (flags & VM_WRITE) && (flags & VM_EXEC);
+}
+
+/* Page-rounded length, 0 when len is 0 or rounding overflows. */
+static uint64_t page_len(uint64_t len)
+{
+	uint64_t r = ALIGN_UP(len, PAGE_SIZE);
+	return r < len ? 0 : r;
+}
+
+static bool user_range(uint64_t addr, uint64_t len)
+{
+	return addr >= USER_MIN_ADDR && addr + len >= addr && addr + len <= USER_MAX_ADDR;
+}
+
+/* Where a new mapping goes, or -errno. */
+static int64_t place_locked(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
+			    bool noreplace)
+{
+	if (fixed) {
+		if (noreplace && !vma_range_free_locked(mm, addr, addr + len))
+			return -EEXIST;
+		return (int64_t)addr;
+	}
+	if (addr && IS_ALIGNED(addr, PAGE_SIZE) && user_range(addr, len) &&
+	    vma_range_free_locked(mm, addr, addr + len))
+		return (int64_t)addr;
+	uint64_t found = vma_find_gap_locked(mm, len);
+	return found ? (int64_t)found : -ENOMEM;
+}
+
+int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+	       bool noreplace)
+{
+	if (!len)
+		return -EINVAL;
+	len = page_len(len);
+	if (!len)
+		return -ENOMEM;
+	if (wx(flags))
+		return -EACCES;
+	if (fixed || noreplace) {
+		fixed = true;
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
+			return -EINVAL;
+		if (addr < USER_MIN_ADDR)
+			return -EPERM;
+		if (!user_range(addr, len))
+			return -ENOMEM;
+	}
+	struct vma_spares s;
+	if (vma_spares_fill(&s, 3))
+		return -ENOMEM;
+	struct shared_anon *sa = NULL;
+	if ((flags & VM_SHARED) && !(sa = shared_anon_create(len / PAGE_SIZE))) {
+		vma_spares_free(&s);
+		return -ENOMEM;
+	}
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	int64_t at = place_locked(mm, addr, len, fixed, noreplace);
+	if (at >= 0) {
+		vma_remove_range_locked(mm, (uint64_t)at, (uint64_t)at + len, &s);
+		struct vma *v = vma_spares_take(&s);
+		v->start = (uint64_t)at;
+		v->end = (uint64_t)at + len;
+		v->flags = flags;
+		v->shared = sa;
+		v->shared_pgoff = 0;
+		sa = NULL;
+		vma_insert_locked(mm, v);
+		vma_merge_locked(mm, v);
+	}
+	spin_unlock_irqrestore(&mm->lock, f);
+	if (sa)
+		shared_anon_put(sa);
+	vma_spares_free(&s);
+	return at;
+}
+
+int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	len = page_len(len);
+	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) || addr + len < addr || addr + len > USER_SPACE_END)
+		return -EINVAL;
+	struct vma_spares s;
+	if (vma_spares_fill(&s, 2))
+		return -ENOMEM;
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	vma_remove_range_locked(mm, addr, addr + len, &s);
+	spin_unlock_irqrestore(&mm->lock, f);
+	vma_spares_free(&s);
+	return 0;
+}
+
+struct reprotect_ctx {
+	struct mm *mm;
+	uint32_t vm_flags;
+};
+
+static void reprotect_pte(uint64_t va, pte_t *e, void *ctx)
+{
+	struct reprotect_ctx *r = ctx;
+	if (!pte_has_frame(*e))
+		return;
+	uint64_t pa = *e & PTE_ADDR_MASK;
+	/* A private page keeps W only if it had it (then it is exclusively ours); one without W
+	 * may be COW-shared, and its next write fault decides. */
+	bool writable = (r->vm_flags & VM_SHARED) || (*e & PTE_W);
+	if (pa == vm_zero_page_pa)
+		writable = false;
+	*e = pa | vm_pte_flags(r->vm_flags, writable);
+	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE);
+}
+
+int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~VM_PROT_MASK))
+		return -EINVAL;
+	if (wx(prot))
+		return -EACCES;
+	if (!len)
+		return 0;
+	len = page_len(len);
+	if (!len || addr + len < addr || addr + len > USER_MAX_ADDR)
+		return -ENOMEM;
+	struct vma_spares s;
+	if (vma_spares_fill(&s, 2))
+		return -ENOMEM;
+	int err = 0;
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	if (!vma_range_mapped_locked(mm, addr, addr + len)) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	vma_change_flags_locked(mm, addr, addr + len, VM_PROT_MASK, prot, &s);
+	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;
+	     v = vma_find_locked(mm, v->end)) {
+		struct reprotect_ctx r = { mm, v->flags };
+		pt_walk_ptes(mm->pml4_pa, MAX(v->start, addr), MIN(v->end, addr + len),
+			     reprotect_pte, &r);
+	}
+out_unlock:
+	spin_unlock_irqrestore(&mm->lock, f);
+	vma_spares_free(&s);
+	return err;
+}
+
+int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
+{
+	int err = 0;
+	uint64_t end = addr + page_len(len);
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	for (uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < end && !err; page += PAGE_SIZE) {
+		struct vma *v = vma_find_locked(mm, page);
+		uint64_t pa;
+		if (!v || v->start > page)
+			err = -ENOMEM;
+		else
+			err = vm_fault_page_locked(mm, v, page, write ? VM_WRITE : VM_READ, false,
+						   &pa);
+	}
+	spin_unlock_irqrestore(&mm->lock, f);
+	return err;
+}

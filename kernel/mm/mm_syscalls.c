@@ -1,0 +1,108 @@
+/* mmap, munmap, mprotect, mremap, madvise and brk: argument checking with Linux's semantics
+ * and errors, then the address-space operations of mm/vm.h on the caller's space. Anonymous
+ * memory only until the VFS exists: a file mapping is -ENODEV. W^X: PROT_WRITE|PROT_EXEC is
+ * refused with -EACCES by mmap and mprotect alike. */
+#include <mm/vm.h>
+#include <mm/layout.h>
+#include <syscall/syscall.h>
+#include <uapi/errno.h>
+#include <uapi/mman.h>
+
+/* Flags accepted by mmap; MAP_NORESERVE, MAP_STACK, MAP_DENYWRITE, MAP_EXECUTABLE,
+ * MAP_NONBLOCK and MAP_UNINITIALIZED change nothing here (no overcommit accounting, no files,
+ * pages always zeroed). */
+#define MMAP_KNOWN_FLAGS                                                                         \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | \
+	 MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |                 \
+	 MAP_FIXED_NOREPLACE | MAP_UNINITIALIZED)
+#define PROT_KNOWN (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+static int prot_to_vm(uint64_t prot, uint32_t *vm_flags)
+{
+	if (prot & ~(uint64_t)PROT_KNOWN)
+		return -EINVAL;
+	*vm_flags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+		    (prot & PROT_EXEC ? VM_EXEC : 0);
+	if ((*vm_flags & VM_WRITE) && (*vm_flags & VM_EXEC))
+		return -EACCES; /* W^X */
+	return 0;
+}
+
+static int mmap_flags_to_vm(uint64_t flags, uint32_t *vm_flags)
+{
+	if (flags & ~(uint64_t)MMAP_KNOWN_FLAGS)
+		return -EINVAL;
+	switch (flags & MAP_TYPE) {
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		*vm_flags |= VM_SHARED;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (flags & MAP_GROWSDOWN)
+		*vm_flags |= VM_GROWSDOWN;
+	return 0;
+}
+
+SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, flags, int, fd,
+		uint64_t, off)
+{
+	uint32_t vm_flags;
+	int err = prot_to_vm(prot, &vm_flags);
+	if (!err)
+		err = mmap_flags_to_vm(flags, &vm_flags);
+	if (err)
+		return err;
+	if (!len || (off & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return fd < 0 ? -EBADF : -ENODEV; /* no files to map before the VFS */
+	struct mm *mm = current_mm();
+	if (!mm)
+		return -ENOMEM;
+	int64_t at = vm_map(mm, addr, len, vm_flags, flags & MAP_FIXED,
+			    flags & MAP_FIXED_NOREPLACE);
+	if (at >= 0 && (flags & (MAP_POPULATE | MAP_LOCKED)))
+		(void)vm_populate(mm, (uint64_t)at, len, vm_flags & VM_WRITE); /* best effort */
+	return at;
+}
+
+SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
+{
+	struct mm *mm = current_mm();
+	return mm ? vm_unmap(mm, addr, len) : -EINVAL;
+}
+
+SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
+{
+	uint32_t vm_flags;
+	int err = prot_to_vm(prot, &vm_flags);
+	if (err)
+		return err;
+	struct mm *mm = current_mm();
+	return mm ? vm_protect(mm, addr, len, vm_flags) : -ENOMEM;
+}
+
+SYSCALL_DEFINE5(mremap, uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len, uint64_t,
+		flags, uint64_t, new_addr)
+{
+	struct mm *mm = current_mm();
+	if (flags > UINT32_MAX)
+		return -EINVAL;
+	return mm ? vm_remap(mm, old_addr, old_len, new_len, (uint32_t)flags, new_addr) : -EFAULT;
+}
+
+SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, int, advice)
+{
+	struct mm *mm = current_mm();
+	return mm ? vm_advise(mm, addr, len, advice) : -ENOMEM;
+}
+
+SYSCALL_DEFINE1(brk, uint64_t, addr)
+{
+	struct mm *mm = current_mm();
+	return mm ? (long)vm_brk(mm, addr) : 0;
+}

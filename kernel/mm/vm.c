@@ -1,0 +1,167 @@
+/* Address-space lifetime: creating a space (kernel half shared), activating it, tearing it down,
+ * the leaf encoding of VMA rights, TLB maintenance and boot-time set-up. */
+#include <mm/vm_internal.h>
+#include <mm/page_ref.h>
+#include <mm/phys.h>
+#include <mm/kvm.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <core/panic.h>
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/exceptions.h>
+#include <sched/thread.h>
+#include <proc/process.h>
+
+#define TLB_FLUSH_PAGES_MAX 32 /* beyond this, reloading CR3 is cheaper than invlpg per page */
+
+uint64_t vm_zero_page_pa;
+
+static bool page_fault_hook(struct trap_frame *f, uint64_t cr2)
+{
+	return vm_handle_fault(f, cr2, (uint32_t)f->error_code);
+}
+
+void vm_init(void)
+{
+	page_ref_init();
+	vm_zero_page_pa = phys_alloc_pages(0);
+	if (!vm_zero_page_pa)
+		panic("vm: no memory for the zero page");
+	exceptions_set_page_fault_handler(page_fault_hook);
+}
+
+pte_t vm_pte_flags(uint32_t vm_flags, bool writable)
+{
+	if (!(vm_flags & VM_PROT_MASK))
+		return PTE_PROTNONE;
+	pte_t f = PTE_P | PTE_U;
+	if (!(vm_flags & VM_EXEC))
+		f |= PTE_NX;
+	else
+		writable = false; /* W^X, even if a VMA ever slipped through with both */
+	if (writable && (vm_flags & VM_WRITE))
+		f |= PTE_W;
+	return f;
+}
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kmalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->pml4_pa = phys_alloc_pages(0);
+	if (!mm->pml4_pa) {
+		kfree(mm);
+		return NULL;
+	}
+	/* Every kernel PML4 slot is populated once at boot (kvm.h), so copying them now shares
+	 * all present and future kernel mappings. */
+	const pte_t *kernel = phys_to_virt(kernel_pml4_pa);
+	pte_t *pml4 = phys_to_virt(mm->pml4_pa);
+	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		pml4[i] = kernel[i];
+	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	list_init(&mm->vmas);
+	mm->mmap_base = USER_MMAP_BASE;
+	mm->stack_top = USER_STACK_TOP;
+	mm->refcount = 1;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	__atomic_fetch_add(&mm->refcount, 1, __ATOMIC_RELAXED);
+}
+
+static void mm_destroy(struct mm *mm)
+{
+	/* Never free the tables this CPU is running on. (SMP: other CPUs that still hold this
+	 * CR3 lazily must be switched away by the shootdown in vm_flush_tlb_range.) */
+	if (read_cr3() == mm->pml4_pa)
+		write_cr3(kernel_pml4_pa);
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	struct list_node *n, *tmp;
+	list_for_each_safe(n, tmp, &mm->vmas) {
+		struct vma *vma = list_entry(n, struct vma, node);
+		vm_release_pages_locked(mm, vma, vma->start, vma->end);
+		list_remove(&vma->node);
+		vma_free(vma);
+	}
+	spin_unlock_irqrestore(&mm->lock, f);
+	pt_free_user_tables(mm->pml4_pa);
+	phys_free_pages(mm->pml4_pa, 0);
+	kfree(mm);
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm)
+		return;
+	int left = __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL);
+	ASSERT(left >= 0);
+	if (left == 0)
+		mm_destroy(mm);
+}
+
+void mm_activate(struct mm *mm)
+{
+	uint64_t pa = mm ? mm->pml4_pa : kernel_pml4_pa;
+	if (read_cr3() != pa)
+		write_cr3(pa);
+}
+
+struct mm *current_mm(void)
+{
+	struct thread *t = current_thread();
+	return t && t->proc ? t->proc->mm : NULL;
+}
+
+static bool mm_active_here(const struct mm *mm)
+{
+	return read_cr3() == mm->pml4_pa;
+}
+
+/* Single CPU for now: only this CPU can hold translations of mm. With SMP this sends a TLB
+ * shootdown IPI (VECTOR_IPI_TLB) to every other CPU running mm and waits for them. */
+void vm_flush_tlb_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	if (!mm_active_here(mm))
+		return;
+	if ((end - start) / PAGE_SIZE > TLB_FLUSH_PAGES_MAX) {
+		write_cr3(mm->pml4_pa); /* user pages are never global: this drops them all */
+		return;
+	}
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		invlpg(va);
+}
+
+void vm_flush_tlb_all(struct mm *mm)
+{
+	vm_flush_tlb_range(mm, 0, USER_SPACE_END);
+}
+
+struct release_ctx {
+	struct mm *mm;
+	bool shared;
+};
+
+static void release_pte(uint64_t va, pte_t *e, void *ctx)
+{
+	struct release_ctx *r = ctx;
+	pte_t old = *e;
+	*e = 0;
+	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE); /* before the frame can be reused */
+	uint64_t pa = old & PTE_ADDR_MASK;
+	/* Shared-anonymous frames belong to their object, the zero page to nobody. */
+	if (r->shared || !pte_has_frame(old) || pa == vm_zero_page_pa)
+		return;
+	if (page_ref_dec(pa) == 0)
+		phys_free_pages(pa, 0);
+}
+
+void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	spin_assert_held(&mm->lock);
+	struct release_ctx r = { mm, vma->flags & VM_SHARED };
+	pt_walk_ptes(mm->pml4_pa, start, end, release_pte, &r);
+}

@@ -1,0 +1,117 @@
+/* User address spaces: a page table (its kernel half shared with every other space) and the
+ * list of virtual memory areas (VMAs) that say what may be mapped where with which rights.
+ * Pages are filled lazily by the page-fault handler: demand-zero for anonymous memory (reads of
+ * untouched private memory see a shared read-only zero page), copy-on-write after fork with
+ * reference-counted frames (mm/page_ref.h), and stack growth downwards into a VM_GROWSDOWN area.
+ * W^X: no mapping is ever writable and executable; asking for both is -EACCES.
+ *
+ * Locking: mm->lock guards the VMA list, brk and every change to the user half of the page
+ * tables. It is taken with interrupts off (spin_lock_irqsave): the page-fault handler takes it,
+ * and there is no preemption counter, so a holder must never be preempted. Nothing sleeps and
+ * nothing touches user memory while holding it. Lock order: (process locks) before mm->lock
+ * before shared_anon.lock before phys_lock/kmalloc. */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <lib/list.h>
+#include <core/spinlock.h>
+#include <arch/x86_64/trap.h>
+
+/* VMA protection and kind, independent of the x86 encoding. */
+#define VM_READ 0x1u
+#define VM_WRITE 0x2u
+#define VM_EXEC 0x4u
+#define VM_SHARED 0x8u /* MAP_SHARED: writes visible to every mapper, no COW */
+#define VM_GROWSDOWN 0x10u /* the stack: a fault just below it extends it */
+#define VM_DONTCOPY 0x20u /* MADV_DONTFORK: absent in a fork child */
+#define VM_WIPEONFORK 0x40u /* MADV_WIPEONFORK: a fork child sees zero-filled memory */
+#define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
+
+#define USER_MIN_ADDR 0x10000ULL /* nothing is ever mapped below (NULL-pointer guard) */
+#define USER_MAX_ADDR 0x00007ffffffff000ULL /* last page excluded: SYSRET hazard */
+#define USER_STACK_TOP 0x00007ffffffde000ULL /* top of the main thread's stack (then randomised) */
+#define USER_STACK_MAX (8ULL << 20) /* default RLIMIT_STACK */
+#define USER_STACK_GUARD_GAP (256ULL << 12) /* no other mapping this close below a stack */
+#define USER_MMAP_BASE 0x00007f0000000000ULL /* mmap searches downwards from here */
+
+struct shared_anon; /* pages of a MAP_SHARED|MAP_ANONYMOUS area, shared across fork */
+
+struct vma {
+	struct list_node node; /* in mm->vmas, sorted by start; guarded by mm->lock */
+	uint64_t start, end; /* page aligned, [start, end) */
+	uint32_t flags; /* VM_* */
+	struct shared_anon *shared; /* VM_SHARED only: one reference per VMA */
+	uint64_t shared_pgoff; /* page index into shared of start */
+};
+
+struct mm {
+	struct spinlock lock; /* guards everything below except refcount */
+	uint64_t pml4_pa; /* fixed at creation */
+	struct list_node vmas;
+	uint64_t brk_start, brk; /* program break: [brk_start, ALIGN_UP(brk)) is the heap */
+	uint64_t mmap_base; /* top of the mmap search area (exec may randomise it) */
+	uint64_t stack_top; /* set by exec */
+	int refcount; /* atomic: threads and CLONE_VM processes sharing it */
+};
+
+/* Boot: page reference counts, the zero page, and the page-fault handler. After kvm_init. */
+void vm_init(void);
+
+struct mm *mm_create(void); /* empty user half; NULL on ENOMEM */
+/* A copy for fork: private pages become copy-on-write in both (no page is copied); shared areas
+ * stay shared. NULL on ENOMEM (the parent is unchanged in what it can observe). */
+struct mm *mm_fork(struct mm *parent);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm); /* the last put frees pages, tables and VMAs */
+/* Load mm's page tables on this CPU (NULL: the kernel's own); CR3 is written only on change. */
+void mm_activate(struct mm *mm);
+/* The address space of the calling thread's process, NULL for kernel threads. */
+struct mm *current_mm(void);
+
+/* Create a mapping of [addr, addr+len): at addr exactly with `fixed` (existing mappings there
+ * are replaced, as MAP_FIXED; with `noreplace` an overlap is -EEXIST instead), else at the hint
+ * addr if free, else wherever there is room. flags are VM_*; VM_SHARED gets a new shared
+ * anonymous object. Returns the address, or -EINVAL (len 0, misaligned fixed addr), -EACCES
+ * (W+X), -ENOMEM (no room, beyond USER_MAX_ADDR, out of memory), -EPERM (fixed below
+ * USER_MIN_ADDR), -EEXIST. */
+int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+	       bool noreplace);
+/* Remove mappings in [addr, addr+len) (page aligned addr; nothing mapped is fine). */
+int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+/* Set VM_READ/WRITE/EXEC of every VMA in the range (all of it must be mapped: else -ENOMEM);
+ * W+X is -EACCES. */
+int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
+/* mremap(2): flags are MREMAP_*; returns the new address or -errno. */
+int64_t vm_remap(struct mm *mm, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		 uint32_t flags, uint64_t new_addr);
+/* madvise(2) for one advice value (uapi/mman.h MADV_*); unknown advice is -EINVAL. */
+int vm_advise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
+/* brk(2): returns the new break, or the current one when the request cannot be honoured. */
+uint64_t vm_brk(struct mm *mm, uint64_t addr);
+/* Set where the heap starts (exec, after loading the image): the break starts there too. */
+void vm_brk_init(struct mm *mm, uint64_t start);
+/* Fault in every page of [addr, addr+len) (MAP_POPULATE); stops at the first failure. */
+int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
+
+/* Copy bytes into the address space at a user address (for exec: segments, the stack image),
+ * faulting pages in and breaking COW as needed. Like a debugger's forced write it ignores the
+ * VMA's protection (exec maps text R+X, then fills it) but never changes it; -EFAULT when
+ * outside every VMA. Works on a space that is not active; never touches user mappings. */
+int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
+/* Read bytes from an address space, whatever the VMA's protection (pages not yet touched are
+ * mapped as a read fault would); -EFAULT outside every VMA. */
+int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
+
+/* Page-fault entry for user addresses (from user mode or from usercopy): true when resolved.
+ * Registered with exceptions_set_page_fault_handler by vm_init. */
+bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code);
+/* The same for a given address space (PF_ERR_* error code): 0 when resolved, else -EFAULT or
+ * -ENOMEM. stack_limit is RLIMIT_STACK for growing a VM_GROWSDOWN area. */
+int vm_fault(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t stack_limit);
+
+/* TLB: drop stale translations of [start, end) of mm on every CPU that may cache them. */
+void vm_flush_tlb_range(struct mm *mm, uint64_t start, uint64_t end);
+
+#endif

@@ -1,0 +1,199 @@
+/* The VMA list of an address space: lookup, splitting, merging, insertion, removal of a range
+ * and the search for free room. The list is sorted by address and VMAs never overlap. */
+#include <mm/vm_internal.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <core/panic.h>
+#include <uapi/errno.h>
+
+static struct vma *vma_of(struct list_node *n)
+{
+	return list_entry(n, struct vma, node);
+}
+
+int vma_spares_fill(struct vma_spares *s, int n)
+{
+	ASSERT(n <= VMA_SPARES_MAX);
+	s->n = 0;
+	while (s->n < n) {
+		struct vma *v = kmalloc(sizeof(*v));
+		if (!v) {
+			vma_spares_free(s);
+			return -ENOMEM;
+		}
+		list_init(&v->node);
+		s->v[s->n++] = v;
+	}
+	return 0;
+}
+
+struct vma *vma_spares_take(struct vma_spares *s)
+{
+	ASSERT(s->n > 0); /* the caller counted wrong: a kernel bug */
+	return s->v[--s->n];
+}
+
+void vma_spares_free(struct vma_spares *s)
+{
+	while (s->n > 0)
+		kfree(s->v[--s->n]);
+}
+
+void vma_free(struct vma *vma)
+{
+	if (vma->shared)
+		shared_anon_put(vma->shared);
+	kfree(vma);
+}
+
+struct vma *vma_find_locked(struct mm *mm, uint64_t addr)
+{
+	spin_assert_held(&mm->lock);
+	struct list_node *n;
+	list_for_each(n, &mm->vmas) {
+		if (vma_of(n)->end > addr)
+			return vma_of(n);
+	}
+	return NULL;
+}
+
+bool vma_range_free_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v = vma_find_locked(mm, start);
+	return !v || v->start >= end;
+}
+
+bool vma_range_mapped_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v = vma_find_locked(mm, start);
+	uint64_t covered = start;
+	while (v && v->start <= covered && covered < end) {
+		covered = v->end;
+		v = v->node.next == &mm->vmas ? NULL : vma_of(v->node.next);
+	}
+	return covered >= end;
+}
+
+struct vma *vma_split_locked(struct mm *mm, struct vma *vma, uint64_t addr,
+			     struct vma_spares *s)
+{
+	spin_assert_held(&mm->lock);
+	ASSERT(vma->start < addr && addr < vma->end && IS_ALIGNED(addr, PAGE_SIZE));
+	struct vma *hi = vma_spares_take(s);
+	*hi = *vma;
+	hi->start = addr;
+	if (hi->shared) {
+		shared_anon_get(hi->shared);
+		hi->shared_pgoff += (addr - vma->start) / PAGE_SIZE;
+	}
+	vma->end = addr;
+	list_insert_between(&hi->node, &vma->node, vma->node.next);
+	return hi;
+}
+
+void vma_isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s)
+{
+	struct vma *v = vma_find_locked(mm, start);
+	if (v && v->start < start && v->end > start)
+		v = vma_split_locked(mm, v, start, s);
+	v = vma_find_locked(mm, end);
+	if (v && v->start < end && v->end > end)
+		vma_split_locked(mm, v, end, s);
+}
+
+void vma_insert_locked(struct mm *mm, struct vma *vma)
+{
+	spin_assert_held(&mm->lock);
+	struct vma *next = vma_find_locked(mm, vma->start);
+	ASSERT(!next || next->start >= vma->end);
+	struct list_node *before = next ? &next->node : &mm->vmas;
+	list_insert_between(&vma->node, before->prev, before);
+}
+
+static bool vma_mergeable(const struct vma *lo, const struct vma *hi)
+{
+	if (lo->end != hi->start || lo->flags != hi->flags || lo->shared != hi->shared)
+		return false;
+	return !lo->shared ||
+	       lo->shared_pgoff + (lo->end - lo->start) / PAGE_SIZE == hi->shared_pgoff;
+}
+
+/* Absorb the VMA after lo into lo when they fit together. */
+static void merge_next(struct mm *mm, struct vma *lo)
+{
+	if (lo->node.next == &mm->vmas)
+		return;
+	struct vma *hi = vma_of(lo->node.next);
+	if (!vma_mergeable(lo, hi))
+		return;
+	lo->end = hi->end;
+	list_remove(&hi->node);
+	vma_free(hi);
+}
+
+struct vma *vma_merge_locked(struct mm *mm, struct vma *vma)
+{
+	spin_assert_held(&mm->lock);
+	merge_next(mm, vma);
+	if (vma->node.prev != &mm->vmas) {
+		struct vma *prev = vma_of(vma->node.prev);
+		if (vma_mergeable(prev, vma)) {
+			merge_next(mm, prev);
+			return prev;
+		}
+	}
+	return vma;
+}
+
+void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s)
+{
+	vma_isolate_range_locked(mm, start, end, s);
+	struct vma *v = vma_find_locked(mm, start);
+	while (v && v->start < end) {
+		struct list_node *next = v->node.next;
+		vm_release_pages_locked(mm, v, v->start, v->end);
+		list_remove(&v->node);
+		vma_free(v);
+		v = next == &mm->vmas ? NULL : vma_of(next);
+	}
+}
+
+void vma_change_flags_locked(struct mm *mm, uint64_t start, uint64_t end, uint32_t clear,
+			     uint32_t set, struct vma_spares *s)
+{
+	vma_isolate_range_locked(mm, start, end, s);
+	struct vma *v = vma_find_locked(mm, start);
+	while (v && v->start < end) {
+		v->flags = (v->flags & ~clear) | set;
+		v = vma_merge_locked(mm, v);
+		v = v->node.next == &mm->vmas ? NULL : vma_of(v->node.next);
+	}
+}
+
+/* Lowest address a new mapping may start at above `below` (a stack keeps its guard gap). */
+static uint64_t gap_top(const struct vma *above)
+{
+	if (!(above->flags & VM_GROWSDOWN))
+		return above->start;
+	return above->start > USER_STACK_GUARD_GAP ? above->start - USER_STACK_GUARD_GAP : 0;
+}
+
+static uint64_t find_gap_below(struct mm *mm, uint64_t len, uint64_t top)
+{
+	uint64_t hi = top;
+	for (struct list_node *n = mm->vmas.prev;; n = n->prev) {
+		uint64_t lo = n == &mm->vmas ? USER_MIN_ADDR : vma_of(n)->end;
+		if (lo < hi && hi - lo >= len)
+			return hi - len;
+		if (n == &mm->vmas)
+			return 0;
+		hi = MIN(hi, gap_top(vma_of(n)));
+	}
+}
+
+uint64_t vma_find_gap_locked(struct mm *mm, uint64_t len)
+{
+	spin_assert_held(&mm->lock);
+	uint64_t addr = find_gap_below(mm, len, mm->mmap_base);
+	return addr ? addr : find_gap_below(mm, len, USER_MAX_ADDR);
+}

@@ -1,0 +1,226 @@
+/* fork, vfork and clone: a new thread, in the caller's process (CLONE_THREAD) or in a new child
+ * process with a copy-on-write copy of the address space (or the same one under CLONE_VM). The
+ * child starts in user mode with the caller's registers, rax = 0, on the stack clone names.
+ * Every allocation and check comes before the child becomes visible. */
+#include <proc/process.h>
+#include <proc/signal.h>
+#include <syscall/syscall.h>
+#include <sched/sched.h>
+#include <sched/thread.h>
+#include <sched/mlfq.h>
+#include <mm/vm.h>
+#include <mm/vmap.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <arch/x86_64/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/panic.h>
+#include <uapi/sched.h>
+#include <uapi/errno.h>
+
+#define CLONE_SUPPORTED                                                                          \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |           \
+	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |              \
+	 CLONE_CHILD_CLEARTID | CLONE_VFORK | CLONE_DETACHED)
+
+/* The combinations Linux accepts (kernel/fork.c: copy_process). */
+static int clone_check(uint64_t flags, uint64_t tls)
+{
+	if (flags & ~(uint64_t)CLONE_SUPPORTED)
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CSIGNAL) > NSIG_MAX)
+		return -EINVAL;
+	/* The FS base is loaded with WRMSR at every switch: a non-canonical one would fault in
+	 * the kernel. Linux refuses bases outside user space with -EPERM. */
+	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
+		return -EPERM;
+	return 0;
+}
+
+/* A thread's first run never reaches this: thread_init_user replaces its start-up frame. */
+static void clone_never_runs(void *unused)
+{
+	(void)unused;
+	panic("a cloned user thread ran its kernel entry function");
+}
+
+/* Undo thread_create_kernel + thread_init_user for a thread that never ran (as sched.c frees
+ * dead threads). */
+static void thread_discard(struct thread *t)
+{
+	kstack_free(t->kstack_top, KSTACK_PAGES);
+	kfree(t->fpu_state);
+	kfree(t);
+}
+
+static struct thread *clone_thread(const struct thread *cur, uint64_t flags, uint64_t newsp,
+				   uint64_t tls)
+{
+	struct trap_frame regs = *current_user_frame();
+	regs.rax = 0; /* the child's return value */
+	if (newsp)
+		regs.rsp = newsp;
+	struct thread *t = thread_create_kernel(cur->name, clone_never_runs, NULL);
+	if (!t)
+		return NULL;
+	if (thread_init_user(t, &regs) < 0) {
+		thread_discard(t);
+		return NULL;
+	}
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	signal_thread_init(t, cur, flags); /* blocked mask, altstack */
+	list_init(&t->proc_node);
+	return t;
+}
+
+/* The new child process and its address space (shared under CLONE_VM, else COW-copied). */
+static struct process *clone_process(struct process *p, uint64_t flags)
+{
+	struct process *np = process_alloc(p);
+	if (!np)
+		return NULL;
+	if (flags & CLONE_VM) {
+		np->mm = p->mm;
+		mm_get(np->mm);
+	} else {
+		np->mm = mm_fork(p->mm);
+		if (!np->mm) {
+			process_free(np);
+			return NULL;
+		}
+	}
+	np->exit_signal = (int)(flags & CSIGNAL);
+	if (signal_fork(np, p, flags) < 0) { /* handlers: shared (CLONE_SIGHAND) or copied */
+		mm_put(np->mm);
+		np->mm = NULL;
+		process_free(np);
+		return NULL;
+	}
+	return np;
+}
+
+static bool nproc_exceeded_locked(const struct process *p)
+{
+	uint64_t limit = p->rlimits[RLIMIT_NPROC].rlim_cur;
+	/* Root is exempt, as on Linux (INIT_USER / CAP_SYS_RESOURCE). */
+	if (p->cred.uid == 0 || limit >= PID_MAX)
+		return false;
+	return (uint64_t)process_count_uid_locked(p->cred.uid) >= limit;
+}
+
+/* Link the new thread (and process) into the tables; -EAGAIN when out of ids or over
+ * RLIMIT_NPROC, -EINTR when the caller's process is exiting. */
+static int clone_link(struct process *p, struct process *np, struct thread *t,
+		      struct vfork_done *vfork)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	int tid = -EINTR;
+	if (p->group_exiting || current_thread()->exit_pending)
+		goto out_unlock;
+	tid = -EAGAIN;
+	if (np && nproc_exceeded_locked(p))
+		goto out_unlock;
+	tid = pid_alloc_locked();
+	if (tid < 0)
+		goto out_unlock;
+	t->tid = tid;
+	pid_set_thread_locked(tid, t);
+	if (np) {
+		np->pid = tid;
+		np->parent = p;
+		np->vfork_done = vfork;
+		pid_set_process_locked(tid, np);
+		list_add_tail(&p->children, &np->sibling);
+	}
+	t->proc = np ? np : p;
+	list_add_tail(&t->proc->threads, &t->proc_node);
+	t->proc->nthreads++;
+out_unlock:
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return tid;
+}
+
+static void vfork_wait(struct vfork_done *vd)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	while (!vd->done)
+		wait_queue_sleep_locked(&vd->wq, &process_tree_lock, &f, 0);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
+long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid,
+	      uint64_t tls)
+{
+	struct thread *cur = current_thread();
+	struct process *p = cur->proc, *np = NULL;
+	struct vfork_done vfork = { .done = false };
+	int r = clone_check(flags, tls);
+	if (r < 0)
+		return r;
+	if (!(flags & CLONE_THREAD)) {
+		np = clone_process(p, flags);
+		if (!np)
+			return -ENOMEM;
+	}
+	struct thread *t = clone_thread(cur, flags, newsp, tls);
+	if (!t) {
+		r = -ENOMEM;
+		goto out_process;
+	}
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = child_tid;
+	wait_queue_init(&vfork.wq);
+	bool vforking = np && (flags & CLONE_VFORK);
+	int tid = clone_link(p, np, t, vforking ? &vfork : NULL);
+	if (tid < 0) {
+		r = tid;
+		goto out_thread;
+	}
+	/* The child is in the tables but has not run. Like Linux, a bad tid pointer is not an
+	 * error of the clone: the write is simply lost. */
+	if (flags & CLONE_PARENT_SETTID)
+		(void)put_user(tid, (int __user *)parent_tid);
+	if (flags & CLONE_CHILD_SETTID) {
+		if (!np || (flags & CLONE_VM))
+			(void)put_user(tid, (int __user *)child_tid);
+		else
+			(void)vm_write(np->mm, child_tid, &tid, sizeof(tid));
+	}
+	mlfq_entity_init(&t->sched, t->proc->nice); /* not queued yet: no lock needed */
+	sched_add_thread(t);
+	if (vforking)
+		vfork_wait(&vfork);
+	return tid;
+
+out_thread:
+	thread_discard(t);
+out_process:
+	if (np) {
+		mm_put(np->mm);
+		np->mm = NULL;
+		process_free(np);
+	}
+	return r;
+}
+
+SYSCALL_DEFINE0(fork)
+{
+	return do_clone(SIGCHLD_NR, 0, 0, 0, 0);
+}
+
+SYSCALL_DEFINE0(vfork)
+{
+	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD_NR, 0, 0, 0, 0);
+}
+
+/* x86_64 argument order: flags, newsp, parent_tid, child_tid, tls. */
+SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, newsp, uint64_t, parent_tid,
+		uint64_t, child_tid, uint64_t, tls)
+{
+	return do_clone(flags, newsp, parent_tid, child_tid, tls);
+}

@@ -1,0 +1,206 @@
+/* Identity system calls: pids and tids, user and group ids (root by default; setuid and
+ * friends follow Linux's rules for root and non-root callers, without capabilities), and the
+ * per-thread addresses musl registers at start-up (set_tid_address, set_robust_list). */
+#include <proc/process.h>
+#include <syscall/syscall.h>
+#include <sched/thread.h>
+#include <arch/x86_64/usercopy.h>
+#include <uapi/errno.h>
+
+#define ROBUST_LIST_HEAD_SIZE 24 /* struct robust_list_head on x86_64 */
+#define ID_UNCHANGED 0xffffffffu /* -1: leave this id as it is */
+
+SYSCALL_DEFINE0(getpid)
+{
+	return process_current()->pid;
+}
+
+SYSCALL_DEFINE0(gettid)
+{
+	return current_thread()->tid;
+}
+
+SYSCALL_DEFINE0(getppid)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	int ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ppid;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = pid ? process_by_pid_locked(pid) : process_current();
+	long r = p ? p->pgid : -ESRCH;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return r;
+}
+
+SYSCALL_DEFINE0(getpgrp)
+{
+	return process_current()->pgid;
+}
+
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = pid ? process_by_pid_locked(pid) : process_current();
+	long r = p ? p->sid : -ESRCH;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return r;
+}
+
+/* Read one credential field under the process lock. */
+static long cred_read(size_t offset)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	uint32_t v = *(const uint32_t *)((const char *)&p->cred + offset);
+	spin_unlock_irqrestore(&p->lock, f);
+	return v;
+}
+
+SYSCALL_DEFINE0(getuid)
+{
+	return cred_read(offsetof(struct cred, uid));
+}
+
+SYSCALL_DEFINE0(geteuid)
+{
+	return cred_read(offsetof(struct cred, euid));
+}
+
+SYSCALL_DEFINE0(getgid)
+{
+	return cred_read(offsetof(struct cred, gid));
+}
+
+SYSCALL_DEFINE0(getegid)
+{
+	return cred_read(offsetof(struct cred, egid));
+}
+
+/* setresuid/setresgid semantics: an unprivileged caller (euid != 0) may only set each id to
+ * one of its current real, effective or saved ids. */
+static bool id_allowed(uint32_t v, const uint32_t cur[3], bool privileged)
+{
+	return v == ID_UNCHANGED || privileged || v == cur[0] || v == cur[1] || v == cur[2];
+}
+
+static long set_res_ids(uint32_t r, uint32_t e, uint32_t s, bool group)
+{
+	struct process *p = process_current();
+	long ret = -EPERM;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	struct cred *c = &p->cred;
+	uint32_t *ids[3] = { group ? &c->gid : &c->uid, group ? &c->egid : &c->euid,
+			     group ? &c->sgid : &c->suid };
+	uint32_t cur[3] = { *ids[0], *ids[1], *ids[2] };
+	bool privileged = c->euid == 0;
+	if (!id_allowed(r, cur, privileged) || !id_allowed(e, cur, privileged) ||
+	    !id_allowed(s, cur, privileged))
+		goto out_unlock;
+	if (r != ID_UNCHANGED)
+		*ids[0] = r;
+	if (e != ID_UNCHANGED)
+		*ids[1] = e;
+	if (s != ID_UNCHANGED)
+		*ids[2] = s;
+	ret = 0;
+out_unlock:
+	spin_unlock_irqrestore(&p->lock, f);
+	return ret;
+}
+
+SYSCALL_DEFINE3(setresuid, uint32_t, r, uint32_t, e, uint32_t, s)
+{
+	return set_res_ids(r, e, s, false);
+}
+
+SYSCALL_DEFINE3(setresgid, uint32_t, r, uint32_t, e, uint32_t, s)
+{
+	return set_res_ids(r, e, s, true);
+}
+
+/* setuid: root sets all three; others may set the effective id to the real or saved one. */
+static long set_one_id(uint32_t id, bool group)
+{
+	struct process *p = process_current();
+	if (id == ID_UNCHANGED)
+		return -EINVAL;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	bool privileged = p->cred.euid == 0;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (privileged)
+		return set_res_ids(id, id, id, group);
+	return set_res_ids(ID_UNCHANGED, id, ID_UNCHANGED, group);
+}
+
+SYSCALL_DEFINE1(setuid, uint32_t, uid)
+{
+	return set_one_id(uid, false);
+}
+
+SYSCALL_DEFINE1(setgid, uint32_t, gid)
+{
+	return set_one_id(gid, true);
+}
+
+static long get_res_ids(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s, bool group)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	struct cred c = p->cred;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (put_user(group ? c.gid : c.uid, r) < 0 || put_user(group ? c.egid : c.euid, e) < 0 ||
+	    put_user(group ? c.sgid : c.suid, s) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(getresuid, uint32_t __user *, r, uint32_t __user *, e, uint32_t __user *, s)
+{
+	return get_res_ids(r, e, s, false);
+}
+
+SYSCALL_DEFINE3(getresgid, uint32_t __user *, r, uint32_t __user *, e, uint32_t __user *, s)
+{
+	return get_res_ids(r, e, s, true);
+}
+
+/* The address is only stored (and cleared + futex-woken at exit): not checked now, as Linux. */
+SYSCALL_DEFINE1(set_tid_address, int __user *, tidptr)
+{
+	struct thread *t = current_thread();
+	t->clear_child_tid = (uint64_t)tidptr;
+	return t->tid;
+}
+
+SYSCALL_DEFINE2(set_robust_list, void __user *, head, size_t, len)
+{
+	if (len != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	struct thread *t = current_thread();
+	t->robust_list = (uint64_t)head;
+	t->robust_list_len = len;
+	return 0;
+}
+
+SYSCALL_DEFINE3(get_robust_list, int, pid, void __user *__user *, head, size_t __user *, len)
+{
+	struct thread *t = current_thread();
+	if (pid && pid != t->tid)
+		return -EPERM; /* other threads' lists: with ptrace rights, later */
+	if (put_user((void __user *)t->robust_list, head) < 0 ||
+	    put_user((size_t)ROBUST_LIST_HEAD_SIZE, len) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* Restartable sequences are optional for musl and glibc: they fall back when it is absent. */
+SYSCALL_DEFINE0(rseq)
+{
+	return -ENOSYS;
+}

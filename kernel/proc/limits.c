@@ -1,0 +1,226 @@
+/* Resource limits (prlimit64, getrlimit, setrlimit), scheduling priority (getpriority,
+ * setpriority: nice values mapped onto the MLFQ by the scheduler), and CPU-time reports
+ * (getrusage, times). Limits are enforced where the resource is used: RLIMIT_NPROC by fork,
+ * RLIMIT_STACK by exec and stack growth. */
+#include <proc/process.h>
+#include <syscall/syscall.h>
+#include <sched/sched.h>
+#include <sched/thread.h>
+#include <sched/mlfq.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/time.h>
+#include <uapi/resource.h>
+#include <uapi/errno.h>
+
+/* Only root raises a hard limit or lowers its nice value (no capabilities yet). */
+static bool privileged(struct process *p)
+{
+	return p->cred.euid == 0;
+}
+
+/* The target of prlimit/setpriority by pid (0 = self); caller holds the tree lock. A non-root
+ * caller may only touch processes of its own real uid. */
+static struct process *target_locked(int pid, int *err)
+{
+	struct process *self = process_current();
+	struct process *p = pid ? process_by_pid_locked(pid) : self;
+	*err = -ESRCH;
+	if (!p || p->state != PROCESS_ALIVE)
+		return NULL;
+	*err = -EPERM;
+	if (p != self && !privileged(self) && p->cred.uid != self->cred.uid)
+		return NULL;
+	return p;
+}
+
+static long do_prlimit(int pid, unsigned resource, const struct rlimit *new, struct rlimit *old)
+{
+	int err;
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new && new->rlim_cur > new->rlim_max)
+		return -EINVAL;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = target_locked(pid, &err);
+	if (!p)
+		goto out_unlock;
+	spin_lock(&p->lock);
+	struct rlimit *r = &p->rlimits[resource];
+	err = -EPERM;
+	if (new && new->rlim_max > r->rlim_max && !privileged(process_current()))
+		goto out_unlock_p;
+	if (old)
+		*old = *r;
+	if (new)
+		*r = *new;
+	err = 0;
+out_unlock_p:
+	spin_unlock(&p->lock);
+out_unlock:
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return err;
+}
+
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
+		const struct rlimit __user *, unew, struct rlimit __user *, uold)
+{
+	struct rlimit new, old;
+	if (unew && copy_from_user(&new, unew, sizeof(new)) < 0)
+		return -EFAULT;
+	/* Checked before the limit changes, so that -EFAULT means nothing happened. */
+	if (uold && clear_user(uold, sizeof(old)) < 0)
+		return -EFAULT;
+	long r = do_prlimit(pid, resource, unew ? &new : NULL, uold ? &old : NULL);
+	if (r == 0 && uold && copy_to_user(uold, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned, resource, struct rlimit __user *, rlim)
+{
+	struct rlimit old;
+	long r = do_prlimit(0, resource, NULL, &old);
+	if (r == 0 && copy_to_user(rlim, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct rlimit __user *, rlim)
+{
+	struct rlimit new;
+	if (copy_from_user(&new, rlim, sizeof(new)) < 0)
+		return -EFAULT;
+	return do_prlimit(0, resource, &new, NULL);
+}
+
+/* ---- priority ------------------------------------------------------------------------------ */
+
+struct prio_walk {
+	int which, who;
+	int nice; /* setpriority: the value; getpriority: the best (lowest) found */
+	bool set, found;
+	int err;
+};
+
+static bool prio_matches(const struct prio_walk *w, const struct process *p)
+{
+	const struct process *self = process_current();
+	switch (w->which) {
+	case PRIO_PROCESS:
+		return p->pid == (w->who ? w->who : self->pid);
+	case PRIO_PGRP:
+		return p->pgid == (w->who ? w->who : self->pgid);
+	default: /* PRIO_USER */
+		return p->cred.uid == (w->who ? (uint32_t)w->who : self->cred.uid);
+	}
+}
+
+static void prio_visit(struct process *p, void *ctx)
+{
+	struct prio_walk *w = ctx;
+	struct process *self = process_current();
+	if (!prio_matches(w, p))
+		return;
+	w->found = true;
+	if (!w->set) {
+		if (p->nice < w->nice)
+			w->nice = p->nice;
+		return;
+	}
+	if (p != self && !privileged(self) && p->cred.uid != self->cred.uid) {
+		w->err = -EPERM;
+		return;
+	}
+	spin_lock(&p->lock);
+	if (w->nice < p->nice && !privileged(self)) {
+		w->err = -EACCES;
+	} else {
+		p->nice = w->nice;
+		struct list_node *pos;
+		list_for_each(pos, &p->threads)
+			sched_set_nice(list_entry(pos, struct thread, proc_node), w->nice);
+	}
+	spin_unlock(&p->lock);
+}
+
+static long prio_walk(struct prio_walk *w)
+{
+	if (w->which != PRIO_PROCESS && w->which != PRIO_PGRP && w->which != PRIO_USER)
+		return -EINVAL;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	process_for_each_locked(prio_visit, w);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (!w->found)
+		return -ESRCH;
+	return w->err;
+}
+
+/* The system call returns 20 - nice (1..40), so that no success looks like an error; the C
+ * library converts it back. */
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
+{
+	struct prio_walk w = { .which = which, .who = who, .nice = NICE_MAX + 1 };
+	long r = prio_walk(&w);
+	return r < 0 ? r : 20 - w.nice;
+}
+
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, prio)
+{
+	if (prio < NICE_MIN)
+		prio = NICE_MIN;
+	if (prio > NICE_MAX)
+		prio = NICE_MAX;
+	struct prio_walk w = { .which = which, .who = who, .nice = prio, .set = true };
+	return prio_walk(&w);
+}
+
+/* ---- usage and times ----------------------------------------------------------------------- */
+
+static void ns_to_timeval(uint64_t ns, struct timeval_abi *tv)
+{
+	tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+	tv->tv_usec = (int64_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+}
+
+/* CPU times are not accounted per thread yet: they read as 0 (honestly unknown). */
+SYSCALL_DEFINE2(getrusage, int, who, struct rusage __user *, uru)
+{
+	struct process *p = process_current();
+	struct rusage ru = { 0 };
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	switch (who) {
+	case RUSAGE_SELF:
+	case RUSAGE_THREAD:
+		ns_to_timeval(p->utime_ns, &ru.ru_utime);
+		ns_to_timeval(p->stime_ns, &ru.ru_stime);
+		break;
+	case RUSAGE_CHILDREN:
+		ns_to_timeval(p->cutime_ns, &ru.ru_utime);
+		ns_to_timeval(p->cstime_ns, &ru.ru_stime);
+		break;
+	default:
+		spin_unlock_irqrestore(&process_tree_lock, f);
+		return -EINVAL;
+	}
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return copy_to_user(uru, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
+#define NS_PER_TICK (NSEC_PER_SEC / USER_HZ)
+
+/* Returns clock ticks since boot (an arbitrary point in the past, as POSIX allows). */
+SYSCALL_DEFINE1(times, struct tms __user *, ubuf)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct tms t = {
+		.tms_utime = (int64_t)(p->utime_ns / NS_PER_TICK),
+		.tms_stime = (int64_t)(p->stime_ns / NS_PER_TICK),
+		.tms_cutime = (int64_t)(p->cutime_ns / NS_PER_TICK),
+		.tms_cstime = (int64_t)(p->cstime_ns / NS_PER_TICK),
+	};
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)) < 0)
+		return -EFAULT;
+	return (long)(time_monotonic_ns() / NS_PER_TICK);
+}

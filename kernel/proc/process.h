@@ -1,0 +1,134 @@
+/* Processes: what threads share — an address space, credentials, signal handlers, limits, the
+ * parent/child tree and (later) files and the working directory. A process has one or more
+ * threads (struct thread, sched/thread.h); pid = the tid of its first thread (Linux's tgid).
+ * Pids and user-visible tids come from one table of PID_MAX slots, recycled.
+ *
+ * Locking: process_tree_lock (IRQ-safe) guards the pid table, every parent/children/sibling
+ * link, the thread lists, state, exit_status and the child_wait/vfork wait queues; p->lock
+ * guards the rest of the process's mutable fields (cred, rlimits, nice) unless a field says
+ * otherwise. p->mm is changed only by the process itself (exec, last thread's exit) while it
+ * holds p->lock; a thread of p reads it freely. Order: process_tree_lock before p->lock before
+ * mm->lock. Nothing here sleeps with p->lock held. */
+#ifndef PROC_PROCESS_H
+#define PROC_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <lib/list.h>
+#include <core/compiler.h>
+#include <core/spinlock.h>
+#include <sched/wait.h>
+#include <uapi/resource.h>
+
+#define PROC_NAME_MAX 16
+#define PID_MAX 32768 /* pids and tids are 1..PID_MAX-1 */
+#define INIT_PID 1
+#define SIGCHLD_NR 17 /* the default exit signal (signals live in proc/signal.c later) */
+#define NSIG_MAX 64
+
+struct mm;
+struct thread;
+struct trap_frame;
+struct signal_handlers;
+
+enum process_state {
+	PROCESS_ALIVE,
+	PROCESS_ZOMBIE, /* all threads gone; waiting for the parent's wait */
+};
+
+struct cred {
+	uint32_t uid, euid, suid, gid, egid, sgid;
+};
+
+/* A vfork parent sleeps until its child execs or exits (the child shares its memory). */
+struct vfork_done {
+	bool done;
+	struct wait_queue wq; /* guarded by process_tree_lock */
+};
+
+struct process {
+	struct spinlock lock;
+	int pid;
+	int pgid, sid; /* process group / session: inherited; setpgid/setsid come later */
+	char name[PROC_NAME_MAX]; /* comm: the executable's base name */
+
+	struct mm *mm; /* see the locking note above */
+	struct cred cred;
+	struct signal_handlers *sighand; /* shared under CLONE_SIGHAND (signals: later) */
+	struct rlimit rlimits[RLIM_NLIMITS];
+	int nice;
+
+	/* Guarded by process_tree_lock. */
+	struct process *parent;
+	struct list_node children;
+	struct list_node sibling; /* in parent->children */
+	enum process_state state;
+	int exit_status; /* wait status word (W* encoding) once a zombie */
+	int exit_signal; /* sent to the parent when it dies (SIGCHLD usually; 0 = none) */
+	bool group_exiting; /* exit_group (or a fatal signal) under way: threads exit */
+	int group_exit_status; /* the status word they exit with */
+	struct list_node threads; /* struct thread.proc_node */
+	int nthreads;
+	struct vfork_done *vfork_done; /* set while a vfork parent waits for us */
+	struct wait_queue child_wait; /* parent sleeps here in wait4 */
+	uint64_t utime_ns, stime_ns; /* own CPU time (no per-thread accounting yet: 0) */
+	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
+	uint64_t start_ns;
+};
+
+extern struct spinlock process_tree_lock;
+extern struct process *init_process;
+
+/* The process of the calling thread (NULL for kernel threads). */
+struct process *process_current(void);
+
+/* Pid table. alloc: a free id (recycled, never 0) or -EAGAIN when all PID_MAX are in use.
+ * _locked functions need process_tree_lock. */
+int pid_alloc_locked(void);
+void pid_free_locked(int id);
+void pid_set_thread_locked(int id, struct thread *t); /* NULL: the thread is gone */
+void pid_set_process_locked(int id, struct process *p); /* NULL: reaped */
+struct thread *thread_by_tid_locked(int tid);
+struct process *process_by_pid_locked(int pid);
+
+/* A new process (no threads yet) copying cred, limits, nice and name from `parent` (NULL for
+ * init: root, default limits). NULL on ENOMEM. Not linked anywhere yet. */
+struct process *process_alloc(const struct process *parent);
+void process_free(struct process *p); /* unlinked, reaped, no threads left */
+/* Call fn for every live (non-zombie) process, in pid order. Tree lock held; fn must not sleep
+ * or take the tree lock. */
+void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx);
+/* Count of live (non-zombie) processes whose real uid is uid. */
+int process_count_uid_locked(uint32_t uid);
+
+/* Start process 1: a kernel thread that becomes init and execs the program the command line
+ * names (`init=/path arg...` or `run="prog args"`, default /sbin/init). When it exits the
+ * machine powers off with its exit status. */
+void proc_start_init(const char *cmdline);
+
+/* Exit of the calling thread; `group` ends every thread of the process (exit_group). The status
+ * is the wait status word (W_EXITCODE). The last thread out makes the process a zombie. */
+__noreturn void do_exit(int status_word, bool group);
+
+/* The hook the return-to-user path (syscall exit, interrupt exit) calls: a thread whose process
+ * is going away (exit_group, exec from another thread) exits here instead of returning. */
+void process_user_return_check(void);
+
+/* Tell the parent that `child` changed state (became a zombie): wakes its wait4, and is where
+ * SIGCHLD (child->exit_signal) will be sent once signals exist. process_tree_lock held. */
+void process_notify_parent_locked(struct process *child);
+
+/* vfork: the child released its parent's memory (exec or exit). process_tree_lock held. */
+void process_vfork_release_locked(struct process *p);
+
+/* clone(2) with its x86_64 argument order (fork and vfork are special cases). Returns the new
+ * thread's tid in the caller. */
+long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid,
+	      uint64_t tls);
+
+/* In-kernel execve (init): path and NULL-terminated argv/envp arrays in kernel memory; the new
+ * user registers go to *frame (which need not be the thread's user frame). */
+long kernel_execve(const char *path, const char *const *argv, const char *const *envp,
+		   struct trap_frame *frame);
+
+#endif

@@ -1,0 +1,319 @@
+/* The signal system calls with Linux's semantics: kill, tkill, tgkill, rt_sigaction,
+ * rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigreturn, sigaltstack, pause, alarm,
+ * setitimer and getitimer. Each call decodes and checks its arguments first, then acts. */
+#include <proc/signal.h>
+#include <proc/process.h>
+#include <syscall/syscall.h>
+#include <sched/sched.h>
+#include <arch/x86_64/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/time.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+
+/* struct timeval / struct itimerval as Linux x86_64 lays them out. */
+struct k_timeval {
+	int64_t tv_sec, tv_usec;
+};
+struct k_itimerval {
+	struct k_timeval it_interval, it_value;
+};
+_Static_assert(sizeof(struct k_itimerval) == 32, "itimerval is 32 bytes");
+
+#define ITIMER_MAX_SEC (1LL << 32) /* keeps nanoseconds far from overflow (136 years) */
+
+/* ---- kill and friends -------------------------------------------------------------------- */
+
+/* Linux's kill_ok_by_cred: a real or effective uid of the sender matches the target's real or
+ * saved uid, or the sender is root. */
+static bool may_signal(const struct process *target)
+{
+	struct process *me = process_current();
+	struct cred a, b;
+	uint64_t f = spin_lock_irqsave(&me->lock);
+	a = me->cred;
+	spin_unlock_irqrestore(&me->lock, f);
+	if (target == me)
+		return true;
+	f = spin_lock_irqsave((struct spinlock *)&target->lock);
+	b = target->cred;
+	spin_unlock_irqrestore((struct spinlock *)&target->lock, f);
+	return a.euid == 0 || a.euid == b.suid || a.euid == b.uid || a.uid == b.suid ||
+	       a.uid == b.uid;
+}
+
+/* One target: permission, then (unless sig 0) the send. Tree lock held. */
+static int kill_one_locked(struct process *p, int sig, const k_siginfo_t *info)
+{
+	if (!may_signal(p))
+		return -EPERM;
+	return sig ? signal_send_process_locked(p, sig, info) : 0;
+}
+
+/* Several targets (a group, or everyone): 0 when at least one was signalled, else the last
+ * error, -ESRCH when nothing matched. */
+static int kill_many_locked(int pgid, bool all, int sig, const k_siginfo_t *info)
+{
+	struct process *me = process_current();
+	int ret = -ESRCH;
+	bool any = false;
+	for (int pid = 1; pid < PID_MAX; pid++) {
+		struct process *p = process_by_pid_locked(pid);
+		if (!p || p->state != PROCESS_ALIVE)
+			continue;
+		if (all ? (p->pid == INIT_PID || p == me) : p->pgid != pgid)
+			continue;
+		int r = kill_one_locked(p, sig, info);
+		if (r == 0)
+			any = true;
+		else
+			ret = r;
+	}
+	return any ? 0 : ret;
+}
+
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
+{
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	k_siginfo_t info;
+	signal_info_kill(&info, sig, SI_USER);
+	struct process *me = process_current();
+	int ret;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	if (pid > 0) {
+		struct process *p = process_by_pid_locked(pid);
+		ret = p ? kill_one_locked(p, sig, &info) : -ESRCH;
+	} else if (pid == -1) {
+		ret = kill_many_locked(0, true, sig, &info);
+	} else if (pid == (int)0x80000000) {
+		ret = -ESRCH; /* -INT_MIN cannot be negated: Linux refuses it too */
+	} else {
+		/* Process groups: pgid is inherited at fork; until setpgid exists every group is
+		 * the one its members inherited, which kill_many_locked matches by value. */
+		ret = kill_many_locked(pid == 0 ? me->pgid : -pid, false, sig, &info);
+	}
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ret;
+}
+
+static int do_tkill(int tgid, int tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	k_siginfo_t info;
+	signal_info_kill(&info, sig, SI_TKILL);
+	int ret;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct thread *t = thread_by_tid_locked(tid);
+	if (!t || !t->proc || (tgid > 0 && t->proc->pid != tgid))
+		ret = -ESRCH;
+	else if (!may_signal(t->proc))
+		ret = -EPERM;
+	else
+		ret = sig ? signal_send_thread_locked(t, sig, &info) : 0;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ret;
+}
+
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
+{
+	return do_tkill(0, tid, sig);
+}
+
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	return do_tkill(tgid, tid, sig);
+}
+
+/* ---- actions and masks ------------------------------------------------------------------- */
+
+SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction __user *, uact,
+		struct k_sigaction __user *, uoact, size_t, sigsetsize)
+{
+	if (sigsetsize != sizeof(k_sigset_t))
+		return -EINVAL;
+	struct k_sigaction act, oact;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;
+	int err = signal_do_sigaction(sig, uact ? &act : NULL, uoact ? &oact : NULL);
+	if (err)
+		return err;
+	if (uoact && copy_to_user(uoact, &oact, sizeof(oact)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, const k_sigset_t __user *, uset,
+		k_sigset_t __user *, uoset, size_t, sigsetsize)
+{
+	if (sigsetsize != sizeof(k_sigset_t))
+		return -EINVAL;
+	struct thread *t = current_thread();
+	uint64_t old = t->sig_blocked;
+	if (uset) {
+		k_sigset_t set;
+		if (copy_from_user(&set, uset, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:
+			signal_set_blocked(old | set);
+			break;
+		case SIG_UNBLOCK:
+			signal_set_blocked(old & ~set);
+			break;
+		case SIG_SETMASK:
+			signal_set_blocked(set);
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (uoset && copy_to_user(uoset, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(rt_sigpending, k_sigset_t __user *, uset, size_t, sigsetsize)
+{
+	if (sigsetsize > sizeof(k_sigset_t))
+		return -EINVAL;
+	k_sigset_t set = signal_pending_set() & current_thread()->sig_blocked;
+	return copy_to_user(uset, &set, sigsetsize) ? -EFAULT : 0;
+}
+
+/* Sleep until a signal wants this thread (its handler, a stop, or death). */
+static void wait_for_signal(void)
+{
+	signal_sleep_begin();
+	while (!signal_pending()) {
+		sched_prepare_block(0);
+		sched_block_finish(); /* returns at once if a signal beat us to it */
+	}
+	signal_sleep_end();
+}
+
+SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t __user *, umask, size_t, sigsetsize)
+{
+	if (sigsetsize != sizeof(k_sigset_t))
+		return -EINVAL;
+	k_sigset_t mask;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	struct thread *t = current_thread();
+	t->sig_saved_blocked = t->sig_blocked;
+	t->sig_restore_blocked = true; /* the handler's frame saves the old mask */
+	signal_set_blocked(mask);
+	wait_for_signal();
+	return -ERESTARTNOHAND; /* -EINTR once a handler ran; otherwise suspended again */
+}
+
+SYSCALL_DEFINE0(pause)
+{
+	wait_for_signal();
+	return -ERESTARTNOHAND;
+}
+
+SYSCALL_DEFINE0(rt_sigreturn)
+{
+	struct trap_frame *f = current_user_frame();
+	if (signal_restore_frame(f) < 0) {
+		signal_force_segv(0);
+		return 0;
+	}
+	return (long)f->rax; /* the dispatcher stores it back: the restored rax */
+}
+
+SYSCALL_DEFINE2(sigaltstack, const k_stack_t __user *, uss, k_stack_t __user *, uoss)
+{
+	k_stack_t ss, oss;
+	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
+		return -EFAULT;
+	int err = signal_do_sigaltstack(uss ? &ss : NULL, &oss, current_user_frame()->rsp);
+	if (err)
+		return err;
+	if (uoss && copy_to_user(uoss, &oss, sizeof(oss)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- timers ------------------------------------------------------------------------------ */
+
+SYSCALL_DEFINE1(alarm, unsigned, seconds)
+{
+	uint64_t old, old_interval;
+	int err = itimer_real_set((uint64_t)seconds * NSEC_PER_SEC, 0, &old, &old_interval);
+	if (err)
+		return err;
+	uint64_t sec = old / NSEC_PER_SEC, rem = old % NSEC_PER_SEC;
+	if ((!sec && rem) || rem >= NSEC_PER_SEC / 2)
+		sec++; /* Linux rounds to the nearest second, and never reports 0 while armed */
+	return (long)sec;
+}
+
+static bool timeval_to_ns(const struct k_timeval *tv, uint64_t *ns)
+{
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return false;
+	int64_t sec = tv->tv_sec > ITIMER_MAX_SEC ? ITIMER_MAX_SEC : tv->tv_sec;
+	*ns = (uint64_t)sec * NSEC_PER_SEC + (uint64_t)tv->tv_usec * NSEC_PER_USEC;
+	return true;
+}
+
+static void ns_to_timeval(uint64_t ns, struct k_timeval *tv)
+{
+	tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+	tv->tv_usec = (int64_t)((ns % NSEC_PER_SEC + NSEC_PER_USEC - 1) / NSEC_PER_USEC);
+	if (tv->tv_usec == 1000000) {
+		tv->tv_sec++;
+		tv->tv_usec = 0;
+	}
+}
+
+/* ITIMER_VIRTUAL and ITIMER_PROF are not implemented (no per-thread CPU-time accounting yet):
+ * they read as disarmed, disarming them succeeds, arming them is -EINVAL. */
+SYSCALL_DEFINE2(getitimer, int, which, struct k_itimerval __user *, uval)
+{
+	struct k_itimerval v;
+	memset(&v, 0, sizeof(v));
+	if (which == ITIMER_REAL) {
+		uint64_t value, interval;
+		itimer_real_get(&value, &interval);
+		ns_to_timeval(value, &v.it_value);
+		ns_to_timeval(interval, &v.it_interval);
+	} else if (which != ITIMER_VIRTUAL && which != ITIMER_PROF) {
+		return -EINVAL;
+	}
+	return copy_to_user(uval, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE3(setitimer, int, which, const struct k_itimerval __user *, unew,
+		struct k_itimerval __user *, uold)
+{
+	struct k_itimerval n, o;
+	memset(&n, 0, sizeof(n)); /* a NULL new value disarms, as Linux still accepts */
+	memset(&o, 0, sizeof(o));
+	if (unew && copy_from_user(&n, unew, sizeof(n)))
+		return -EFAULT;
+	uint64_t value, interval;
+	if (!timeval_to_ns(&n.it_value, &value) || !timeval_to_ns(&n.it_interval, &interval))
+		return -EINVAL;
+	if (which == ITIMER_REAL) {
+		uint64_t ov, oi;
+		int err = itimer_real_set(value, value ? interval : 0, &ov, &oi);
+		if (err)
+			return err;
+		ns_to_timeval(ov, &o.it_value);
+		ns_to_timeval(oi, &o.it_interval);
+	} else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+		if (value)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	if (uold && copy_to_user(uold, &o, sizeof(o)))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* Shared helpers of the user-space tests (tests/user/<area>.c): each case prints one line,
+ * "PASS: user/<area>/<case>" or "FAIL: user/<area>/<case>: <why>", which the QEMU runner counts.
+ * A test program's exit status tells the driver (runall) its counts: bits 0-5 the cases passed
+ * (at most 63 per program), bits 6-7 the cases failed (saturating at 3). */
+#ifndef TESTS_USER_TEST_H
+#define TESTS_USER_TEST_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *test_area = "?";
+static int test_passed, test_failed;
+
+static inline void test_begin(const char *area)
+{
+	test_area = area;
+	setvbuf(stdout, NULL, _IONBF, 0); /* lines must not be lost or repeated across fork */
+}
+
+static inline bool test_result(const char *name, bool ok, const char *fmt, ...)
+{
+	if (ok) {
+		printf("PASS: user/%s/%s\n", test_area, name);
+		test_passed++;
+	} else {
+		char why[200];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+		printf("FAIL: user/%s/%s: %s\n", test_area, name, why);
+		test_failed++;
+	}
+	return ok;
+}
+
+/* CHECK(name, cond): the reason printed on failure is the condition and errno. */
+#define CHECK(name, cond) test_result((name), (cond), "%s (errno %d %s)", #cond, errno, strerror(errno))
+
+static inline int test_exit_code(void)
+{
+	int p = test_passed > 63 ? 63 : test_passed;
+	int f = test_failed > 3 ? 3 : test_failed;
+	return p | f << 6;
+}
+
+static inline void test_end(void)
+{
+	exit(test_exit_code());
+}
+
+/* A kernel address and an unmapped user address, for EFAULT tests. */
+#define KERNEL_PTR ((void *)0xffffffff80000000UL)
+#define UNMAPPED_PTR ((void *)0x1000UL)
+
+#endif

@@ -1,0 +1,67 @@
+/* wait4 and waitid: the status word's encoding, pid selection, WNOHANG, ECHILD, waitid's
+ * siginfo, and a child killed by a fault reported as a signal. */
+#include "test.h"
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static pid_t spawn_exit(int code, int delay_ms)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (delay_ms)
+			usleep(delay_ms * 1000);
+		_exit(code);
+	}
+	return pid;
+}
+
+int main(void)
+{
+	test_begin("wait");
+	int st;
+	errno = 0;
+	CHECK("echild-none", wait4(-1, &st, 0, NULL) == -1 && errno == ECHILD);
+
+	pid_t pid = spawn_exit(3, 0);
+	CHECK("status-exit-3", waitpid(pid, &st, 0) == pid && st == 0x300 && WIFEXITED(st) &&
+				       WEXITSTATUS(st) == 3);
+
+	pid = spawn_exit(5, 300);
+	errno = 0;
+	CHECK("wnohang-running", waitpid(pid, &st, WNOHANG) == 0);
+	CHECK("wait-specific", waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 5);
+
+	errno = 0;
+	CHECK("echild-not-child", waitpid(1, &st, 0) == -1 && errno == ECHILD);
+
+	/* Two children: -1 takes whichever ends; both are reaped exactly once. */
+	pid_t a = spawn_exit(7, 0), b = spawn_exit(8, 50);
+	pid_t w1 = wait(&st), w2 = wait(&st);
+	CHECK("wait-any-both", (w1 == a && w2 == b) || (w1 == b && w2 == a));
+
+	pid = spawn_exit(9, 0);
+	siginfo_t si;
+	memset(&si, 0xff, sizeof(si));
+	CHECK("waitid-exited", waitid(P_PID, pid, &si, WEXITED) == 0 && si.si_pid == pid &&
+				       si.si_code == CLD_EXITED && si.si_status == 9 &&
+				       si.si_signo == SIGCHLD);
+
+	pid = spawn_exit(1, 0);
+	struct rusage ru;
+	CHECK("wait4-rusage", wait4(pid, &st, 0, &ru) == pid && ru.ru_maxrss >= 0);
+
+	errno = 0;
+	CHECK("einval-options", wait4(-1, &st, 0x1000, NULL) == -1 && errno == EINVAL);
+
+	/* A child dying of a fault: the status says which signal. */
+	pid = fork();
+	if (pid == 0) {
+		*(volatile int *)0 = 1;
+		_exit(0);
+	}
+	CHECK("status-signaled", waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+					 WTERMSIG(st) == SIGSEGV);
+	test_end();
+}

@@ -1,0 +1,103 @@
+# User space: init, our programs and the user tests, built as static musl executables, and the
+# initramfs (cpio newc) the loader hands to the kernel: /sbin/init, /bin/*, /tests/* (with
+# hostile ELF files for the exec tests), plus the files of EXTRA=<host dir> at its root.
+USER_CC := musl-gcc
+USER_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-function
+USER_OUT := $(BUILD)/user
+USER_INITRD := $(USER_OUT)/initrd.cpio
+EXTRA ?=
+
+USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie
+USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack
+USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
+USER_BAD := $(USER_OUT)/bad/.stamp
+
+$(USER_OUT)/root/sbin/%: user/%.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# A static-pie build (ET_DYN, no PT_INTERP): musl's rcrt1.o relocates it wherever exec puts it.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+$(USER_OUT)/root/bin/hello-pie: user/hello.c user/user.mk $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $< (static-pie)"
+	@$(USER_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -fPIE -static-pie -nostartfiles \
+		$(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $$($(CC) -print-file-name=crtbeginS.o) $< \
+		$$($(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o -Wl,--no-dynamic-linker \
+		-Wl,-Bstatic -o $@
+
+# The driver knows the test list at build time (there is no readdir before the VFS).
+user_empty :=
+user_space := $(user_empty) $(user_empty)
+user_comma := ,
+USER_TEST_LIST := $(subst $(user_space),$(user_comma),$(foreach t,$(USER_TEST_NAMES),"$(t)"))
+$(USER_OUT)/test-list.txt: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(USER_TEST_LIST)' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(USER_OUT)/root/tests/runall: tests/user/runall.c $(USER_OUT)/test-list.txt $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) '-DUSER_TESTS=$(USER_TEST_LIST)' $< -o $@
+
+$(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
+
+# Hostile executables, derived from /bin/hello, and a dynamically linked one (PT_INTERP).
+$(USER_BAD): $(USER_OUT)/root/bin/hello tools/mkbadelf.py user/hello.c
+	@echo "  BADELF  $(USER_OUT)/bad"
+	@rm -rf $(USER_OUT)/bad
+	@$(PYTHON) tools/mkbadelf.py $< $(USER_OUT)/bad
+	@$(CC) -O2 user/hello.c -o $(USER_OUT)/bad/bad_dynamic
+	@touch $@
+
+# The archive is rebuilt on every make (EXTRA may have changed) but only replaced, and the
+# image only rebuilt, when its contents differ.
+$(USER_INITRD): $(USER_PROGS) $(USER_TESTS) $(USER_BAD) FORCE
+	@rm -rf $(USER_OUT)/stage
+	@mkdir -p $(USER_OUT)/stage
+	@cp -a $(USER_OUT)/root/. $(USER_OUT)/stage/
+	@cp $(USER_OUT)/bad/bad_* $(USER_OUT)/stage/tests/
+	@if [ -n "$(EXTRA)" ]; then \
+		[ -d "$(EXTRA)" ] || { echo "EXTRA=$(EXTRA) is not a directory" >&2; exit 1; }; \
+		cp -a "$(EXTRA)"/. $(USER_OUT)/stage/; fi
+	@cd $(USER_OUT)/stage && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet > ../initrd.cpio.tmp
+	@cmp -s $@.tmp $@ || { echo "  CPIO    $@"; mv $@.tmp $@; }; rm -f $@.tmp
+
+user: $(USER_INITRD)
+
+# The user-test image: init runs the test driver and powers off with its status.
+$(BUILD)/test/usertest.cmdline:
+	@mkdir -p $(dir $@)
+	@echo 'run="/tests/runall"' > $@
+
+$(BUILD)/test/usertest.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/usertest.cmdline $(USER_INITRD) tools/mkimage.sh
+	@echo "  IMAGE   $@"
+	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/usertest.cmdline $(USER_INITRD)
+
+# A corrupt initramfs (cut short in the middle of a file): the kernel must say so, run
+# nothing from it, and stay up.
+$(BUILD)/test/corrupt-initrd.cpio: $(USER_INITRD)
+	@mkdir -p $(dir $@)
+	@head -c 5000 $< > $@
+
+$(BUILD)/test/corrupt-initrd.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/usertest.cmdline $(BUILD)/test/corrupt-initrd.cpio tools/mkimage.sh
+	@echo "  IMAGE   $@"
+	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/usertest.cmdline $(BUILD)/test/corrupt-initrd.cpio
+
+qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img
+.PHONY: user
