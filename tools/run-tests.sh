@@ -2,7 +2,8 @@
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), the loader's refusal of a corrupt kernel, in-kernel
-# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU.
+# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# program whose output must match the host Linux's (tests/compat).
 set -uo pipefail
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
@@ -38,6 +39,8 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
 	--log "$logs/usertest.log" --expect-tests \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
+layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
+	"$logs/compat.log"
 
 passed=$(grep -c '^PASS: ' "$results")
 failed=$(grep -c '^FAIL: ' "$results")

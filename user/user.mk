@@ -7,8 +7,10 @@ USER_OUT := $(BUILD)/user
 USER_INITRD := $(USER_OUT)/initrd.cpio
 EXTRA ?=
 
-USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie
-USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack
+USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
+	$(USER_OUT)/root/bin/compat_demo
+USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
+	sched
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -48,6 +50,12 @@ $(USER_OUT)/root/tests/runall: tests/user/runall.c $(USER_OUT)/test-list.txt $(D
 	@$(USER_CC) $(USER_CFLAGS) '-DUSER_TESTS=$(USER_TEST_LIST)' $< -o $@
 
 $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
+
+# The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
+$(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
@@ -99,5 +107,16 @@ $(BUILD)/test/corrupt-initrd.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kern
 	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 		$(BUILD)/test/usertest.cmdline $(BUILD)/test/corrupt-initrd.cpio
 
-qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img
+$(BUILD)/test/compat.cmdline:
+	@mkdir -p $(dir $@)
+	@echo 'run="/bin/compat_demo"' > $@
+
+$(BUILD)/test/compat.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/compat.cmdline $(USER_INITRD) tools/mkimage.sh
+	@echo "  IMAGE   $@"
+	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
+		$(BUILD)/test/compat.cmdline $(USER_INITRD)
+
+qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \
+	$(BUILD)/test/compat.img
 .PHONY: user
