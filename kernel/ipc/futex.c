@@ -21,9 +21,16 @@
 
 #define FUTEX_BUCKETS 256
 
+/* As in Linux, three kinds of key that never match each other: a private operation, a
+ * non-private operation on private memory (musl's thread-list lock and the CHILD_CLEARTID wake
+ * meet there), and a non-private operation on MAP_SHARED memory, keyed by physical address so
+ * that other processes mapping the page meet too. */
+enum futex_key_kind { KEY_PRIVATE_OP, KEY_SHARED_OP_PRIVATE_MEM, KEY_SHARED_MEM };
+
 struct futex_key {
-	const void *space; /* the mm for private futexes, NULL for shared */
-	uint64_t addr; /* user address (private) or physical address (shared) */
+	const void *space; /* the mm, or NULL for KEY_SHARED_MEM */
+	uint64_t addr; /* user address, or physical address for KEY_SHARED_MEM */
+	enum futex_key_kind kind;
 };
 
 struct futex_bucket {
@@ -44,7 +51,7 @@ static struct futex_bucket buckets[FUTEX_BUCKETS];
 
 static struct futex_bucket *bucket_of(const struct futex_key *k)
 {
-	uint64_t h = k->addr ^ ((uint64_t)k->space >> 4);
+	uint64_t h = k->addr ^ ((uint64_t)k->space >> 4) ^ k->kind;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
@@ -61,10 +68,28 @@ void futex_init(void)
 
 static bool key_equal(const struct futex_key *a, const struct futex_key *b)
 {
-	return a->space == b->space && a->addr == b->addr;
+	return a->space == b->space && a->addr == b->addr && a->kind == b->kind;
 }
 
-/* The futex word must be 4-byte aligned user memory; shared keys need the page resident. */
+/* The key of the word at uaddr of mm for a private or non-private operation (see the kinds). */
+static int key_of(struct mm *mm, uint64_t uaddr, bool private, struct futex_key *k)
+{
+	uint64_t pa, flags;
+	if (private) {
+		*k = (struct futex_key){ mm, uaddr, KEY_PRIVATE_OP };
+		return 0;
+	}
+	if (!vm_is_shared(mm, uaddr)) {
+		*k = (struct futex_key){ mm, uaddr, KEY_SHARED_OP_PRIVATE_MEM };
+		return 0;
+	}
+	if (!pt_translate(mm->pml4_pa, uaddr, &pa, &flags))
+		return -EFAULT;
+	*k = (struct futex_key){ NULL, pa, KEY_SHARED_MEM };
+	return 0;
+}
+
+/* The futex word must be 4-byte aligned user memory; reading it faults the page in. */
 static int make_key(uint64_t uaddr, bool private, struct futex_key *k)
 {
 	uint32_t probe;
@@ -72,16 +97,7 @@ static int make_key(uint64_t uaddr, bool private, struct futex_key *k)
 		return -EINVAL;
 	if (get_user(&probe, (uint32_t __user *)uaddr))
 		return -EFAULT;
-	struct mm *mm = process_current()->mm;
-	if (private) {
-		*k = (struct futex_key){ mm, uaddr };
-		return 0;
-	}
-	uint64_t pa, flags;
-	if (!pt_translate(mm->pml4_pa, uaddr, &pa, &flags))
-		return -EFAULT;
-	*k = (struct futex_key){ NULL, pa };
-	return 0;
+	return key_of(process_current()->mm, uaddr, private, k);
 }
 
 /* Lock the bucket a waiter is in now (a requeue may move it while we wait for the lock). */
@@ -164,14 +180,15 @@ static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 	return woken;
 }
 
-int futex_wake_private(struct mm *mm, uint64_t uaddr, int nr)
+void futex_wake_child_tid(struct mm *mm, uint64_t uaddr)
 {
-	struct futex_key key = { mm, uaddr };
+	struct futex_key key;
+	if ((uaddr & 3) || key_of(mm, uaddr, false, &key))
+		return;
 	struct futex_bucket *b = bucket_of(&key);
 	uint64_t flags = spin_lock_irqsave(&b->lock);
-	int woken = wake_locked(b, &key, nr, FUTEX_BITSET_MATCH_ANY);
+	wake_locked(b, &key, 1, FUTEX_BITSET_MATCH_ANY);
 	spin_unlock_irqrestore(&b->lock, flags);
-	return woken;
 }
 
 static void lock_pair(struct futex_bucket *a, struct futex_bucket *b, uint64_t *flags)

@@ -12,8 +12,8 @@ void futex_init(void);
 /* The futex(2) system call, decoded (the syscall table's handler calls this). */
 long do_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime, uint64_t uaddr2,
 	      uint32_t val3);
-/* Wake up to nr waiters on the private futex word at uaddr of mm (exit's CHILD_CLEARTID).
- * Returns the number woken. */
-int futex_wake_private(struct mm *mm, uint64_t uaddr, int nr);
+/* Exit's CLONE_CHILD_CLEARTID wake: one waiter on the word at uaddr of mm, with a non-private
+ * FUTEX_WAKE as Linux does (musl's thread-list lock waits with non-private operations). */
+void futex_wake_child_tid(struct mm *mm, uint64_t uaddr);
 
 #endif

@@ -104,6 +104,9 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
  * mapped as a read fault would); -EFAULT outside every VMA. */
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
 
+/* True when addr lies in a MAP_SHARED area of mm (futex keys depend on it). */
+bool vm_is_shared(struct mm *mm, uint64_t addr);
+
 /* Page-fault entry for user addresses (from user mode or from usercopy): true when resolved.
  * Registered with exceptions_set_page_fault_handler by vm_init. */
 bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code);

@@ -197,3 +197,12 @@ uint64_t vma_find_gap_locked(struct mm *mm, uint64_t len)
 	uint64_t addr = find_gap_below(mm, len, mm->mmap_base);
 	return addr ? addr : find_gap_below(mm, len, USER_MAX_ADDR);
 }
+
+bool vm_is_shared(struct mm *mm, uint64_t addr)
+{
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vma_find_locked(mm, addr);
+	bool shared = v && v->start <= addr && (v->flags & VM_SHARED);
+	spin_unlock_irqrestore(&mm->lock, f);
+	return shared;
+}

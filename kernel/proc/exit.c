@@ -79,7 +79,7 @@ static void exit_clear_child_tid(struct thread *t, struct mm *mm)
 	if (!t->clear_child_tid || !mm)
 		return;
 	if (put_user((uint32_t)0, (uint32_t __user *)t->clear_child_tid) == 0)
-		futex_wake_private(mm, t->clear_child_tid, 1);
+		futex_wake_child_tid(mm, t->clear_child_tid);
 	t->clear_child_tid = 0;
 }
 

@@ -9,6 +9,7 @@
 #include <core/spinlock.h>
 #include <core/panic.h>
 #include <core/time.h>
+#include <arch/x86_64/timer.h>
 #include <mm/vmap.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
@@ -153,9 +154,21 @@ void sched_preempt_point(void)
 		schedule();
 }
 
-void sched_tick(void)
+/* Sampled accounting: the whole tick goes to whoever it interrupted. The counters are only
+ * added to here (atomically: threads of one process tick on different CPUs). */
+static void charge_tick(struct thread *t, bool from_user)
+{
+	if (!t->proc)
+		return;
+	uint64_t *counter = from_user ? &t->proc->utime_ns : &t->proc->stime_ns;
+	__atomic_fetch_add(counter, NSEC_PER_SEC / TIMER_HZ, __ATOMIC_RELAXED);
+}
+
+void sched_tick(bool from_user)
 {
 	struct runqueue *rq = this_rq();
+	if (rq->curr != rq->idle)
+		charge_tick(rq->curr, from_user);
 	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
 	uint64_t now = time_monotonic_ns();
 	while (!list_empty(&rq->sleepers)) {

@@ -19,8 +19,9 @@ __attribute__((noreturn)) void sched_idle(void);
  * (sched_prepare_block) first. */
 void schedule(void);
 void sched_yield(void);
-/* Called from the timer interrupt: charge the tick, wake expired sleepers, maybe preempt. */
-void sched_tick(void);
+/* Called from the timer interrupt: charge the tick (to user or system time of the current
+ * process, by where the tick landed), wake expired sleepers, maybe preempt. */
+void sched_tick(bool from_user);
 /* At interrupt exit / return to user: switch if a reschedule was requested. */
 void sched_preempt_point(void);
 bool sched_need_resched(void);

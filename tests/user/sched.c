@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -78,11 +79,48 @@ static void nice_is_applied(void)
 	CHECK("nice_applied_in_child", WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+static void spin_for(double seconds)
+{
+	double start = now_s();
+	volatile unsigned long x = 0;
+	while (now_s() - start < seconds)
+		x++;
+}
+
+/* CPU time is sampled by the tick: 200 ms of spinning shows up as CPU time (user or system:
+ * the loop's clock_gettime calls are system calls here, there is no vDSO), and a child's time
+ * is added to RUSAGE_CHILDREN once it is reaped. */
+static long cpu_ms(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000 +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+}
+
+static void cpu_time_accounted(void)
+{
+	struct rusage ru;
+	spin_for(0.2);
+	getrusage(RUSAGE_SELF, &ru);
+	CHECK("rusage_self_counts_cpu_time", cpu_ms(&ru) >= 50);
+	pid_t pid = fork();
+	if (pid == 0) {
+		spin_for(0.2);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	CHECK("rusage_children_after_reap", cpu_ms(&ru) >= 50);
+	struct tms t;
+	CHECK("times_counts_ticks", times(&t) != (clock_t)-1 && t.tms_utime + t.tms_stime >= 5 &&
+					    t.tms_cutime + t.tms_cstime >= 5);
+}
+
 int main(void)
 {
 	test_begin("sched");
 	yield_returns_zero();
 	nice_is_applied();
 	interactive_not_starved();
+	cpu_time_accounted();
 	test_end();
 }

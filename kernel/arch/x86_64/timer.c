@@ -124,14 +124,13 @@ int timer_calibrate(enum timer_ref ref, uint64_t *tsc_hz_out, uint64_t *lapic_hz
 
 static void timer_irq(struct trap_frame *f)
 {
-	(void)f;
 	uint32_t cpu = this_cpu_id();
 	WRITE_ONCE(ticks[cpu].n, ticks[cpu].n + 1);
 	if (cpu == 0)
 		hpet_keepalive();
 	tick_hook_t hook = READ_ONCE(tick_hook);
 	if (hook)
-		hook();
+		hook(trap_from_user(f));
 }
 
 /* The invariant TSC is the cheapest good clock; without it the TSC may change rate or stop in

@@ -4,6 +4,7 @@
 #ifndef ARCH_TIMER_H
 #define ARCH_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TIMER_HZ 1000
@@ -15,9 +16,9 @@ uint64_t tsc_khz(void); /* calibrated TSC frequency */
 /* Busy-wait; only for early boot and drivers that must wait microseconds. */
 void udelay(uint64_t us);
 
-/* Called on every tick with interrupts off; the scheduler hooks in here later. Returns the
- * hook it replaces. */
-typedef void (*tick_hook_t)(void);
+/* Called on every tick with interrupts off (the scheduler hooks in here); from_user says whether
+ * the tick interrupted user mode, for CPU-time accounting. Setting returns the hook replaced. */
+typedef void (*tick_hook_t)(bool from_user);
 tick_hook_t timer_set_tick_hook(tick_hook_t hook);
 
 /* Reference clocks for calibration. */

@@ -68,11 +68,11 @@ KTEST(timer_tick_advances)
 static volatile uint64_t hook_calls;
 static tick_hook_t hook_before_test; /* chained, so a scheduler hook keeps running */
 
-static void count_hook_calls(void)
+static void count_hook_calls(bool from_user)
 {
 	hook_calls++;
 	if (hook_before_test)
-		hook_before_test();
+		hook_before_test(from_user);
 }
 
 KTEST(timer_tick_hook_called)
