@@ -142,6 +142,9 @@ debug: all
 include tests/host/host.mk
 include tests/qemu/qemu.mk
 
+# ---- benchmarks: make bench, bench-check (bench/bench.mk, bench/README.md) -------------------
+include bench/bench.mk
+# ---- end of benchmarks ----------------------------------------------------------------------
 
 test: all $(DEPS_STAMP)
 	@tools/run-tests.sh

@@ -3,7 +3,8 @@
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), the loader's refusal of a corrupt kernel, in-kernel
 # self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
-# program whose output must match the host Linux's (tests/compat).
+# program whose output must match the host Linux's (tests/compat), and every benchmark run
+# once on Zero-OS for correctness (bench/).
 set -uo pipefail
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
@@ -41,6 +42,8 @@ layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeou
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
 	"$logs/compat.log"
+# The benchmark binary once on Zero-OS, for correctness (timings come from `make bench`).
+layer bench $MAKE --no-print-directory -s BUILD="$BUILD" bench-check
 
 passed=$(grep -c '^PASS: ' "$results")
 failed=$(grep -c '^FAIL: ' "$results")

@@ -1,0 +1,381 @@
+/* zbench tests of communication between processes and threads: pipe round trip and bandwidth,
+ * sched_yield and futex ping-pong, and signal delivery to oneself. Every partner that could wait
+ * forever on a broken kernel gives up after a few seconds without progress instead. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zbench.h"
+
+/* From <linux/futex.h>, which musl-gcc does not provide. */
+#define FUTEX_WAIT_PRIVATE (0 | 128)
+#define FUTEX_WAKE_PRIVATE (1 | 128)
+
+#define STALL_NS (5 * NS_PER_SEC) /* no progress for this long: the partner is lost */
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Waits for a child and returns its exit status, or -1 if it did not exit normally. */
+static int wait_status(pid_t pid)
+{
+	int st;
+	pid_t w;
+	do
+		w = waitpid(pid, &st, 0);
+	while (w < 0 && errno == EINTR);
+	if (w != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* ---- pipe ping-pong ------------------------------------------------------------------------ */
+
+int t_pipe_pingpong(struct run *r, long reps)
+{
+	int down[2], up[2];
+	if (pipe(down) != 0)
+		return unsup(r, "pipe");
+	if (pipe(up) != 0) {
+		close(down[0]);
+		close(down[1]);
+		return unsup(r, "pipe");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int v = unsup(r, "fork");
+		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
+		return v;
+	}
+	if (pid == 0) {
+		/* the echo: each byte comes back plus one, until end of file */
+		close(down[1]);
+		close(up[0]);
+		for (;;) {
+			unsigned char b;
+			ssize_t n = read(down[0], &b, 1);
+			if (n == 0)
+				_exit(0);
+			b++;
+			if (n != 1 || write(up[1], &b, 1) != 1)
+				_exit(3);
+		}
+	}
+	close(down[0]);
+	close(up[1]);
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		unsigned char b = (unsigned char)i, c = 0;
+		if (write(down[1], &b, 1) != 1) {
+			v = sys_fail(r, "write(pipe)");
+			break;
+		}
+		if (read(up[0], &c, 1) != 1) {
+			v = sys_fail(r, "read(pipe)");
+			break;
+		}
+		if (c != (unsigned char)(b + 1)) {
+			v = fail(r, "sent %u, the echo returned %u", b, c);
+			break;
+		}
+	}
+	r->ns = now_ns() - t0;
+	close(down[1]);
+	close(up[0]);
+	if (v != V_OK) {
+		reap(pid);
+		return v;
+	}
+	int st = wait_status(pid);
+	if (st != 0)
+		return fail(r, "the echo process ended with status %d", st);
+	return V_OK;
+}
+
+/* ---- pipe bandwidth ------------------------------------------------------------------------ */
+
+static unsigned char pipebuf[CHUNK];
+
+int t_pipe_bw(struct run *r, long reps)
+{
+	int data[2], ack[2];
+	r->bytes_per_op = CHUNK;
+	if (pipe(data) != 0)
+		return unsup(r, "pipe");
+	if (pipe(ack) != 0) {
+		close(data[0]), close(data[1]);
+		return unsup(r, "pipe");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int v = unsup(r, "fork");
+		close(data[0]), close(data[1]), close(ack[0]), close(ack[1]);
+		return v;
+	}
+	if (pid == 0) {
+		/* the sink: reads every chunk in full, checks its stamps, acknowledges the end */
+		close(data[1]);
+		close(ack[0]);
+		char verdict = 'K';
+		for (long c = 0; c < reps; c++) {
+			if (read_all(data[0], pipebuf, CHUNK) != 0) {
+				verdict = 'R';
+				break;
+			}
+			if (!check_chunk(pipebuf, 1, c)) {
+				verdict = 'D';
+				break;
+			}
+		}
+		if (verdict == 'K' && read(data[0], pipebuf, 1) != 0)
+			verdict = 'E';
+		_exit(write(ack[1], &verdict, 1) == 1 ? 0 : 3);
+	}
+	close(data[0]);
+	close(ack[1]);
+	memset(pipebuf, 0x3c, sizeof(pipebuf));
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long c = 0; c < reps; c++) {
+		stamp_chunk(pipebuf, 1, c);
+		for (long off = 0; off < CHUNK;) {
+			ssize_t n = write(data[1], pipebuf + off, CHUNK - off);
+			if (n <= 0) {
+				v = sys_fail(r, "write(pipe)");
+				goto out;
+			}
+			off += n;
+		}
+	}
+	close(data[1]);
+	data[1] = -1;
+	char verdict = 0;
+	if (read(ack[0], &verdict, 1) != 1)
+		v = fail(r, "the reader did not acknowledge the data");
+	r->ns = now_ns() - t0;
+	if (v == V_OK && verdict != 'K')
+		v = fail(r, "the reader found %s", verdict == 'D' ? "wrong data" :
+			 verdict == 'E' ? "more data than was sent" : "the data cut short");
+out:
+	if (data[1] >= 0)
+		close(data[1]);
+	close(ack[0]);
+	if (v != V_OK) {
+		reap(pid);
+		return v;
+	}
+	if (wait_status(pid) != 0)
+		return fail(r, "the reader process did not exit cleanly");
+	return V_OK;
+}
+
+/* ---- sched_yield ping-pong -------------------------------------------------------------------- */
+
+/* Spins with sched_yield until *turn == want; 0 on success, -1 after STALL_NS without it. */
+static int yield_until(volatile long *turn, long want)
+{
+	uint64_t since = 0;
+	for (unsigned long spins = 1; __atomic_load_n(turn, __ATOMIC_ACQUIRE) != want; spins++) {
+		sched_yield();
+		if (spins % 1024 == 0) {
+			uint64_t t = now_ns();
+			if (!since)
+				since = t;
+			else if (t - since > STALL_NS)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int t_yield_pingpong(struct run *r, long reps)
+{
+	if (sched_yield() != 0)
+		return unsup(r, "sched_yield");
+	volatile long *sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return unsup(r, "mmap(MAP_SHARED|MAP_ANONYMOUS)");
+	sh[0] = 0; /* whose turn: 1 = the child's, 0 = the parent's */
+	sh[1] = 0; /* rounds the child completed */
+	pid_t pid = fork();
+	if (pid < 0) {
+		munmap((void *)sh, PAGE);
+		return unsup(r, "fork");
+	}
+	if (pid == 0) {
+		for (long i = 0; i < reps; i++) {
+			if (yield_until(&sh[0], 1) != 0)
+				_exit(4);
+			sh[1] = i + 1;
+			__atomic_store_n(&sh[0], 0, __ATOMIC_RELEASE);
+		}
+		_exit(0);
+	}
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		__atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+		if (yield_until(&sh[0], 0) != 0) {
+			v = fail(r, "round %ld: the partner made no progress for 5 s (is MAP_SHARED shared?)", i);
+			break;
+		}
+		if (sh[1] != i + 1) {
+			v = fail(r, "round %ld: the partner counted %ld rounds", i, sh[1]);
+			break;
+		}
+	}
+	r->ns = now_ns() - t0;
+	if (v != V_OK)
+		reap(pid);
+	else if (wait_status(pid) != 0)
+		v = fail(r, "the partner process did not exit cleanly");
+	munmap((void *)sh, PAGE);
+	return v;
+}
+
+/* ---- futex ping-pong -------------------------------------------------------------------------- */
+
+static int fword; /* 1: the partner's turn, 0: the main thread's turn */
+static volatile int fabort;
+
+static long futex(int *uaddr, int op, int val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+/* Waits until fword == want (it holds `other` meanwhile); 0, or -1 after STALL_NS. */
+static int futex_until(int want, int other)
+{
+	uint64_t since = 0;
+	while (__atomic_load_n(&fword, __ATOMIC_ACQUIRE) != want) {
+		struct timespec ts = { 1, 0 };
+		if (futex(&fword, FUTEX_WAIT_PRIVATE, other, &ts) != 0 && errno != EAGAIN &&
+		    errno != EINTR && errno != ETIMEDOUT)
+			return -1;
+		if (fabort)
+			return -1;
+		uint64_t t = now_ns();
+		if (!since)
+			since = t;
+		else if (t - since > STALL_NS)
+			return -1;
+	}
+	return 0;
+}
+
+struct partner {
+	long reps;
+	long done;
+};
+
+static void *futex_partner(void *arg)
+{
+	struct partner *p = arg;
+	for (long i = 0; i < p->reps; i++) {
+		if (futex_until(1, 0) != 0)
+			break;
+		p->done = i + 1;
+		__atomic_store_n(&fword, 0, __ATOMIC_RELEASE);
+		futex(&fword, FUTEX_WAKE_PRIVATE, 1, NULL);
+	}
+	return NULL;
+}
+
+int t_futex_pingpong(struct run *r, long reps)
+{
+	fword = 0;
+	fabort = 0;
+	if (futex(&fword, FUTEX_WAKE_PRIVATE, 1, NULL) < 0)
+		return unsup(r, "futex(FUTEX_WAKE)");
+	/* static: a partner left behind after a failure must not point into a dead stack frame */
+	static struct partner p;
+	p.reps = reps;
+	p.done = 0;
+	pthread_t th;
+	int e = pthread_create(&th, NULL, futex_partner, &p);
+	if (e != 0) {
+		errno = e;
+		return unsup(r, "pthread_create");
+	}
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		__atomic_store_n(&fword, 1, __ATOMIC_RELEASE);
+		if (futex(&fword, FUTEX_WAKE_PRIVATE, 1, NULL) < 0) {
+			v = sys_fail(r, "futex(FUTEX_WAKE)");
+			break;
+		}
+		if (futex_until(0, 1) != 0) {
+			v = fail(r, "round %ld: the partner thread made no progress for 5 s", i);
+			break;
+		}
+	}
+	r->ns = now_ns() - t0;
+	if (v != V_OK) {
+		fabort = 1;
+		/* the partner gives up within a second; without the join the process exits anyway */
+		return v;
+	}
+	if ((e = pthread_join(th, NULL)) != 0) {
+		errno = e;
+		return sys_fail(r, "pthread_join");
+	}
+	if (p.done != reps)
+		return fail(r, "the partner thread did %ld of %ld rounds", p.done, reps);
+	return V_OK;
+}
+
+/* ---- signal delivery ---------------------------------------------------------------------------- */
+
+static volatile sig_atomic_t sig_count, sig_wrong;
+
+static void on_usr1(int sig)
+{
+	if (sig == SIGUSR1)
+		sig_count++;
+	else
+		sig_wrong = sig;
+}
+
+int t_signal(struct run *r, long reps)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, &old) != 0)
+		return unsup(r, "sigaction");
+	pid_t self = (pid_t)syscall(SYS_getpid);
+	sig_count = 0;
+	sig_wrong = 0;
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		if (kill(self, SIGUSR1) != 0) {
+			v = OPFAIL(r, i, "kill");
+			break;
+		}
+		/* POSIX: a signal sent to oneself, unblocked, is delivered before kill returns */
+		if (sig_count != (sig_atomic_t)(i + 1) || sig_wrong) {
+			v = fail(r, "after %ld kills the handler ran %ld times (wrong signal: %d)", i + 1,
+				 (long)sig_count, (int)sig_wrong);
+			break;
+		}
+	}
+	r->ns = now_ns() - t0;
+	sigaction(SIGUSR1, &old, NULL);
+	return v;
+}
