@@ -2,11 +2,14 @@
  * console. It prints a banner, runs the program its arguments name (the kernel passes the
  * words of `run="prog args"`), or /bin/sh by default, reaps every process that ends up as its
  * child (orphans are re-parented to init), and exits with the program's status once the program
- * is gone: the kernel then powers the machine off with that status. */
+ * is gone: the kernel then powers the machine off with that status. Without a named program
+ * and without a /bin/sh (the shell comes with the file-system work), init stays up and keeps
+ * reaping, so that `make run` leaves a running system rather than powering off. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +28,14 @@ int main(int argc, char **argv)
 {
 	char *def[] = { "/bin/sh", NULL };
 	char **prog = argc > 1 ? argv + 1 : def;
+
+	if (argc <= 1 && access(def[0], X_OK) != 0) {
+		printf("Zero-OS init (pid %d): no program named and no %s yet; idling "
+		       "(Ctrl-A x leaves QEMU)\n", getpid(), def[0]);
+		for (;;)
+			if (wait4(-1, NULL, 0, NULL) < 0)
+				pause();
+	}
 
 	printf("Zero-OS init (pid %d): running %s\n", getpid(), prog[0]);
 	fflush(stdout);
