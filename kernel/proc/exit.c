@@ -66,6 +66,10 @@ static void reparent_children_locked(struct process *p)
 		struct process *c = list_entry(pos, struct process, sibling);
 		list_remove(&c->sibling);
 		c->parent = init_process;
+		/* As Linux (reparent_leader): a clone's exit signal was meant for its parent, not
+		 * init; kept, any program could kill init (pid 1) with it, and init's plain wait4
+		 * would never reap the zombie. */
+		c->exit_signal = SIGCHLD_NR;
 		list_add_tail(&init_process->children, &c->sibling);
 		if (c->state == PROCESS_ZOMBIE)
 			process_notify_parent_locked(c);
