@@ -8,6 +8,7 @@
 #include <core/panic.h>
 #include <lib/string.h>
 #include <mm/layout.h>
+#include <mm/vmap.h>
 
 /* Bits of a code/data segment descriptor. In 64-bit mode base and limit are ignored for
  * CS/DS/ES/SS, but they are set flat (base 0, 4 GiB, page granular) as convention has it. */
@@ -37,8 +38,19 @@
 #define SELECTOR_INDEX(sel) ((sel) >> 3)
 
 static struct gdt_state gdt_states[MAX_CPUS];
-/* Plain arrays in .bss for now (no guard pages): an overflow of an IST stack is not detected. */
-static uint8_t ist_stacks[MAX_CPUS][IST_COUNT][IST_STACK_SIZE] __aligned(PAGE_SIZE);
+/* The boot CPU's IST stacks are static because its GDT is built before memory management
+ * (no guard pages there); CPUs started later get guarded stacks from kstack_alloc. */
+static uint8_t boot_ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(PAGE_SIZE);
+
+static uint8_t *ist_stack_top(uint32_t cpu_id, int slot)
+{
+	if (cpu_id == 0)
+		return boot_ist_stacks[slot - 1] + IST_STACK_SIZE;
+	uint64_t top = kstack_alloc(IST_STACK_SIZE / PAGE_SIZE);
+	if (!top)
+		panic("gdt: no memory for the IST stacks of CPU %u", cpu_id);
+	return (uint8_t *)top;
+}
 
 static void tss_descriptor(uint64_t out[2], uint64_t base, uint64_t limit)
 {
@@ -67,7 +79,7 @@ static void tss_build(struct gdt_state *g, uint32_t cpu_id, struct percpu *cpu)
 	memset(&g->tss, 0, sizeof(g->tss));
 	g->tss.iomap_base = sizeof(g->tss);
 	for (int slot = 1; slot <= IST_COUNT; slot++) {
-		uint8_t *top = ist_stacks[cpu_id][slot - 1] + IST_STACK_SIZE - IST_TOP_RESERVED;
+		uint8_t *top = ist_stack_top(cpu_id, slot) - IST_TOP_RESERVED;
 		*(struct percpu **)top = cpu;
 		g->tss.ist[slot - 1] = (uint64_t)top;
 	}
