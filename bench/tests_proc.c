@@ -50,6 +50,9 @@ int t_fork_exit_wait(struct run *r, long reps)
 	return V_OK;
 }
 
+/* The same loop as t_fork_exit_wait, written out again on purpose: vfork must be called in the
+ * function whose frame the child uses until it exits, so it cannot sit behind a shared helper
+ * or a function pointer. */
 int t_vfork_exit_wait(struct run *r, long reps)
 {
 	uint64_t t0 = now_ns();
