@@ -43,22 +43,32 @@ static int wait_status(pid_t pid)
 
 /* ---- pipe ping-pong ------------------------------------------------------------------------ */
 
+/* Two pipes and a child, for the two pipe tests: V_OK with *pid set (0 in the child), or the
+ * test's verdict when the system lacks pipes or fork (everything opened is closed again). */
+static int pipes_and_child(struct run *r, int a[2], int b[2], pid_t *pid)
+{
+	if (pipe(a) != 0)
+		return unsup(r, "pipe");
+	if (pipe(b) != 0) {
+		close(a[0]), close(a[1]);
+		return unsup(r, "pipe");
+	}
+	*pid = fork();
+	if (*pid < 0) {
+		int v = unsup(r, "fork");
+		close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+		return v;
+	}
+	return 0;
+}
+
 int t_pipe_pingpong(struct run *r, long reps)
 {
 	int down[2], up[2];
-	if (pipe(down) != 0)
-		return unsup(r, "pipe");
-	if (pipe(up) != 0) {
-		close(down[0]);
-		close(down[1]);
-		return unsup(r, "pipe");
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int v = unsup(r, "fork");
-		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
-		return v;
-	}
+	pid_t pid;
+	int setup = pipes_and_child(r, down, up, &pid);
+	if (setup != V_OK)
+		return setup;
 	if (pid == 0) {
 		/* the echo: each byte comes back plus one, until end of file */
 		close(down[1]);
@@ -113,18 +123,10 @@ int t_pipe_bw(struct run *r, long reps)
 {
 	int data[2], ack[2];
 	r->bytes_per_op = CHUNK;
-	if (pipe(data) != 0)
-		return unsup(r, "pipe");
-	if (pipe(ack) != 0) {
-		close(data[0]), close(data[1]);
-		return unsup(r, "pipe");
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int v = unsup(r, "fork");
-		close(data[0]), close(data[1]), close(ack[0]), close(ack[1]);
-		return v;
-	}
+	pid_t pid;
+	int setup = pipes_and_child(r, data, ack, &pid);
+	if (setup != V_OK)
+		return setup;
 	if (pid == 0) {
 		/* the sink: reads every chunk in full, checks its stamps, acknowledges the end */
 		close(data[1]);
