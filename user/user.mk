@@ -85,9 +85,11 @@ $(USER_INITRD): $(USER_PROGS) $(USER_TESTS) $(USER_BAD) FORCE
 user: $(USER_INITRD)
 
 # The user-test image: init runs the test driver and powers off with its status.
-$(BUILD)/test/usertest.cmdline:
+# USER_TEST_ONLY="pipe tty" limits the driver to those programs (for `make user-test`).
+$(BUILD)/test/usertest.cmdline: FORCE
 	@mkdir -p $(dir $@)
-	@echo 'run="/tests/runall"' > $@
+	@echo 'run="/tests/runall$(if $(USER_TEST_ONLY), $(USER_TEST_ONLY))"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(BUILD)/test/usertest.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 		$(BUILD)/test/usertest.cmdline $(USER_INITRD) tools/mkimage.sh
@@ -116,6 +118,12 @@ $(BUILD)/test/compat.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 	@echo "  IMAGE   $@"
 	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 		$(BUILD)/test/compat.cmdline $(USER_INITRD)
+
+# Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
+user-test: $(BUILD)/test/usertest.img
+	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
+		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
+.PHONY: user-test
 
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \
 	$(BUILD)/test/compat.img

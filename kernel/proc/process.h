@@ -30,6 +30,10 @@ struct mm;
 struct thread;
 struct trap_frame;
 struct signal_handlers;
+struct fd_table;
+struct fs_context;
+struct file;
+struct tty;
 
 enum process_state {
 	PROCESS_ALIVE,
@@ -49,7 +53,7 @@ struct vfork_done {
 struct process {
 	struct spinlock lock;
 	int pid;
-	int pgid, sid; /* process group / session: inherited; setpgid/setsid come later */
+	int pgid, sid; /* process group / session: guarded by process_tree_lock */
 	char name[PROC_NAME_MAX]; /* comm: the executable's base name */
 
 	struct mm *mm; /* see the locking note above */
@@ -57,6 +61,13 @@ struct process {
 	struct signal_handlers *sighand; /* shared under CLONE_SIGHAND (signals: later) */
 	struct rlimit rlimits[RLIM_NLIMITS];
 	int nice;
+
+	/* Files (fs/): set at creation and exec, dropped at exit; the process's own threads read
+	 * them freely. A process in the middle of exit has files == NULL. */
+	struct fd_table *files; /* descriptor table, shared under CLONE_FILES */
+	struct fs_context *fs; /* root, cwd, umask; shared under CLONE_FS */
+	struct file *exe_file; /* the executable (for /proc/<pid>/exe), referenced */
+	struct tty *ctty; /* controlling terminal of the session (process_tree_lock) */
 
 	/* Guarded by process_tree_lock. */
 	struct process *parent;

@@ -1,0 +1,56 @@
+/* Per-process file descriptor tables: a slot per descriptor holding a referenced open file
+ * description and the close-on-exec flag. Shared between processes under CLONE_FILES
+ * (refcount), copied by fork (each file gains a reference), close-on-exec entries closed by
+ * execve. RLIMIT_NOFILE bounds the descriptor numbers (EMFILE).
+ *
+ * Locking: table->lock (spinlock, IRQs off) guards the slot arrays and the size; a file taken
+ * out of a slot is referenced before the lock drops, so a concurrent close cannot free it under
+ * a reader. file_put (which may sleep in release) is always called after the lock drops. */
+#ifndef FS_FDTABLE_H
+#define FS_FDTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <core/spinlock.h>
+
+struct file;
+
+struct fd_table {
+	struct spinlock lock;
+	int refcount; /* processes sharing it (CLONE_FILES); atomic */
+	int size; /* slots allocated */
+	struct file **files;
+	uint64_t *cloexec; /* bitmap, one bit per slot */
+	int next_free; /* lowest possibly free slot (a hint) */
+};
+
+struct fd_table *fdtable_alloc(void); /* empty; NULL on ENOMEM */
+struct fd_table *fdtable_copy(struct fd_table *t); /* fork; NULL on ENOMEM */
+void fdtable_get(struct fd_table *t);
+void fdtable_put(struct fd_table *t); /* the last put closes everything */
+
+/* The calling process's table. */
+struct fd_table *current_fdtable(void);
+
+/* The open file behind fd (referenced: file_put it), or NULL (EBADF). */
+struct file *fd_get(int fd);
+/* Install f (the reference passes to the table) in the lowest free slot >= min_fd, below
+ * RLIMIT_NOFILE: the descriptor, or -EMFILE (then the caller still owns its reference). */
+int fd_install(struct file *f, bool cloexec, int min_fd);
+/* Put f in slot fd, closing what was there (dup2/dup3): fd, or -EBADF when fd is beyond the
+ * limit, -ENOMEM. */
+int fd_install_at(int fd, struct file *f, bool cloexec);
+/* Close fd: 0 or -EBADF. */
+int fd_close(int fd);
+bool fd_get_cloexec(int fd, bool *cloexec); /* false: EBADF */
+bool fd_set_cloexec(int fd, bool cloexec);
+/* execve: close every close-on-exec descriptor. */
+void fdtable_close_on_exec(struct fd_table *t);
+/* close_range(first, last, flags) on the calling process's table. */
+int fd_close_range(unsigned first, unsigned last, unsigned flags);
+/* Iterate open descriptors in order (for /proc/<pid>/fd): fn gets each fd and its file
+ * (referenced for the call only); returns false to stop. Not under the lock. */
+void fdtable_for_each(struct fd_table *t, bool (*fn)(int fd, struct file *f, void *ctx),
+		      void *ctx);
+
+#endif

@@ -1,0 +1,48 @@
+/* Sleeping mutexes (see mutex.h): a spinlock-guarded owner field and a FIFO of sleepers. The
+ * unlocker hands nothing over; a woken waiter competes again, which is fair enough for the
+ * short VFS critical sections and cannot lose a wake-up (the wait-queue protocol). */
+#include <sched/mutex.h>
+#include <sched/thread.h>
+#include <core/panic.h>
+
+void mutex_init(struct mutex *m, const char *name)
+{
+	m->lock = (struct spinlock)SPINLOCK_INIT(name);
+	m->owner = NULL;
+	wait_queue_init(&m->waiters);
+}
+
+void mutex_lock(struct mutex *m)
+{
+	struct thread *self = current_thread();
+	uint64_t f = spin_lock_irqsave(&m->lock);
+	ASSERT(m->owner != self); /* not recursive */
+	while (m->owner)
+		wait_queue_sleep_locked(&m->waiters, &m->lock, &f, 0);
+	m->owner = self;
+	spin_unlock_irqrestore(&m->lock, f);
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	uint64_t f = spin_lock_irqsave(&m->lock);
+	bool got = m->owner == NULL;
+	if (got)
+		m->owner = current_thread();
+	spin_unlock_irqrestore(&m->lock, f);
+	return got;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	uint64_t f = spin_lock_irqsave(&m->lock);
+	ASSERT(m->owner == current_thread());
+	m->owner = NULL;
+	wait_queue_wake_locked(&m->waiters, 1);
+	spin_unlock_irqrestore(&m->lock, f);
+}
+
+bool mutex_held(const struct mutex *m)
+{
+	return m->owner == current_thread();
+}
