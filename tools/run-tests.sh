@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
-# Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the loader's refusal of a corrupt kernel, in-kernel
-# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
+# loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
 # program whose output must match the host Linux's (tests/compat), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
