@@ -8,10 +8,12 @@ USER_INITRD := $(USER_OUT)/initrd.cpio
 EXTRA ?=
 
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
-	$(USER_OUT)/root/bin/compat_demo
+	$(USER_OUT)/root/bin/compat_demo $(USER_OUT)/root/bin/zero-sh
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz
-USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
+	sched futex orphan_exit_signal fuzz shell
+# Programs the tests run (not tests themselves): upper uppercases stdin for the shell's pipelines.
+USER_TEST_HELPERS := upper
+USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) $(USER_TEST_HELPERS) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
 $(USER_OUT)/root/sbin/%: user/%.c $(DEPS_STAMP)
@@ -23,6 +25,12 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# zero-sh, our shell (user/sh), installed as /bin/zero-sh with /bin/sh a link to it.
+$(USER_OUT)/root/bin/zero-sh: $(wildcard user/sh/*.c) user/sh/sh.h $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  user/sh"
+	@$(USER_CC) $(USER_CFLAGS) $(filter %.c,$^) -o $@
 
 # A static-pie build (ET_DYN, no PT_INTERP): musl's rcrt1.o relocates it wherever exec puts it.
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -76,6 +84,8 @@ $(USER_INITRD): $(USER_PROGS) $(USER_TESTS) $(USER_BAD) FORCE
 	@mkdir -p $(USER_OUT)/stage
 	@cp -a $(USER_OUT)/root/. $(USER_OUT)/stage/
 	@cp $(USER_OUT)/bad/bad_* $(USER_OUT)/stage/tests/
+	@ln -s zero-sh $(USER_OUT)/stage/bin/sh
+	@mkdir -m 1777 $(USER_OUT)/stage/tmp
 	@if [ -n "$(EXTRA)" ]; then \
 		[ -d "$(EXTRA)" ] || { echo "EXTRA=$(EXTRA) is not a directory" >&2; exit 1; }; \
 		cp -a "$(EXTRA)"/. $(USER_OUT)/stage/; fi

@@ -1,7 +1,8 @@
 /* zero-sh's tokenizer: splits a command text into words (kept raw, with their quotes, because
  * expansion happens only when the command runs) and operators (| || & && ; newline and the
  * redirections < > >> <& >& with an optional one-digit descriptor). It says "incomplete" for
- * an unterminated quote or a trailing backslash, so that the reader can fetch another line. */
+ * an unterminated quote or a trailing backslash(-newline), so that the reader can fetch
+ * another line. */
 #include "sh.h"
 
 #include <ctype.h>
@@ -31,6 +32,12 @@ static struct token *push(struct tokens *out, enum tok_kind kind, size_t start, 
 	t->start = start;
 	t->end = end;
 	return t;
+}
+
+/* A backslash-newline that ends the text: the command goes on in the next line. */
+static bool continues_line(const char *s, size_t i)
+{
+	return s[i + 1] == '\n' && s[i + 2] == '\0';
 }
 
 /* The end of "${...}" starting at s[i] == '$', or 0 if it is not closed. */
@@ -69,7 +76,7 @@ static size_t scan_word(const char *s, size_t i, enum parse_result *res)
 		} else if (s[i] == '"') {
 			e = skip_dquote(s, i);
 		} else if (s[i] == '\\') {
-			e = s[i + 1] ? i + 2 : 0;
+			e = s[i + 1] && !continues_line(s, i) ? i + 2 : 0;
 		} else if (s[i] == '$' && s[i + 1] == '{') {
 			e = skip_braces(s, i);
 		}
@@ -121,6 +128,8 @@ enum parse_result lex(const char *s, struct tokens *out)
 		if (is_blank(s[i])) {
 			i++;
 		} else if (s[i] == '\\' && s[i + 1] == '\n') {
+			if (continues_line(s, i))
+				return PARSE_INCOMPLETE;
 			i += 2; /* a line continuation between words */
 		} else if (s[i] == '#') {
 			while (s[i] && s[i] != '\n')
