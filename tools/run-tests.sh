@@ -2,7 +2,9 @@
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
-# loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# loader's refusal of a corrupt kernel, the `make run` image booting to a shell prompt and a
+# session typed into that shell over the serial console, in-kernel self-tests under QEMU,
+# user-space tests (tests/user, run by init) under QEMU, and a musl
 # program whose output must match the host Linux's (tests/compat), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
@@ -33,10 +35,27 @@ layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-re
 	--expect-text "loader: kernel.elf is not a valid kernel image" \
 	--expect-text "refusing to boot" --forbid-text "Zero-OS kernel starting"
 # What `make run` shows: the boot log's milestones, then a system that stays up.
-layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-idle --timeout 60 \
+layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell --timeout 60 \
 	--log "$logs/boot.log" --expect-text "cpu: protections on" --expect-text "memory:" \
 	--expect-text "random: ChaCha20 CSPRNG seeded" --expect-text "W^X audit passed" \
-	--expect-text "idling"
+	--expect-text "zero-sh:/# "
+# The same image, typed at over the serial console: commands, a pipeline, ^C at the prompt,
+# a job stopped with ^Z and brought back with fg, ^D ending its input.
+# Typed text is echoed, so each expected output differs from the command line that makes it.
+layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactive --timeout 90 \
+	--log "$logs/interactive.log" \
+	--send-after "zero-sh:/# " 'echo hel""lo' --expect-text $'\nhello\r' \
+	--send-after "zero-sh:/# " 'cd /tmp; pwd' --expect-text $'\n/tmp\r' \
+	--send-after "zero-sh:/tmp# " 'echo piped | /tests/upper | /tests/upper | /tests/upper' \
+	--expect-text "PIPED" \
+	--send-raw-after "zero-sh:/tmp# " '\x03' --expect-text "^C" \
+	--send-after "zero-sh:/tmp# " '/tests/upper' --send-after "/tests/upper" 'typed' \
+	--send-raw-after "TYPED" '\x1a' --expect-text "[1]+ Stopped" \
+	--send-after "zero-sh:/tmp# " 'jobs' --expect-text "[1]+ Stopped" \
+	--send-after "zero-sh:/tmp# " 'fg' --send-after "/tests/upper" 'again' \
+	--send-raw-after "AGAIN" '\x04' \
+	--send-after "zero-sh:/tmp# " 'echo after-""interrupt; exit 3' --expect-text "after-interrupt" \
+	--expect-text "exited with status 3" --expect-text "zero-sh:/# "
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \

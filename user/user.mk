@@ -10,7 +10,8 @@ EXTRA ?=
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
 	$(USER_OUT)/root/bin/compat_demo $(USER_OUT)/root/bin/zero-sh
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz shell
+	sched futex orphan_exit_signal fuzz
+USER_TEST_NAMES += shell
 # Programs the tests run (not tests themselves): upper uppercases stdin for the shell's pipelines.
 USER_TEST_HELPERS := upper
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) $(USER_TEST_HELPERS) runall)

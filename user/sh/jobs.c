@@ -64,11 +64,6 @@ void job_remove(struct job *j)
 	free(j);
 }
 
-size_t jobs_count(void)
-{
-	return njobs;
-}
-
 static int next_id(void)
 {
 	int id = 0;

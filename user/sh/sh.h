@@ -162,7 +162,6 @@ struct job *job_find(const char *spec); /* NULL spec: the current job; reports a
 void jobs_print(void);
 int job_continue(struct job *j, bool foreground);
 int jobs_wait_all(void);
-size_t jobs_count(void);
 int status_of(int wstatus);
 
 /* ---- builtins.c ---- */
