@@ -11,10 +11,7 @@ USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/
 	$(USER_OUT)/root/bin/compat_demo $(USER_OUT)/root/bin/zero-sh
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	sched futex orphan_exit_signal fuzz
-USER_TEST_NAMES += shell
-# Programs the tests run (not tests themselves): upper uppercases stdin for the shell's pipelines.
-USER_TEST_HELPERS := upper
-USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) $(USER_TEST_HELPERS) runall)
+USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
 $(USER_OUT)/root/sbin/%: user/%.c $(DEPS_STAMP)
@@ -26,6 +23,10 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# The shell's tests, and upper (uppercases stdin), a program its pipelines run.
+USER_TEST_NAMES += shell
+USER_TESTS += $(addprefix $(USER_OUT)/root/tests/,shell upper)
 
 # zero-sh, our shell (user/sh), installed as /bin/zero-sh with /bin/sh a link to it.
 $(USER_OUT)/root/bin/zero-sh: $(wildcard user/sh/*.c) user/sh/sh.h $(DEPS_STAMP)
