@@ -40,7 +40,8 @@ layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell
 	--expect-text "random: ChaCha20 CSPRNG seeded" --expect-text "W^X audit passed" \
 	--expect-text "zero-sh:/# "
 # The same image, typed at over the serial console: commands, a pipeline, ^C at the prompt,
-# a job stopped with ^Z and brought back with fg, ^D ending its input.
+# a job stopped with ^Z and brought back with fg, ^D ending its input; the shell init starts
+# anew after `exit` then takes a line from the PS/2 keyboard (the framebuffer console's input).
 # Typed text is echoed, so each expected output differs from the command line that makes it.
 layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactive --timeout 90 \
 	--log "$logs/interactive.log" \
@@ -55,7 +56,8 @@ layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactiv
 	--send-after "zero-sh:/tmp# " 'fg' --send-after "/tests/upper" 'again' \
 	--send-raw-after "AGAIN" '\x04' \
 	--send-after "zero-sh:/tmp# " 'echo after-""interrupt; exit 3' --expect-text "after-interrupt" \
-	--expect-text "exited with status 3" --expect-text "zero-sh:/# "
+	--expect-text "exited with status 3" \
+	--keys-after "zero-sh:/# " 'echo "key"board | /tests/upper' --expect-text $'\nKEYBOARD\r'
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \

@@ -15,6 +15,8 @@ more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-r
                          send's TEXT), write LINE and a carriage return, as Enter would
   --send-raw-after TEXT DATA   the same without the carriage return; DATA takes Python escapes
                          ('\\x03' is ^C)
+  --keys-after TEXT LINE type LINE and Enter on the PS/2 keyboard instead (QEMU's sendkey, through
+                         a monitor socket), for the framebuffer console's input path
 Sends and expectations wait for output, with the run's timeout; nothing sleeps a fixed time.
 """
 import argparse
@@ -22,8 +24,10 @@ import os
 import re
 import selectors
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 PANIC = re.compile(r"KERNEL PANIC|EXCEPTION .* in kernel mode")
@@ -89,15 +93,52 @@ def run_qemu(image, timeout, log_path, qemu_extra, interactive):
                     return
 
 
+# QEMU's key names (sendkey) for the characters --keys-after can type.
+KEY_NAMES = dict({c: c for c in "abcdefghijklmnopqrstuvwxyz0123456789"},
+                 **{c.upper(): "shift-" + c for c in "abcdefghijklmnopqrstuvwxyz"},
+                 **{" ": "spc", "/": "slash", "-": "minus", "_": "shift-minus", ".": "dot",
+                    "|": "shift-backslash", '"': "shift-apostrophe", "'": "apostrophe",
+                    "=": "equal", ";": "semicolon", ">": "shift-dot", "<": "shift-comma",
+                    "&": "shift-7", "$": "shift-4"})
+
+
+def key_names(line):
+    missing = [c for c in line if c not in KEY_NAMES]
+    if missing:
+        raise SystemExit(f"run.py: --keys-after cannot type {missing[0]!r}")
+    return [KEY_NAMES[c] for c in line] + ["ret"]
+
+
 class Steps:
-    """Texts to wait for in the output stream, in order, each with bytes to send once seen."""
+    """Texts to wait for in the output stream, in order, each with input to give once seen:
+    ("serial", bytes) for the serial console, ("keys", names) for the keyboard."""
 
     def __init__(self):
-        self.pending = []  # (text, bytes or None)
+        self.pending = []  # (text, input or None)
         self.tail = ""
+        self.monitor_path = None
+        self.monitor = None
 
     def add(self, text, data):
         self.pending.append((text, data))
+        if data and data[0] == "keys" and not self.monitor_path:
+            self.monitor_path = os.path.join(tempfile.mkdtemp(prefix="zero-run-"), "monitor")
+
+    def qemu_args(self):
+        if not self.monitor_path:
+            return ""
+        return f" -monitor unix:{self.monitor_path},server=on,wait=off"
+
+    def give(self, data, stdin):
+        kind, what = data
+        if kind == "serial":
+            stdin.write(what)
+            stdin.flush()
+            return
+        if not self.monitor:
+            self.monitor = socket.socket(socket.AF_UNIX)
+            self.monitor.connect(self.monitor_path)
+        self.monitor.sendall("".join(f"sendkey {k}\n" for k in what).encode())
 
     def feed(self, chunk, stdin):
         self.tail = (self.tail + chunk)[-TAIL_KEEP:]
@@ -105,8 +146,17 @@ class Steps:
             text, data = self.pending.pop(0)
             self.tail = self.tail[self.tail.index(text) + len(text):]
             if data is not None:
-                stdin.write(data)
-                stdin.flush()
+                self.give(data, stdin)
+
+    def close(self):
+        if self.monitor:
+            self.monitor.close()
+        if self.monitor_path:
+            try:
+                os.unlink(self.monitor_path)
+            except FileNotFoundError:
+                pass
+            os.rmdir(os.path.dirname(self.monitor_path))
 
 
 def step_action(kind):
@@ -130,6 +180,8 @@ def main():
                     action=step_action("line"), dest="steps")
     ap.add_argument("--send-raw-after", nargs=2, metavar=("TEXT", "DATA"),
                     action=step_action("raw"), dest="steps")
+    ap.add_argument("--keys-after", nargs=2, metavar=("TEXT", "LINE"),
+                    action=step_action("keys"), dest="steps")
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
@@ -143,14 +195,16 @@ def main():
     for kind, val in a.steps or []:
         if kind == "expect":
             steps.add(val, None)
+        elif kind == "keys":
+            steps.add(val[0], ("keys", key_names(val[1])))
         else:
             data = val[1] + "\r" if kind == "line" else val[1].encode().decode("unicode_escape")
-            steps.add(val[0], data.encode())
+            steps.add(val[0], ("serial", data.encode()))
             interactive = True
     problem = None
     panic_lines = 0
     stdin = None
-    gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra, interactive)
+    gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra + steps.qemu_args(), interactive)
     event = next(gen)
     if event[0] == "stdin":
         stdin = event[1]
@@ -162,7 +216,7 @@ def main():
             if kind == "chunk":
                 try:
                     steps.feed(val, stdin)
-                except BrokenPipeError:
+                except (BrokenPipeError, ConnectionError):
                     pass  # QEMU is gone: its exit comes next
             elif a.steps and not steps.pending and not a.expect_tests:
                 verdict = "stop"  # everything seen, and this chunk's lines checked
@@ -200,6 +254,7 @@ def main():
         if event[0] == "stopped":
             kind = "stopped"
             break
+    steps.close()
     if kind == "timeout" and problem is None:
         problem = f"timed out after {a.timeout:.0f}s"
     if kind == "timeout" and panic_lines:
