@@ -112,9 +112,12 @@ static void test_umask(void)
 	CHECK("umask-open", ok);
 	ok = mkdir("um-dir", 0777) == 0 && stat("um-dir", &st) == 0 && (st.st_mode & 07777) == 0700;
 	CHECK("umask-mkdir", ok);
-	ok = symlink("um-file", "um-link") == 0 && stat("um-file", &st) == 0 &&
-	     (st.st_mode & 07777) == 0600;
-	CHECK("umask-symlink-leaves-target", ok);
+	int fd = openat(AT_FDCWD, "um-at", O_RDWR | O_CREAT, 0666);
+	ok = fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+	     mkdirat(AT_FDCWD, "um-dir2", 0755) == 0 && stat("um-dir2", &st) == 0 &&
+	     (st.st_mode & 07777) == 0700;
+	close(fd);
+	CHECK("umask-openat-mkdirat", ok);
 	ok = chmod("um-file", 0666) == 0 && stat("um-file", &st) == 0 &&
 	     (st.st_mode & 07777) == 0666;
 	CHECK("umask-not-applied-to-chmod", ok);
