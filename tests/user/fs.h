@@ -118,24 +118,46 @@ static ssize_t get_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* Runs fn in a child that first becomes uid/gid TEST_UID: 0 if fn returned >= 0, the errno
- * it failed with, or -1 if the child could not be set up or died. */
+/* Runs fn in a child that first becomes uid/gid TEST_UID without supplementary groups (a
+ * kernel without setgroups, ENOSYS, has none to drop): 0 if fn returned >= 0, the errno it
+ * failed with, or a negative AS_USER_* code when the child could not be set up or died. */
+enum { AS_USER_DIED = -1, AS_USER_SETGROUPS = -2, AS_USER_SETGID = -3, AS_USER_SETUID = -4 };
+#define AS_USER_EXIT_BASE 250 /* child exit statuses 252..254: the set-up step that failed */
+
 static int as_user(long (*fn)(void))
 {
 	pid_t pid = fork();
 	if (pid < 0)
-		return -1;
+		return AS_USER_DIED;
 	if (pid == 0) {
-		if (setgroups(0, NULL) < 0 || setgid(TEST_GID) < 0 || setuid(TEST_UID) < 0)
-			_exit(255);
+		if (setgroups(0, NULL) < 0 && errno != ENOSYS)
+			_exit(AS_USER_EXIT_BASE - AS_USER_SETGROUPS);
+		if (setgid(TEST_GID) < 0)
+			_exit(AS_USER_EXIT_BASE - AS_USER_SETGID);
+		if (setuid(TEST_UID) < 0)
+			_exit(AS_USER_EXIT_BASE - AS_USER_SETUID);
 		errno = 0;
 		long r = fn();
-		_exit(r >= 0 ? 0 : (errno > 0 && errno < 255 ? errno : 254));
+		_exit(r >= 0 ? 0 : (errno > 0 && errno < AS_USER_EXIT_BASE ? errno : 255));
 	}
 	int st;
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) >= 254)
-		return -1;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) == 255)
+		return AS_USER_DIED;
+	if (WEXITSTATUS(st) > AS_USER_EXIT_BASE)
+		return AS_USER_EXIT_BASE - WEXITSTATUS(st);
 	return WEXITSTATUS(st);
+}
+
+static const char *as_user_what(int got)
+{
+	switch (got) {
+	case 0: return "success";
+	case AS_USER_DIED: return "child died";
+	case AS_USER_SETGROUPS: return "setgroups failed";
+	case AS_USER_SETGID: return "setgid failed";
+	case AS_USER_SETUID: return "setuid failed";
+	default: return strerror(got);
+	}
 }
 
 /* A case: fn run as TEST_UID fails with want (0: succeeds). */
@@ -143,8 +165,7 @@ static bool user_err(const char *name, long (*fn)(void), int want)
 {
 	int got = as_user(fn);
 	return test_result(name, got == want, "as uid %d: got %d (%s); want %d (%s)", TEST_UID,
-			   got, got > 0 ? strerror(got) : got ? "child failed" : "success", want,
-			   want ? strerror(want) : "success");
+			   got, as_user_what(got), want, as_user_what(want));
 }
 
 /* Waits for a child and tells whether it exited with status 0. */

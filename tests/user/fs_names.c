@@ -137,15 +137,16 @@ static void test_rename(void)
 static void test_link(void)
 {
 	put_file("l1", 0644, "L");
+	mkdir("ldir", 0755);
 	struct stat st;
 	bool ok = link("l1", "l2") == 0 && stat("l1", &st) == 0 && st.st_nlink == 2 &&
 		  ino_of("l2") == st.st_ino;
 	CHECK("link-shares-inode", ok);
 	ok = unlink("l1") == 0 && stat("l2", &st) == 0 && st.st_nlink == 1;
 	CHECK("unlink-drops-nlink", ok);
-	ERR("link-existing-eexist", link("l2", "p2"), EEXIST);
+	ERR("link-existing-eexist", link("l2", "ldir"), EEXIST);
 	ERR("link-missing-enoent", link("nothere", "l3"), ENOENT);
-	ERR("link-dir-eperm", link("q", "qlink"), EPERM);
+	ERR("link-dir-eperm", link("ldir", "ldir-link"), EPERM);
 	symlink("l2", "sym");
 	ok = linkat(AT_FDCWD, "sym", AT_FDCWD, "hard-sym", 0) == 0 &&
 	     lstat("hard-sym", &st) == 0 && S_ISLNK(st.st_mode);
@@ -153,8 +154,9 @@ static void test_link(void)
 	ok = linkat(AT_FDCWD, "sym", AT_FDCWD, "hard-target", AT_SYMLINK_FOLLOW) == 0 &&
 	     ino_of("hard-target") == ino_of("l2");
 	CHECK("linkat-symlink-follow", ok);
-	int dfd = open("q", O_RDONLY | O_DIRECTORY);
-	ok = linkat(AT_FDCWD, "l2", dfd, "in-q", 0) == 0 && ino_of("q/in-q") == ino_of("l2");
+	int dfd = open("ldir", O_RDONLY | O_DIRECTORY);
+	ok = linkat(AT_FDCWD, "l2", dfd, "in-ldir", 0) == 0 &&
+	     ino_of("ldir/in-ldir") == ino_of("l2");
 	CHECK("linkat-dirfd", ok);
 	close(dfd);
 	ERR("linkat-bad-flags-einval", linkat(AT_FDCWD, "l2", AT_FDCWD, "l9", 0x1), EINVAL);
