@@ -37,6 +37,8 @@ static void test_symlinks(void)
 	ok = symlink("missing", "dangle") == 0 && stat("dangle", &st) == -1 && errno == ENOENT &&
 	     lstat("dangle", &st) == 0 && S_ISLNK(st.st_mode) && st.st_size == 7;
 	CHECK("dangling-symlink", ok);
+	ERR("creat-excl-on-dangling-symlink-eexist", open("dangle", O_WRONLY | O_CREAT | O_EXCL, 0644),
+	    EEXIST);
 	int fd = open("dangle", O_WRONLY | O_CREAT, 0644);
 	ok = fd >= 0 && access("missing", F_OK) == 0;
 	CHECK("creat-through-dangling-symlink", ok);

@@ -98,8 +98,15 @@ static void test_as_user(void)
 	ok = stat("root644", &st) == 0 && (st.st_mode & 07777) == 0644 && st.st_uid == 0;
 	CHECK("refused-calls-changed-nothing", ok && access("rootdir/x", F_OK) == -1 &&
 						 access("rootdir/keep", F_OK) == 0);
-	ERR("exec-0644-as-root-eacces", execve("noexec", (char *[]){ "noexec", NULL }, NULL),
-	    EACCES);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve("noexec", (char *[]){ "noexec", NULL }, NULL);
+		_exit(errno);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	test_result("exec-0644-as-root-eacces", WIFEXITED(status) && WEXITSTATUS(status) == EACCES,
+		    "status %#x, want exit status %d (EACCES)", status, EACCES);
 }
 
 static void test_umask(void)
