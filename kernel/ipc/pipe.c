@@ -293,6 +293,12 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	return put_user(n, (int __user *)arg);
 }
 
+static int64_t pipe_llseek(struct file *f, int64_t off, int whence)
+{
+	(void)f, (void)off, (void)whence;
+	return -ESPIPE;
+}
+
 static void pipe_release(struct file *f)
 {
 	pipe_drop_ends(f->priv, f->mode);
@@ -313,6 +319,7 @@ static const struct file_ops pipe_file_ops = {
 	.open = pipe_open_anon,
 	.read = pipe_read,
 	.write = pipe_write,
+	.llseek = pipe_llseek,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
@@ -412,6 +419,7 @@ const struct file_ops fifo_file_ops = {
 	.open = fifo_open,
 	.read = pipe_read,
 	.write = pipe_write,
+	.llseek = pipe_llseek,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
