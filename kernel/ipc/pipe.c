@@ -401,6 +401,8 @@ static int fifo_wait_partner(struct pipe *p, struct wait_queue *wq, const int *p
  * never waits. */
 static int fifo_open(struct inode *inode, struct file *f)
 {
+	if (!(f->mode & (FMODE_READ | FMODE_WRITE)))
+		return -EINVAL; /* O_ACCMODE 3, as Linux */
 	struct pipe *p;
 	int err = fifo_attach(inode, f, &p);
 	if (err)
