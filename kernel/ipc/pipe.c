@@ -269,7 +269,10 @@ static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
 			poll_wait_locked(pt, &p->rd_wait, &p->lock);
 		if (p->len > 0)
 			mask |= POLLIN | POLLRDNORM;
-		if (p->writers == 0)
+		/* A FIFO that never had a writer does not hang up: a non-blocking reader
+		 * polls for the first one. (Linux decides per open file, from the writers
+		 * opened since that file's open; we decide per pipe.) */
+		if (p->writers == 0 && p->w_opens > 0)
 			mask |= POLLHUP;
 	}
 	if (f->mode & FMODE_WRITE) {

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -358,12 +359,15 @@ static void test_fifo(void)
 	      open(path, O_WRONLY | O_NONBLOCK) == -1 && errno == ENXIO);
 	int r = open(path, O_RDONLY | O_NONBLOCK);
 	CHECK("fifo_rdonly_nonblock", r >= 0);
+	struct pollfd pfd = { r, POLLIN, 0 };
+	CHECK("fifo_no_hup_before_a_writer", poll(&pfd, 1, 0) == 0 && pfd.revents == 0);
 	int w = open(path, O_WRONLY | O_NONBLOCK);
 	CHECK("fifo_wronly_with_reader", w >= 0);
 	char buf[8] = { 0 };
 	CHECK("fifo_data", write(w, "fifo", 4) == 4 && read(r, buf, 8) == 4 &&
 				   memcmp(buf, "fifo", 4) == 0);
 	close(w);
+	CHECK("fifo_hup_after_the_writer", poll(&pfd, 1, 0) == 1 && pfd.revents == POLLHUP);
 	close(r);
 	int rw = open(path, O_RDWR);
 	CHECK("fifo_rdwr_no_block", rw >= 0);
