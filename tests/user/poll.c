@@ -123,6 +123,33 @@ static void test_poll_timeout_and_wake(void)
 	close_pair(q);
 }
 
+/* More registrations than the kernel keeps (the same pipe hundreds of times, then the one
+ * that becomes readable): the poller must still notice, by re-polling. */
+#define MANY 600
+static void test_many_entries(void)
+{
+	int a[2], b[2];
+	pipe(a);
+	pipe(b);
+	static struct pollfd fds[MANY];
+	for (int i = 0; i < MANY; i++)
+		fds[i] = (struct pollfd){ i == MANY - 1 ? b[0] : a[0], POLLIN, 0 };
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 20; i++)
+			sched_yield();
+		write(b[1], "b", 1);
+		_exit(0);
+	}
+	int r = poll(fds, MANY, GENEROUS_MS);
+	test_result("poll_600_entries", r == 1 && fds[MANY - 1].revents == POLLIN &&
+						fds[0].revents == 0,
+		    "r %d", r);
+	waitpid(pid, NULL, 0);
+	close_pair(a);
+	close_pair(b);
+}
+
 static void test_eintr(void)
 {
 	int p[2];
@@ -351,6 +378,7 @@ int main(void)
 	test_begin("poll");
 	test_poll_readiness();
 	test_poll_timeout_and_wake();
+	test_many_entries();
 	test_eintr();
 	test_sigmask();
 	test_select();
