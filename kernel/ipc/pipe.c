@@ -4,7 +4,6 @@
  * they never touch the same bytes; the counters move under the lock. A write of at most
  * PIPE_BUF bytes waits until all of it fits and is copied by one writer in one go, so it
  * never interleaves with another. See pipe.h for the lock order. */
-struct dir_context; /* vfs.h uses it before declaring it (until the VFS core lands) */
 #include <ipc/pipe.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
