@@ -144,6 +144,22 @@ static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 	return done ? (long)done : err;
 }
 
+/* Nothing to do yet: -EAGAIN when the caller must not wait, else sleep on wq until the pipe
+ * changes (0) or a signal comes (-ERESTARTSYS). */
+static int pipe_wait_locked(struct pipe *p, struct wait_queue *wq, bool nowait, uint64_t *fl)
+{
+	if (nowait)
+		return -EAGAIN;
+	if (signal_wait_queue_sleep_locked(wq, &p->lock, fl, 0) == -EINTR)
+		return -ERESTARTSYS;
+	return 0;
+}
+
+static bool nonblocking(const struct file *f)
+{
+	return READ_ONCE(f->flags) & O_NONBLOCK;
+}
+
 static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
@@ -162,15 +178,11 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 				ret = 0; /* end of file */
 				break;
 			}
-			if (READ_ONCE(f->flags) & O_NONBLOCK) {
-				ret = -EAGAIN;
-				break;
-			}
 		}
-		if (signal_wait_queue_sleep_locked(&p->rd_wait, &p->lock, &fl, 0) == -EINTR) {
-			ret = -ERESTARTSYS;
+		/* Another reader's copy is brief: wait for it even when non-blocking. */
+		ret = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblocking(f), &fl);
+		if (ret)
 			break;
-		}
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	return ret;
@@ -229,26 +241,19 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			err = -EPIPE;
 			break;
 		}
-		if (!p->writing) {
-			size_t room = PIPE_CAPACITY - p->len;
-			if (room >= (atomic ? u->resid : 1)) {
-				long n = pipe_copy_in_locked(p, u, &fl);
-				if (n < 0) {
-					err = n;
-					break;
-				}
-				done += n;
-				continue;
-			}
-			if (READ_ONCE(f->flags) & O_NONBLOCK) {
-				err = -EAGAIN;
+		size_t room = PIPE_CAPACITY - p->len;
+		if (!p->writing && room >= (atomic ? u->resid : 1)) {
+			long n = pipe_copy_in_locked(p, u, &fl);
+			if (n < 0) {
+				err = n;
 				break;
 			}
+			done += n;
+			continue;
 		}
-		if (signal_wait_queue_sleep_locked(&p->wr_wait, &p->lock, &fl, 0) == -EINTR) {
-			err = -ERESTARTSYS;
+		err = pipe_wait_locked(p, &p->wr_wait, !p->writing && nonblocking(f), &fl);
+		if (err)
 			break;
-		}
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (err == -EPIPE)
@@ -305,27 +310,6 @@ static void pipe_release(struct file *f)
 {
 	pipe_drop_ends(f->priv, f->mode);
 }
-
-/* An anonymous pipe's end: counted as file_alloc_anon opens it. */
-static int pipe_open_anon(struct inode *inode, struct file *f)
-{
-	(void)inode;
-	struct pipe *p = f->priv;
-	uint64_t fl = spin_lock_irqsave(&p->lock);
-	pipe_add_ends_locked(p, f->mode);
-	spin_unlock_irqrestore(&p->lock, fl);
-	return 0;
-}
-
-static const struct file_ops pipe_file_ops = {
-	.open = pipe_open_anon,
-	.read = pipe_read,
-	.write = pipe_write,
-	.llseek = pipe_llseek,
-	.poll = pipe_poll,
-	.ioctl = pipe_ioctl,
-	.release = pipe_release,
-};
 
 /* ---- FIFOs ----------------------------------------------------------------------------------- */
 
@@ -398,11 +382,24 @@ static int fifo_wait_partner(struct pipe *p, struct wait_queue *wq, const int *p
 	return err;
 }
 
-/* Linux's open rules: a read-only open waits for a writer and a write-only one for a reader;
- * with O_NONBLOCK neither waits and a write-only open with no reader fails with ENXIO; O_RDWR
- * never waits. */
-static int fifo_open(struct inode *inode, struct file *f)
+/* An anonymous pipe's end: file_alloc_anon hands it its pipe; count it. */
+static int pipe_open_anon(struct file *f)
 {
+	struct pipe *p = f->priv;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	pipe_add_ends_locked(p, f->mode);
+	spin_unlock_irqrestore(&p->lock, fl);
+	return 0;
+}
+
+/* A FIFO inode's open (f->priv still NULL) finds or makes the inode's pipe, with Linux's
+ * rules: a read-only open waits for a writer and a write-only one for a reader; with
+ * O_NONBLOCK neither waits and a write-only open with no reader fails with ENXIO; O_RDWR
+ * never waits. */
+static int pipe_open(struct inode *inode, struct file *f)
+{
+	if (f->priv)
+		return pipe_open_anon(f);
 	if (!(f->mode & (FMODE_READ | FMODE_WRITE)))
 		return -EINVAL; /* O_ACCMODE 3, as Linux */
 	struct pipe *p;
@@ -419,8 +416,9 @@ static int fifo_open(struct inode *inode, struct file *f)
 	return err;
 }
 
+/* Both kinds of pipe file. */
 const struct file_ops fifo_file_ops = {
-	.open = fifo_open,
+	.open = pipe_open,
 	.read = pipe_read,
 	.write = pipe_write,
 	.llseek = pipe_llseek,
@@ -437,12 +435,12 @@ static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 	struct pipe *p = pipe_alloc(NULL);
 	if (!p)
 		return -ENOMEM;
-	int err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &pipe_file_ops, p, rf);
+	int err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &fifo_file_ops, p, rf);
 	if (err) {
 		pipe_free(p);
 		return err;
 	}
-	err = file_alloc_anon(PIPE_MODE, O_WRONLY | status, &pipe_file_ops, p, wf);
+	err = file_alloc_anon(PIPE_MODE, O_WRONLY | status, &fifo_file_ops, p, wf);
 	if (err)
 		file_put(*rf); /* the last end: frees the pipe */
 	return err;

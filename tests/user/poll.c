@@ -92,6 +92,19 @@ static void test_poll_readiness(void)
 	close(p[1]);
 }
 
+/* A child that writes one byte to fd a little later (likely while the parent sleeps in the
+ * call under test; either order must work). */
+static pid_t late_writer(int fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 20; i++)
+			sched_yield();
+		_exit(write(fd, "w", 1) == 1 ? 0 : 1);
+	}
+	return pid;
+}
+
 static void test_poll_timeout_and_wake(void)
 {
 	int p[2];
@@ -106,13 +119,7 @@ static void test_poll_timeout_and_wake(void)
 	/* Two pipes, the second made readable by a child: poll sleeps until it is. */
 	int q[2];
 	pipe(q);
-	pid_t pid = fork();
-	if (pid == 0) {
-		for (int i = 0; i < 20; i++)
-			sched_yield();
-		write(q[1], "y", 1);
-		_exit(0);
-	}
+	pid_t pid = late_writer(q[1]);
 	struct pollfd fds[2] = { { p[0], POLLIN, 0 }, { q[0], POLLIN, 0 } };
 	r = poll(fds, 2, GENEROUS_MS);
 	test_result("poll_woken_by_writer", r == 1 && fds[0].revents == 0 &&
@@ -134,13 +141,7 @@ static void test_many_entries(void)
 	static struct pollfd fds[MANY];
 	for (int i = 0; i < MANY; i++)
 		fds[i] = (struct pollfd){ i == MANY - 1 ? b[0] : a[0], POLLIN, 0 };
-	pid_t pid = fork();
-	if (pid == 0) {
-		for (int i = 0; i < 20; i++)
-			sched_yield();
-		write(b[1], "b", 1);
-		_exit(0);
-	}
+	pid_t pid = late_writer(b[1]);
 	int r = poll(fds, MANY, GENEROUS_MS);
 	test_result("poll_600_entries", r == 1 && fds[MANY - 1].revents == POLLIN &&
 						fds[0].revents == 0,
