@@ -367,6 +367,18 @@ static void test_errors(void)
 	CHECK("pselect6_bad_sigsetsize",
 	      syscall(SYS_pselect6, p[0] + 1, &rs, NULL, NULL, &zero, &pack) == -1 &&
 		      errno == EINVAL);
+	errno = 0;
+	CHECK("ppoll_bad_fds_efault",
+	      syscall(SYS_ppoll, KERNEL_PTR, 1, &zero, NULL, 8) == -1 && errno == EFAULT);
+	errno = 0;
+	CHECK("pselect6_bad_nsec_einval",
+	      syscall(SYS_pselect6, p[0] + 1, &rs, NULL, NULL, &bad_ts, NULL) == -1 &&
+		      errno == EINVAL);
+	/* The result set written into read-only memory: EFAULT after the scan. */
+	static const fd_set ro_set; /* all zero, in .rodata */
+	errno = 0;
+	CHECK("select_readonly_set_efault",
+	      raw_select(1, (fd_set *)&ro_set, NULL, NULL, &tv) == -1 && errno == EFAULT);
 	/* Revents written into read-only memory: EFAULT after the scan. */
 	struct pollfd *ro = (struct pollfd *)(uintptr_t)"\0\0\0\0\1\0\0";
 	errno = 0;
