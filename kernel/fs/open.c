@@ -5,6 +5,7 @@
 #include <fs/namei.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
+#include <ipc/pipe.h>
 #include <syscall/syscall.h>
 #include <mm/kmalloc.h>
 #include <lib/string.h>
@@ -112,9 +113,9 @@ static int file_ops_for(const struct inode *inode, const struct file_ops **ops)
 	case S_IFCHR:
 		*ops = chrdev_lookup(inode->rdev);
 		return *ops ? 0 : -ENXIO;
-	case S_IFIFO: /* FIFO: named pipes come with the pipe code */
-		*ops = NULL;
-		return -ENXIO;
+	case S_IFIFO:
+		*ops = &fifo_file_ops;
+		return 0;
 	case S_IFBLK:
 	case S_IFSOCK: return -ENXIO;
 	default: *ops = inode->fops; return 0;
