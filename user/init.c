@@ -6,6 +6,7 @@
  * and starts a new one whenever it exits, so that `make run` gives a prompt. Without a
  * /bin/sh, or if the shell keeps dying at once, init stays up reaping orphans. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,8 @@
 
 #define SHELL "/bin/sh"
 #define CONSOLE "/dev/console"
-#define QUICK_EXIT_S 2 /* a shell gone within this long counts as failing at once */
-#define QUICK_EXITS_MAX 5 /* that many in a row: stop restarting it */
+#define QUICK_EXIT_S 2 /* a shell that fails (127: exec; 128+n: killed) within this long... */
+#define QUICK_EXITS_MAX 5 /* ...that many times in a row is not restarted again */
 
 extern char **environ;
 
@@ -109,7 +110,8 @@ static void __attribute__((noreturn)) run_shells(void)
 			idle();
 		}
 		int code = wait_for(pid);
-		quick = now() - start < QUICK_EXIT_S ? quick + 1 : 0;
+		bool failed = code == 127 || code >= 128 || code < 0;
+		quick = failed && now() - start < QUICK_EXIT_S ? quick + 1 : 0;
 		if (quick >= QUICK_EXITS_MAX) {
 			printf("init: %s keeps exiting at once (status %d); idling\n", SHELL, code);
 			idle();
