@@ -305,11 +305,45 @@ static void __attribute__((noreturn)) child_exec(struct command *c, struct expan
 	_exit(exec_external(e->argv.v, var_environ(&e->assigns)));
 }
 
+/* Stage of a pipeline, in its child: reads from in, writes to out[1] (-1: unchanged). Under
+ * job control the first stage leads the process group, and waits until the shell closes the
+ * gate, so that the group still exists when the later stages join it. */
+static void __attribute__((noreturn)) pipeline_child(struct command *c, pid_t pgid, bool fg,
+						     int in, const int out[2], const int gate[2])
+{
+	struct expanded e;
+	child_setup(pgid, fg);
+	if (gate[0] >= 0) {
+		char byte;
+		close(gate[1]);
+		while (pgid == 0 && read(gate[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		close(gate[0]);
+	}
+	if ((in >= 0 && dup2(in, 0) < 0) || (out[1] >= 0 && dup2(out[1], 1) < 0)) {
+		sh_perror("dup2");
+		_exit(1);
+	}
+	if (in >= 0)
+		close(in);
+	if (out[1] >= 0) {
+		close(out[0]);
+		close(out[1]);
+	}
+	if (expand_command(c, &e) < 0)
+		_exit(1);
+	child_exec(c, &e);
+}
+
 /* The stages of a pipeline, each in a child; a job for them. */
 static struct job *start_pipeline(struct pipeline *pl, const char *text, bool fg)
 {
 	struct job *j = job_new(text);
-	int in = -1;
+	int in = -1, gate[2] = { -1, -1 };
+	if (sh.jobctl && pl->n > 1 && pipe2(gate, O_CLOEXEC) < 0) {
+		sh_perror("pipe");
+		gate[0] = gate[1] = -1;
+	}
 	for (size_t i = 0; i < pl->n; i++) {
 		int pfd[2] = { -1, -1 };
 		if (i + 1 < pl->n && pipe2(pfd, O_CLOEXEC) < 0) {
@@ -323,23 +357,8 @@ static struct job *start_pipeline(struct pipeline *pl, const char *text, bool fg
 			close(pfd[1]);
 			break;
 		}
-		if (pid == 0) {
-			struct expanded e;
-			child_setup(j->pgid, fg);
-			if ((in >= 0 && dup2(in, 0) < 0) || (pfd[1] >= 0 && dup2(pfd[1], 1) < 0)) {
-				sh_perror("dup2");
-				_exit(1);
-			}
-			if (in >= 0)
-				close(in);
-			if (pfd[1] >= 0) {
-				close(pfd[0]);
-				close(pfd[1]);
-			}
-			if (expand_command(&pl->cmds[i], &e) < 0)
-				_exit(1);
-			child_exec(&pl->cmds[i], &e);
-		}
+		if (pid == 0)
+			pipeline_child(&pl->cmds[i], j->pgid, fg, in, pfd, gate);
 		parent_setpgid(j, pid);
 		if (in >= 0)
 			close(in);
@@ -349,6 +368,10 @@ static struct job *start_pipeline(struct pipeline *pl, const char *text, bool fg
 	}
 	if (in >= 0)
 		close(in);
+	if (gate[0] >= 0) { /* every stage is in the group: the leader may go on */
+		close(gate[0]);
+		close(gate[1]);
+	}
 	return j;
 }
 
