@@ -42,9 +42,10 @@ layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell
 # The same image, typed at over the serial console: commands, a pipeline, ^C at the prompt,
 # a job stopped with ^Z and brought back with fg, ^D ending its input; the shell init starts
 # anew after `exit` then takes a line from the PS/2 keyboard (the framebuffer console's input).
-# Typed text is echoed, so each expected output differs from the command line that makes it.
+# Typed text is echoed, so each expected output differs from the command line that makes it;
+# "zero-sh: " starts the shell's error messages (its prompt has no space after the colon).
 layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactive --timeout 90 \
-	--log "$logs/interactive.log" \
+	--forbid-text "zero-sh: " --log "$logs/interactive.log" \
 	--send-after "zero-sh:/# " 'echo hel""lo' --expect-text $'\nhello\r' \
 	--send-after "zero-sh:/# " 'cd /tmp; pwd' --expect-text $'\n/tmp\r' \
 	--send-after "zero-sh:/tmp# " 'echo piped | /tests/upper | /tests/upper | /tests/upper' \
