@@ -10,7 +10,7 @@ EXTRA ?=
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
 	$(USER_OUT)/root/bin/compat_demo
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz
+	sched futex orphan_exit_signal fuzz tty tty_jobs
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -53,6 +53,9 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
+
+# The terminal tests share their set-up.
+$(USER_OUT)/root/tests/tty $(USER_OUT)/root/tests/tty_jobs: tests/user/tty_test.h
 
 # The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
 $(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)

@@ -3,6 +3,7 @@
  * a zombie that the parent reaps; process 1's exit powers the machine off with its status. */
 #include <proc/process.h>
 #include <proc/signal.h>
+#include <proc/session.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -138,6 +139,7 @@ __noreturn void do_exit(int status_word, bool group)
 			sig ? sig : code);
 		machine_exit(sig ? 128 + sig : code);
 	}
+	session_exit_locked(p); /* terminal hang-up, orphaned groups */
 	reparent_children_locked(p);
 	p->exit_status = status_word;
 	p->state = PROCESS_ZOMBIE;
