@@ -1,11 +1,3 @@
-<<<<<<< HEAD
-# File-system objects. Until the VFS exists: read/write/writev on the console.
-KERNEL_OBJS += fs/console_rw.o
-# The boot initramfs as a table of files, until the VFS mounts it (exec reads programs here).
-KERNEL_OBJS += fs/initramfs.o
-# poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
-KERNEL_OBJS += fs/poll.o
-=======
 # The VFS core: transfer buffers, inodes, the dentry cache, mounts, path lookup, open files,
 # descriptor tables, per-process root/cwd/umask, name-space operations, boot-time set-up.
 KERNEL_OBJS += fs/uio.o fs/inode.o fs/dcache.o fs/mount.o fs/path.o fs/namei.o fs/file.o
@@ -15,4 +7,5 @@ KERNEL_OBJS += fs/tmpfs.o fs/tmpfs_data.o
 # File system calls.
 KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs/cwd.o
 KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o
->>>>>>> main
+# poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
+KERNEL_OBJS += fs/poll.o
