@@ -63,15 +63,15 @@ static char control_of(char c)
 	return c;
 }
 
-/* Modifier keys: update the state; true when code was one. */
+/* Modifier keys: update the state; true when code was one. The extended "fake shifts" that
+ * keyboards wrap around Print Screen and the like are swallowed. */
 static bool modifier(struct ps2kbd_state *s, uint8_t key, bool release, bool ext)
 {
 	switch (key) {
 	case SC_LSHIFT:
-		s->lshift = !release;
-		return !ext;
 	case SC_RSHIFT:
-		s->rshift = !release;
+		if (!ext)
+			*(key == SC_LSHIFT ? &s->lshift : &s->rshift) = !release;
 		return true;
 	case SC_LCTRL:
 		if (ext)
