@@ -31,7 +31,7 @@ static struct spinlock output_lock = SPINLOCK_INIT("console_out");
 void console_io_write(const char *buf, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&output_lock);
-	serial_write(buf, n);
+	serial_write_raw(buf, n);
 	fbcon_write(buf, n);
 	spin_unlock_irqrestore(&output_lock, flags);
 }

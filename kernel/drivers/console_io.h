@@ -10,7 +10,8 @@
 /* Route COM1's receive interrupt (ISA IRQ 4) and the keyboard's to this CPU and start queueing
  * input. */
 void console_io_init(void);
-/* Show n bytes on every console. Any context. */
+/* Show n bytes on every console, as they are (the tty layer did the output processing, such
+ * as ONLCR). Any context. */
 void console_io_write(const char *buf, size_t n);
 /* Send ISA interrupt isa_irq (ACPI's overrides applied) to handler h on this CPU. 0 or -errno
  * (-ERANGE: beyond the routed GSIs). */
