@@ -5,7 +5,6 @@
  * on a signal, select/pselect6/ppoll write the remaining time back, ppoll/pselect6 swap the
  * signal mask for the call (kept until the handler frame is built when a signal interrupts). */
 #include <fs/poll.h>
-struct dir_context; /* vfs.h uses it before declaring it (until the VFS core lands) */
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <arch/x86_64/usercopy.h>

@@ -4,7 +4,6 @@
  * they never touch the same bytes; the counters move under the lock. A write of at most
  * PIPE_BUF bytes waits until all of it fits and is copied by one writer in one go, so it
  * never interleaves with another. See pipe.h for the lock order. */
-struct dir_context; /* vfs.h uses it before declaring it (until the VFS core lands) */
 #include <ipc/pipe.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -145,6 +144,22 @@ static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 	return done ? (long)done : err;
 }
 
+/* Nothing to do yet: -EAGAIN when the caller must not wait, else sleep on wq until the pipe
+ * changes (0) or a signal comes (-ERESTARTSYS). */
+static int pipe_wait_locked(struct pipe *p, struct wait_queue *wq, bool nowait, uint64_t *fl)
+{
+	if (nowait)
+		return -EAGAIN;
+	if (signal_wait_queue_sleep_locked(wq, &p->lock, fl, 0) == -EINTR)
+		return -ERESTARTSYS;
+	return 0;
+}
+
+static bool nonblocking(const struct file *f)
+{
+	return READ_ONCE(f->flags) & O_NONBLOCK;
+}
+
 static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
@@ -163,15 +178,11 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 				ret = 0; /* end of file */
 				break;
 			}
-			if (READ_ONCE(f->flags) & O_NONBLOCK) {
-				ret = -EAGAIN;
-				break;
-			}
 		}
-		if (signal_wait_queue_sleep_locked(&p->rd_wait, &p->lock, &fl, 0) == -EINTR) {
-			ret = -ERESTARTSYS;
+		/* Another reader's copy is brief: wait for it even when non-blocking. */
+		ret = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblocking(f), &fl);
+		if (ret)
 			break;
-		}
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	return ret;
@@ -230,26 +241,19 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			err = -EPIPE;
 			break;
 		}
-		if (!p->writing) {
-			size_t room = PIPE_CAPACITY - p->len;
-			if (room >= (atomic ? u->resid : 1)) {
-				long n = pipe_copy_in_locked(p, u, &fl);
-				if (n < 0) {
-					err = n;
-					break;
-				}
-				done += n;
-				continue;
-			}
-			if (READ_ONCE(f->flags) & O_NONBLOCK) {
-				err = -EAGAIN;
+		size_t room = PIPE_CAPACITY - p->len;
+		if (!p->writing && room >= (atomic ? u->resid : 1)) {
+			long n = pipe_copy_in_locked(p, u, &fl);
+			if (n < 0) {
+				err = n;
 				break;
 			}
+			done += n;
+			continue;
 		}
-		if (signal_wait_queue_sleep_locked(&p->wr_wait, &p->lock, &fl, 0) == -EINTR) {
-			err = -ERESTARTSYS;
+		err = pipe_wait_locked(p, &p->wr_wait, !p->writing && nonblocking(f), &fl);
+		if (err)
 			break;
-		}
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (err == -EPIPE)
@@ -269,7 +273,10 @@ static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
 			poll_wait_locked(pt, &p->rd_wait, &p->lock);
 		if (p->len > 0)
 			mask |= POLLIN | POLLRDNORM;
-		if (p->writers == 0)
+		/* A FIFO that never had a writer does not hang up: a non-blocking reader
+		 * polls for the first one. (Linux decides per open file, from the writers
+		 * opened since that file's open; we decide per pipe.) */
+		if (p->writers == 0 && p->w_opens > 0)
 			mask |= POLLHUP;
 	}
 	if (f->mode & FMODE_WRITE) {
@@ -293,30 +300,16 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	return put_user(n, (int __user *)arg);
 }
 
+static int64_t pipe_llseek(struct file *f, int64_t off, int whence)
+{
+	(void)f, (void)off, (void)whence;
+	return -ESPIPE;
+}
+
 static void pipe_release(struct file *f)
 {
 	pipe_drop_ends(f->priv, f->mode);
 }
-
-/* An anonymous pipe's end: counted as file_alloc_anon opens it. */
-static int pipe_open_anon(struct inode *inode, struct file *f)
-{
-	(void)inode;
-	struct pipe *p = f->priv;
-	uint64_t fl = spin_lock_irqsave(&p->lock);
-	pipe_add_ends_locked(p, f->mode);
-	spin_unlock_irqrestore(&p->lock, fl);
-	return 0;
-}
-
-static const struct file_ops pipe_file_ops = {
-	.open = pipe_open_anon,
-	.read = pipe_read,
-	.write = pipe_write,
-	.poll = pipe_poll,
-	.ioctl = pipe_ioctl,
-	.release = pipe_release,
-};
 
 /* ---- FIFOs ----------------------------------------------------------------------------------- */
 
@@ -389,11 +382,26 @@ static int fifo_wait_partner(struct pipe *p, struct wait_queue *wq, const int *p
 	return err;
 }
 
-/* Linux's open rules: a read-only open waits for a writer and a write-only one for a reader;
- * with O_NONBLOCK neither waits and a write-only open with no reader fails with ENXIO; O_RDWR
- * never waits. */
-static int fifo_open(struct inode *inode, struct file *f)
+/* An anonymous pipe's end: file_alloc_anon hands it its pipe; count it. */
+static int pipe_open_anon(struct file *f)
 {
+	struct pipe *p = f->priv;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	pipe_add_ends_locked(p, f->mode);
+	spin_unlock_irqrestore(&p->lock, fl);
+	return 0;
+}
+
+/* A FIFO inode's open (f->priv still NULL) finds or makes the inode's pipe, with Linux's
+ * rules: a read-only open waits for a writer and a write-only one for a reader; with
+ * O_NONBLOCK neither waits and a write-only open with no reader fails with ENXIO; O_RDWR
+ * never waits. */
+static int pipe_open(struct inode *inode, struct file *f)
+{
+	if (f->priv)
+		return pipe_open_anon(f);
+	if (!(f->mode & (FMODE_READ | FMODE_WRITE)))
+		return -EINVAL; /* O_ACCMODE 3, as Linux */
 	struct pipe *p;
 	int err = fifo_attach(inode, f, &p);
 	if (err)
@@ -408,10 +416,12 @@ static int fifo_open(struct inode *inode, struct file *f)
 	return err;
 }
 
+/* Both kinds of pipe file. */
 const struct file_ops fifo_file_ops = {
-	.open = fifo_open,
+	.open = pipe_open,
 	.read = pipe_read,
 	.write = pipe_write,
+	.llseek = pipe_llseek,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
@@ -425,12 +435,12 @@ static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 	struct pipe *p = pipe_alloc(NULL);
 	if (!p)
 		return -ENOMEM;
-	int err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &pipe_file_ops, p, rf);
+	int err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &fifo_file_ops, p, rf);
 	if (err) {
 		pipe_free(p);
 		return err;
 	}
-	err = file_alloc_anon(PIPE_MODE, O_WRONLY | status, &pipe_file_ops, p, wf);
+	err = file_alloc_anon(PIPE_MODE, O_WRONLY | status, &fifo_file_ops, p, wf);
 	if (err)
 		file_put(*rf); /* the last end: frees the pipe */
 	return err;

@@ -14,7 +14,8 @@
 #define PIPE_CAPACITY 65536 /* bytes a pipe holds (F_GETPIPE_SZ) */
 #define PIPE_BUF 4096 /* writes up to this size are atomic */
 
-/* The operations of a FIFO inode: the VFS's open uses them for S_IFIFO inodes. */
+/* The operations of every pipe file: the VFS's open uses them for S_IFIFO inodes (the open op
+ * finds or makes the inode's pipe), pipe2 for the ends of anonymous pipes. */
 extern const struct file_ops fifo_file_ops;
 
 #endif
