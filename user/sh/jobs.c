@@ -154,8 +154,11 @@ int job_wait_fg(struct job *j)
 {
 	while (job_running(j) && reap_blocking(j))
 		;
+	/* The terminal back to the shell, in the modes it had (a program may have left it raw). */
 	if (sh.jobctl && tcsetpgrp(0, sh.pgid) < 0)
 		sh_perror("tcsetpgrp");
+	if (sh.jobctl && tcsetattr(0, TCSADRAIN, &sh.tmodes) < 0)
+		sh_perror("tcsetattr");
 	int status = job_status(j);
 	if (job_stopped(j)) {
 		if (!j->id)

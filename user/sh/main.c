@@ -66,6 +66,10 @@ static void setup_job_control(void)
 		sh_perror("tcsetpgrp");
 		return;
 	}
+	if (tcgetattr(0, &sh.tmodes) < 0) {
+		sh_perror("tcgetattr");
+		return;
+	}
 	sh.jobctl = true;
 }
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #define SH_NAME "zero-sh"
 #define STATUS_SYNTAX 2
@@ -115,6 +116,7 @@ struct sh_state {
 	bool interactive; /* reading commands from a terminal */
 	bool jobctl; /* job control: jobs in their own process groups */
 	pid_t pgid; /* the shell's process group, when jobctl */
+	struct termios tmodes; /* the terminal's modes for the shell, put back after each job */
 	int nargs; /* $0..: positional parameters */
 	char **args;
 };
