@@ -197,6 +197,8 @@ static void test_statuses(void)
 	check("exit_n", "echo before; exit 7; echo after", "before\n", 7);
 	check("syntax_error", "echo a |", "zero-sh: syntax error: unexpected end of input\n", 2);
 	check("unterminated_quote", "echo 'a", "zero-sh: syntax error: unexpected end of input\n", 2);
+	check("redirect_without_target", "echo a >",
+	      "zero-sh: syntax error: redirection without a target\n", 2);
 }
 
 static void test_cd(void)

@@ -72,9 +72,12 @@ static enum parse_result parse_command(struct parser *p, struct command *c)
 			p->pos++;
 		} else if (t->kind == T_REDIR) {
 			p->pos++;
+			if (peek(p)->kind == T_EOF) {
+				sh_error(NULL, "syntax error: redirection without a target");
+				return PARSE_ERROR;
+			}
 			if (peek(p)->kind != T_WORD)
-				return peek(p)->kind == T_EOF ? (sh_error(NULL, "syntax error: "
-						"redirection without a target"), PARSE_ERROR) : unexpected(p);
+				return unexpected(p);
 			struct redir *r = xmalloc(sizeof(*r));
 			r->kind = t->rkind;
 			r->fd = t->fd;
