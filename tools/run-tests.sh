@@ -3,7 +3,8 @@
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
 # loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
-# program whose output must match the host Linux's (tests/compat), and every benchmark run
+# program whose output must match the host Linux's (tests/compat), Debian's busybox running its
+# compatibility suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
 BUILD=${BUILD:-build}
@@ -48,6 +49,12 @@ layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeou
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
 	"$logs/compat.log"
+# Debian's busybox: its compatibility suite on this host's Linux (proving the expected outputs),
+# then inside Zero-OS.
+layer busybox-linux tests/compat/busybox/run-host.sh
+layer busybox tests/qemu/run.py "$BUILD/test/busybox.img" --name busybox --timeout 600 \
+	--log "$logs/busybox.log" --expect-tests \
+	--summary-regex 'busybox: (\d+) passed, (\d+) failed'
 # The benchmark binary once on Zero-OS, for correctness (timings come from `make bench`).
 layer bench $MAKE --no-print-directory -s BUILD="$BUILD" bench-check
 
