@@ -14,7 +14,7 @@ ps -o pid,args | awk -v p=$bg '$1 == p { $1 = ""; print }'
 ps -o pid,stat | awk -v p=$bg '$1 == p { print substr($2, 1, 1) }'
 ps | awk -v p=$$ '$1 == p { n++ } END { print n + 0 }'
 kill -0 $$ && echo "kill -0 self"
-kill -TERM $bg; wait $bg; echo "killed sleep: $?"
+kill -TERM $bg; wait $bg 2>/dev/null; echo "killed sleep: $?"
 ps -o pid | awk -v p=$bg '$1 == p' | wc -l
 kill 999999 2>&1; echo "kill stranger: $?"
 free | awk 'NR == 1 { print $1, $2, $3, $4, $5, $6 }'
