@@ -1,6 +1,7 @@
 # Whole scripts as people write them: a script file run by path with arguments, word frequencies,
 # a CSV report, a retry loop with a counter file, a function library sourced with ".", a script
-# that cleans up with a trap, and a parallel job pool.
+# that cleans up with a trap, a parallel job pool, and #! lines that name other interpreters
+# than sh (the kernel runs them; a shell falling back to running the file itself would not).
 cat > wordcount.sh <<'END'
 #!/bin/sh
 # usage: wordcount.sh FILE N - the N most frequent words
@@ -56,3 +57,5 @@ printf '%s\n' 'x=1' 'y=$((x + 41))' 'echo "$y"' | sh
 mkdir -p proj/src proj/doc && touch proj/src/a.c proj/src/b.c proj/doc/readme
 for d in proj/*/; do printf '%s %s\n' "$(basename "$d")" "$(ls "$d" | wc -l)"; done
 find proj -name '*.c' | sort | while read -r f; do mv "$f" "${f%.c}.o"; done; ls proj/src
+printf '#!/bin/cat\nprinted by its interpreter, not run by a shell\n' > catme && chmod +x catme && ./catme
+printf '#!/bin/echo first-arg\n' > echome && chmod +x echome && ./echome second
