@@ -1,5 +1,5 @@
 # find (-name, -type, -exec, -maxdepth, -size, -newer, -perm, -empty), du, df and mount on a
-# tmpfs mounted here (sizes then do not depend on the host's disks), umount.
+# tmpfs mounted here (sizes then do not depend on the host's disks), cp -r and tar into it, umount.
 mkdir -p t/a/b t/c
 echo x > t/a/one.txt
 echo yy > t/a/b/two.txt
@@ -40,6 +40,7 @@ du -s m
 df -k m | awk 'NR == 2 { print $3 }'
 stat -f -c '%T' m
 cp -r t m/ && find m/t | sort | sed "s|^m/||"
+mkdir m/untar && tar cf - t | tar xf - -C m/untar && diff -r t m/untar/t && echo "tar piped into the tmpfs"
 umount m && echo unmounted
 ls m | wc -l
 mount | grep -c "$PWD/m"
