@@ -3,9 +3,10 @@
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
 # loader's refusal of a corrupt kernel, the `make run` image booting to a shell prompt and a
-# session typed into that shell over the serial console, in-kernel self-tests under QEMU,
-# user-space tests (tests/user, run by init) under QEMU, and a musl
-# program whose output must match the host Linux's (tests/compat), and every benchmark run
+# session typed into our shell (zero-sh) over the serial console and the keyboard, in-kernel
+# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# program whose output must match the host Linux's (tests/compat), Debian's busybox running its
+# compatibility suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
 BUILD=${BUILD:-build}
@@ -34,18 +35,21 @@ layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-re
 	--timeout 60 --log "$logs/corrupt-kernel.log" \
 	--expect-text "loader: kernel.elf is not a valid kernel image" \
 	--expect-text "refusing to boot" --forbid-text "Zero-OS kernel starting"
-# What `make run` shows: the boot log's milestones, then a system that stays up.
+# What `make run` shows: the boot log's milestones, then busybox's shell on the console.
 layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell --timeout 60 \
 	--log "$logs/boot.log" --expect-text "cpu: protections on" --expect-text "memory:" \
 	--expect-text "random: ChaCha20 CSPRNG seeded" --expect-text "W^X audit passed" \
-	--expect-text "zero-sh:/# "
-# The same image, typed at over the serial console: commands, a pipeline, ^C at the prompt,
-# a job stopped with ^Z and brought back with fg, ^D ending its input; the shell init starts
-# anew after `exit` then takes a line from the PS/2 keyboard (the framebuffer console's input).
-# Typed text is echoed, so each expected output differs from the command line that makes it;
-# "zero-sh: " starts the shell's error messages (its prompt has no space after the colon).
+	--expect-text "built-in shell (ash)" --expect-text "Enter 'help' for a list of built-in commands."
+# The same image, typed at over the serial console: busybox's shell replaced by ours (zero-sh),
+# then commands, a pipeline, ^C at the prompt, a job stopped with ^Z and brought back with fg,
+# ^D ending its input; after `exit`, init starts /bin/sh anew, and our shell, started again,
+# takes a line from the PS/2 keyboard (the framebuffer console's input). Typed text is echoed,
+# so each expected output differs from the command line that makes it; "zero-sh: " starts the
+# shell's error messages (its prompt has no space after the colon).
+ASH_READY="Enter 'help' for a list of built-in commands."
 layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactive --timeout 90 \
 	--forbid-text "zero-sh: " --log "$logs/interactive.log" \
+	--expect-text "$ASH_READY" --send-after "/ # " 'exec /bin/zero-sh' \
 	--send-after "zero-sh:/# " 'echo hel""lo' --expect-text $'\nhello\r' \
 	--send-after "zero-sh:/# " 'cd /tmp; pwd' --expect-text $'\n/tmp\r' \
 	--send-after "zero-sh:/tmp# " 'echo piped | /tests/upper | /tests/upper | /tests/upper' \
@@ -58,6 +62,7 @@ layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactiv
 	--send-raw-after "AGAIN" '\x04' \
 	--send-after "zero-sh:/tmp# " 'echo after-""interrupt; exit 3' --expect-text "after-interrupt" \
 	--expect-text "exited with status 3" \
+	--expect-text "$ASH_READY" --send-after "/ # " 'exec /bin/zero-sh' \
 	--keys-after "zero-sh:/# " 'echo "key"board | /tests/upper' --expect-text $'\nKEYBOARD\r'
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
@@ -70,6 +75,12 @@ layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeou
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
 	"$logs/compat.log"
+# Debian's busybox: its compatibility suite on this host's Linux (proving the expected outputs),
+# then inside Zero-OS.
+layer busybox-linux tests/compat/busybox/run-host.sh
+layer busybox tests/qemu/run.py "$BUILD/test/busybox.img" --name busybox --timeout 600 \
+	--log "$logs/busybox.log" --expect-tests \
+	--summary-regex 'busybox: (\d+) passed, (\d+) failed'
 # The benchmark binary once on Zero-OS, for correctness (timings come from `make bench`).
 layer bench $MAKE --no-print-directory -s BUILD="$BUILD" bench-check
 

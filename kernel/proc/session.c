@@ -46,6 +46,7 @@ struct pgrp_query {
 	int pgid;
 	const struct process *exiting; /* counts as gone, and its children as init's */
 	bool connected; /* a member has a parent in another group of its session */
+	bool want_stopped; /* look at each member's stop state (takes its sighand lock) */
 	bool stopped; /* a member is stopped */
 	bool any; /* the group has a member */
 	int sid; /* a member's session */
@@ -63,16 +64,17 @@ static void query_member(struct process *p, void *ctx)
 	    parent->sid == p->sid)
 		q->connected = true;
 	struct signal_handlers *sh = p->sighand;
-	if (sh) {
+	if (sh && q->want_stopped) {
 		spin_lock(&sh->lock);
 		q->stopped |= sh->stopped;
 		spin_unlock(&sh->lock);
 	}
 }
 
-static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiting)
+static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiting,
+					   bool want_stopped)
 {
-	struct pgrp_query q = { .pgid = pgid, .exiting = exiting };
+	struct pgrp_query q = { .pgid = pgid, .exiting = exiting, .want_stopped = want_stopped };
 	process_for_each_locked(query_member, &q);
 	return q;
 }
@@ -81,7 +83,12 @@ static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiti
  * session (the parent being the only link to a job-control shell). */
 static bool pgrp_orphaned_locked(int pgid, const struct process *exiting)
 {
-	return !pgrp_query_locked(pgid, exiting).connected;
+	return !pgrp_query_locked(pgid, exiting, false).connected;
+}
+
+bool session_pgrp_orphaned_locked(int pgid)
+{
+	return pgrp_orphaned_locked(pgid, NULL);
 }
 
 /* ---- controlling terminals ------------------------------------------------------------------ */
@@ -231,7 +238,7 @@ int session_ioctl_gsid(struct tty *tty, int *sid)
  * session_of_pgrp). *exists: the id names a group or a process at all. */
 static int session_of_pgrp_locked(int id, bool *exists)
 {
-	struct pgrp_query q = pgrp_query_locked(id, NULL);
+	struct pgrp_query q = pgrp_query_locked(id, NULL, false);
 	struct process *p = process_by_pid_locked(id);
 	*exists = q.any || p;
 	if (q.any)
@@ -318,7 +325,7 @@ static void hangup_if_orphaned_locked(int pgid, int sid, const struct process *o
 {
 	if (!outside || outside->pgid == pgid || outside->sid != sid)
 		return;
-	struct pgrp_query q = pgrp_query_locked(pgid, exiting);
+	struct pgrp_query q = pgrp_query_locked(pgid, exiting, true);
 	if (q.connected || !q.stopped)
 		return;
 	session_kill_pgrp_locked(pgid, SIGHUP);
@@ -347,7 +354,7 @@ SYSCALL_DEFINE0(setsid)
 	struct process *me = process_current();
 	long ret = -EPERM;
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	if (pgrp_query_locked(me->pid, NULL).any) /* a group with our id exists (we lead one, or lead a session) */
+	if (pgrp_query_locked(me->pid, NULL, false).any) /* a group with our id exists (we lead one, or lead a session) */
 		goto out_unlock;
 	me->sid = me->pgid = me->pid;
 	me->ctty = NULL;
@@ -385,7 +392,7 @@ SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 		goto out_unlock;
 	int target = pgid ? pgid : p->pid;
 	if (target != p->pid) {
-		struct pgrp_query q = pgrp_query_locked(target, NULL);
+		struct pgrp_query q = pgrp_query_locked(target, NULL, false);
 		if (!q.any || q.sid != me->sid)
 			goto out_unlock;
 	}

@@ -20,6 +20,10 @@ struct tty;
  * that p's exit leaves orphaned with stopped members gets SIGHUP and SIGCONT. Tree lock held. */
 void session_exit_locked(struct process *p);
 
+/* Is group pgid orphaned (no member has a parent in another group of the same session)?
+ * Tree lock held. */
+bool session_pgrp_orphaned_locked(int pgid);
+
 /* Send sig from the kernel to every member of process group pgid. Tree lock held. */
 void session_kill_pgrp_locked(int pgid, int sig);
 /* Send sig to the foreground process group of tty, if it has one. */
