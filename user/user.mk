@@ -10,7 +10,7 @@ EXTRA ?=
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
 	$(USER_OUT)/root/bin/compat_demo
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz
+	sched futex orphan_exit_signal fuzz procfs
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

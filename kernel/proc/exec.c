@@ -238,12 +238,18 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *exe
 	uint64_t *v = (uint64_t *)b.buf, s = str_lo;
 	size_t k = 0;
 	v[k++] = (uint64_t)a->argc;
+	mm->arg_start = str_lo;
+	mm->arg_end = str_lo;
 	for (int i = 0; i < a->argc + a->envc; i++) {
 		v[k++] = s;
 		s += strlen(a->buf + (s - str_lo)) + 1;
+		if (i < a->argc)
+			mm->arg_end = s;
 		if (i == a->argc - 1)
 			v[k++] = 0; /* end of argv */
 	}
+	mm->env_start = mm->arg_end;
+	mm->env_end = s;
 	if (a->argc == 0)
 		v[k++] = 0; /* end of the empty argv */
 	v[k++] = 0; /* end of envp */
