@@ -56,6 +56,11 @@ int pid_last_allocated(void)
 	return READ_ONCE(pid_last);
 }
 
+int pid_count(void)
+{
+	return READ_ONCE(pid_used);
+}
+
 void pid_free_locked(int id)
 {
 	spin_assert_held(&process_tree_lock);

@@ -98,6 +98,9 @@ struct process *process_current(void);
 int pid_alloc_locked(void);
 void pid_free_locked(int id);
 int pid_last_allocated(void); /* the last id handed out (a snapshot; no lock needed) */
+/* Ids in use: every user thread plus the zombies not yet reaped (Linux's nr_threads without
+ * kernel threads). A snapshot. */
+int pid_count(void);
 void pid_set_thread_locked(int id, struct thread *t); /* NULL: the thread is gone */
 void pid_set_process_locked(int id, struct process *p); /* NULL: reaped */
 struct thread *thread_by_tid_locked(int tid);

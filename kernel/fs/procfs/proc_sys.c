@@ -193,26 +193,8 @@ static int show_uptime(struct proc_text *t, const struct proc_file_ctx *c)
 	return 0;
 }
 
-struct thread_count {
-	unsigned threads;
-};
-
-static void count_threads(struct process *p, void *arg)
-{
-	((struct thread_count *)arg)->threads += (unsigned)p->nthreads;
-}
-
-static unsigned user_threads(void)
-{
-	struct thread_count n = { 0 };
-	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	process_for_each_locked(count_threads, &n);
-	spin_unlock_irqrestore(&process_tree_lock, f);
-	return n.threads;
-}
-
-/* "1.00 0.50 0.20 2/31 123": the averages, runnable/total threads (user threads: kernel threads
- * are not counted), and the last pid handed out. */
+/* "1.00 0.50 0.20 2/31 123": the averages, runnable/total threads (user threads and unreaped
+ * zombies, as Linux's nr_threads; kernel threads are not counted), and the last pid. */
 static int show_loadavg(struct proc_text *t, const struct proc_file_ctx *c)
 {
 	(void)c;
@@ -223,7 +205,7 @@ static int show_loadavg(struct proc_text *t, const struct proc_file_ctx *c)
 		proc_printf(t, "%lu.%02lu ", v >> LOADAVG_FSHIFT,
 			    (uint64_t)(((v & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT));
 	}
-	proc_printf(t, "%u/%u %d\n", sched_nr_running(), user_threads(), pid_last_allocated());
+	proc_printf(t, "%u/%u %d\n", sched_nr_running(), pid_count(), pid_last_allocated());
 	return 0;
 }
 
