@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
-# Layers: host unit tests (ASan/UBSan), the loader's refusal of a corrupt kernel, in-kernel
-# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
+# loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
 # program whose output must match the host Linux's (tests/compat), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
@@ -25,6 +25,7 @@ layer() { # name, command...: run a layer, keep its result lines, never stop the
 }
 
 layer host $MAKE --no-print-directory -s BUILD="$BUILD" host-tests
+layer host-fuzz $MAKE --no-print-directory -s BUILD="$BUILD" host-fuzz
 $MAKE --no-print-directory -s BUILD="$BUILD" qemu-test-images >"$logs/images.out" 2>&1 ||
 	echo "FAIL: build/test-images: see $logs/images.out" | tee -a "$results"
 layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-rejects-corrupt-kernel \

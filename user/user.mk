@@ -66,6 +66,7 @@ $(USER_BAD): $(USER_OUT)/root/bin/hello tools/mkbadelf.py user/hello.c
 	@rm -rf $(USER_OUT)/bad
 	@$(PYTHON) tools/mkbadelf.py $< $(USER_OUT)/bad
 	@$(CC) -O2 user/hello.c -o $(USER_OUT)/bad/bad_dynamic
+	@chmod 0755 $(USER_OUT)/bad/bad_* # executable: exec must refuse them for their contents
 	@touch $@
 
 # The archive is rebuilt on every make (EXTRA may have changed) but only replaced, and the

@@ -31,7 +31,9 @@
 #include <security/wx_audit.h>
 #include <proc/process.h>
 #include <proc/signal.h>
-#include <fs/initramfs.h>
+#include <fs/vfs.h>
+#include <drivers/mem_devices.h>
+#include <drivers/console_dev.h>
 #include <arch/x86_64/syscall.h>
 #include <core/walltime.h>
 #include <drivers/console_io.h>
@@ -82,7 +84,9 @@ static __noreturn void boot_finish(void)
 	if (cmdline_has(boot_info.cmdline, "ktest"))
 		start_thread("ktest", ktest_thread);
 	/* [proc] start init */
-	initramfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
+	mem_devices_init();
+	console_dev_init();
+	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");

@@ -1,181 +1,163 @@
-/* Indexes the boot cpio archive (see initramfs.h). The archive is validated end to end before
- * anything is indexed; file contents stay where the loader put them, except files whose data is
- * not 8-byte aligned (newc aligns to 4), which are copied once so the ELF checker can read
- * their headers in place. */
+/* Unpacking the initramfs into the root tmpfs (initramfs.h): validate the whole archive, then
+ * create each entry through the same VFS operations the system calls use. */
 #include <fs/initramfs.h>
+#include <fs/vfs_ops.h>
+#include <fs/namei.h>
+#include <core/printk.h>
 #include <lib/cpio.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
-#include <core/printk.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 
-#define S_IFMT 0170000
-#define S_IFREG 0100000
-#define S_IFLNK 0120000
-#define INITRAMFS_PATH_MAX 256
-
-struct initramfs_file {
-	char *path; /* absolute, normalised ("/bin/sh") */
-	uint32_t mode;
-	const void *data;
-	size_t size;
-};
-
-/* Written once at boot, read-only afterwards: no lock. */
-static struct initramfs_file *files;
-static size_t nfiles;
-
-size_t initramfs_count(void)
+/* The archive's name as an absolute path in buf ("./bin/x", "bin/x" and "/bin/x" alike);
+ * false for the archive's root itself or a name with a ".." component (refused). */
+static bool entry_path(const struct cpio_entry *e, char *buf, size_t size, bool *bad)
 {
-	return nfiles;
-}
-
-/* "./a//b" or "/a/b" or "a/b" -> "/a/b"; false if it does not fit. "." alone -> "/". */
-static bool normalise(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-	const char *p = in;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (p[0] == '.' && (p[1] == '/' || p[1] == 0)) {
-			p++;
-			continue;
-		}
-		if (!*p)
-			break;
-		size_t len = 0;
-		while (p[len] && p[len] != '/')
-			len++;
-		if (o + 1 + len + 1 > size)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, p, len);
-		o += len;
-		p += len;
+	const char *n = e->name;
+	*bad = false;
+	while (n[0] == '.' && n[1] == '/')
+		n += 2;
+	while (*n == '/')
+		n++;
+	if (!*n || (n[0] == '.' && !n[1]))
+		return false;
+	const char *p = n, *c;
+	size_t len;
+	while ((len = path_next_component(&p, &c)))
+		if (len == 2 && c[0] == '.' && c[1] == '.')
+			*bad = true;
+	if (*bad || strlen(n) + 2 > size) {
+		*bad = true;
+		return false;
 	}
-	if (o == 0) {
-		if (size < 2)
-			return false;
-		out[o++] = '/';
-	}
-	out[o] = 0;
+	buf[0] = '/';
+	strlcpy(buf + 1, n, size - 1);
 	return true;
 }
 
-static int validate(const void *archive, size_t size, size_t *count, const char **why)
+/* Pass 1: the whole archive must parse, with names we accept. */
+static int check_archive(const void *base, uint64_t size, char *path)
 {
 	struct cpio_iter it;
 	struct cpio_entry e;
+	const char *why = NULL;
 	int r;
-	*count = 0;
-	cpio_iter_init(&it, archive, size);
-	while ((r = cpio_next(&it, &e, why)) == 1) {
-		uint32_t type = e.mode & S_IFMT;
-		if (type == S_IFREG || type == S_IFLNK)
-			(*count)++;
-	}
-	return r;
-}
-
-static int add_entry(const struct cpio_entry *e)
-{
-	char path[INITRAMFS_PATH_MAX];
-	struct initramfs_file *f = &files[nfiles];
-	if (!normalise(e->name, path, sizeof(path))) {
-		pr_warn("initramfs: skipping %s: path too long\n", e->name);
-		return 0;
-	}
-	f->path = kmalloc(strlen(path) + 1);
-	if (!f->path)
-		return -ENOMEM;
-	memcpy(f->path, path, strlen(path) + 1);
-	f->mode = e->mode;
-	f->size = e->size;
-	f->data = e->data;
-	if ((uintptr_t)e->data & 7) {
-		void *copy = kmalloc(e->size ? e->size : 1);
-		if (!copy)
-			return -ENOMEM;
-		memcpy(copy, e->data, e->size);
-		f->data = copy;
-	}
-	nfiles++;
-	return 0;
-}
-
-void initramfs_init(uint64_t phys_base, uint64_t size)
-{
-	const char *why = "";
-	size_t count;
-	if (!phys_base || !size) {
-		pr_warn("initramfs: none (the loader found no \\ZERO\\INITRD.CPIO)\n");
-		return;
-	}
-	const void *archive = phys_to_virt(phys_base);
-	int r = validate(archive, size, &count, &why);
-	if (r < 0) {
-		pr_err("initramfs: corrupt archive (%s): ignoring all of it\n", why);
-		return;
-	}
-	files = kmalloc((count ? count : 1) * sizeof(*files));
-	if (!files) {
-		pr_err("initramfs: out of memory indexing %zu files\n", count);
-		return;
-	}
-	struct cpio_iter it;
-	struct cpio_entry e;
-	cpio_iter_init(&it, archive, size);
-	while (cpio_next(&it, &e, &why) == 1) {
-		uint32_t type = e.mode & S_IFMT;
-		if ((type == S_IFREG || type == S_IFLNK) && add_entry(&e) < 0) {
-			pr_err("initramfs: out of memory after %zu files\n", nfiles);
+	bool bad;
+	cpio_iter_init(&it, base, size);
+	while ((r = cpio_next(&it, &e, &why)) == 1) {
+		entry_path(&e, path, PATH_MAX, &bad);
+		if (bad) {
+			why = "entry name escapes the archive root or is too long";
+			r = -EINVAL;
 			break;
 		}
 	}
-	pr_info("initramfs: %zu files and symlinks (%lu KiB)\n", nfiles, size / 1024);
+	if (r < 0)
+		pr_err("initramfs: corrupt archive (%s): nothing unpacked\n", why ? why : "?");
+	return r;
 }
 
-static const struct initramfs_file *find(const char *normal)
+/* mkdir -p for the directories above path (archives normally list them first). */
+static void make_parents(char *path)
 {
-	for (size_t i = nfiles; i-- > 0;) /* the last entry of a name wins, as when extracting */
-		if (!strcmp(files[i].path, normal))
-			return &files[i];
-	return NULL;
-}
-
-int initramfs_lookup(const char *path, const void **data, size_t *size)
-{
-	char cur[INITRAMFS_PATH_MAX], tmp[INITRAMFS_PATH_MAX];
-	if (!path)
-		return -EINVAL;
-	if (!normalise(path, cur, sizeof(cur)))
-		return -ENOENT;
-	for (int depth = 0; depth <= INITRAMFS_SYMLINK_DEPTH; depth++) {
-		const struct initramfs_file *f = find(cur);
-		if (!f)
-			return -ENOENT;
-		if ((f->mode & S_IFMT) == S_IFREG) {
-			*data = f->data;
-			*size = f->size;
-			return 0;
-		}
-		/* A symlink: absolute target, or relative to the link's directory. */
-		size_t tlen = f->size, dlen = 0;
-		if (tlen == 0 || tlen >= sizeof(tmp))
-			return -ENOENT;
-		const char *target = f->data;
-		if (target[0] != '/') {
-			dlen = (size_t)(strrchr(cur, '/') - cur) + 1; /* keeps the slash */
-			if (dlen + tlen >= sizeof(tmp))
-				return -ENOENT;
-			memcpy(tmp, cur, dlen);
-		}
-		memcpy(tmp + dlen, target, tlen);
-		tmp[dlen + tlen] = 0;
-		if (!normalise(tmp, cur, sizeof(cur)))
-			return -ENOENT;
+	for (char *s = path + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		vfs_mknodat(AT_FDCWD, path, S_IFDIR | 0755, 0);
+		*s = '/';
 	}
-	return -ELOOP;
+}
+
+static int write_file(const char *path, const struct cpio_entry *e)
+{
+	struct file *f;
+	int r = vfs_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, e->mode & S_IALLUGO, &f);
+	if (r)
+		return r;
+	long n = e->size ? kernel_write(f, e->data, e->size, 0) : 0;
+	file_put(f);
+	return n < 0 ? (int)n : (size_t)n == e->size ? 0 : -ENOSPC;
+}
+
+/* Owner, mode and modification time as the archive says. */
+static void set_attrs(const char *path, const struct cpio_entry *e)
+{
+	struct path p;
+	if (path_lookup_at(AT_FDCWD, path, 0, &p))
+		return;
+	struct inode *inode = p.dentry->inode;
+	mutex_lock(&inode->lock);
+	inode->uid = e->uid;
+	inode->gid = e->gid;
+	if (!S_ISLNK(inode->mode))
+		inode->mode = (inode->mode & S_IFMT) | (e->mode & S_IALLUGO);
+	inode->mtime = (struct linux_timespec){ (int64_t)e->mtime, 0 };
+	mutex_unlock(&inode->lock);
+	path_put(&p);
+}
+
+static int unpack_entry(const struct cpio_entry *e, char *path, char *target)
+{
+	make_parents(path);
+	int r;
+	switch (e->mode & S_IFMT) {
+	case S_IFDIR:
+		r = vfs_mknodat(AT_FDCWD, path, S_IFDIR | (e->mode & S_IALLUGO), 0);
+		if (r == -EEXIST)
+			r = 0;
+		break;
+	case S_IFREG:
+		r = write_file(path, e);
+		break;
+	case S_IFLNK:
+		if (e->size == 0 || e->size >= PATH_MAX)
+			return -EINVAL;
+		memcpy(target, e->data, e->size);
+		target[e->size] = 0;
+		r = vfs_symlinkat(target, AT_FDCWD, path);
+		break;
+	default: /* devices, FIFOs and sockets belong to devtmpfs and the programs */
+		pr_warn("initramfs: %s: special file skipped\n", path);
+		return 0;
+	}
+	if (!r)
+		set_attrs(path, e);
+	return r;
+}
+
+long initramfs_unpack(uint64_t phys_base, uint64_t size)
+{
+	if (!size) {
+		pr_warn("initramfs: none\n");
+		return 0;
+	}
+	const void *base = phys_to_virt(phys_base);
+	char *path = kmalloc(PATH_MAX), *target = kmalloc(PATH_MAX);
+	long count = -ENOMEM;
+	if (!path || !target)
+		goto out;
+	count = check_archive(base, size, path);
+	if (count < 0)
+		goto out;
+	struct cpio_iter it;
+	struct cpio_entry e;
+	const char *why;
+	bool bad;
+	cpio_iter_init(&it, base, size);
+	while (cpio_next(&it, &e, &why) == 1) {
+		if (!entry_path(&e, path, PATH_MAX, &bad))
+			continue;
+		int r = unpack_entry(&e, path, target);
+		if (r) {
+			pr_err("initramfs: %s: cannot unpack (%d)\n", path, r);
+			continue;
+		}
+		count++;
+	}
+	pr_info("initramfs: %ld entries unpacked into the root tmpfs\n", count);
+out:
+	kfree(path);
+	kfree(target);
+	return count;
 }

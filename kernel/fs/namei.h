@@ -7,6 +7,7 @@
 #define FS_NAMEI_H
 
 #include <fs/vfs.h>
+#include <fs/path.h>
 
 #define SYMLINK_MAX_FOLLOW 40
 
@@ -45,9 +46,5 @@ int lookup_one(struct dentry *parent, const char *name, size_t len, bool locked,
 /* Copy a user path into a kernel buffer of PATH_MAX bytes (kmalloc'd: kfree it). 0, -EFAULT,
  * -ENAMETOOLONG, -ENOMEM. An empty string is -ENOENT unless allow_empty. */
 int getname(const char __user *upath, bool allow_empty, char **out);
-
-/* Pure helpers (tests/host): split the next component off *p (skipping slashes): its start
- * and length, or length 0 at the end. */
-size_t path_next_component(const char **p, const char **name);
 
 #endif

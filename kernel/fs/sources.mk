@@ -1,4 +1,9 @@
-# File-system objects. Until the VFS exists: read/write/writev on the console.
-KERNEL_OBJS += fs/console_rw.o
-# The boot initramfs as a table of files, until the VFS mounts it (exec reads programs here).
-KERNEL_OBJS += fs/initramfs.o
+# The VFS core: transfer buffers, inodes, the dentry cache, mounts, path lookup, open files,
+# descriptor tables, per-process root/cwd/umask, name-space operations, boot-time set-up.
+KERNEL_OBJS += fs/uio.o fs/inode.o fs/dcache.o fs/mount.o fs/path.o fs/namei.o fs/file.o
+KERNEL_OBJS += fs/fdtable.o fs/fs_context.o fs/namei_ops.o fs/vfs_init.o fs/initramfs.o
+# tmpfs (the root and /dev): name space and file contents.
+KERNEL_OBJS += fs/tmpfs.o fs/tmpfs_data.o
+# File system calls.
+KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs/cwd.o
+KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o

@@ -40,6 +40,9 @@ struct file;
 struct super_block;
 struct mount;
 struct poll_table;
+struct dir_context;
+struct fs_type;
+struct file_ops;
 
 extern struct mutex namespace_mutex;
 extern struct spinlock dcache_lock;
@@ -118,7 +121,8 @@ struct inode_ops {
 	/* procfs's /proc/<pid>/{exe,cwd,fd/N}: the link resolves to this path (referenced) instead
 	 * of being parsed. NULL for ordinary symlinks. */
 	int (*get_link)(struct dentry *d, struct mount **mnt, struct dentry **target);
-	/* Change attributes (the VFS checked permission): size changes truncate or extend. */
+	/* Change attributes (the VFS checked permission; inode->lock held): size changes
+	 * truncate or extend. */
 	int (*setattr)(struct dentry *d, const struct iattr *a);
 };
 
@@ -159,6 +163,11 @@ void inode_touch(struct inode *inode, uint32_t which);
 int inode_permission(const struct inode *inode, int mask);
 /* The calling process is the owner or root (chmod, utimensat with times). */
 bool inode_owner_or_root(const struct inode *inode);
+/* The calling process's effective uid and gid (root for kernel threads). */
+void current_fsids(uint32_t *uid, uint32_t *gid);
+/* Apply the mode/uid/gid/time parts of a to inode (what a file system's setattr does after
+ * handling ATTR_SIZE). inode->lock held. */
+void setattr_copy(struct inode *inode, const struct iattr *a);
 uint8_t inode_dtype(const struct inode *inode); /* DT_* for getdents */
 
 /* ---- dentries ------------------------------------------------------------------------------- */
@@ -273,13 +282,18 @@ struct path {
 
 extern struct spinlock mount_lock;
 
+void mount_get(struct mount *m);
 void path_get(const struct path *p);
 void path_put(const struct path *p);
 /* The mount sitting on (mnt, d) (referenced), or NULL. */
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d);
-/* Mount sb on target (a directory). namespace_mutex held. 0, -ENOMEM, -ENOTDIR, -EBUSY. */
+/* Mount sb on target (a directory; NULL: sb becomes the root of the name space), the mount
+ * in *out (may be NULL). namespace_mutex held. 0, -ENOMEM, -ENOTDIR. */
 int mount_attach(struct super_block *sb, const struct path *target, const char *source,
-		 unsigned long flags);
+		 unsigned long flags, struct mount **out);
+/* Take m off the tree (umount): -EBUSY while anything but the caller's lookup reference uses
+ * it, unless lazy (MNT_DETACH: it goes when the last user lets go). namespace_mutex held. */
+int mount_detach(struct mount *m, bool lazy);
 /* Iterate mounts in order (for /proc/mounts): fn returns false to stop. mount_lock held:
  * fn must not sleep. */
 void mount_for_each(bool (*fn)(struct mount *m, void *ctx), void *ctx);

@@ -53,9 +53,7 @@ struct mm {
 	uint64_t brk_start, brk; /* program break: [brk_start, ALIGN_UP(brk)) is the heap */
 	uint64_t mmap_base; /* top of the mmap search area (exec may randomise it) */
 	uint64_t stack_top; /* set by exec */
-	/* Set by exec: where the argv and envp strings lie on the new stack (for
-	 * /proc/<pid>/cmdline and environ); [arg_start, arg_end) then [env_start, env_end). */
-	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t arg_start, arg_end, env_start, env_end; /* exec's strings (/proc cmdline, environ) */
 	int refcount; /* atomic: threads and CLONE_VM processes sharing it */
 };
 

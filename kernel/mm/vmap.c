@@ -120,3 +120,15 @@ void kstack_free(uint64_t top, size_t pages)
 	unmap_range(bottom, pages, true);
 	release((bottom - KVA_BASE) / PAGE_SIZE - 1, pages + 1);
 }
+
+void *vmalloc_pages(size_t pages)
+{
+	uint64_t top = kstack_alloc(pages);
+	return top ? (void *)(top - pages * PAGE_SIZE) : NULL;
+}
+
+void vfree_pages(void *p, size_t pages)
+{
+	if (p)
+		kstack_free((uint64_t)p + pages * PAGE_SIZE, pages);
+}

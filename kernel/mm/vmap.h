@@ -13,6 +13,11 @@ void *ioremap(uint64_t pa, size_t size);
 uint64_t kstack_alloc(size_t pages);
 void kstack_free(uint64_t top, size_t pages);
 
+/* Virtually contiguous, zeroed kernel memory of `pages` pages (with a guard page below), for
+ * large temporary buffers such as a program being exec'd. NULL when out of memory. */
+void *vmalloc_pages(size_t pages);
+void vfree_pages(void *p, size_t pages);
+
 #define KSTACK_PAGES 4
 
 #endif

@@ -1,5 +1,5 @@
 /* execve: replaces the calling process's program with a static ELF64 executable (ET_EXEC, or
- * ET_DYN static-pie at a random base) from the initramfs. Everything that can fail — argument
+ * ET_DYN static-pie at a random base) read through the VFS. Everything that can fail — argument
  * copying, the ELF checks, the new address space with its segments and stack — happens before
  * the point of no return; a hostile file gives -ENOEXEC and the caller keeps running. */
 #include <proc/process.h>
@@ -11,7 +11,8 @@
 #include <mm/vm.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
-#include <fs/initramfs.h>
+#include <proc/exec_file.h>
+#include <proc/process_files.h>
 #include <lib/elf.h>
 #include <lib/string.h>
 #include <core/printk.h>
@@ -46,6 +47,7 @@ struct exec_args {
 struct exec_image {
 	struct mm *mm;
 	uint64_t entry, sp;
+	struct exec_file file;
 };
 
 static int args_add(struct exec_args *a, const char *s, bool from_user)
@@ -224,6 +226,12 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *exe
 	if (r < 0)
 		return (int)r;
 	mm->stack_top = top;
+	size_t argbytes = 0;
+	for (int i = 0; i < a->argc; i++)
+		argbytes += strlen(a->buf + argbytes) + 1;
+	mm->arg_start = str_lo;
+	mm->arg_end = mm->env_start = str_lo + argbytes;
+	mm->env_end = str_lo + strings;
 
 	struct stack_builder b = { .lo = sp, .top = top };
 	b.buf = kmalloc(top - sp);
@@ -238,18 +246,12 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *exe
 	uint64_t *v = (uint64_t *)b.buf, s = str_lo;
 	size_t k = 0;
 	v[k++] = (uint64_t)a->argc;
-	mm->arg_start = str_lo;
-	mm->arg_end = str_lo;
 	for (int i = 0; i < a->argc + a->envc; i++) {
 		v[k++] = s;
 		s += strlen(a->buf + (s - str_lo)) + 1;
-		if (i < a->argc)
-			mm->arg_end = s;
 		if (i == a->argc - 1)
 			v[k++] = 0; /* end of argv */
 	}
-	mm->env_start = mm->arg_end;
-	mm->env_end = s;
 	if (a->argc == 0)
 		v[k++] = 0; /* end of the empty argv */
 	v[k++] = 0; /* end of envp */
@@ -285,14 +287,13 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *exe
 static int exec_load(const char *path, const struct exec_args *a, const struct process *p,
 		     struct exec_image *out)
 {
-	const void *file;
-	size_t size;
 	struct elf_info info;
 	uint64_t bias;
-	int r = initramfs_lookup(path, &file, &size);
+	int r = exec_file_open(path, &out->file);
 	if (r < 0)
 		return r;
-	r = check_file(file, size, &info, &bias, path);
+	const void *file = out->file.data;
+	r = check_file(file, out->file.size, &info, &bias, path);
 	if (r < 0)
 		return r;
 	struct mm *mm = mm_create();
@@ -388,9 +389,15 @@ static long do_execve(const char *path, const char *const *argv, const char *con
 		goto out_free;
 	if (p->nthreads > 1)
 		exec_zap_other_threads(p);
+	r = process_files_exec(p, img.file.file);
+	if (r < 0) {
+		mm_put(img.mm);
+		goto out_free;
+	}
 	exec_commit(p, path, &img, frame);
 	r = 0;
 out_free:
+	exec_file_close(&img.file);
 	kfree(a.buf);
 	return r;
 }

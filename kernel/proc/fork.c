@@ -3,6 +3,7 @@
  * child starts in user mode with the caller's registers, rax = 0, on the stack clone names.
  * Every allocation and check comes before the child becomes visible. */
 #include <proc/process.h>
+#include <proc/process_files.h>
 #include <proc/signal.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
@@ -95,7 +96,8 @@ static struct process *clone_process(struct process *p, uint64_t flags)
 		}
 	}
 	np->exit_signal = (int)(flags & CSIGNAL);
-	if (signal_fork(np, p, flags) < 0) { /* handlers: shared (CLONE_SIGHAND) or copied */
+	if (signal_fork(np, p, flags) < 0 || /* handlers: shared (CLONE_SIGHAND) or copied */
+	    process_files_fork(np, p, flags) < 0) {
 		mm_put(np->mm);
 		np->mm = NULL;
 		process_free(np);

@@ -3,6 +3,7 @@
  * /sbin/init runs, with the words of `run="prog arg..."` as its arguments (our init runs that
  * program and powers off with its status). */
 #include <proc/process.h>
+#include <proc/process_files.h>
 #include <proc/signal.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -78,7 +79,9 @@ static struct process *become_init(void)
 static void init_thread(void *unused)
 {
 	(void)unused;
-	become_init();
+	struct process *p = become_init();
+	if (process_files_init(p) < 0)
+		panic("init: out of memory");
 	struct trap_frame regs = { 0 };
 	long r = kernel_execve(init_argv[0], init_argv, init_envp, &regs);
 	if (r < 0) {

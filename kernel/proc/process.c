@@ -1,6 +1,7 @@
 /* The process table: pid/tid allocation (one recycled id space of PID_MAX), process structs
  * and their defaults, the calling thread's process. */
 #include <proc/process.h>
+#include <proc/process_files.h>
 #include <proc/signal.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -147,6 +148,7 @@ void process_free(struct process *p)
 	ASSERT(p->nthreads == 0 && list_empty(&p->threads) && list_empty(&p->children));
 	ASSERT(p->mm == NULL);
 	sighand_put(p->sighand); /* normally already put at exit; not for a failed fork */
+	process_files_release(p); /* likewise */
 	kfree(p);
 }
 

@@ -66,6 +66,19 @@ void get_random_bytes(void *buf, size_t len)
 	spin_unlock_irqrestore(&rng_lock, f);
 }
 
+void random_mix_bytes(const void *buf, size_t len)
+{
+	uint8_t e[ENTROPY_BYTES];
+	entropy_collect(e);
+	for (size_t i = 0; i < len; i++) /* folded in: never trusted alone, never credited */
+		e[i % ENTROPY_BYTES] ^= ((const uint8_t *)buf)[i];
+	uint64_t f = spin_lock_irqsave(&rng_lock);
+	chacha_rng_reseed(&rng, e);
+	bytes_since_reseed = 0;
+	spin_unlock_irqrestore(&rng_lock, f);
+	memset(e, 0, sizeof(e));
+}
+
 const char *random_source(void)
 {
 	return entropy_source_name(source);

@@ -8,6 +8,8 @@
 /* Seed the generator and the stack-protector canary; needs the monotonic clock. */
 void random_init(void);
 void get_random_bytes(void *buf, size_t len);
+/* Data written to /dev/random: mixed into the generator with fresh entropy (not credited). */
+void random_mix_bytes(const void *buf, size_t len);
 const char *random_source(void); /* "RDSEED", "RDRAND" or "timer jitter" */
 
 #endif

@@ -1,7 +1,7 @@
 # Host unit tests of pure kernel code, included by the root Makefile (which defines BUILD).
 #   make host-tests   build every tests/host/test_*.c with ASan+UBSan into $(BUILD)/host/, run
 #                     them all (one PASS:/FAIL: line per case) and fail at the end if any failed
-#   make host-fuzz    libFuzzer run over elf_check/the symbolizer (needs clang; else skipped)
+#   make host-fuzz    libFuzzer runs over elf_check/the symbolizer and the cpio parser (clang)
 # A test binary tests/host/test_<x>.c links with the kernel sources listed in HOST_SRCS_test_<x>
 # below, or, if there is no such line, with kernel/<dir>/<x>.c when that file exists; libc
 # provides everything else (kernel/lib/string.c never: see HOST_STRING_RENAME).
@@ -85,27 +85,42 @@ $(HOST_FUZZ_DIR)/fuzz_elf: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_elf.o \
 	@echo "  FUZZLD  $@"
 	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
 
+$(HOST_FUZZ_DIR)/fuzz_cpio: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_cpio.o \
+		$(HOST_FUZZ_DIR)/obj/kernel/lib/cpio.o
+	@echo "  FUZZLD  $@"
+	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
+
 # Writes the seed corpus: valid images (with and without a symbol table) to mutate from.
 $(HOST_DIR)/fuzz_elf_seed: $(HOST_DIR)/obj/tests/host/fuzz_elf_seed.o $(HOST_DIR)/obj/kernel/lib/elf.o
 	@echo "  HOSTLD  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
-ifneq ($(HOST_HAVE_CLANG),)
-host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed
-	@rm -rf $(HOST_FUZZ_DIR)/corpus && mkdir -p $(HOST_FUZZ_DIR)/corpus
-	@$(HOST_TEST_ENV) $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/corpus
-	@if $(HOST_FUZZ_DIR)/fuzz_elf -runs=$(HOST_FUZZ_RUNS) -max_len=16384 \
-		-artifact_prefix=$(HOST_FUZZ_DIR)/ $(HOST_FUZZ_DIR)/corpus \
-		> $(HOST_FUZZ_DIR)/fuzz_elf.log 2>&1; then \
-		echo "PASS: host/fuzz/elf_check ($(HOST_FUZZ_RUNS) runs)"; \
+# One fuzzer run: $(1) name, $(2) what it checks, $(3) max_len. Its corpus must exist.
+define HOST_FUZZ_RUN
+	@if $(HOST_FUZZ_DIR)/fuzz_$(1) -runs=$(HOST_FUZZ_RUNS) -max_len=$(3) \
+		-artifact_prefix=$(HOST_FUZZ_DIR)/$(1)- $(HOST_FUZZ_DIR)/corpus-$(1) \
+		> $(HOST_FUZZ_DIR)/fuzz_$(1).log 2>&1; then \
+		echo "PASS: host/fuzz/$(2) ($(HOST_FUZZ_RUNS) runs)"; \
 	else \
-		tail -n 40 $(HOST_FUZZ_DIR)/fuzz_elf.log; \
-		echo "FAIL: host/fuzz/elf_check: crash input in $(HOST_FUZZ_DIR)/, log $(HOST_FUZZ_DIR)/fuzz_elf.log"; \
+		tail -n 40 $(HOST_FUZZ_DIR)/fuzz_$(1).log; \
+		echo "FAIL: host/fuzz/$(2): crash input in $(HOST_FUZZ_DIR)/, log $(HOST_FUZZ_DIR)/fuzz_$(1).log"; \
 		exit 1; \
 	fi
+endef
+
+ifneq ($(HOST_HAVE_CLANG),)
+# Seeds: valid ELF images from fuzz_elf_seed; for cpio, a newc archive of this directory.
+host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio
+	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
+	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
+	@$(HOST_TEST_ENV) $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/corpus-elf
+	@cd tests/host && ls test_cpio.c test.h | cpio -o -H newc --quiet \
+		> $(abspath $(HOST_FUZZ_DIR))/corpus-cpio/seed
+	$(call HOST_FUZZ_RUN,elf,elf_check,16384)
+	$(call HOST_FUZZ_RUN,cpio,cpio_next,16384)
 else
 host-fuzz:
-	@echo "host-fuzz: $(HOST_FUZZ_CC) not found, skipping the libFuzzer run"
+	@echo "host-fuzz: $(HOST_FUZZ_CC) not found, skipping the libFuzzer runs"
 endif
 
 -include $(shell find $(HOST_DIR) -name '*.d' 2>/dev/null)

@@ -1,0 +1,113 @@
+/* The memory character devices of major 1: /dev/null (1,3), /dev/zero (1,5), /dev/full (1,7),
+ * /dev/random (1,8) and /dev/urandom (1,9) — both random devices read the kernel CSPRNG, which
+ * is seeded before user space starts, so neither ever blocks. */
+#include <drivers/mem_devices.h>
+#include <fs/vfs.h>
+#include <security/random.h>
+#include <lib/string.h>
+#include <core/printk.h>
+#include <uapi/errno.h>
+
+#define RANDOM_CHUNK 256
+
+/* A write that consumes everything (null, zero). */
+static long sink_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)pos;
+	size_t n = u->resid;
+	u->resid = 0;
+	return (long)n;
+}
+
+static long null_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)pos;
+	(void)u;
+	return 0;
+}
+
+static long zero_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)pos;
+	size_t n = u->resid;
+	int r = uio_zero(u, n);
+	return r ? r : (long)n;
+}
+
+static long full_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)u;
+	(void)pos;
+	return -ENOSPC;
+}
+
+static long random_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)pos;
+	uint8_t chunk[RANDOM_CHUNK];
+	size_t done = 0;
+	while (u->resid) {
+		size_t n = u->resid < RANDOM_CHUNK ? u->resid : RANDOM_CHUNK;
+		get_random_bytes(chunk, n);
+		if (uio_copy_out(u, chunk, n))
+			break;
+		done += n;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return done ? (long)done : -EFAULT;
+}
+
+static long random_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	(void)f;
+	(void)pos;
+	uint8_t chunk[RANDOM_CHUNK];
+	size_t done = 0;
+	while (u->resid) {
+		size_t n = u->resid < RANDOM_CHUNK ? u->resid : RANDOM_CHUNK;
+		if (uio_copy_in(u, chunk, n))
+			break;
+		random_mix_bytes(chunk, n);
+		done += n;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return done ? (long)done : -EFAULT;
+}
+
+/* Every position is as good as any other on these devices: lseek succeeds and reports 0. */
+static int64_t mem_llseek(struct file *f, int64_t off, int whence)
+{
+	(void)off;
+	(void)whence;
+	f->pos = 0;
+	return 0;
+}
+
+static const struct file_ops null_ops = { .read = null_read, .write = sink_write,
+					  .llseek = mem_llseek };
+static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write,
+					  .llseek = mem_llseek };
+static const struct file_ops full_ops = { .read = zero_read, .write = full_write,
+					  .llseek = mem_llseek };
+static const struct file_ops random_ops = { .read = random_read, .write = random_write,
+					    .llseek = mem_llseek };
+
+void mem_devices_init(void)
+{
+	int r = chrdev_register(MKDEV(1, 3), &null_ops);
+	if (!r)
+		r = chrdev_register(MKDEV(1, 5), &zero_ops);
+	if (!r)
+		r = chrdev_register(MKDEV(1, 7), &full_ops);
+	if (!r)
+		r = chrdev_register(MKDEV(1, 8), &random_ops);
+	if (!r)
+		r = chrdev_register(MKDEV(1, 9), &random_ops);
+	if (r)
+		pr_err("mem devices: registration failed (%d)\n", r);
+}

@@ -1,0 +1,268 @@
+/* Attribute system calls: access/faccessat, the chmod and chown families, utimensat,
+ * truncate/ftruncate. Ownership rules as Linux: only root changes a file's owner; the owner
+ * may change its group to one of its own groups (here: its effective gid); chmod by the owner
+ * or root, and a non-root chmod of a file whose group is not the caller's drops S_ISGID. */
+#include <fs/vfs_ops.h>
+#include <fs/namei.h>
+#include <fs/fdtable.h>
+#include <syscall/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/time.h>
+#include <proc/process.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+/* Resolve the target of an attribute call: by path relative to dirfd, or (AT_EMPTY_PATH and
+ * an empty path, or path == NULL for the f* variants) the file behind dirfd. */
+static int attr_target(int dirfd, const char __user *upath, int flags, struct path *out)
+{
+	if (!upath || (flags & AT_EMPTY_PATH)) {
+		char c = 0;
+		if (upath && get_user(&c, upath))
+			return -EFAULT;
+		if (!upath || c == 0) {
+			struct file *f = fd_get(dirfd);
+			if (!f)
+				return -EBADF;
+			int r = f->path.dentry ? 0 : -EBADF; /* pipes have no name to change */
+			if (!r) {
+				*out = f->path;
+				path_get(out);
+			}
+			file_put(f);
+			return r;
+		}
+	}
+	return user_path_lookup_at(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW,
+				   out);
+}
+
+int vfs_setattr(const struct path *p, struct iattr *a)
+{
+	struct inode *inode = p->dentry->inode;
+	int r = mnt_want_write(p->mnt);
+	if (r)
+		return r;
+	const struct inode_ops *iops = inode->iops;
+	if (!iops || !iops->setattr)
+		return -EPERM;
+	a->valid |= ATTR_CTIME;
+	uint64_t now = time_realtime_ns();
+	a->ctime = (struct linux_timespec){ (int64_t)(now / 1000000000), (int64_t)(now % 1000000000) };
+	mutex_lock(&inode->lock);
+	r = iops->setattr(p->dentry, a);
+	mutex_unlock(&inode->lock);
+	return r;
+}
+
+static int do_chmod(const struct path *p, uint32_t mode)
+{
+	struct inode *inode = p->dentry->inode;
+	if (!inode_owner_or_root(inode))
+		return -EPERM;
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	mode &= S_IALLUGO;
+	if (uid != 0 && gid != inode->gid)
+		mode &= ~(uint32_t)S_ISGID;
+	struct iattr a = { .valid = ATTR_MODE, .mode = mode };
+	return vfs_setattr(p, &a);
+}
+
+static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
+{
+	struct inode *inode = p->dentry->inode;
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	struct iattr a = { 0 };
+	if (owner != (uint32_t)-1 && owner != inode->uid) {
+		if (uid != 0)
+			return -EPERM;
+		a.valid |= ATTR_UID;
+		a.uid = owner;
+	}
+	if (group != (uint32_t)-1 && group != inode->gid) {
+		if (uid != 0 && (uid != inode->uid || group != gid))
+			return -EPERM;
+		a.valid |= ATTR_GID;
+		a.gid = group;
+	}
+	if (owner != (uint32_t)-1 || group != (uint32_t)-1) {
+		if (uid != 0 && uid != inode->uid)
+			return -EPERM;
+		if (!S_ISDIR(inode->mode) && (inode->mode & (S_ISUID | S_ISGID))) {
+			a.valid |= ATTR_MODE; /* a changed owner loses set-id bits, as Linux */
+			a.mode = inode->mode & S_IALLUGO & ~(uint32_t)(S_ISUID | S_ISGID);
+		}
+	}
+	return vfs_setattr(p, &a);
+}
+
+#define CHMOD_LIKE(call, dirfd, upath, flags, ...)                                               \
+	({                                                                                       \
+		struct path p_;                                                                  \
+		int r_ = attr_target((dirfd), (upath), (flags), &p_);                           \
+		if (!r_) {                                                                       \
+			r_ = call(&p_, __VA_ARGS__);                                            \
+			path_put(&p_);                                                           \
+		}                                                                                \
+		(long)r_;                                                                        \
+	})
+
+SYSCALL_DEFINE2(chmod, const char __user *, path, uint32_t, mode)
+{
+	return CHMOD_LIKE(do_chmod, AT_FDCWD, path, 0, mode);
+}
+
+SYSCALL_DEFINE2(fchmod, int, fd, uint32_t, mode)
+{
+	return CHMOD_LIKE(do_chmod, fd, NULL, 0, mode);
+}
+
+SYSCALL_DEFINE3(fchmodat, int, dirfd, const char __user *, path, uint32_t, mode)
+{
+	return CHMOD_LIKE(do_chmod, dirfd, path, 0, mode);
+}
+
+SYSCALL_DEFINE3(chown, const char __user *, path, uint32_t, owner, uint32_t, group)
+{
+	return CHMOD_LIKE(do_chown, AT_FDCWD, path, 0, owner, group);
+}
+
+SYSCALL_DEFINE3(lchown, const char __user *, path, uint32_t, owner, uint32_t, group)
+{
+	return CHMOD_LIKE(do_chown, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, owner, group);
+}
+
+SYSCALL_DEFINE3(fchown, int, fd, uint32_t, owner, uint32_t, group)
+{
+	return CHMOD_LIKE(do_chown, fd, NULL, 0, owner, group);
+}
+
+SYSCALL_DEFINE5(fchownat, int, dirfd, const char __user *, path, uint32_t, owner, uint32_t,
+	group, int, flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return CHMOD_LIKE(do_chown, dirfd, path, flags, owner, group);
+}
+
+/* One utimensat timestamp: UTIME_NOW, UTIME_OMIT (bit not set) or a value. */
+static int utime_one(const struct linux_timespec *t, uint32_t bit, struct linux_timespec *out,
+		     uint32_t *valid, bool *explicit)
+{
+	if (t->tv_nsec == UTIME_OMIT)
+		return 0;
+	if (t->tv_nsec == UTIME_NOW) {
+		uint64_t now = time_realtime_ns();
+		*out = (struct linux_timespec){ (int64_t)(now / 1000000000),
+						(int64_t)(now % 1000000000) };
+	} else {
+		if (t->tv_nsec < 0 || t->tv_nsec > 999999999)
+			return -EINVAL;
+		*out = *t;
+		*explicit = true;
+	}
+	*valid |= bit;
+	return 0;
+}
+
+SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, upath,
+	const struct linux_timespec __user *, utimes, int, flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	if (utimes && copy_from_user(ts, utimes, sizeof(ts)))
+		return -EFAULT;
+	struct iattr a = { 0 };
+	bool explicit = false;
+	int r = utime_one(&ts[0], ATTR_ATIME, &a.atime, &a.valid, &explicit);
+	if (!r)
+		r = utime_one(&ts[1], ATTR_MTIME, &a.mtime, &a.valid, &explicit);
+	if (r)
+		return r;
+	struct path p;
+	r = attr_target(dirfd, upath, flags, &p); /* upath NULL: futimens(dirfd) */
+	if (r)
+		return r;
+	struct inode *inode = p.dentry->inode;
+	/* Setting explicit times needs ownership; "now" also works with write permission. */
+	if (!inode_owner_or_root(inode))
+		r = explicit ? -EPERM : inode_permission(inode, MAY_WRITE);
+	if (!r && a.valid)
+		r = vfs_setattr(&p, &a);
+	path_put(&p);
+	return r;
+}
+
+static long do_faccessat(int dirfd, const char __user *upath, int mode, int flags)
+{
+	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct path p;
+	int r = attr_target(dirfd, upath, flags & ~AT_EACCESS, &p);
+	if (r)
+		return r;
+	/* Our processes have no separate real/effective file ids in practice: the effective
+	 * ids decide (AT_EACCESS or not). */
+	int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) |
+		   (mode & X_OK ? MAY_EXEC : 0);
+	if (mask)
+		r = inode_permission(p.dentry->inode, mask);
+	if (!r && (mode & W_OK) && !S_ISDIR(p.dentry->inode->mode) &&
+	    !S_ISCHR(p.dentry->inode->mode))
+		r = mnt_want_write(p.mnt);
+	path_put(&p);
+	return r;
+}
+
+SYSCALL_DEFINE2(access, const char __user *, path, int, mode)
+{
+	return do_faccessat(AT_FDCWD, path, mode, 0);
+}
+
+SYSCALL_DEFINE3(faccessat, int, dirfd, const char __user *, path, int, mode)
+{
+	return do_faccessat(dirfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dirfd, const char __user *, path, int, mode, int, flags)
+{
+	return do_faccessat(dirfd, path, mode, flags);
+}
+
+static int truncate_checked(const struct path *p, int64_t size)
+{
+	int r = inode_permission(p->dentry->inode, MAY_WRITE);
+	return r ? r : vfs_truncate(p, size);
+}
+
+SYSCALL_DEFINE2(truncate, const char __user *, upath, int64_t, length)
+{
+	struct path p;
+	int r = user_path_lookup_at(AT_FDCWD, upath, LOOKUP_FOLLOW, &p);
+	if (r)
+		return r;
+	r = truncate_checked(&p, length);
+	path_put(&p);
+	return r;
+}
+
+SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, length)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	int r;
+	if (!(f->mode & FMODE_WRITE) || !f->path.dentry)
+		r = -EINVAL; /* Linux: EINVAL for a file not open for writing */
+	else if (length < 0)
+		r = -EINVAL;
+	else
+		r = vfs_truncate(&f->path, length);
+	file_put(f);
+	return r;
+}

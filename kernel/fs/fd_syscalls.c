@@ -1,0 +1,132 @@
+/* Descriptor system calls: dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
+ * F_GETFL, F_SETFL) and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
+ * FIONBIO handled here, as Linux does for every file). */
+#include <fs/vfs.h>
+#include <fs/fdtable.h>
+#include <syscall/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+#define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+static long dup_from(int oldfd, int min_fd, bool cloexec)
+{
+	struct file *f = fd_get(oldfd);
+	if (!f)
+		return -EBADF;
+	int fd = fd_install(f, cloexec, min_fd);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL_DEFINE1(dup, int, oldfd)
+{
+	return dup_from(oldfd, 0, false);
+}
+
+static long do_dup3(int oldfd, int newfd, int flags)
+{
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	struct file *f = fd_get(oldfd);
+	if (!f)
+		return -EBADF;
+	int r = fd_install_at(newfd, f, flags & O_CLOEXEC);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE2(dup2, int, oldfd, int, newfd)
+{
+	if (oldfd == newfd) { /* valid fd: returned unchanged */
+		struct file *f = fd_get(oldfd);
+		if (!f)
+			return -EBADF;
+		file_put(f);
+		return newfd;
+	}
+	return do_dup3(oldfd, newfd, 0);
+}
+
+SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
+{
+	if (oldfd == newfd)
+		return -EINVAL;
+	return do_dup3(oldfd, newfd, flags);
+}
+
+static long setfl(struct file *f, uint64_t arg)
+{
+	uint32_t want = (uint32_t)arg & SETFL_MASK;
+	/* O_APPEND cannot be cleared on an append-only file; we have none. */
+	uint32_t old = __atomic_load_n(&f->flags, __ATOMIC_RELAXED), upd;
+	do
+		upd = (old & ~(uint32_t)SETFL_MASK) | want;
+	while (!__atomic_compare_exchange_n(&f->flags, &old, upd, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED));
+	return 0;
+}
+
+SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	bool cloexec;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		r = (int64_t)arg < 0 || arg > INT32_MAX ? -EINVAL
+							: dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		break;
+	case F_GETFD:
+		r = fd_get_cloexec(fd, &cloexec) ? (cloexec ? FD_CLOEXEC : 0) : -EBADF;
+		break;
+	case F_SETFD:
+		r = fd_set_cloexec(fd, arg & FD_CLOEXEC) ? 0 : -EBADF;
+		break;
+	case F_GETFL:
+		r = f->flags | (f->path.dentry ? O_LARGEFILE : 0);
+		break;
+	case F_SETFL:
+		r = setfl(f, arg);
+		break;
+	default:
+		r = -EINVAL; /* locks, owners, leases, seals: not implemented */
+		break;
+	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, uint64_t, arg)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	int on;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		r = fd_set_cloexec(fd, cmd == FIOCLEX) ? 0 : -EBADF;
+		break;
+	case FIONBIO:
+		r = get_user(&on, (const int __user *)arg);
+		if (!r)
+			r = setfl(f, on ? (f->flags | O_NONBLOCK) : (f->flags & ~(uint32_t)O_NONBLOCK));
+		break;
+	default:
+		r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+		break;
+	}
+	file_put(f);
+	return r;
+}

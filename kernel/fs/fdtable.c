@@ -1,0 +1,316 @@
+/* File descriptor tables (fdtable.h): slots of referenced open files with a close-on-exec
+ * bitmap, grown on demand up to RLIMIT_NOFILE. */
+#include <fs/fdtable.h>
+#include <fs/vfs.h>
+#include <core/panic.h>
+#include <lib/string.h>
+#include <mm/kmalloc.h>
+#include <proc/process.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+#define FD_INITIAL 64 /* slots of a new table (a multiple of 64: whole bitmap words) */
+#define FD_HARD_MAX (1 << 20) /* Linux's fs.nr_open default */
+
+static size_t bitmap_bytes(int slots)
+{
+	return (size_t)slots / 64 * sizeof(uint64_t);
+}
+
+static struct fd_table *table_new(int size)
+{
+	struct fd_table *t = kmalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->files = kmalloc((size_t)size * sizeof(struct file *));
+	t->cloexec = kmalloc(bitmap_bytes(size));
+	if (!t->files || !t->cloexec) {
+		kfree(t->files);
+		kfree(t->cloexec);
+		kfree(t);
+		return NULL;
+	}
+	t->lock = (struct spinlock)SPINLOCK_INIT("fd_table");
+	t->refcount = 1;
+	t->size = size;
+	return t;
+}
+
+struct fd_table *fdtable_alloc(void)
+{
+	return table_new(FD_INITIAL);
+}
+
+struct fd_table *fdtable_copy(struct fd_table *src)
+{
+	for (;;) {
+		uint64_t f = spin_lock_irqsave(&src->lock);
+		int size = src->size;
+		spin_unlock_irqrestore(&src->lock, f);
+		struct fd_table *t = table_new(size);
+		if (!t)
+			return NULL;
+		f = spin_lock_irqsave(&src->lock);
+		if (src->size != size) { /* grew meanwhile (a sharing thread): again */
+			spin_unlock_irqrestore(&src->lock, f);
+			fdtable_put(t);
+			continue;
+		}
+		for (int i = 0; i < size; i++) {
+			t->files[i] = src->files[i];
+			if (t->files[i])
+				file_get(t->files[i]);
+		}
+		memcpy(t->cloexec, src->cloexec, bitmap_bytes(size));
+		t->next_free = src->next_free;
+		spin_unlock_irqrestore(&src->lock, f);
+		return t;
+	}
+}
+
+void fdtable_get(struct fd_table *t)
+{
+	__atomic_fetch_add(&t->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void fdtable_put(struct fd_table *t)
+{
+	if (!t || __atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (int i = 0; i < t->size; i++) /* nobody else can see the table now */
+		if (t->files[i])
+			file_put(t->files[i]);
+	kfree(t->files);
+	kfree(t->cloexec);
+	kfree(t);
+}
+
+struct fd_table *current_fdtable(void)
+{
+	struct process *p = process_current();
+	return p ? p->files : NULL;
+}
+
+static int nofile_limit(void)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	uint64_t lim = p->rlimits[RLIMIT_NOFILE].rlim_cur;
+	spin_unlock_irqrestore(&p->lock, f);
+	return lim > FD_HARD_MAX ? FD_HARD_MAX : (int)lim;
+}
+
+static void set_cloexec_locked(struct fd_table *t, int fd, bool on)
+{
+	if (on)
+		t->cloexec[fd / 64] |= 1ULL << (fd % 64);
+	else
+		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
+}
+
+/* Make room for slot fd (fd < limit). Called and returns with the lock held; may drop it to
+ * allocate. 0 or -ENOMEM. */
+static int grow_locked(struct fd_table *t, int fd, uint64_t *flags)
+{
+	while (fd >= t->size) {
+		int want = t->size;
+		while (want <= fd)
+			want *= 2;
+		spin_unlock_irqrestore(&t->lock, *flags);
+		struct file **files = kmalloc((size_t)want * sizeof(*files));
+		uint64_t *bits = kmalloc(bitmap_bytes(want));
+		*flags = spin_lock_irqsave(&t->lock);
+		if (!files || !bits) {
+			kfree(files);
+			kfree(bits);
+			return -ENOMEM;
+		}
+		if (want <= t->size) { /* someone else grew it meanwhile */
+			kfree(files);
+			kfree(bits);
+			continue;
+		}
+		memcpy(files, t->files, (size_t)t->size * sizeof(*files));
+		memcpy(bits, t->cloexec, bitmap_bytes(t->size));
+		kfree(t->files);
+		kfree(t->cloexec);
+		t->files = files;
+		t->cloexec = bits;
+		t->size = want;
+	}
+	return 0;
+}
+
+struct file *fd_get(int fd)
+{
+	struct fd_table *t = current_fdtable();
+	if (!t || fd < 0)
+		return NULL;
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	struct file *file = fd < t->size ? t->files[fd] : NULL;
+	if (file)
+		file_get(file);
+	spin_unlock_irqrestore(&t->lock, f);
+	return file;
+}
+
+int fd_install(struct file *file, bool cloexec, int min_fd)
+{
+	struct fd_table *t = current_fdtable();
+	int limit = nofile_limit();
+	if (min_fd < 0 || min_fd >= limit)
+		return min_fd < 0 ? -EINVAL : -EMFILE;
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	int fd = min_fd > t->next_free ? min_fd : t->next_free;
+	while (fd < t->size && t->files[fd])
+		fd++;
+	int r = fd < limit ? grow_locked(t, fd, &f) : -EMFILE;
+	while (!r && t->files[fd]) { /* the lock dropped while growing: look again */
+		fd++;
+		r = fd < limit ? grow_locked(t, fd, &f) : -EMFILE;
+	}
+	if (!r) {
+		t->files[fd] = file;
+		set_cloexec_locked(t, fd, cloexec);
+		if (min_fd <= t->next_free)
+			t->next_free = fd + 1;
+	}
+	spin_unlock_irqrestore(&t->lock, f);
+	return r ? r : fd;
+}
+
+int fd_install_at(int fd, struct file *file, bool cloexec)
+{
+	struct fd_table *t = current_fdtable();
+	if (fd < 0 || fd >= nofile_limit())
+		return -EBADF;
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	int r = grow_locked(t, fd, &f);
+	struct file *old = NULL;
+	if (!r) {
+		old = t->files[fd];
+		t->files[fd] = file;
+		set_cloexec_locked(t, fd, cloexec);
+	}
+	spin_unlock_irqrestore(&t->lock, f);
+	if (old)
+		file_put(old);
+	return r ? r : fd;
+}
+
+/* Take the file out of slot fd (NULL when empty). Lock held. */
+static struct file *take_locked(struct fd_table *t, int fd)
+{
+	struct file *file = t->files[fd];
+	t->files[fd] = NULL;
+	set_cloexec_locked(t, fd, false);
+	if (file && fd < t->next_free)
+		t->next_free = fd;
+	return file;
+}
+
+int fd_close(int fd)
+{
+	struct fd_table *t = current_fdtable();
+	if (fd < 0)
+		return -EBADF;
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	struct file *file = fd < t->size ? take_locked(t, fd) : NULL;
+	spin_unlock_irqrestore(&t->lock, f);
+	if (!file)
+		return -EBADF;
+	file_put(file);
+	return 0;
+}
+
+bool fd_get_cloexec(int fd, bool *cloexec)
+{
+	struct fd_table *t = current_fdtable();
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	bool ok = fd >= 0 && fd < t->size && t->files[fd];
+	if (ok)
+		*cloexec = t->cloexec[fd / 64] & (1ULL << (fd % 64));
+	spin_unlock_irqrestore(&t->lock, f);
+	return ok;
+}
+
+bool fd_set_cloexec(int fd, bool cloexec)
+{
+	struct fd_table *t = current_fdtable();
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	bool ok = fd >= 0 && fd < t->size && t->files[fd];
+	if (ok)
+		set_cloexec_locked(t, fd, cloexec);
+	spin_unlock_irqrestore(&t->lock, f);
+	return ok;
+}
+
+/* Close the descriptors in [first, last] of t (only close-on-exec ones when only_cloexec),
+ * or mark them close-on-exec when mark. File references are dropped outside the lock. */
+static void close_span(struct fd_table *t, unsigned first, unsigned last, bool only_cloexec,
+		       bool mark)
+{
+	for (unsigned fd = first; fd <= last; fd++) {
+		uint64_t f = spin_lock_irqsave(&t->lock);
+		if (fd >= (unsigned)t->size) {
+			spin_unlock_irqrestore(&t->lock, f);
+			return;
+		}
+		struct file *file = NULL;
+		bool is_cloexec = t->cloexec[fd / 64] & (1ULL << (fd % 64));
+		if (mark && t->files[fd])
+			set_cloexec_locked(t, (int)fd, true);
+		else if (!mark && (!only_cloexec || is_cloexec))
+			file = take_locked(t, (int)fd);
+		spin_unlock_irqrestore(&t->lock, f);
+		if (file)
+			file_put(file);
+	}
+}
+
+void fdtable_close_on_exec(struct fd_table *t)
+{
+	close_span(t, 0, (unsigned)FD_HARD_MAX, true, false);
+}
+
+int fd_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if (flags & ~(unsigned)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	struct process *p = process_current();
+	if ((flags & CLOSE_RANGE_UNSHARE) &&
+	    __atomic_load_n(&p->files->refcount, __ATOMIC_ACQUIRE) > 1) {
+		struct fd_table *copy = fdtable_copy(p->files);
+		if (!copy)
+			return -ENOMEM;
+		struct fd_table *old = p->files;
+		p->files = copy; /* only this process's threads read p->files */
+		fdtable_put(old);
+	}
+	close_span(p->files, first, last, false, flags & CLOSE_RANGE_CLOEXEC);
+	return 0;
+}
+
+void fdtable_for_each(struct fd_table *t, bool (*fn)(int fd, struct file *f, void *ctx),
+		      void *ctx)
+{
+	for (int fd = 0;; fd++) {
+		uint64_t f = spin_lock_irqsave(&t->lock);
+		if (fd >= t->size) {
+			spin_unlock_irqrestore(&t->lock, f);
+			return;
+		}
+		struct file *file = t->files[fd];
+		if (file)
+			file_get(file);
+		spin_unlock_irqrestore(&t->lock, f);
+		if (!file)
+			continue;
+		bool go_on = fn(fd, file, ctx);
+		file_put(file);
+		if (!go_on)
+			return;
+	}
+}

@@ -1,0 +1,208 @@
+/* Open file descriptions: creation (named and anonymous), reference counting, the checked
+ * read/write entry points every caller goes through, seeking, and the character-device table
+ * that gives device inodes their operations. */
+#include <fs/vfs.h>
+#include <core/panic.h>
+#include <mm/kmalloc.h>
+#include <proc/process.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+/* Flags that only matter at open time and are not kept (F_GETFL does not show them). */
+#define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
+
+static uint8_t fmode_of(uint32_t flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: return FMODE_READ;
+	case O_WRONLY: return FMODE_WRITE;
+	case O_RDWR: return FMODE_READ | FMODE_WRITE;
+	default: return 0; /* 3: Linux's "ioctl only" */
+	}
+}
+
+static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
+		      const struct file_ops *ops, void *priv, struct file **out)
+{
+	struct file *f = kmalloc(sizeof(*f));
+	if (!f) {
+		if (path)
+			path_put(path);
+		inode_put(inode);
+		return -ENOMEM;
+	}
+	f->refcount = 1;
+	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
+	f->mode = fmode_of(flags);
+	if (path)
+		f->path = *path;
+	f->inode = inode;
+	f->ops = ops;
+	f->priv = priv;
+	mutex_init(&f->pos_lock, "file_pos");
+	if (ops && ops->open && !(flags & O_PATH)) {
+		int r = ops->open(inode, f);
+		if (r) {
+			f->ops = NULL; /* no release for a file that never opened */
+			file_put(f);
+			return r;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
+	       const struct file_ops *ops, struct file **out)
+{
+	return file_setup(path, inode, flags, ops, NULL, out);
+}
+
+/* Anonymous inodes (pipes, endpoints) live in a super block of their own that is never
+ * mounted; fstat shows its device number. */
+static struct super_block *anon_sb;
+static const struct fs_type anon_type = { .name = "anon_inodefs", .nodev = true };
+
+int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, void *priv,
+		    struct file **out)
+{
+	if (!anon_sb) { /* first use: boot, before user space exists */
+		anon_sb = sb_alloc(&anon_type, NULL, 0, 0x09041934 /* ANON_INODE_FS_MAGIC */);
+		if (!anon_sb)
+			return -ENOMEM;
+	}
+	struct inode *inode = inode_alloc(anon_sb, mode);
+	if (!inode)
+		return -ENOMEM;
+	struct process *p = process_current();
+	if (p) {
+		inode->uid = p->cred.euid;
+		inode->gid = p->cred.egid;
+	}
+	return file_setup(NULL, inode, flags, ops, priv, out);
+}
+
+void file_get(struct file *f)
+{
+	__atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void file_put(struct file *f)
+{
+	int left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
+	ASSERT(left >= 0);
+	if (left)
+		return;
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	if (f->path.dentry)
+		path_put(&f->path);
+	inode_put(f->inode);
+	kfree(f);
+}
+
+long vfs_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	if (!(f->mode & FMODE_READ))
+		return -EBADF;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!f->ops || !f->ops->read)
+		return -EINVAL;
+	if (u->resid == 0)
+		return 0;
+	return f->ops->read(f, u, pos);
+}
+
+long vfs_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	if (!(f->mode & FMODE_WRITE))
+		return -EBADF;
+	if (!f->ops || !f->ops->write)
+		return -EINVAL;
+	if (u->resid == 0 && S_ISREG(f->inode->mode))
+		return 0;
+	return f->ops->write(f, u, pos);
+}
+
+int64_t generic_llseek(struct file *f, int64_t off, int whence)
+{
+	int64_t base;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = f->pos; break;
+	case SEEK_END: base = f->inode->size; break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		/* The whole file counts as data: the hole is at the end (allowed by lseek(2)). */
+		if (off < 0 || off >= f->inode->size)
+			return -ENXIO;
+		base = 0;
+		if (whence == SEEK_HOLE)
+			off = f->inode->size;
+		break;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+long kernel_read(struct file *f, void *buf, size_t len, int64_t pos)
+{
+	struct uio u = uio_kernel(buf, len);
+	size_t done = 0;
+	while (u.resid) { /* a file system may return short counts */
+		long n = f->ops->read(f, &u, &pos);
+		if (n <= 0)
+			return done ? (long)done : n;
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos)
+{
+	struct uio u = uio_kernel((void *)buf, len);
+	size_t done = 0;
+	while (u.resid) {
+		long n = f->ops->write(f, &u, &pos);
+		if (n <= 0)
+			return done ? (long)done : n;
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+/* ---- character devices: a small table keyed by device number (written at boot) ---------- */
+
+#define CHRDEV_MAX 64
+
+static struct {
+	uint64_t rdev;
+	const struct file_ops *ops;
+} chrdevs[CHRDEV_MAX];
+static int nr_chrdevs;
+
+int chrdev_register(uint64_t rdev, const struct file_ops *ops)
+{
+	if (chrdev_lookup(rdev))
+		return -EBUSY;
+	if (nr_chrdevs == CHRDEV_MAX)
+		return -ENOMEM;
+	chrdevs[nr_chrdevs].rdev = rdev;
+	chrdevs[nr_chrdevs].ops = ops;
+	nr_chrdevs++;
+	return 0;
+}
+
+const struct file_ops *chrdev_lookup(uint64_t rdev)
+{
+	for (int i = 0; i < nr_chrdevs; i++)
+		if (chrdevs[i].rdev == rdev)
+			return chrdevs[i].ops;
+	return NULL;
+}

@@ -1,0 +1,167 @@
+/* open(2) and friends: resolving or creating the file, the access checks, choosing the file's
+ * operations (a device's from the chrdev table, a FIFO's from the pipe code), O_TRUNC, and
+ * installing the descriptor; close and close_range. */
+#include <fs/vfs_ops.h>
+#include <fs/namei.h>
+#include <fs/fdtable.h>
+#include <fs/fs_context.h>
+#include <syscall/syscall.h>
+#include <mm/kmalloc.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+/* Flags open(2) accepts; anything else is ignored by Linux too, except O_TMPFILE (refused). */
+#define OPEN_VALID_FLAGS                                                                         \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |   \
+	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |   \
+	 O_SYNC | O_PATH)
+
+int vfs_truncate(const struct path *p, int64_t size)
+{
+	struct inode *inode = p->dentry->inode;
+	if (size < 0)
+		return -EINVAL;
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->mode))
+		return -EINVAL;
+	struct iattr a = { .valid = ATTR_SIZE, .size = size };
+	return vfs_setattr(p, &a);
+}
+
+/* O_CREAT: the existing file (EEXIST with O_EXCL), or a new regular file. A name that
+ * exists but does not resolve (a dangling symlink) is ENOENT: its target is not created. */
+static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+		       struct path *out, bool *created)
+{
+	unsigned follow = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	for (int round = 0; round < 2; round++) {
+		int r = path_lookup_at(dirfd, path, follow, out);
+		if (r == 0 && (flags & O_EXCL)) {
+			path_put(out);
+			return -EEXIST;
+		}
+		if (r != -ENOENT)
+			return r;
+		r = vfs_mknodat(dirfd, path, S_IFREG | (mode & S_IALLUGO), 0);
+		if (r == -EEXIST && !(flags & O_EXCL))
+			continue; /* created by someone else meanwhile: open theirs */
+		if (r)
+			return r;
+		*created = true;
+		return path_lookup_at(dirfd, path, 0, out);
+	}
+	return -ENOENT;
+}
+
+/* Which operations an open of this inode uses. */
+static int file_ops_for(const struct inode *inode, const struct file_ops **ops)
+{
+	switch (inode->mode & S_IFMT) {
+	case S_IFCHR:
+		*ops = chrdev_lookup(inode->rdev);
+		return *ops ? 0 : -ENXIO;
+	case S_IFIFO: /* FIFO: named pipes come with the pipe code */
+		*ops = NULL;
+		return -ENXIO;
+	case S_IFBLK:
+	case S_IFSOCK: return -ENXIO;
+	default: *ops = inode->fops; return 0;
+	}
+}
+
+static int open_checks(const struct path *p, uint32_t flags, bool created)
+{
+	struct inode *inode = p->dentry->inode;
+	uint32_t acc = flags & O_ACCMODE;
+	if (S_ISLNK(inode->mode))
+		return (flags & O_PATH) ? 0 : -ELOOP; /* O_NOFOLLOW met a symlink */
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (flags & O_PATH)
+		return 0;
+	if (S_ISDIR(inode->mode) && (acc != O_RDONLY || (flags & O_TRUNC) || (flags & O_CREAT)))
+		return -EISDIR;
+	if (created) /* the creator may use it whatever the mode says */
+		return 0;
+	int mask = (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) |
+		   (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) ? MAY_WRITE : 0);
+	int r = inode_permission(inode, mask);
+	if (!r && (mask & MAY_WRITE) && S_ISREG(inode->mode))
+		r = mnt_want_write(p->mnt);
+	return r;
+}
+
+int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
+{
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	struct path p;
+	bool created = false;
+	int r = (flags & O_CREAT) ? open_create(dirfd, path, flags, mode, &p, &created)
+				  : path_lookup_at(dirfd, path,
+						   ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+							   ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
+						   &p);
+	if (r)
+		return r;
+	const struct file_ops *ops = NULL;
+	r = open_checks(&p, flags, created);
+	if (!r && !(flags & O_PATH))
+		r = file_ops_for(p.dentry->inode, &ops);
+	if (!r && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
+	    S_ISREG(p.dentry->inode->mode) && !created)
+		r = vfs_truncate(&p, 0);
+	if (r) {
+		path_put(&p);
+		return r;
+	}
+	struct inode *inode = p.dentry->inode;
+	inode_get(inode);
+	return file_alloc(&p, inode, flags, ops, out);
+}
+
+static long open_user(int dirfd, const char __user *upath, int flags, uint32_t mode)
+{
+	char *path;
+	int r = getname(upath, false, &path);
+	if (r)
+		return r;
+	struct file *f;
+	r = vfs_openat(dirfd, path, (uint32_t)flags & OPEN_VALID_FLAGS,
+		       mode & ~current_umask() & S_IALLUGO, &f);
+	kfree(path);
+	if (r)
+		return r;
+	int fd = fd_install(f, flags & O_CLOEXEC, 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL_DEFINE3(open, const char __user *, path, int, flags, uint32_t, mode)
+{
+	return open_user(AT_FDCWD, path, flags, mode);
+}
+
+SYSCALL_DEFINE4(openat, int, dirfd, const char __user *, path, int, flags, uint32_t, mode)
+{
+	return open_user(dirfd, path, flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char __user *, path, uint32_t, mode)
+{
+	return open_user(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+SYSCALL_DEFINE1(close, int, fd)
+{
+	return fd_close(fd);
+}
+
+SYSCALL_DEFINE3(close_range, unsigned int, first, unsigned int, last, unsigned int, flags)
+{
+	return fd_close_range(first, last, flags);
+}

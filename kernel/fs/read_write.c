@@ -1,0 +1,229 @@
+/* The data system calls: read, write, readv, writev, pread64, pwrite64, lseek and sendfile.
+ * The shared offset of an open file description moves under its pos_lock (regular files and
+ * directories), so that threads and processes sharing it never read the same bytes twice;
+ * streams (pipes, terminals) have no offset. */
+#include <fs/vfs.h>
+#include <fs/fdtable.h>
+#include <syscall/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/uio.h>
+
+#define MAX_RW_COUNT 0x7ffff000UL /* Linux's cap on one transfer (INT_MAX, page aligned) */
+
+static bool is_stream(const struct inode *inode)
+{
+	return S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode);
+}
+
+static bool pos_is_shared(const struct inode *inode)
+{
+	return S_ISREG(inode->mode) || S_ISDIR(inode->mode);
+}
+
+static long rw_at(struct file *f, struct uio *u, bool write, int64_t *pos)
+{
+	return write ? vfs_write(f, u, pos) : vfs_read(f, u, pos);
+}
+
+/* A transfer at the file's own offset. */
+static long rw_file(struct file *f, struct uio *u, bool write)
+{
+	if (!pos_is_shared(f->inode))
+		return rw_at(f, u, write, &f->pos);
+	mutex_lock(&f->pos_lock);
+	int64_t pos = f->pos;
+	long r = rw_at(f, u, write, &pos);
+	f->pos = pos;
+	mutex_unlock(&f->pos_lock);
+	return r;
+}
+
+static long rw_fd(int fd, void __user *buf, size_t count, bool write, const int64_t *at)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	struct uio u = uio_user(buf, count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
+	long r;
+	if (!at) {
+		r = rw_file(f, &u, write);
+	} else if (is_stream(f->inode)) {
+		r = -ESPIPE;
+	} else if (*at < 0) {
+		r = -EINVAL;
+	} else {
+		int64_t pos = *at;
+		r = rw_at(f, &u, write, &pos);
+	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE3(read, int, fd, char __user *, buf, size_t, count)
+{
+	return rw_fd(fd, buf, count, false, NULL);
+}
+
+SYSCALL_DEFINE3(write, int, fd, const char __user *, buf, size_t, count)
+{
+	return rw_fd(fd, (void __user *)buf, count, true, NULL);
+}
+
+SYSCALL_DEFINE4(pread64, int, fd, char __user *, buf, size_t, count, int64_t, pos)
+{
+	return rw_fd(fd, buf, count, false, &pos);
+}
+
+SYSCALL_DEFINE4(pwrite64, int, fd, const char __user *, buf, size_t, count, int64_t, pos)
+{
+	return rw_fd(fd, (void __user *)buf, count, true, &pos);
+}
+
+/* Copy in and check an iovec array: -EINVAL for a count or a length Linux refuses, lengths
+ * trimmed so that the total stays within MAX_RW_COUNT. */
+static int iovec_import(const struct linux_iovec __user *uiov, int n, struct linux_iovec **out)
+{
+	if (n < 0 || n > UIO_MAXIOV)
+		return -EINVAL;
+	struct linux_iovec *v = kmalloc((size_t)(n ? n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, uiov, (size_t)n * sizeof(*v))) {
+		kfree(v);
+		return -EFAULT;
+	}
+	uint64_t total = 0;
+	for (int i = 0; i < n; i++) {
+		if ((int64_t)v[i].iov_len < 0) {
+			kfree(v);
+			return -EINVAL;
+		}
+		if (v[i].iov_len > MAX_RW_COUNT - total)
+			v[i].iov_len = MAX_RW_COUNT - total;
+		total += v[i].iov_len;
+	}
+	*out = v;
+	return 0;
+}
+
+/* readv/writev: the vectors in order at the file's offset (held for the whole call), stopping
+ * at the first short transfer. */
+static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool write)
+{
+	struct linux_iovec *v;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = iovec_import(uiov, n, &v);
+	if (r) {
+		file_put(f);
+		return r;
+	}
+	bool shared = pos_is_shared(f->inode);
+	if (shared)
+		mutex_lock(&f->pos_lock);
+	int64_t pos = f->pos;
+	long done = 0;
+	for (int i = 0; i < n; i++) {
+		if (!v[i].iov_len)
+			continue;
+		struct uio u = uio_user((void __user *)v[i].iov_base, v[i].iov_len);
+		r = rw_at(f, &u, write, &pos);
+		if (r <= 0)
+			break;
+		done += r;
+		if ((uint64_t)r < v[i].iov_len)
+			break;
+	}
+	f->pos = pos;
+	if (shared)
+		mutex_unlock(&f->pos_lock);
+	kfree(v);
+	file_put(f);
+	return done ? done : (r < 0 ? r : 0);
+}
+
+SYSCALL_DEFINE3(readv, int, fd, const struct linux_iovec __user *, iov, int, iovcnt)
+{
+	return rw_vector(fd, iov, iovcnt, false);
+}
+
+SYSCALL_DEFINE3(writev, int, fd, const struct linux_iovec __user *, iov, int, iovcnt)
+{
+	return rw_vector(fd, iov, iovcnt, true);
+}
+
+SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned int, whence)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	int64_t r;
+	if (is_stream(f->inode)) {
+		r = -ESPIPE;
+	} else {
+		mutex_lock(&f->pos_lock);
+		r = f->ops && f->ops->llseek ? f->ops->llseek(f, offset, (int)whence)
+					     : generic_llseek(f, offset, (int)whence);
+		mutex_unlock(&f->pos_lock);
+	}
+	file_put(f);
+	return r;
+}
+
+/* sendfile: copy through a kernel page from in (at *offset, or its own offset) to out. */
+static long do_sendfile(struct file *out, struct file *in, int64_t *offset, size_t count)
+{
+	if (!(in->mode & FMODE_READ) || !(out->mode & FMODE_WRITE))
+		return -EBADF;
+	if ((out->flags & O_APPEND) || (offset && *offset < 0))
+		return -EINVAL;
+	char *buf = kmalloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	long done = 0, r = 0;
+	while ((size_t)done < count) {
+		size_t n = count - (size_t)done < PAGE_SIZE ? count - (size_t)done : PAGE_SIZE;
+		struct uio u = uio_kernel(buf, n);
+		r = offset ? vfs_read(in, &u, offset) : rw_file(in, &u, false);
+		if (r <= 0)
+			break;
+		struct uio w = uio_kernel(buf, (size_t)r);
+		long wr = rw_file(out, &w, true);
+		if (wr > 0)
+			done += wr;
+		if (wr < r) { /* the reader moved past bytes nobody took: give them back */
+			int64_t back = r - (wr > 0 ? wr : 0);
+			if (offset)
+				*offset -= back;
+			else if (pos_is_shared(in->inode))
+				in->pos -= back;
+			r = wr;
+			break;
+		}
+	}
+	kfree(buf);
+	return done ? done : r;
+}
+
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t __user *, offset, size_t, count)
+{
+	int64_t off = 0;
+	if (offset && get_user(&off, offset))
+		return -EFAULT;
+	struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
+	long r = in && out ? do_sendfile(out, in, offset ? &off : NULL,
+					 count > MAX_RW_COUNT ? MAX_RW_COUNT : count)
+			   : -EBADF;
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	if (r >= 0 && offset && put_user(off, offset))
+		return -EFAULT;
+	return r;
+}

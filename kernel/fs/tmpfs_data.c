@@ -1,0 +1,195 @@
+/* tmpfs file contents: pages found through a radix tree of 512-slot nodes whose height grows
+ * with the file (height 0: the root slot is the single data page). Holes have no page and read
+ * as zeros. Every page, data or node, is charged to the super block's limit: ENOSPC when it or
+ * physical memory runs out, with nothing half-written beyond what the count reports. */
+#include <fs/tmpfs.h>
+#include <lib/string.h>
+#include <mm/layout.h>
+#include <mm/phys.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+
+#define SLOTS 512
+#define SLOT_SHIFT 9
+#define MAX_HEIGHT 3 /* 512^3 pages: 512 GiB */
+#define TMPFS_MAX_BYTES ((int64_t)((uint64_t)1 << (MAX_HEIGHT * SLOT_SHIFT + PAGE_SHIFT)))
+
+/* Page indexes a tree of this height covers. */
+static uint64_t span(int height)
+{
+	return (uint64_t)1 << (height * SLOT_SHIFT);
+}
+
+static uint64_t alloc_page(struct tmpfs_sb *sb)
+{
+	uint64_t used = __atomic_add_fetch(&sb->used_pages, 1, __ATOMIC_RELAXED);
+	uint64_t pa = used <= sb->max_pages ? phys_alloc_pages(0) : 0;
+	if (!pa)
+		__atomic_sub_fetch(&sb->used_pages, 1, __ATOMIC_RELAXED);
+	return pa;
+}
+
+static void free_page(struct tmpfs_sb *sb, uint64_t pa)
+{
+	phys_free_pages(pa, 0);
+	__atomic_sub_fetch(&sb->used_pages, 1, __ATOMIC_RELAXED);
+}
+
+/* The slot holding data page `index`, allocating nodes (and growing the tree) when alloc.
+ * NULL: a hole (not alloc) or -ENOSPC in *err. */
+static uint64_t *find_slot(struct tmpfs_inode *ti, struct tmpfs_sb *sb, uint64_t index,
+			   bool alloc, int *err)
+{
+	while (index >= span(ti->height)) {
+		if (!alloc)
+			return NULL;
+		if (ti->root) { /* push the tree down one level */
+			uint64_t node = alloc_page(sb);
+			if (!node) {
+				*err = -ENOSPC;
+				return NULL;
+			}
+			((uint64_t *)phys_to_virt(node))[0] = ti->root;
+			ti->root = node;
+		}
+		ti->height++;
+	}
+	uint64_t *slot = &ti->root;
+	for (int level = ti->height; level > 0; level--) {
+		if (!*slot) {
+			if (!alloc)
+				return NULL;
+			*slot = alloc_page(sb);
+			if (!*slot) {
+				*err = -ENOSPC;
+				return NULL;
+			}
+		}
+		uint64_t i = (index >> ((level - 1) * SLOT_SHIFT)) & (SLOTS - 1);
+		slot = (uint64_t *)phys_to_virt(*slot) + i;
+	}
+	return slot;
+}
+
+/* Free every data page at index >= from below *slot (a subtree of `height` starting at page
+ * base), and the nodes left empty. */
+static void prune(struct tmpfs_inode *ti, struct tmpfs_sb *sb, uint64_t *slot, int height,
+		  uint64_t base, uint64_t from)
+{
+	if (!*slot)
+		return;
+	if (height > 0) {
+		uint64_t *node = phys_to_virt(*slot);
+		uint64_t child_span = span(height - 1);
+		for (uint64_t i = 0; i < SLOTS; i++)
+			if (base + (i + 1) * child_span > from)
+				prune(ti, sb, &node[i], height - 1, base + i * child_span, from);
+	}
+	if (base >= from) {
+		if (height == 0)
+			ti->data_pages--;
+		free_page(sb, *slot);
+		*slot = 0;
+	}
+}
+
+void tmpfs_truncate_pages(struct inode *inode, int64_t new_size)
+{
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	uint64_t keep = ((uint64_t)new_size + PAGE_SIZE - 1) / PAGE_SIZE;
+	prune(ti, sb, &ti->root, ti->height, 0, keep);
+	if (!ti->root)
+		ti->height = 0;
+	if (new_size % PAGE_SIZE) { /* bytes past the end in the last page must read as zeros */
+		int err = 0;
+		uint64_t *slot = find_slot(ti, sb, keep - 1, false, &err);
+		if (slot && *slot) {
+			size_t off = (size_t)(new_size % PAGE_SIZE);
+			memset((char *)phys_to_virt(*slot) + off, 0, PAGE_SIZE - off);
+		}
+	}
+	inode->size = new_size;
+	inode->blocks = ti->data_pages * (PAGE_SIZE / 512);
+}
+
+static long tmpfs_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	struct inode *inode = f->inode;
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	mutex_lock(&inode->lock);
+	int64_t at = *pos;
+	size_t done = 0;
+	long r = 0;
+	while (u->resid && at < inode->size) {
+		size_t off = (size_t)(at % PAGE_SIZE);
+		size_t n = PAGE_SIZE - off;
+		if (n > u->resid)
+			n = u->resid;
+		if ((int64_t)n > inode->size - at)
+			n = (size_t)(inode->size - at);
+		int err = 0;
+		uint64_t *slot = find_slot(ti, sb, (uint64_t)at / PAGE_SIZE, false, &err);
+		r = slot && *slot ? uio_copy_out(u, (char *)phys_to_virt(*slot) + off, n)
+				  : uio_zero(u, n);
+		if (r)
+			break;
+		at += (int64_t)n;
+		done += n;
+	}
+	mutex_unlock(&inode->lock);
+	*pos = at;
+	return done ? (long)done : r;
+}
+
+static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	struct inode *inode = f->inode;
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	mutex_lock(&inode->lock);
+	int64_t at = (f->flags & O_APPEND) ? inode->size : *pos;
+	size_t done = 0;
+	long r = 0;
+	if (at >= TMPFS_MAX_BYTES)
+		r = -EFBIG;
+	while (!r && u->resid && at < TMPFS_MAX_BYTES) {
+		size_t off = (size_t)(at % PAGE_SIZE);
+		size_t n = PAGE_SIZE - off;
+		if (n > u->resid)
+			n = u->resid;
+		int err = 0;
+		uint64_t *slot = find_slot(ti, sb, (uint64_t)at / PAGE_SIZE, true, &err);
+		if (slot && !*slot) {
+			*slot = alloc_page(sb);
+			if (*slot)
+				ti->data_pages++;
+			else
+				err = -ENOSPC;
+		}
+		if (err) {
+			r = err;
+			break;
+		}
+		r = uio_copy_in(u, (char *)phys_to_virt(*slot) + off, n);
+		if (r)
+			break;
+		at += (int64_t)n;
+		done += n;
+		if (at > inode->size)
+			inode->size = at;
+	}
+	if (done) {
+		inode_touch(inode, ATTR_MTIME | ATTR_CTIME);
+		inode->blocks = ti->data_pages * (PAGE_SIZE / 512);
+	}
+	mutex_unlock(&inode->lock);
+	*pos = at;
+	return done ? (long)done : r;
+}
+
+const struct file_ops tmpfs_file_ops = {
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+};

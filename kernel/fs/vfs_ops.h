@@ -1,0 +1,30 @@
+/* The VFS operations behind the name-space system calls, on kernel strings, so that the boot
+ * code (initramfs unpacking, /dev) and the system calls share them. Modes are final (the
+ * caller applied the umask). Each returns 0 or -errno as the matching system call would. */
+#ifndef FS_VFS_OPS_H
+#define FS_VFS_OPS_H
+
+#include <fs/vfs.h>
+
+/* mknod (S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK in mode) and mkdir (S_IFDIR). */
+int vfs_mknodat(int dirfd, const char *path, uint32_t mode, uint64_t rdev);
+int vfs_symlinkat(const char *target, int dirfd, const char *path);
+int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+	       int flags);
+int vfs_unlinkat(int dirfd, const char *path, bool rmdir);
+int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		  unsigned flags);
+/* open(2): the new open file in *out. */
+int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
+/* Change attributes through the file system's setattr (ctime set to now; -EROFS, -EPERM);
+ * the caller checked permission. */
+int vfs_setattr(const struct path *p, struct iattr *a);
+/* truncate / ftruncate / O_TRUNC on a resolved file. */
+int vfs_truncate(const struct path *p, int64_t size);
+/* mount(2) of a new file system of type fstype on target. */
+int vfs_mount(const char *source, const struct path *target, const char *fstype,
+	      unsigned long flags, const char *data);
+/* The mount a path is on may be written (0) or is read-only (-EROFS). */
+int mnt_want_write(const struct mount *mnt);
+
+#endif
