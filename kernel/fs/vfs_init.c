@@ -1,6 +1,7 @@
 /* Bringing up the name space at boot: the root tmpfs with the initramfs unpacked into it, the
  * standard directories, devtmpfs on /dev with the device nodes, and procfs on /proc when it
  * is built in. */
+#include <fs/procfs/procfs.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
@@ -77,6 +78,7 @@ static void populate_dev(void)
 void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 {
 	tmpfs_register();
+	procfs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	if (fs_type_find("tmpfs")->mount("rootfs", 0, NULL, &sb) ||

@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-struct dir_context; /* used before its definition in fs/vfs.h */
 #include <fs/vfs.h>
 #include <proc/process.h>
 

@@ -16,11 +16,12 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/mount.h>
 
 #define PAGES_KB(n) ((n) * (PAGE_SIZE / 1024))
 #define MEMINFO_LABEL_WIDTH 16
 #define MOUNTS_BATCH 32
-#define MS_RDONLY 1 /* TODO(merge): from <uapi/mount.h> */
+#define VIRTUAL_ADDRESS_BITS 48 /* 4-level paging, whatever the CPU could do (LA57) */
 
 /* ---- meminfo ------------------------------------------------------------------------------- */
 
@@ -167,7 +168,7 @@ static int show_cpuinfo(struct proc_text *t, const struct proc_file_ctx *c)
 		proc_printf(t, "bogomips\t: %lu.%02lu\nclflush size\t: 64\ncache_alignment\t: 64\n",
 			    khz * 2 / 1000, (khz * 2 / 10) % 100);
 		proc_printf(t, "address sizes\t: %u bits physical, %u bits virtual\n\n",
-			    cpuid(EXT + 8, 0).eax & 0xff, (cpuid(EXT + 8, 0).eax >> 8) & 0xff);
+			    cpuid(EXT + 8, 0).eax & 0xff, VIRTUAL_ADDRESS_BITS);
 	}
 	return 0;
 }
