@@ -325,6 +325,14 @@ static void test_system_files(void)
 	int n = sscanf(buf, "%d.%2d %d.%2d %d.%2d %d/%d %d", &i1, &f1, &i5, &f5, &i15, &f15, &run,
 		       &tot, &last);
 	CHECK("loadavg_format", n == 9 && run >= 1 && tot >= run && last > 0);
+	/* We keep a CPU busy: within two 5 s samples the 1-minute average leaves 0.00. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (n == 9 && i1 == 0 && f1 == 0 && t.tv_sec - t0.tv_sec < 12) {
+		read_file("/proc/loadavg", buf, sizeof(buf));
+		n = sscanf(buf, "%d.%2d", &i1, &f1) == 2 ? 9 : 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	}
+	test_result("loadavg_rises_under_load", i1 > 0 || f1 > 0, "%s", buf);
 
 	read_file("/proc/mounts", buf, sizeof(buf));
 	CHECK("mounts", strstr(buf, " / ") && strstr(buf, " /dev ") &&
