@@ -9,8 +9,11 @@ EXTRA ?=
 
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
 	$(USER_OUT)/root/bin/compat_demo
+# The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
+FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
+	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz procfs
+	sched futex orphan_exit_signal fuzz prctl procfs $(FS_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -53,6 +56,9 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
+
+$(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
+$(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
 
 # The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
 $(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)

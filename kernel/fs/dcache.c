@@ -234,6 +234,46 @@ void dentry_move(struct dentry *d, struct dentry *nd)
 	dentry_put(old_parent); /* the reference d held on it */
 }
 
+/* Unhash and unlink d from its parent's children. dcache_lock held. */
+static void detach_locked(struct dentry *d)
+{
+	if (d->hashed)
+		list_remove(&d->hash_node);
+	list_init(&d->hash_node);
+	d->hashed = false;
+	list_remove(&d->sibling);
+}
+
+/* Link d under parent without taking a reference (the caller moved one) and hash it. */
+static void reattach_locked(struct dentry *d, struct dentry *parent)
+{
+	attach_locked(d, parent);
+	parent->refcount--;
+}
+
+void dentry_exchange(struct dentry *a, struct dentry *b)
+{
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	detach_locked(a);
+	detach_locked(b);
+	struct dentry *pa = a->parent, *pb = b->parent;
+	/* Names: heap buffers swap as pointers, inline names by value. */
+	char tmp[DENTRY_INLINE_NAME];
+	char *na = a->name == a->iname ? NULL : a->name, *nb = b->name == b->iname ? NULL : b->name;
+	memcpy(tmp, a->iname, sizeof(tmp));
+	memcpy(a->iname, b->iname, sizeof(tmp));
+	memcpy(b->iname, tmp, sizeof(tmp));
+	a->name = nb ? nb : a->iname;
+	b->name = na ? na : b->iname;
+	uint32_t len = a->name_len;
+	a->name_len = b->name_len;
+	b->name_len = len;
+	/* Each keeps holding one parent reference: now on the other's parent. */
+	reattach_locked(a, pb);
+	reattach_locked(b, pa);
+	spin_unlock_irqrestore(&dcache_lock, f);
+}
+
 /* getdents position p: 0 = start, 1 = after ".", 2 = after "..", else the cookie of the last
  * child returned. Children are visited in creation (cookie) order under dcache_lock; emit
  * only fills a kernel buffer, so holding the lock is fine. */

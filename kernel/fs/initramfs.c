@@ -11,8 +11,9 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
-/* The archive's name as an absolute path in buf ("./bin/x", "bin/x" and "/bin/x" alike);
- * false for the archive's root itself or a name with a ".." component (refused). */
+/* The archive's name as an absolute path in buf ("./bin/x", "bin/x" and "/bin/x" alike; "."
+ * is the root, whose mode and owner the archive sets too); false for an empty name or one
+ * with a ".." component (refused). */
 static bool entry_path(const struct cpio_entry *e, char *buf, size_t size, bool *bad)
 {
 	const char *n = e->name;
@@ -21,7 +22,11 @@ static bool entry_path(const struct cpio_entry *e, char *buf, size_t size, bool 
 		n += 2;
 	while (*n == '/')
 		n++;
-	if (!*n || (n[0] == '.' && !n[1]))
+	if (n[0] == '.' && !n[1]) {
+		strlcpy(buf, "/", size);
+		return true;
+	}
+	if (!*n)
 		return false;
 	const char *p = n, *c;
 	size_t len;

@@ -226,7 +226,7 @@ static bool is_within(const struct dentry *d, const struct dentry *anc)
 static int rename_check(struct parent_lookup *op, struct dentry *od, struct parent_lookup *np,
 			struct dentry *nd, unsigned flags)
 {
-	if (!od->inode)
+	if (!od->inode || (!nd->inode && (flags & RENAME_EXCHANGE)))
 		return -ENOENT;
 	bool is_dir = S_ISDIR(od->inode->mode);
 	if (!is_dir && (op->trailing_slash || np->trailing_slash))
@@ -236,11 +236,15 @@ static int rename_check(struct parent_lookup *op, struct dentry *od, struct pare
 	if (is_within(np->parent.dentry, od))
 		return -EINVAL;
 	if (nd->inode && is_within(op->parent.dentry, nd))
-		return -ENOTEMPTY;
+		return (flags & RENAME_EXCHANGE) ? -EINVAL : -ENOTEMPTY;
 	int r = may_delete(&op->parent, od);
 	if (r)
 		return r;
-	if (nd->inode) {
+	if (flags & RENAME_EXCHANGE) {
+		r = may_delete(&np->parent, nd);
+		if (!r && S_ISDIR(nd->inode->mode) && op->parent.dentry != np->parent.dentry)
+			r = inode_permission(nd->inode, MAY_WRITE);
+	} else if (nd->inode) {
 		if (is_dir && !S_ISDIR(nd->inode->mode))
 			return -ENOTDIR;
 		if (!is_dir && S_ISDIR(nd->inode->mode))
@@ -260,8 +264,10 @@ static int rename_check(struct parent_lookup *op, struct dentry *od, struct pare
 int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		  unsigned flags)
 {
-	if (flags & ~(unsigned)RENAME_NOREPLACE)
-		return -EINVAL; /* RENAME_EXCHANGE and RENAME_WHITEOUT are not supported */
+	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL; /* RENAME_WHITEOUT (overlay file systems) is not supported */
+	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+		return -EINVAL;
 	struct parent_lookup op, np;
 	int r = path_parent_at(olddirfd, oldpath, &op);
 	if (r)
@@ -288,8 +294,10 @@ int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *n
 	if (!r && !same) {
 		struct inode *odir = op.parent.dentry->inode, *ndir = np.parent.dentry->inode;
 		const struct inode_ops *iops = odir->iops;
-		r = iops && iops->rename ? iops->rename(odir, od, ndir, nd) : -EPERM;
-		if (!r)
+		r = iops && iops->rename ? iops->rename(odir, od, ndir, nd, flags) : -EPERM;
+		if (!r && (flags & RENAME_EXCHANGE))
+			dentry_exchange(od, nd);
+		else if (!r)
 			dentry_move(od, nd);
 	}
 	mutex_unlock(&namespace_mutex);

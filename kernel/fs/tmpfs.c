@@ -8,6 +8,7 @@
 #include <mm/layout.h>
 #include <mm/phys.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 
 static const struct inode_ops tmpfs_iops;
 static const struct super_ops tmpfs_sops;
@@ -115,15 +116,27 @@ static int tmpfs_unlink(struct inode *dir, struct dentry *d)
 	return 0;
 }
 
-static int tmpfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
-			struct dentry *nd)
+/* A directory changing parents moves one link (its "..") from odir to ndir. */
+static void move_dotdot(struct inode *child, struct inode *from, struct inode *to)
 {
-	if (nd->inode)
-		name_drop(ndir, nd);
-	if (S_ISDIR(od->inode->mode) && odir != ndir) {
-		odir->nlink--;
-		ndir->nlink++;
+	if (S_ISDIR(child->mode) && from != to) {
+		from->nlink--;
+		to->nlink++;
 	}
+}
+
+static int tmpfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
+			struct dentry *nd, unsigned flags)
+{
+	if (flags & RENAME_EXCHANGE) {
+		move_dotdot(od->inode, odir, ndir);
+		move_dotdot(nd->inode, ndir, odir);
+		inode_touch(nd->inode, ATTR_CTIME);
+	} else if (nd->inode) {
+		name_drop(ndir, nd);
+	}
+	if (!(flags & RENAME_EXCHANGE))
+		move_dotdot(od->inode, odir, ndir);
 	inode_touch(od->inode, ATTR_CTIME);
 	dir_changed(odir);
 	dir_changed(ndir);

@@ -113,8 +113,10 @@ struct inode_ops {
 	int (*unlink)(struct inode *dir, struct dentry *d);
 	int (*rmdir)(struct inode *dir, struct dentry *d);
 	/* Move od (in odir) to the name nd (in ndir, negative, or positive and to be replaced: the
-	 * VFS checked type compatibility and emptiness). The VFS moves the dentries afterwards. */
-	int (*rename)(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd);
+	 * VFS checked type compatibility and emptiness). The VFS moves the dentries afterwards.
+	 * With RENAME_EXCHANGE both exist and trade places (the VFS swaps the dentries). */
+	int (*rename)(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd,
+		      unsigned flags);
 	/* A symlink's target into buf (kernel memory, size bytes, not NUL-terminated): the length,
 	 * or -errno. For procfs's magic links, see get_link. */
 	long (*readlink)(struct dentry *d, char *buf, size_t size);
@@ -216,6 +218,8 @@ void dentry_unhash(struct dentry *d);
 bool dentry_has_children(struct dentry *d);
 /* Move d to be named nd's name in nd's parent (rename); nd is unhashed. namespace_mutex. */
 void dentry_move(struct dentry *d, struct dentry *nd);
+/* Swap the names and parents of a and b (RENAME_EXCHANGE). namespace_mutex held. */
+void dentry_exchange(struct dentry *a, struct dentry *b);
 
 /* getdents over the cache (SB_DCACHE_IS_DIRECTORY file systems): emits ".", ".." and the
  * positive children in order of creation; the file position is the cookie of the last entry

@@ -81,7 +81,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	procfs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
-	if (fs_type_find("tmpfs")->mount("rootfs", 0, NULL, &sb) ||
+	if (fs_type_find("tmpfs")->mount("rootfs", 0, "mode=0755", &sb) ||
 	    mount_attach(sb, NULL, "rootfs", 0, &root_mnt))
 		panic("vfs: cannot mount the root tmpfs");
 	root_path.mnt = root_mnt;

@@ -125,12 +125,14 @@ struct process *process_alloc(const struct process *parent)
 	p->state = PROCESS_ALIVE;
 	p->exit_signal = SIGCHLD_NR;
 	p->start_ns = time_monotonic_ns();
+	p->dumpable = 1;
 	if (parent) {
 		/* The parent's own fields, read under its lock so setrlimit cannot tear them. */
 		uint64_t f = spin_lock_irqsave((struct spinlock *)&parent->lock);
 		p->cred = parent->cred;
 		memcpy(p->rlimits, parent->rlimits, sizeof(p->rlimits));
 		p->nice = parent->nice;
+		p->no_new_privs = parent->no_new_privs;
 		memcpy(p->name, parent->name, sizeof(p->name));
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;

@@ -61,6 +61,8 @@ struct process {
 	struct signal_handlers *sighand; /* shared under CLONE_SIGHAND (signals: later) */
 	struct rlimit rlimits[RLIM_NLIMITS];
 	int nice;
+	int dumpable; /* prctl PR_SET_DUMPABLE (1 by default; no core dumps exist yet) */
+	bool no_new_privs; /* prctl PR_SET_NO_NEW_PRIVS: set once, inherited, never cleared */
 
 	/* Files (fs/): set at creation and exec, dropped at exit; the process's own threads read
 	 * them freely. A process in the middle of exit has files == NULL. */

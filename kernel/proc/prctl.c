@@ -1,0 +1,68 @@
+/* prctl(2): the options programs use — the thread's name (PR_SET_NAME / PR_GET_NAME, the
+ * process's comm when the main thread renames itself), the dumpable flag (kept: there are no
+ * core dumps yet) and no_new_privs (one-way; exec honours no set-id bits at all, so it holds).
+ * Every other option is -EINVAL, as Linux answers an option it does not know. */
+#include <proc/process.h>
+#include <sched/thread.h>
+#include <syscall/syscall.h>
+#include <arch/x86_64/usercopy.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/prctl.h>
+
+static long set_name(const char __user *uname)
+{
+	char name[PR_TASK_COMM_LEN];
+	long n = strncpy_from_user(name, uname, sizeof(name));
+	if (n == -ENAMETOOLONG) { /* Linux truncates to 15 characters */
+		if (copy_from_user(name, uname, sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = 0;
+	} else if (n < 0) {
+		return n;
+	}
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	strlcpy(t->name, name, sizeof(t->name));
+	if (t->tid == p->pid)
+		strlcpy(p->name, name, sizeof(p->name));
+	spin_unlock_irqrestore(&p->lock, f);
+	return 0;
+}
+
+static long get_name(char __user *uname)
+{
+	char name[PR_TASK_COMM_LEN] = { 0 };
+	struct thread *t = current_thread();
+	uint64_t f = spin_lock_irqsave(&t->proc->lock);
+	strlcpy(name, t->name, sizeof(name));
+	spin_unlock_irqrestore(&t->proc->lock, f);
+	return copy_to_user(uname, name, sizeof(name)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t,
+	arg5)
+{
+	struct process *p = process_current();
+	switch (option) {
+	case PR_SET_NAME: return set_name((const char __user *)arg2);
+	case PR_GET_NAME: return get_name((char __user *)arg2);
+	case PR_GET_DUMPABLE: return __atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1)
+			return -EINVAL;
+		__atomic_store_n(&p->dumpable, (int)arg2, __ATOMIC_RELAXED);
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (arg2 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		return __atomic_load_n(&p->no_new_privs, __ATOMIC_RELAXED);
+	case PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		__atomic_store_n(&p->no_new_privs, true, __ATOMIC_RELAXED);
+		return 0;
+	default: return -EINVAL;
+	}
+}
