@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -407,12 +408,17 @@ static void test_other_user(void)
 			bad |= 16;
 		if (read_file("/proc/1/stat", buf, sizeof(buf)) <= 0 || buf[0] != '1')
 			bad |= 32;
+		/* Not dumpable: our own files belong to root (Linux's task_dump_owner). */
+		struct stat st;
+		if (prctl(PR_SET_DUMPABLE, 0) || stat("/proc/self/environ", &st) || st.st_uid != 0 ||
+		    !(open("/proc/self/environ", O_RDONLY) < 0 && errno == EACCES))
+			bad |= 64;
 		_exit(bad);
 	}
 	int st = -1;
 	waitpid(pid, &st, 0);
 	test_result("other_user_denied", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "status %#x (bits: 1 write 2 environ 4 maps 8 exe 16 fd 32 stat)", st);
+		    "status %#x (bits: 1 write 2 environ 4 maps 8 exe 16 fd 32 stat 64 dumpable)", st);
 }
 
 int main(int argc, char **argv)

@@ -37,7 +37,7 @@ static struct cred cred_of(struct process *p)
 }
 
 /* Linux's ptrace_may_access for /proc, simplified: root, or the caller's effective ids match
- * all of the target's real, effective and saved ids. */
+ * all of the target's real, effective and saved ids and the target is dumpable. */
 bool proc_may_access_locked(struct process *p)
 {
 	struct process *me = process_current();
@@ -47,7 +47,8 @@ bool proc_may_access_locked(struct process *p)
 	if (mc.euid == 0)
 		return true;
 	return pc.uid == mc.euid && pc.euid == mc.euid && pc.suid == mc.euid &&
-	       pc.gid == mc.egid && pc.egid == mc.egid && pc.sgid == mc.egid;
+	       pc.gid == mc.egid && pc.egid == mc.egid && pc.sgid == mc.egid &&
+	       __atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
 }
 
 int proc_check_access(int pid, uint64_t start_ns)
@@ -489,15 +490,17 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },
 };
 
-/* The owner of a pid's files: its effective ids (Linux's task_dump_owner without dumpable). */
-static int pid_owner(int pid, uint32_t *uid, uint32_t *gid)
+/* The owner of a pid's directory: its effective ids; of the files in it, root when it is not
+ * dumpable (Linux's task_dump_owner). */
+static int pid_owner(int pid, bool files, uint32_t *uid, uint32_t *gid)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct process *p = proc_find_locked(pid, 0);
 	if (p) {
 		struct cred c = cred_of(p);
-		*uid = c.euid;
-		*gid = c.egid;
+		bool root = files && !__atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
+		*uid = root ? 0 : c.euid;
+		*gid = root ? 0 : c.egid;
 	}
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return p ? 0 : -ENOENT;
@@ -506,7 +509,7 @@ static int pid_owner(int pid, uint32_t *uid, uint32_t *gid)
 int proc_pid_dir_inode(struct super_block *sb, int pid, struct inode **out)
 {
 	uint32_t uid, gid;
-	int r = pid_owner(pid, &uid, &gid);
+	int r = pid_owner(pid, false, &uid, &gid);
 	if (r)
 		return r;
 	*out = proc_inode_new(sb, &proc_pid_dir_entry, pid, -1, proc_ino_pid(pid, 0), uid, gid);
@@ -519,7 +522,7 @@ static int pid_dir_lookup(struct inode *dir, struct dentry *d)
 	uint32_t uid, gid;
 	const struct proc_entry *e = proc_entry_find(pid_entries, ARRAY_SIZE(pid_entries), d->name,
 						     d->name_len);
-	if (!e || pid_owner(pid, &uid, &gid))
+	if (!e || pid_owner(pid, true, &uid, &gid))
 		return 0;
 	uint64_t ino = proc_ino_pid(pid, 1 + (uint64_t)(e - pid_entries));
 	struct inode *inode = proc_inode_new(dir->sb, e, pid, -1, ino, uid, gid);
@@ -539,7 +542,7 @@ static int pid_dir_iterate(struct file *f, struct dir_context *ctx)
 {
 	int pid = proc_i(f->inode)->pid;
 	uint32_t uid, gid;
-	if (pid_owner(pid, &uid, &gid))
+	if (pid_owner(pid, false, &uid, &gid))
 		return -ENOENT;
 	proc_emit_table(ctx, proc_ino_pid(pid, 0), PROC_ROOT_INO, pid_entries,
 			ARRAY_SIZE(pid_entries), pid_ino_of, &pid);
