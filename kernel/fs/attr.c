@@ -63,7 +63,7 @@ static int do_chmod(const struct path *p, uint32_t mode)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	mode &= S_IALLUGO;
-	if (uid != 0 && gid != inode->gid)
+	if (uid != 0 && !current_in_group(inode->gid))
 		mode &= ~(uint32_t)S_ISGID;
 	struct iattr a = { .valid = ATTR_MODE, .mode = mode };
 	return vfs_setattr(p, &a);
@@ -82,7 +82,7 @@ static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 		a.uid = owner;
 	}
 	if (group != (uint32_t)-1 && group != inode->gid) {
-		if (uid != 0 && (uid != inode->uid || group != gid))
+		if (uid != 0 && (uid != inode->uid || !current_in_group(group)))
 			return -EPERM;
 		a.valid |= ATTR_GID;
 		a.gid = group;

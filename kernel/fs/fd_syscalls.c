@@ -83,8 +83,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		r = (int64_t)arg < 0 || arg > INT32_MAX ? -EINVAL
-							: dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		/* An argument at or past the limit is EINVAL; a full table below it EMFILE. */
+		r = arg >= (uint64_t)fd_limit() ? -EINVAL
+						  : dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
 		break;
 	case F_GETFD:
 		r = fd_get_cloexec(fd, &cloexec) ? (cloexec ? FD_CLOEXEC : 0) : -EBADF;

@@ -91,7 +91,7 @@ struct fd_table *current_fdtable(void)
 	return p ? p->files : NULL;
 }
 
-static int nofile_limit(void)
+int fd_limit(void)
 {
 	struct process *p = process_current();
 	uint64_t f = spin_lock_irqsave(&p->lock);
@@ -157,7 +157,7 @@ struct file *fd_get(int fd)
 int fd_install(struct file *file, bool cloexec, int min_fd)
 {
 	struct fd_table *t = current_fdtable();
-	int limit = nofile_limit();
+	int limit = fd_limit();
 	if (min_fd < 0 || min_fd >= limit)
 		return min_fd < 0 ? -EINVAL : -EMFILE;
 	uint64_t f = spin_lock_irqsave(&t->lock);
@@ -182,7 +182,7 @@ int fd_install(struct file *file, bool cloexec, int min_fd)
 int fd_install_at(int fd, struct file *file, bool cloexec)
 {
 	struct fd_table *t = current_fdtable();
-	if (fd < 0 || fd >= nofile_limit())
+	if (fd < 0 || fd >= fd_limit())
 		return -EBADF;
 	uint64_t f = spin_lock_irqsave(&t->lock);
 	int r = grow_locked(t, fd, &f);

@@ -32,6 +32,9 @@ void fdtable_put(struct fd_table *t); /* the last put closes everything */
 /* The calling process's table. */
 struct fd_table *current_fdtable(void);
 
+/* The calling process's RLIMIT_NOFILE (capped at the system's maximum): descriptors are below
+ * it. */
+int fd_limit(void);
 /* The open file behind fd (referenced: file_put it), or NULL (EBADF). */
 struct file *fd_get(int fd);
 /* Install f (the reference passes to the table) in the lowest free slot >= min_fd, below

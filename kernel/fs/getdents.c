@@ -49,6 +49,8 @@ SYSCALL_DEFINE3(getdents64, int, fd, void __user *, dirp, unsigned int, count)
 		r = -ENOTDIR;
 	else if (!(f->mode & FMODE_READ))
 		r = -EBADF;
+	else if (f->inode->nlink == 0)
+		r = -ENOENT; /* a removed directory lists nothing, not even "." */
 	struct dirent_buf b = { .ctx.emit = emit_dirent,
 				.size = count < GETDENTS_BUF_MAX ? count : GETDENTS_BUF_MAX };
 	if (!r && !(b.buf = kmalloc(b.size ? b.size : 1)))

@@ -82,7 +82,7 @@ int inode_permission(const struct inode *inode, int mask)
 	uint32_t bits;
 	if (uid == inode->uid)
 		bits = (mode >> 6) & 7;
-	else if (gid == inode->gid)
+	else if (gid == inode->gid || current_in_group(inode->gid))
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;

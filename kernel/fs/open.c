@@ -5,8 +5,10 @@
 #include <fs/namei.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
+#include <ipc/pipe.h>
 #include <syscall/syscall.h>
 #include <mm/kmalloc.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -29,29 +31,79 @@ int vfs_truncate(const struct path *p, int64_t size)
 	return vfs_setattr(p, &a);
 }
 
-/* O_CREAT: the existing file (EEXIST with O_EXCL), or a new regular file. A name that
- * exists but does not resolve (a dangling symlink) is ENOENT: its target is not created. */
+/* The path a dangling symlink named by path points at, relative to the symlink's directory,
+ * in a new PATH_MAX buffer (*out). -EAGAIN when path is no longer a symlink (a race: look
+ * again), or -errno. */
+static int dangling_target(int dirfd, const char *path, char **out)
+{
+	struct path link;
+	int r = path_lookup_at(dirfd, path, 0, &link);
+	if (r)
+		return r;
+	const struct inode *inode = link.dentry->inode;
+	char *buf = S_ISLNK(inode->mode) && inode->iops && inode->iops->readlink
+			    ? kmalloc(PATH_MAX) : NULL;
+	if (!buf) {
+		path_put(&link);
+		return S_ISLNK(inode->mode) ? -ENOMEM : -EAGAIN;
+	}
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	memcpy(buf, path, dirlen);
+	long n = inode->iops->readlink(link.dentry, buf + dirlen, PATH_MAX - 1 - dirlen);
+	path_put(&link);
+	if (n >= 0 && buf[dirlen] == '/') { /* absolute: replaces the directory part */
+		memmove(buf, buf + dirlen, (size_t)n);
+		dirlen = 0;
+	}
+	if (n >= 0 && dirlen + (size_t)n >= PATH_MAX - 1)
+		n = -ENAMETOOLONG;
+	if (n < 0) {
+		kfree(buf);
+		return (int)n;
+	}
+	buf[dirlen + (size_t)n] = 0;
+	*out = buf;
+	return 0;
+}
+
+/* O_CREAT: the existing file (EEXIST with O_EXCL), or a new regular file. A dangling symlink
+ * as the last component is followed and its target created, as Linux does (not with O_EXCL,
+ * which refuses any existing name, nor with O_NOFOLLOW, which opens no symlink). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
 		       struct path *out, bool *created)
 {
 	unsigned follow = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
-	for (int round = 0; round < 2; round++) {
-		int r = path_lookup_at(dirfd, path, follow, out);
+	char *owned = NULL; /* a rewritten path (after a dangling symlink) */
+	int r = -ELOOP;
+	for (int round = 0; round <= SYMLINK_MAX_FOLLOW; round++) {
+		r = path_lookup_at(dirfd, path, follow, out);
 		if (r == 0 && (flags & O_EXCL)) {
 			path_put(out);
-			return -EEXIST;
+			r = -EEXIST;
 		}
 		if (r != -ENOENT)
-			return r;
+			break;
 		r = vfs_mknodat(dirfd, path, S_IFREG | (mode & S_IALLUGO), 0);
-		if (r == -EEXIST && !(flags & O_EXCL))
+		if (r == 0) {
+			*created = true;
+			r = path_lookup_at(dirfd, path, 0, out);
+			break;
+		}
+		if (r != -EEXIST || (flags & O_EXCL) || !follow)
+			break;
+		char *next = NULL;
+		r = dangling_target(dirfd, path, &next);
+		if (r == -EAGAIN)
 			continue; /* created by someone else meanwhile: open theirs */
 		if (r)
-			return r;
-		*created = true;
-		return path_lookup_at(dirfd, path, 0, out);
+			break;
+		kfree(owned);
+		path = owned = next;
+		r = -ELOOP;
 	}
-	return -ENOENT;
+	kfree(owned);
+	return r;
 }
 
 /* Which operations an open of this inode uses. */
@@ -61,9 +113,9 @@ static int file_ops_for(const struct inode *inode, const struct file_ops **ops)
 	case S_IFCHR:
 		*ops = chrdev_lookup(inode->rdev);
 		return *ops ? 0 : -ENXIO;
-	case S_IFIFO: /* FIFO: named pipes come with the pipe code */
-		*ops = NULL;
-		return -ENXIO;
+	case S_IFIFO:
+		*ops = &fifo_file_ops;
+		return 0;
 	case S_IFBLK:
 	case S_IFSOCK: return -ENXIO;
 	default: *ops = inode->fops; return 0;

@@ -1,2 +1,4 @@
 # Inter-process communication: futexes (later: pipes' wait logic, capability endpoints).
 KERNEL_OBJS += ipc/futex.o
+# Pipes and FIFOs: pipe, pipe2 and the file operations of FIFO inodes.
+KERNEL_OBJS += ipc/pipe.o

@@ -40,8 +40,12 @@ enum process_state {
 	PROCESS_ZOMBIE, /* all threads gone; waiting for the parent's wait */
 };
 
+#define CRED_GROUPS_MAX 64 /* supplementary groups a process may hold (Linux: 65536) */
+
 struct cred {
 	uint32_t uid, euid, suid, gid, egid, sgid;
+	uint32_t ngroups; /* supplementary groups (setgroups) */
+	uint32_t groups[CRED_GROUPS_MAX];
 };
 
 /* A vfork parent sleeps until its child execs or exits (the child shares its memory). */
@@ -119,6 +123,10 @@ void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx
 uint64_t process_fork_count(void);
 /* Count of live (non-zombie) processes whose real uid is uid. */
 int process_count_uid_locked(uint32_t uid);
+
+/* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
+ * threads: only gid 0.) */
+bool current_in_group(uint32_t gid);
 
 /* Start process 1: a kernel thread that becomes init and execs the program the command line
  * names (`init=/path arg...` or `run="prog args"`, default /sbin/init). When it exits the

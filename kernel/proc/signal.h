@@ -180,6 +180,12 @@ int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
 void signal_info_kill(k_siginfo_t *info, int sig, int code);
 /* Set the current thread's blocked mask (SIGKILL/SIGSTOP removed) and recompute pending. */
 void signal_set_blocked(uint64_t mask);
+/* rt_sigsuspend, ppoll, pselect6: block the user's mask (sigsetsize must be 8) until the call
+ * ends. When a signal interrupts the call, the handler's frame saves the original mask
+ * (sigreturn restores it) or signal_deliver_pending puts it back; a call that ends otherwise
+ * calls signal_end_temporary_mask. 0, -EINVAL or -EFAULT (mask unchanged). */
+int signal_set_temporary_mask(const k_sigset_t __user *umask, size_t sigsetsize);
+void signal_end_temporary_mask(void);
 /* Pending signals (process- and thread-directed) of the current thread, blocked or not. */
 uint64_t signal_pending_set(void);
 /* rt_sigaction's core: old/new may be NULL. -EINVAL for bad sig or uncatchable. */

@@ -195,7 +195,7 @@ static void wait_for_signal(void)
 	signal_sleep_end();
 }
 
-SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t __user *, umask, size_t, sigsetsize)
+int signal_set_temporary_mask(const k_sigset_t __user *umask, size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(k_sigset_t))
 		return -EINVAL;
@@ -206,6 +206,23 @@ SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t __user *, umask, size_t, sigsets
 	t->sig_saved_blocked = t->sig_blocked;
 	t->sig_restore_blocked = true; /* the handler's frame saves the old mask */
 	signal_set_blocked(mask);
+	return 0;
+}
+
+void signal_end_temporary_mask(void)
+{
+	struct thread *t = current_thread();
+	if (!t->sig_restore_blocked)
+		return;
+	t->sig_restore_blocked = false;
+	signal_set_blocked(t->sig_saved_blocked);
+}
+
+SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t __user *, umask, size_t, sigsetsize)
+{
+	int r = signal_set_temporary_mask(umask, sigsetsize);
+	if (r)
+		return r;
 	wait_for_signal();
 	return -ERESTARTNOHAND; /* -EINTR once a handler ran; otherwise suspended again */
 }

@@ -109,3 +109,53 @@ KTEST(sched_exited_threads_are_reclaimed)
 	/* Same number of free pages within a little slack for slab caches. */
 	KEXPECT(phys_free_count() + 16 >= before);
 }
+
+/* Poll-style entries (wait_queue_add_locked + wait_sleep_unless_fired): a wake-up that comes
+ * while the thread is still running sets the flag, and the later sleep returns at once. */
+KTEST(wait_entry_wake_before_sleep_is_not_lost)
+{
+	int fired = 0;
+	struct wait_entry w = { .thread = current_thread(), .fired = &fired };
+	uint64_t f = spin_lock_irqsave(&test_lock);
+	wait_queue_add_locked(&test_wq, &w);
+	KEXPECT(wait_queue_wake_locked(&test_wq, 0) == 0); /* running: nothing to wake */
+	spin_unlock_irqrestore(&test_lock, f);
+	KEXPECT(fired == 1 && list_empty(&w.node));
+	uint64_t start = time_monotonic_ns();
+	KEXPECT(wait_sleep_unless_fired(&fired, start + TEST_DEADLINE_NS) == 0);
+	KEXPECT(time_monotonic_ns() - start < TEST_DEADLINE_NS);
+}
+
+/* Another thread's wake-up ends the sleep (or, if it came first, the flag does). */
+KTEST(wait_entry_woken_by_other_thread)
+{
+	int fired = 0;
+	struct wait_entry w = { .thread = current_thread(), .fired = &fired };
+	uint64_t f = spin_lock_irqsave(&test_lock);
+	wait_queue_add_locked(&test_wq, &w);
+	spin_unlock_irqrestore(&test_lock, f);
+	KEXPECT(spawn(bump, NULL));
+	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
+	while (!__atomic_load_n(&fired, __ATOMIC_SEQ_CST) && time_monotonic_ns() < deadline)
+		wait_sleep_unless_fired(&fired, deadline);
+	KEXPECT(fired == 1);
+	f = spin_lock_irqsave(&test_lock);
+	wait_entry_remove_locked(&w);
+	spin_unlock_irqrestore(&test_lock, f);
+}
+
+/* An entry taken off before any wake-up is not flagged, and the sleep times out. */
+KTEST(wait_entry_removed_then_timeout)
+{
+	int fired = 0;
+	struct wait_entry w = { .thread = current_thread(), .fired = &fired };
+	uint64_t f = spin_lock_irqsave(&test_lock);
+	wait_queue_add_locked(&test_wq, &w);
+	wait_entry_remove_locked(&w);
+	KEXPECT(wait_queue_wake_locked(&test_wq, 0) == 0);
+	spin_unlock_irqrestore(&test_lock, f);
+	KEXPECT(fired == 0);
+	uint64_t start = time_monotonic_ns();
+	KEXPECT(wait_sleep_unless_fired(&fired, start + NSEC_PER_MSEC) == -ETIMEDOUT);
+	KEXPECT(time_monotonic_ns() - start >= NSEC_PER_MSEC);
+}

@@ -2,11 +2,6 @@
 #include <sched/wait.h>
 #include <sched/sched.h>
 
-struct wait_entry {
-	struct list_node node;
-	struct thread *thread;
-};
-
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
 			    uint64_t deadline_ns)
 {
@@ -22,12 +17,36 @@ int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64
 	return reason;
 }
 
+void wait_queue_add_locked(struct wait_queue *wq, struct wait_entry *w)
+{
+	list_add_tail(&wq->waiters, &w->node);
+}
+
+void wait_entry_remove_locked(struct wait_entry *w)
+{
+	if (!list_empty(&w->node))
+		list_remove(&w->node);
+}
+
+int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns)
+{
+	sched_prepare_block(deadline_ns);
+	/* A waker that ran before we were marked blocked found nothing to wake but set the flag
+	 * first; one that runs from here on makes us runnable. Both sides take our run-queue
+	 * lock, which orders the flag against the state. */
+	if (__atomic_load_n(fired, __ATOMIC_SEQ_CST))
+		sched_wake(current_thread(), 0);
+	return sched_block_finish();
+}
+
 int wait_queue_wake_locked(struct wait_queue *wq, int nr)
 {
 	int woken = 0;
 	while (!list_empty(&wq->waiters) && (nr == 0 || woken < nr)) {
 		struct wait_entry *w = list_first(&wq->waiters, struct wait_entry, node);
 		list_remove(&w->node);
+		if (w->fired)
+			__atomic_store_n(w->fired, 1, __ATOMIC_SEQ_CST);
 		if (sched_wake(w->thread, 0))
 			woken++;
 	}

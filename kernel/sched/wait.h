@@ -1,7 +1,12 @@
 /* Wait queues: condition-variable style sleeping. A wait queue is guarded by the lock of the
  * object it belongs to (a pipe's lock, a futex bucket's lock...): the waiter checks its
  * condition under that lock, sleeps with wait_queue_sleep_locked (which drops and retakes it),
- * and the waker changes the state and calls wait_queue_wake_locked under the same lock. */
+ * and the waker changes the state and calls wait_queue_wake_locked under the same lock.
+ *
+ * poll/select need one thread on many queues at once: they add their own entries with
+ * wait_queue_add_locked (each under its queue's lock), give each a `fired` flag, and sleep with
+ * wait_sleep_unless_fired. A waker sets the flag before it wakes the thread, so a wake-up that
+ * comes after registration but before the poller is marked blocked is never lost. */
 #ifndef SCHED_WAIT_H
 #define SCHED_WAIT_H
 
@@ -11,6 +16,14 @@
 
 struct wait_queue {
 	struct list_node waiters; /* struct wait_entry, guarded by the owner's lock */
+};
+
+/* One waiter on one queue. wait_queue_sleep_locked keeps its own on the stack; poll.c embeds
+ * them in its table. Taken off the queue (node points at itself) by the waker that wakes it. */
+struct wait_entry {
+	struct list_node node; /* in wq->waiters while queued */
+	struct thread *thread;
+	int *fired; /* NULL, or set to 1 (atomically, before the wake) when woken */
 };
 
 #define WAIT_QUEUE_INIT(wq) { LIST_HEAD_INIT((wq).waiters) }
@@ -26,7 +39,16 @@ static inline void wait_queue_init(struct wait_queue *wq)
  * spurious: re-check the condition in a loop. */
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
 			    uint64_t deadline_ns);
-/* Wake up to nr waiters (0 = all) in FIFO order; returns how many were woken. */
+/* Queue w (thread and fired already set) at the tail of wq / take it off if still queued. The
+ * lock guarding wq is held. */
+void wait_queue_add_locked(struct wait_queue *wq, struct wait_entry *w);
+void wait_entry_remove_locked(struct wait_entry *w);
+/* Block the current thread until a wake-up, the deadline (0 = none) or a signal (if it sleeps
+ * interruptibly), unless *fired is already set: then return 0 at once. Returns like
+ * wait_queue_sleep_locked. No lock may be held. */
+int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns);
+/* Wake up to nr waiters (0 = all) in FIFO order; returns how many were woken. An entry whose
+ * thread was not asleep (a poller still scanning) is taken off and flagged but not counted. */
 int wait_queue_wake_locked(struct wait_queue *wq, int nr);
 
 #endif
