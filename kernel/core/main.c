@@ -33,7 +33,7 @@
 #include <proc/signal.h>
 #include <fs/vfs.h>
 #include <drivers/mem_devices.h>
-#include <drivers/console_dev.h>
+#include <drivers/tty.h>
 #include <arch/x86_64/syscall.h>
 #include <core/walltime.h>
 #include <drivers/console_io.h>
@@ -85,7 +85,7 @@ static __noreturn void boot_finish(void)
 		start_thread("ktest", ktest_thread);
 	/* [proc] start init */
 	mem_devices_init();
-	console_dev_init();
+	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);

@@ -43,6 +43,14 @@ void serial_write(const char *s, size_t n)
 	}
 }
 
+void serial_write_raw(const char *s, size_t n)
+{
+	if (!present)
+		return;
+	for (size_t i = 0; i < n; i++)
+		put_raw(s[i]);
+}
+
 static struct console serial_console = { .name = "ttyS0", .write = serial_write };
 
 void serial_init(void)

@@ -62,10 +62,10 @@ void current_fsids(uint32_t *uid, uint32_t *gid)
 		*uid = *gid = 0;
 		return;
 	}
-	uint64_t f = spin_lock_irqsave(&p->lock);
-	*uid = p->cred.euid;
-	*gid = p->cred.egid;
-	spin_unlock_irqrestore(&p->lock, f);
+	/* Lock-free: a 32-bit id is read whole, and a concurrent setuid by another thread may
+	 * land before or after this check either way. */
+	*uid = __atomic_load_n(&p->cred.euid, __ATOMIC_RELAXED);
+	*gid = __atomic_load_n(&p->cred.egid, __ATOMIC_RELAXED);
 }
 
 int inode_permission(const struct inode *inode, int mask)

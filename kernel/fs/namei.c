@@ -19,16 +19,48 @@ struct walk {
 	int links_left;
 };
 
+/* Path buffers: PATH_MAX bytes each, recycled through a small cache instead of a page
+ * allocation (and its zeroing) per system call. A buffer in the cache is all zeros: putname
+ * clears the bytes a path used. names_lock guards the cache. */
+#define NAMES_CACHED 8
+static struct spinlock names_lock = SPINLOCK_INIT("names");
+static char *names_free[NAMES_CACHED];
+static int nr_names_free;
+
+static char *name_buf_get(void)
+{
+	char *buf = NULL;
+	uint64_t f = spin_lock_irqsave(&names_lock);
+	if (nr_names_free)
+		buf = names_free[--nr_names_free];
+	spin_unlock_irqrestore(&names_lock, f);
+	return buf ? buf : kmalloc(PATH_MAX);
+}
+
+void putname(char *name)
+{
+	if (!name)
+		return;
+	memset(name, 0, strnlen(name, PATH_MAX));
+	uint64_t f = spin_lock_irqsave(&names_lock);
+	if (nr_names_free < NAMES_CACHED) {
+		names_free[nr_names_free++] = name;
+		name = NULL;
+	}
+	spin_unlock_irqrestore(&names_lock, f);
+	kfree(name);
+}
+
 int getname(const char __user *upath, bool allow_empty, char **out)
 {
-	char *buf = kmalloc(PATH_MAX);
+	char *buf = name_buf_get();
 	if (!buf)
 		return -ENOMEM;
 	long n = strncpy_from_user(buf, upath, PATH_MAX);
 	if (n == 0 && !allow_empty)
 		n = -ENOENT;
 	if (n < 0) {
-		kfree(buf);
+		putname(buf);
 		return (int)n;
 	}
 	*out = buf;
@@ -203,6 +235,13 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
 			dentry_put(child);
 			return -ENOENT;
 		}
+		bool follow = S_ISLNK(child->inode->mode) && (!last || follow_last || trailing);
+		if (!follow && !READ_ONCE(child->mounted)) {
+			/* The common step: same mount, so no mount reference changes hands. */
+			dentry_put(cur->dentry);
+			cur->dentry = child;
+			continue;
+		}
 		struct path next = { cur->mnt, child };
 		mount_get(cur->mnt);
 		cross_mounts_down(&next);
@@ -284,7 +323,7 @@ int user_path_lookup_at(int dirfd, const char __user *upath, unsigned flags, str
 	if (r)
 		return r;
 	r = path_lookup_at(dirfd, path, flags, out);
-	kfree(path);
+	putname(path);
 	return r;
 }
 

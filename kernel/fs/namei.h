@@ -43,8 +43,9 @@ int path_parent_at(int dirfd, const char *path, struct parent_lookup *out);
 int lookup_one(struct dentry *parent, const char *name, size_t len, bool locked,
 	       struct dentry **out);
 
-/* Copy a user path into a kernel buffer of PATH_MAX bytes (kmalloc'd: kfree it). 0, -EFAULT,
- * -ENAMETOOLONG, -ENOMEM. An empty string is -ENOENT unless allow_empty. */
+/* Copy a user path into a kernel buffer of PATH_MAX bytes (give it back with putname). 0,
+ * -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty string is -ENOENT unless allow_empty. */
 int getname(const char __user *upath, bool allow_empty, char **out);
+void putname(char *name); /* NULL is ignored */
 
 #endif

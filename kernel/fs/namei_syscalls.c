@@ -19,7 +19,7 @@ static long mknod_user(int dirfd, const char __user *upath, uint32_t mode, uint6
 	uint32_t type = mode & S_IFMT;
 	mode = (mode & S_IALLUGO & ~current_umask()) | (type ? type : S_IFREG);
 	r = vfs_mknodat(dirfd, path, mode, dev);
-	kfree(path);
+	putname(path);
 	return r;
 }
 
@@ -57,9 +57,9 @@ static long symlink_user(const char __user *utarget, int dirfd, const char __use
 	r = getname(upath, false, &path);
 	if (!r) {
 		r = vfs_symlinkat(target, dirfd, path);
-		kfree(path);
+		putname(path);
 	}
-	kfree(target);
+	putname(target);
 	return r;
 }
 
@@ -82,7 +82,7 @@ static int getname_pair(const char __user *a, bool a_empty_ok, const char __user
 		return r;
 	r = getname(b, false, kb);
 	if (r)
-		kfree(*ka);
+		putname(*ka);
 	return r;
 }
 
@@ -94,8 +94,8 @@ static long link_user(int olddirfd, const char __user *oldpath, int newdirfd,
 	if (r)
 		return r;
 	r = vfs_linkat(olddirfd, o, newdirfd, n, flags);
-	kfree(o);
-	kfree(n);
+	putname(o);
+	putname(n);
 	return r;
 }
 
@@ -117,7 +117,7 @@ static long unlink_user(int dirfd, const char __user *upath, bool rmdir)
 	if (r)
 		return r;
 	r = vfs_unlinkat(dirfd, path, rmdir);
-	kfree(path);
+	putname(path);
 	return r;
 }
 
@@ -146,8 +146,8 @@ static long rename_user(int olddirfd, const char __user *oldpath, int newdirfd,
 	if (r)
 		return r;
 	r = vfs_renameat2(olddirfd, o, newdirfd, n, flags);
-	kfree(o);
-	kfree(n);
+	putname(o);
+	putname(n);
 	return r;
 }
 

@@ -184,7 +184,7 @@ static long open_user(int dirfd, const char __user *upath, int flags, uint32_t m
 	struct file *f;
 	r = vfs_openat(dirfd, path, (uint32_t)flags & OPEN_VALID_FLAGS,
 		       mode & ~current_umask() & S_IALLUGO, &f);
-	kfree(path);
+	putname(path);
 	if (r)
 		return r;
 	int fd = fd_install(f, flags & O_CLOEXEC, 0);

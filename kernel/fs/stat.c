@@ -43,7 +43,7 @@ static int stat_target(int dirfd, const char __user *upath, int flags, struct in
 	if (r)
 		return r;
 	if (!path[0] && dirfd != AT_FDCWD) { /* AT_EMPTY_PATH on any file, even a pipe */
-		kfree(path);
+		putname(path);
 		struct file *f = fd_get(dirfd);
 		if (!f)
 			return -EBADF;
@@ -57,7 +57,7 @@ static int stat_target(int dirfd, const char __user *upath, int flags, struct in
 			   (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 				   (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0),
 			   &p);
-	kfree(path);
+	putname(path);
 	if (r)
 		return r;
 	inode_get(p.dentry->inode);

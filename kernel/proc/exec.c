@@ -347,6 +347,7 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 
 	flags = spin_lock_irqsave(&process_tree_lock);
 	process_vfork_release_locked(p); /* the vfork parent's memory is no longer ours */
+	p->did_exec = true;
 	spin_unlock_irqrestore(&process_tree_lock, flags);
 	if (old)
 		mm_put(old);

@@ -4,6 +4,7 @@
 #include <proc/process.h>
 #include <proc/process_files.h>
 #include <proc/signal.h>
+#include <proc/session.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -140,6 +141,7 @@ __noreturn void do_exit(int status_word, bool group)
 			sig ? sig : code);
 		machine_exit(sig ? 128 + sig : code);
 	}
+	session_exit_locked(p); /* terminal hang-up, orphaned groups */
 	reparent_children_locked(p);
 	p->exit_status = status_word;
 	p->state = PROCESS_ZOMBIE;

@@ -123,6 +123,7 @@ struct process *process_alloc(const struct process *parent)
 	list_init(&p->threads);
 	wait_queue_init(&p->child_wait);
 	p->state = PROCESS_ALIVE;
+	p->did_exec = false;
 	p->exit_signal = SIGCHLD_NR;
 	p->start_ns = time_monotonic_ns();
 	p->dumpable = 1;
@@ -136,11 +137,13 @@ struct process *process_alloc(const struct process *parent)
 		memcpy(p->name, parent->name, sizeof(p->name));
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
+		p->ctty = READ_ONCE(parent->ctty); /* session.h: a stale one is harmless */
 		spin_unlock_irqrestore((struct spinlock *)&parent->lock, f);
 	} else {
 		default_rlimits(p->rlimits); /* cred all 0: root */
 		strlcpy(p->name, "init", sizeof(p->name));
 		p->pgid = p->sid = INIT_PID;
+		p->ctty = NULL;
 	}
 	return p;
 }

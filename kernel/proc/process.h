@@ -58,6 +58,7 @@ struct process {
 	struct spinlock lock;
 	int pid;
 	int pgid, sid; /* process group / session: guarded by process_tree_lock */
+	bool did_exec; /* has exec'ed since fork (setpgid's EACCES): process_tree_lock */
 	char name[PROC_NAME_MAX]; /* comm: the executable's base name */
 
 	struct mm *mm; /* see the locking note above */

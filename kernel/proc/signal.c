@@ -4,6 +4,7 @@
  * ITIMER_REAL thread. The frame itself is built in signal_frame.c; the calls are in
  * signal_syscalls.c. See signal.h for where the state lives and the locking rules. */
 #include <proc/signal.h>
+#include <proc/session.h>
 #include <proc/process.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -813,6 +814,14 @@ void signal_deliver_pending(struct trap_frame *f)
 		struct k_sigaction ka = sh->action[sig - 1];
 		if (SIGSET_BIT(sig) & SIG_UNCATCHABLE)
 			ka.handler = SIG_DFL;
+		if (ka.handler == SIG_DFL && sig_default_action(sig) == SIGDFL_STOP && sig != SIGSTOP &&
+		    session_pgrp_orphaned_locked(p->pgid)) {
+			/* POSIX: a terminal stop signal to an orphaned group is discarded (nobody
+			 * in the session could continue it). */
+			spin_unlock(&sh->lock);
+			spin_unlock_irqrestore(&process_tree_lock, flags);
+			continue;
+		}
 		if (ka.handler == SIG_DFL && sig_default_action(sig) == SIGDFL_STOP) {
 			begin_group_stop_locked(sh, p, sig);
 			spin_unlock(&sh->lock);

@@ -3,3 +3,5 @@ KERNEL_OBJS += proc/process.o proc/fork.o proc/exec.o proc/exec_file.o proc/exit
 	proc/limits.o proc/init.o proc/process_files.o proc/prctl.o proc/groups.o
 # Signals: state, sending, delivery and frames, the signal system calls, their self-tests.
 KERNEL_OBJS += proc/signal.o proc/signal_frame.o proc/signal_syscalls.o proc/signal_test.o
+# Sessions, process groups and controlling terminals.
+KERNEL_OBJS += proc/session.o

@@ -22,6 +22,7 @@ HOST_SRCS_test_chacha20 := kernel/lib/chacha20.c
 HOST_SRCS_test_elf := kernel/lib/elf.c
 HOST_SRCS_test_buddy := kernel/mm/buddy.c
 HOST_SRCS_test_fbcon := kernel/drivers/fbcon_render.c kernel/drivers/font8x16.c
+HOST_SRCS_test_ps2kbd := kernel/drivers/ps2kbd_keymap.c
 
 # string.c defines memcpy, strlen, ... under libc's names: linked into a host binary it would
 # replace libc's (and ASan's interceptors) for the whole process. Its test and its copy are

@@ -1,0 +1,200 @@
+/* The terminal ioctls with Linux's semantics: termios (TCGETS, TCSETS, TCSETSW, TCSETSF), flow
+ * and queue control (TCXONC, TCFLSH, TCSBRK), the window size (SIGWINCH to the foreground
+ * group on a change), input injection (TIOCSTI), queue sizes (FIONREAD, TIOCOUTQ), and the
+ * job-control ioctls, whose rules live in proc/session.c. Settings changes from a background
+ * process group go through the SIGTTOU check first, as tty_check_change does. */
+#include <drivers/tty.h>
+#include <proc/session.h>
+#include <proc/process.h>
+#include <fs/vfs.h>
+#include <arch/x86_64/usercopy.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/signal.h>
+
+static int get_termios(struct tty *tty, struct k_termios __user *ut)
+{
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	struct k_termios t = tty->ld.termios;
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return copy_to_user(ut, &t, sizeof(t)) ? -EFAULT : 0;
+}
+
+/* TCSETS*: output is written synchronously, so there is never anything to drain (TCSETSW);
+ * TCSETSF also drops pending input. */
+static int set_termios(struct tty *tty, const struct k_termios __user *ut, bool flush)
+{
+	int r = session_job_control(tty, SIGTTOU);
+	if (r)
+		return r;
+	struct k_termios t;
+	if (copy_from_user(&t, ut, sizeof(t)))
+		return -EFAULT;
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	if (flush)
+		n_tty_flush_input(&tty->ld);
+	n_tty_set_termios(&tty->ld, &t);
+	tty_wake_locked(tty);
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return 0;
+}
+
+static int tcflsh(struct tty *tty, uint64_t arg)
+{
+	int r = session_job_control(tty, SIGTTOU);
+	if (r)
+		return r;
+	if (arg != TCIFLUSH && arg != TCOFLUSH && arg != TCIOFLUSH)
+		return -EINVAL;
+	if (arg == TCOFLUSH) /* no output is ever queued */
+		return 0;
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	n_tty_flush_input(&tty->ld);
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return 0;
+}
+
+/* TCXONC: suspend or restart output; TCIOFF/TCION send the STOP/START character. */
+static int tcxonc(struct tty *tty, uint64_t arg)
+{
+	int r = session_job_control(tty, SIGTTOU);
+	if (r)
+		return r;
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	struct n_tty *ld = &tty->ld;
+	int ret = 0;
+	switch (arg) {
+	case TCOOFF:
+		ld->tco_stopped = true;
+		break;
+	case TCOON:
+		ld->tco_stopped = false;
+		ld->flow_stopped = false;
+		tty_wake_locked(tty);
+		break;
+	case TCIOFF:
+	case TCION: {
+		char c = (char)ld->termios.c_cc[arg == TCIOFF ? VSTOP : VSTART];
+		if (c != _POSIX_VDISABLE)
+			tty->device_write(&c, 1);
+		break;
+	}
+	default:
+		ret = -EINVAL;
+	}
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return ret;
+}
+
+static int get_winsize(struct tty *tty, struct k_winsize __user *uw)
+{
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	struct k_winsize w = tty->winsize;
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return copy_to_user(uw, &w, sizeof(w)) ? -EFAULT : 0;
+}
+
+static int set_winsize(struct tty *tty, const struct k_winsize __user *uw)
+{
+	struct k_winsize w;
+	if (copy_from_user(&w, uw, sizeof(w)))
+		return -EFAULT;
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	bool changed = memcmp(&w, &tty->winsize, sizeof(w)) != 0;
+	tty->winsize = w;
+	spin_unlock_irqrestore(&tty->lock, fl);
+	if (changed)
+		session_signal_fg(tty, SIGWINCH);
+	return 0;
+}
+
+/* TIOCSTI: root, or the caller's own controlling terminal (Linux). */
+static int tiocsti(struct tty *tty, const char __user *uc)
+{
+	struct process *p = process_current();
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	bool root = p->cred.euid == 0;
+	spin_unlock_irqrestore(&p->lock, fl);
+	if (!root && !session_is_ctty(tty))
+		return -EPERM;
+	char c;
+	if (get_user(&c, uc))
+		return -EFAULT;
+	tty_receive(tty, (const uint8_t *)&c, 1);
+	return 0;
+}
+
+static int put_int(int v, uint64_t arg)
+{
+	return put_user(v, (int __user *)arg) ? -EFAULT : 0;
+}
+
+/* TIOCSPGRP: the SIGTTOU check comes first, and an orphaned caller gets ENOTTY (Linux). */
+static int set_pgrp(struct tty *tty, const int __user *up)
+{
+	int r = session_job_control(tty, SIGTTOU);
+	if (r)
+		return r == -EIO ? -ENOTTY : r;
+	int pgrp;
+	if (get_user(&pgrp, up))
+		return -EFAULT;
+	if (pgrp < 0)
+		return -EINVAL;
+	return session_ioctl_spgrp(tty, pgrp);
+}
+
+/* ioctls that read a number (TIOCGPGRP, TIOCGSID) out of session.c. */
+static int get_session_int(struct tty *tty, int (*get)(struct tty *, int *), uint64_t arg)
+{
+	int v;
+	int r = get(tty, &v);
+	return r ? r : put_int(v, arg);
+}
+
+long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	struct tty *tty = f->priv;
+	switch (cmd) {
+	case TCGETS:
+		return get_termios(tty, (struct k_termios __user *)arg);
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return set_termios(tty, (const struct k_termios __user *)arg, cmd == TCSETSF);
+	case TCSBRK: /* tcdrain (nothing queued) or a break (the console has no break line) */
+	case TCSBRKP:
+		return session_job_control(tty, SIGTTOU);
+	case TCXONC:
+		return tcxonc(tty, arg);
+	case TCFLSH:
+		return tcflsh(tty, arg);
+	case TIOCGWINSZ:
+		return get_winsize(tty, (struct k_winsize __user *)arg);
+	case TIOCSWINSZ:
+		return set_winsize(tty, (const struct k_winsize __user *)arg);
+	case TIOCSTI:
+		return tiocsti(tty, (const char __user *)arg);
+	case FIONREAD: {
+		uint64_t fl = spin_lock_irqsave(&tty->lock);
+		int n = (int)n_tty_inq(&tty->ld);
+		spin_unlock_irqrestore(&tty->lock, fl);
+		return put_int(n, arg);
+	}
+	case TIOCOUTQ: /* output goes out synchronously */
+		return put_int(0, arg);
+	case TIOCGETD:
+		return put_int(N_TTY, arg);
+	case TIOCSCTTY:
+		return session_ioctl_sctty(tty, arg, f->mode & FMODE_READ);
+	case TIOCNOTTY:
+		return session_ioctl_notty(tty);
+	case TIOCGPGRP:
+		return get_session_int(tty, session_ioctl_gpgrp, arg);
+	case TIOCSPGRP:
+		return set_pgrp(tty, (const int __user *)arg);
+	case TIOCGSID:
+		return get_session_int(tty, session_ioctl_gsid, arg);
+	default:
+		return -ENOTTY;
+	}
+}
