@@ -93,6 +93,14 @@ static void test_stat(void)
 	for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
 		fields++;
 	test_result("stat_52_fields", fields == STAT_FIELDS, "%d fields", fields);
+	/* Field 8: the foreground group of our controlling terminal, -1 without one. */
+	read_file("/proc/self/stat", buf, sizeof(buf));
+	int tpgid = 0, tty = open("/dev/tty", O_RDONLY);
+	int want = tty >= 0 ? tcgetpgrp(tty) : -1;
+	sscanf(strrchr(buf, ')') + 2, "%*c %*d %*d %*d %*d %d", &tpgid);
+	test_result("stat_tpgid", tpgid == want, "tpgid %d, want %d", tpgid, want);
+	if (tty >= 0)
+		close(tty);
 }
 
 static void test_status(void)

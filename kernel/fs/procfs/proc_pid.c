@@ -4,6 +4,7 @@
 #include <fs/procfs/proc_internal.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
+#include <drivers/tty.h>
 #include <proc/signal.h>
 #include <sched/thread.h>
 #include <mm/vm.h>
@@ -64,6 +65,7 @@ int proc_check_access(int pid, uint64_t start_ns)
 
 struct proc_snap {
 	int pid, ppid, pgid, sid, nthreads, nice, cpu, exit_code, exit_signal, sig_queued;
+	int tpgid; /* foreground group of the controlling terminal; -1 without one */
 	char name[PROC_NAME_MAX];
 	char state; /* R S T Z */
 	bool access; /* the caller may see private details (addresses) */
@@ -158,6 +160,7 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->ppid = p->parent ? p->parent->pid : 0;
 	s->pgid = p->pgid;
 	s->sid = p->sid;
+	s->tpgid = p->ctty ? p->ctty->pgrp : -1;
 	s->nthreads = p->nthreads;
 	s->state = state_locked(p);
 	s->exit_code = p->state == PROCESS_ZOMBIE ? p->exit_status : 0;
@@ -268,7 +271,7 @@ static int fmt_stat(struct proc_text *t, const struct proc_snap *sp, const struc
 	if (!s.access)
 		v = (struct proc_vm){ .size = v.size, .rss_pages = v.rss_pages };
 	proc_printf(t, "%d (%s) %c %d %d %d %d %d %u ", s.pid, s.name, s.state, s.ppid, s.pgid,
-		    s.sid, 0 /* tty_nr */, -1 /* tpgid */, 0u /* flags */);
+		    s.sid, 0 /* tty_nr: ttys have no device number yet */, s.tpgid, 0u /* flags */);
 	proc_printf(t, "%lu %lu %lu %lu %lu %lu %ld %ld %ld %ld %d %d %lu ",
 		    0ul, 0ul, 0ul, 0ul /* faults */, ns_to_ticks(s.utime_ns),
 		    ns_to_ticks(s.stime_ns), (long)ns_to_ticks(s.cutime_ns),
