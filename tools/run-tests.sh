@@ -3,7 +3,8 @@
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
 # loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
-# program whose output must match the host Linux's (tests/compat), and every benchmark run
+# program whose output must match the host Linux's (tests/compat), Debian's busybox running its
+# compatibility suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run
 # once on Zero-OS for correctness (bench/).
 set -uo pipefail
 BUILD=${BUILD:-build}
@@ -32,11 +33,11 @@ layer loader tests/qemu/run.py "$BUILD/test/corrupt-kernel.img" --name loader-re
 	--timeout 60 --log "$logs/corrupt-kernel.log" \
 	--expect-text "loader: kernel.elf is not a valid kernel image" \
 	--expect-text "refusing to boot" --forbid-text "Zero-OS kernel starting"
-# What `make run` shows: the boot log's milestones, then a system that stays up.
-layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-idle --timeout 60 \
+# What `make run` shows: the boot log's milestones, then busybox's shell on the console.
+layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell --timeout 60 \
 	--log "$logs/boot.log" --expect-text "cpu: protections on" --expect-text "memory:" \
 	--expect-text "random: ChaCha20 CSPRNG seeded" --expect-text "W^X audit passed" \
-	--expect-text "idling"
+	--expect-text "built-in shell (ash)" --expect-text "Enter 'help' for a list of built-in commands."
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \
@@ -48,6 +49,12 @@ layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeou
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
 	"$logs/compat.log"
+# Debian's busybox: its compatibility suite on this host's Linux (proving the expected outputs),
+# then inside Zero-OS.
+layer busybox-linux tests/compat/busybox/run-host.sh
+layer busybox tests/qemu/run.py "$BUILD/test/busybox.img" --name busybox --timeout 600 \
+	--log "$logs/busybox.log" --expect-tests \
+	--summary-regex 'busybox: (\d+) passed, (\d+) failed'
 # The benchmark binary once on Zero-OS, for correctness (timings come from `make bench`).
 layer bench $MAKE --no-print-directory -s BUILD="$BUILD" bench-check
 
