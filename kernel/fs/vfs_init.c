@@ -81,8 +81,10 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	procfs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
-	if (fs_type_find("tmpfs")->mount("rootfs", 0, "mode=0755", &sb) ||
-	    mount_attach(sb, NULL, "rootfs", 0, &root_mnt))
+	/* Named "tmpfs" in /proc/mounts, not "rootfs": busybox (df, mount) skips entries of that
+	 * name, as on Linux they are the initramfs hidden under the real root. */
+	if (fs_type_find("tmpfs")->mount("tmpfs", 0, "mode=0755", &sb) ||
+	    mount_attach(sb, NULL, "tmpfs", 0, &root_mnt))
 		panic("vfs: cannot mount the root tmpfs");
 	root_path.mnt = root_mnt;
 	root_path.dentry = dentry_get(sb->root);
