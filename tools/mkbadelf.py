@@ -49,5 +49,6 @@ write("bad_entry", bytes(b))
 b = bytearray(good)
 struct.pack_into("<Q", b, E_PHOFF, len(good) + 4096)
 write("bad_phoff", bytes(b))
-# Not ELF at all: a shell script without a kernel that runs scripts.
-write("bad_script", b"#!/bin/sh\necho hi\n")
+# Scripts whose "#!" line names no interpreter, or does not end within 256 bytes.
+write("bad_script", b"#!   \necho hi\n")
+write("bad_script_long", b"#!/" + b"x" * 300 + b"\necho hi\n")

@@ -15,6 +15,7 @@ static struct spinlock console_lock = SPINLOCK_INIT("console");
 static struct console *consoles;
 static int console_level = LOG_INFO;
 static char log_ring[LOG_RING_SIZE];
+static size_t log_cleared; /* log_head at the last clear (dmesg -c) */
 static size_t log_head; /* total bytes ever written; position is head % size */
 
 void console_register(struct console *c)
@@ -49,10 +50,37 @@ static void ring_append_locked(const char *s, size_t n)
 	log_head += n;
 }
 
+/* Bytes of the ring still readable: the last LOG_RING_SIZE, and none from before a clear. */
+static size_t ring_avail_locked(void)
+{
+	size_t avail = log_head < LOG_RING_SIZE ? log_head : LOG_RING_SIZE;
+	return MIN(avail, log_head - log_cleared);
+}
+
+size_t printk_ring_size(void)
+{
+	return LOG_RING_SIZE;
+}
+
+size_t printk_ring_used(void)
+{
+	uint64_t f = spin_lock_irqsave(&console_lock);
+	size_t n = ring_avail_locked();
+	spin_unlock_irqrestore(&console_lock, f);
+	return n;
+}
+
+void printk_clear_ring(void)
+{
+	uint64_t f = spin_lock_irqsave(&console_lock);
+	log_cleared = log_head;
+	spin_unlock_irqrestore(&console_lock, f);
+}
+
 size_t printk_read_ring(char *buf, size_t size)
 {
 	uint64_t f = spin_lock_irqsave(&console_lock);
-	size_t avail = log_head < LOG_RING_SIZE ? log_head : LOG_RING_SIZE;
+	size_t avail = ring_avail_locked();
 	size_t n = MIN(avail, size);
 	size_t start = log_head - avail;
 	for (size_t i = 0; i < n; i++)

@@ -27,6 +27,9 @@ __printf(1, 2) void emergency_printk(const char *fmt, ...);
 void printk_set_console_level(int level);
 /* Copy up to `size` bytes of the log ring, oldest first; returns bytes copied. */
 size_t printk_read_ring(char *buf, size_t size);
+size_t printk_ring_size(void); /* capacity */
+size_t printk_ring_used(void); /* bytes printk_read_ring would return now */
+void printk_clear_ring(void); /* forget what is there (syslog's CLEAR) */
 
 #define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)

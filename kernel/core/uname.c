@@ -5,13 +5,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
 #include <uapi/utsname.h>
-
-#define UTS_SYSNAME "Linux"
-#define UTS_NODENAME "zero"
-#define UTS_RELEASE "6.1.0-zero"
-#define UTS_VERSION "#1 SMP PREEMPT Zero-OS"
-#define UTS_MACHINE "x86_64"
-#define UTS_DOMAINNAME "(none)"
+#include <core/uname.h>
 
 static void uname_fill(struct linux_utsname *u)
 {

@@ -189,7 +189,8 @@ static void tmpfs_evict(struct inode *inode)
 static int tmpfs_statfs(struct super_block *sb, struct linux_statfs *st)
 {
 	struct tmpfs_sb *ts = sb->priv;
-	uint64_t used = __atomic_load_n(&ts->used_pages, __ATOMIC_RELAXED);
+	/* Contents only, as Linux reports; the limit also holds the few tree-node pages. */
+	uint64_t used = __atomic_load_n(&ts->data_pages, __ATOMIC_RELAXED);
 	uint64_t inodes = __atomic_load_n(&ts->inodes, __ATOMIC_RELAXED);
 	st->f_type = TMPFS_MAGIC;
 	st->f_bsize = PAGE_SIZE;

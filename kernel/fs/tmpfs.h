@@ -8,7 +8,8 @@
 
 struct tmpfs_sb {
 	uint64_t max_pages; /* size= limit, in pages (data and tree nodes) */
-	uint64_t used_pages; /* atomic */
+	uint64_t used_pages; /* atomic: data and tree nodes, held against max_pages */
+	uint64_t data_pages; /* atomic: file contents only (what statfs reports, as Linux) */
 	uint64_t max_inodes; /* nr_inodes= */
 	uint64_t inodes; /* atomic */
 };

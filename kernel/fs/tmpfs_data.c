@@ -86,8 +86,10 @@ static void prune(struct tmpfs_inode *ti, struct tmpfs_sb *sb, uint64_t *slot, i
 				prune(ti, sb, &node[i], height - 1, base + i * child_span, from);
 	}
 	if (base >= from) {
-		if (height == 0)
+		if (height == 0) {
 			ti->data_pages--;
+			__atomic_sub_fetch(&sb->data_pages, 1, __ATOMIC_RELAXED);
+		}
 		free_page(sb, *slot);
 		*slot = 0;
 	}
@@ -163,8 +165,10 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 		uint64_t *slot = find_slot(ti, sb, (uint64_t)at / PAGE_SIZE, true, &err);
 		if (slot && !*slot) {
 			*slot = alloc_page(sb);
-			if (*slot)
+			if (*slot) {
 				ti->data_pages++;
+				__atomic_add_fetch(&sb->data_pages, 1, __ATOMIC_RELAXED);
+			}
 			else
 				err = -ENOSPC;
 		}

@@ -1,6 +1,7 @@
 /* Bringing up the name space at boot: the root tmpfs with the initramfs unpacked into it, the
  * standard directories, devtmpfs on /dev with the device nodes, and procfs on /proc when it
  * is built in. */
+#include <fs/procfs/procfs.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
@@ -77,10 +78,13 @@ static void populate_dev(void)
 void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 {
 	tmpfs_register();
+	procfs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
-	if (fs_type_find("tmpfs")->mount("rootfs", 0, "mode=0755", &sb) ||
-	    mount_attach(sb, NULL, "rootfs", 0, &root_mnt))
+	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,
+	 * mount) skips entries of that name (on Linux, the initramfs hidden under the root). */
+	if (fs_type_find("tmpfs")->mount("tmpfs", 0, "mode=0755", &sb) ||
+	    mount_attach(sb, NULL, "tmpfs", 0, &root_mnt))
 		panic("vfs: cannot mount the root tmpfs");
 	root_path.mnt = root_mnt;
 	root_path.dentry = dentry_get(sb->root);

@@ -36,14 +36,6 @@
 #define BRK_RANDOM_PAGES (1ULL << 13) /* the heap starts up to 32 MiB above the image */
 #define AUXV_MAX 24
 
-/* The strings of argv then envp, each NUL-terminated, packed in buf. `charged` also counts a
- * pointer per string (what they will cost on the new stack) against EXEC_ARG_MAX. */
-struct exec_args {
-	char *buf;
-	size_t used, charged;
-	int argc, envc;
-};
-
 struct exec_image {
 	struct mm *mm;
 	uint64_t entry, sp;
@@ -284,12 +276,36 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *exe
 }
 
 /* Build the complete new address space; nothing of the caller changes. */
-static int exec_load(const char *path, const struct exec_args *a, const struct process *p,
+#define SCRIPT_DEPTH_MAX 4 /* interpreters that are scripts themselves (Linux: 5) */
+
+/* The program file: path, or the interpreter a "#!" script names (with the arguments
+ * rewritten), up to SCRIPT_DEPTH_MAX levels deep. */
+static int exec_open_program(const char *path, struct exec_args *a, struct exec_file *ef)
+{
+	char *owned = NULL;
+	int r = 0;
+	for (int depth = 0;; depth++) {
+		r = exec_file_open(path, ef);
+		if (r || !exec_is_script(ef))
+			break;
+		char *interp = NULL;
+		r = depth == SCRIPT_DEPTH_MAX ? -ELOOP : exec_script_rewrite(ef, path, a, &interp);
+		exec_file_close(ef);
+		kfree(owned);
+		path = owned = interp;
+		if (r)
+			break;
+	}
+	kfree(owned);
+	return r;
+}
+
+static int exec_load(const char *path, struct exec_args *a, const struct process *p,
 		     struct exec_image *out)
 {
 	struct elf_info info;
 	uint64_t bias;
-	int r = exec_file_open(path, &out->file);
+	int r = exec_open_program(path, a, &out->file);
 	if (r < 0)
 		return r;
 	const void *file = out->file.data;

@@ -115,6 +115,13 @@ static bool nproc_exceeded_locked(const struct process *p)
 	return (uint64_t)process_count_uid_locked(p->cred.uid) >= limit;
 }
 
+static uint64_t forks_total; /* successful clones since boot (/proc/stat); process_tree_lock */
+
+uint64_t process_fork_count(void)
+{
+	return READ_ONCE(forks_total);
+}
+
 /* Link the new thread (and process) into the tables; -EAGAIN when out of ids or over
  * RLIMIT_NPROC, -EINTR when the caller's process is exiting. */
 static int clone_link(struct process *p, struct process *np, struct thread *t,
@@ -142,6 +149,7 @@ static int clone_link(struct process *p, struct process *np, struct thread *t,
 	t->proc = np ? np : p;
 	list_add_tail(&t->proc->threads, &t->proc_node);
 	t->proc->nthreads++;
+	forks_total++;
 out_unlock:
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return tid;

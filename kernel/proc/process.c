@@ -26,6 +26,7 @@ struct pid_slot {
 static struct pid_slot pid_table[PID_MAX]; /* guarded by process_tree_lock */
 static int pid_next = INIT_PID; /* where the next search starts */
 static int pid_used;
+static int pid_last; /* the id handed out most recently (/proc/loadavg) */
 
 struct process *process_current(void)
 {
@@ -45,9 +46,20 @@ int pid_alloc_locked(void)
 		if (!pid_table[id].used) {
 			pid_table[id] = (struct pid_slot){ .used = true };
 			pid_used++;
+			pid_last = id;
 			return id;
 		}
 	}
+}
+
+int pid_last_allocated(void)
+{
+	return READ_ONCE(pid_last);
+}
+
+int pid_count(void)
+{
+	return READ_ONCE(pid_used);
 }
 
 void pid_free_locked(int id)

@@ -104,6 +104,10 @@ struct process *process_current(void);
  * _locked functions need process_tree_lock. */
 int pid_alloc_locked(void);
 void pid_free_locked(int id);
+int pid_last_allocated(void); /* the last id handed out (a snapshot; no lock needed) */
+/* Ids in use: every user thread plus the zombies not yet reaped (Linux's nr_threads without
+ * kernel threads). A snapshot. */
+int pid_count(void);
 void pid_set_thread_locked(int id, struct thread *t); /* NULL: the thread is gone */
 void pid_set_process_locked(int id, struct process *p); /* NULL: reaped */
 struct thread *thread_by_tid_locked(int tid);
@@ -116,6 +120,8 @@ void process_free(struct process *p); /* unlinked, reaped, no threads left */
 /* Call fn for every live (non-zombie) process, in pid order. Tree lock held; fn must not sleep
  * or take the tree lock. */
 void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx);
+/* Processes and threads created by fork/clone since boot (Linux's total_forks). */
+uint64_t process_fork_count(void);
 /* Count of live (non-zombie) processes whose real uid is uid. */
 int process_count_uid_locked(uint32_t uid);
 

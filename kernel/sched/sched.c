@@ -2,6 +2,7 @@
  * waking and timed sleeps. See sched.h for the locking rules. */
 #include <sched/sched.h>
 #include <sched/mlfq.h>
+#include <sched/stats.h>
 #include <arch/x86_64/percpu.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/fpu.h>
@@ -27,6 +28,7 @@ struct runqueue {
 };
 
 static struct runqueue runqueues[MAX_CPUS];
+static unsigned nr_cpus; /* run queues set up by sched_init_cpu */
 
 void context_switch(uint64_t *prev_saved_rsp, uint64_t next_saved_rsp);
 void sched_finish_switch(void);
@@ -129,6 +131,7 @@ void schedule(void)
 	if (prev->state == THREAD_DEAD)
 		rq->dead = prev;
 	rq->curr = next;
+	sched_stats_switch();
 	switch_thread_state(prev, next);
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 	/* Resumed: whoever switched back to us holds the run-queue lock on our behalf. */
@@ -158,6 +161,8 @@ void sched_preempt_point(void)
  * added to here (atomically: threads of one process tick on different CPUs). */
 static void charge_tick(struct thread *t, bool from_user)
 {
+	bool niced = t->proc && READ_ONCE(t->proc->nice) > 0;
+	sched_stats_tick(!from_user ? CPU_TIME_SYSTEM : niced ? CPU_TIME_NICE : CPU_TIME_USER);
 	if (!t->proc)
 		return;
 	uint64_t *counter = from_user ? &t->proc->utime_ns : &t->proc->stime_ns;
@@ -169,8 +174,12 @@ void sched_tick(bool from_user)
 	struct runqueue *rq = this_rq();
 	if (rq->curr != rq->idle)
 		charge_tick(rq->curr, from_user);
-	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	else
+		sched_stats_tick(CPU_TIME_IDLE);
 	uint64_t now = time_monotonic_ns();
+	if (this_cpu_id() == 0)
+		sched_stats_load_sample(now);
+	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
 	while (!list_empty(&rq->sleepers)) {
 		struct thread *t = list_first(&rq->sleepers, struct thread, sleep_node);
 		if (t->wake_at_ns > now)
@@ -250,6 +259,21 @@ void sched_set_nice(struct thread *t, int nice)
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 
+unsigned sched_nr_running(void)
+{
+	unsigned n = 0, cpus = READ_ONCE(nr_cpus);
+	for (unsigned i = 0; i < cpus; i++) {
+		struct runqueue *rq = &runqueues[i];
+		n += READ_ONCE(rq->mlfq.nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
+	}
+	return n;
+}
+
+unsigned sched_nr_cpus(void)
+{
+	return READ_ONCE(nr_cpus);
+}
+
 __noreturn void sched_idle(void)
 {
 	for (;;) {
@@ -275,4 +299,5 @@ void sched_init_cpu(void)
 	idle->cpu = this_cpu_id();
 	rq->idle = rq->curr = idle;
 	this_cpu()->current = idle;
+	__atomic_fetch_add(&nr_cpus, 1, __ATOMIC_RELAXED);
 }

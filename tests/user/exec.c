@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	test_result("argv-envp-auxv", r == 0, "child check %d failed", r);
 
 	const char *bad[] = { "bad_trunc", "bad_garbage", "bad_wx", "bad_kaddr", "bad_entry",
-			      "bad_phoff", "bad_script", "bad_dynamic" };
+			      "bad_phoff", "bad_script", "bad_script_long", "bad_dynamic" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		hostile(bad[i]);
 

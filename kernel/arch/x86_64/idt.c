@@ -38,6 +38,7 @@ static irq_handler_t irq_handlers[IDT_VECTORS];
 /* One bit per vector already reported as having no handler (set atomically). */
 static uint64_t unexpected_reported[IDT_VECTORS / 64];
 static uint64_t spurious_count;
+static uint64_t irq_count; /* external interrupts taken on all CPUs (/proc/stat) */
 
 /* The IST slot of each vector; must match IS_PARANOID in isr.S. */
 static uint8_t gate_ist(unsigned vector)
@@ -99,6 +100,11 @@ void irq_unregister(uint8_t vector, irq_handler_t h)
 				    __ATOMIC_ACQUIRE);
 }
 
+uint64_t irq_total_count(void)
+{
+	return __atomic_load_n(&irq_count, __ATOMIC_RELAXED);
+}
+
 uint64_t irq_spurious_count(void)
 {
 	return __atomic_load_n(&spurious_count, __ATOMIC_RELAXED);
@@ -118,6 +124,7 @@ static void report_unexpected(uint8_t vector)
 static void irq_dispatch(struct trap_frame *f)
 {
 	uint8_t vector = (uint8_t)f->vector;
+	__atomic_fetch_add(&irq_count, 1, __ATOMIC_RELAXED);
 	if (vector == VECTOR_SPURIOUS) {
 		__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
 		return;

@@ -56,6 +56,8 @@ void trap_dispatch(struct trap_frame *f);
 
 /* Remove a handler installed by irq_register (only if it is still h). */
 void irq_unregister(uint8_t vector, irq_handler_t h);
+/* External interrupts (spurious ones included) taken on all CPUs since boot. */
+uint64_t irq_total_count(void);
 /* Interrupts on VECTOR_SPURIOUS taken on all CPUs. */
 uint64_t irq_spurious_count(void);
 #endif

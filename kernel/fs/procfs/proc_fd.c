@@ -1,0 +1,280 @@
+/* procfs's magic links and descriptor directory: /proc/<pid>/exe, cwd and fd/<n> resolve to
+ * the file or directory itself (get_link) rather than to a parsed path, and read as its path
+ * (or "pipe:[ino]" for files that have none, as Linux); fd/ lists the open descriptors. Only
+ * the owner or root may follow, read or list them (proc_may_access). */
+#include <fs/procfs/proc_internal.h>
+#include <fs/fdtable.h>
+#include <fs/fs_context.h>
+#include <mm/kmalloc.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+
+#define FD_TEXT_MAX 12
+#define FD_MAX_PARSE 0x7fffffff
+
+void proc_refs_locked(struct process *p, struct fd_table **files, struct fs_context **fs,
+		      struct file **exe)
+{
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	if (files && (*files = p->files))
+		fdtable_get(*files);
+	if (fs && (*fs = p->fs))
+		fs_context_get(*fs);
+	if (exe && (*exe = p->exe_file))
+		file_get(*exe);
+	spin_unlock_irqrestore(&p->lock, f);
+}
+
+/* The fd table of a process (referenced), or NULL when it is gone or exiting. */
+static struct fd_table *proc_files(int pid)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(pid, 0);
+	struct fd_table *t = NULL;
+	if (p)
+		proc_refs_locked(p, &t, NULL, NULL);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return t;
+}
+
+/* The open file in slot fd of t (referenced), or NULL. */
+static struct file *fdtable_file(struct fd_table *t, int fd)
+{
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	struct file *file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
+	if (file)
+		file_get(file);
+	spin_unlock_irqrestore(&t->lock, f);
+	return file;
+}
+
+static struct file *proc_fd_file(int pid, int fd)
+{
+	struct fd_table *t = proc_files(pid);
+	if (!t)
+		return NULL;
+	struct file *file = fdtable_file(t, fd);
+	fdtable_put(t);
+	return file;
+}
+
+static struct file *proc_exe_file(int pid, uint64_t start_ns)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(pid, start_ns);
+	struct file *e = NULL;
+	if (p)
+		proc_refs_locked(p, NULL, NULL, &e);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return e;
+}
+
+int proc_exe_path(int pid, uint64_t start_ns, struct path *out)
+{
+	struct file *e = proc_exe_file(pid, start_ns);
+	if (!e)
+		return -ENOENT;
+	int r = -ENOENT;
+	if (e->path.mnt) {
+		*out = e->path;
+		path_get(out);
+		r = 0;
+	}
+	file_put(e);
+	return r;
+}
+
+static int proc_cwd_path(int pid, struct path *out)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(pid, 0);
+	struct fs_context *c = NULL;
+	if (p)
+		proc_refs_locked(p, NULL, &c, NULL);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (!c)
+		return -ENOENT;
+	f = spin_lock_irqsave(&c->lock);
+	*out = c->cwd;
+	path_get(out);
+	spin_unlock_irqrestore(&c->lock, f);
+	fs_context_put(c);
+	return 0;
+}
+
+/* ---- the links ----------------------------------------------------------------------------- */
+
+/* What link d names: a path (cwd, or a file's), or a file without one (*file set, path NULL). */
+static int link_resolve(struct dentry *d, struct path *path, struct file **file)
+{
+	const struct proc_inode *pi = proc_i(d->inode);
+	*file = NULL;
+	int r = proc_check_access(pi->pid, 0);
+	if (r)
+		return r == -ESRCH ? -ENOENT : r;
+	if (pi->ent->link == PROC_LINK_CWD)
+		return proc_cwd_path(pi->pid, path);
+	struct file *f = pi->ent->link == PROC_LINK_FD ? proc_fd_file(pi->pid, pi->fd)
+						       : proc_exe_file(pi->pid, 0);
+	if (!f)
+		return -ENOENT;
+	if (f->path.mnt) {
+		*path = f->path;
+		path_get(path);
+		file_put(f);
+	} else {
+		*file = f;
+	}
+	return 0;
+}
+
+static int link_get(struct dentry *d, struct mount **mnt, struct dentry **target)
+{
+	struct path p;
+	struct file *anon;
+	int r = link_resolve(d, &p, &anon);
+	if (r)
+		return r;
+	if (anon) { /* a pipe or other anonymous file: there is no path to open it again by */
+		file_put(anon);
+		return -ENXIO;
+	}
+	*mnt = p.mnt;
+	*target = p.dentry;
+	return 0;
+}
+
+/* Linux's names for files without a path. */
+static long anon_name(const struct inode *inode, char *buf, size_t size)
+{
+	const char *kind = S_ISFIFO(inode->mode) ? "pipe" : S_ISSOCK(inode->mode) ? "socket"
+										    : "anon_inode";
+	return ksnprintf(buf, size, "%s:[%lu]", kind, inode->ino);
+}
+
+static long link_readlink(struct dentry *d, char *buf, size_t size)
+{
+	struct path p;
+	struct file *anon;
+	int r = link_resolve(d, &p, &anon);
+	if (r)
+		return r;
+	char *text = kmalloc(PATH_MAX);
+	long len = -ENOMEM;
+	if (text && anon) {
+		len = anon_name(anon->inode, text, PATH_MAX);
+	} else if (text) {
+		struct path root;
+		current_root(&root);
+		len = path_to_string(&p, &root, text, PATH_MAX);
+		path_put(&root);
+	}
+	if (len >= 0) {
+		if ((size_t)len > size)
+			len = (long)size;
+		memcpy(buf, text, (size_t)len);
+	}
+	kfree(text);
+	if (anon)
+		file_put(anon);
+	else
+		path_put(&p);
+	return len;
+}
+
+const struct inode_ops proc_link_iops = {
+	.readlink = link_readlink,
+	.get_link = link_get,
+};
+
+/* ---- fd/ ----------------------------------------------------------------------------------- */
+
+static const struct proc_entry fd_link_entry = {
+	.name = "<fd>",
+	.mode = S_IFLNK | 0700,
+	.iops = &proc_link_iops,
+	.link = PROC_LINK_FD,
+};
+
+static int fd_dir_lookup(struct inode *dir, struct dentry *d)
+{
+	int pid = proc_i(dir)->pid;
+	int fd = proc_parse_number(d->name, d->name_len, FD_MAX_PARSE);
+	int r = proc_check_access(pid, 0);
+	if (r == -ESRCH || fd < 0)
+		return 0;
+	if (r)
+		return r;
+	struct file *f = proc_fd_file(pid, fd);
+	if (!f)
+		return 0;
+	/* Linux: the link's permission bits follow the open mode (r-x for reading, -w- for
+	 * writing), for the owner only. */
+	uint32_t mode = S_IFLNK | (f->mode & FMODE_READ ? 0500 : 0) |
+			(f->mode & FMODE_WRITE ? 0200 : 0);
+	file_put(f);
+	struct inode *inode = proc_inode_new(dir->sb, &fd_link_entry, pid, fd,
+					     proc_ino_pid(pid, PROC_INO_FD_FLAG | (uint64_t)fd),
+					     dir->uid, dir->gid);
+	if (!inode)
+		return -ENOMEM;
+	inode->mode = mode;
+	d_instantiate(d, inode);
+	return 0;
+}
+
+struct fd_emit {
+	struct dir_context *ctx;
+	int pid;
+};
+
+static bool fd_emit_one(int fd, struct file *f, void *arg)
+{
+	(void)f;
+	struct fd_emit *e = arg;
+	if (fd < e->ctx->pos - 2)
+		return true;
+	char name[FD_TEXT_MAX];
+	int len = ksnprintf(name, sizeof(name), "%d", fd);
+	int64_t next = (int64_t)fd + 3;
+	if (!e->ctx->emit(e->ctx, name, (size_t)len,
+			  proc_ino_pid(e->pid, PROC_INO_FD_FLAG | (uint64_t)fd), DT_LNK, next))
+		return false;
+	e->ctx->pos = next;
+	return true;
+}
+
+static uint64_t no_entries_ino(const struct dir_context *ctx, size_t i, void *arg)
+{
+	(void)ctx;
+	(void)i;
+	(void)arg;
+	return 0;
+}
+
+static int fd_dir_iterate(struct file *f, struct dir_context *ctx)
+{
+	int pid = proc_i(f->inode)->pid;
+	int r = proc_check_access(pid, 0);
+	if (r)
+		return r == -ESRCH ? -ENOENT : r;
+	if (!proc_emit_table(ctx, f->inode->ino, proc_ino_pid(pid, 0), NULL, 0, no_entries_ino,
+			     NULL))
+		return 0;
+	struct fd_table *t = proc_files(pid);
+	if (!t)
+		return 0;
+	struct fd_emit e = { .ctx = ctx, .pid = pid };
+	fdtable_for_each(t, fd_emit_one, &e);
+	fdtable_put(t);
+	return 0;
+}
+
+const struct inode_ops proc_fd_dir_iops = {
+	.lookup = fd_dir_lookup,
+};
+
+const struct file_ops proc_fd_dir_fops = {
+	.iterate = fd_dir_iterate,
+};

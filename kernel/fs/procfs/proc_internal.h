@@ -1,0 +1,153 @@
+/* procfs internals shared by its files: the text buffers files are generated into, the tables
+ * of entries, the inode data, and the snapshot of a process that per-process files format.
+ *
+ * Model. The super block does not cache directories: every name is answered by a lookup from a
+ * table (fixed files) or from the live process table (pid directories, fd links), and dentries
+ * die with their last reference, so a dead process's directory vanishes. A pid directory's
+ * inode names the pid only; the process is looked up again at each use, and an open file pins
+ * the identity it was opened for (pid and start time) so that a recycled pid never shows
+ * another process's data through an old descriptor. */
+#ifndef FS_PROCFS_INTERNAL_H
+#define FS_PROCFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fs/vfs.h>
+#include <proc/process.h>
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PROC_ROOT_INO 1
+
+/* ---- text buffers (proc_text.c) ------------------------------------------------------------ */
+
+/* Text generated for one read of a file; grows as needed. err is sticky (-ENOMEM): once set,
+ * further output is dropped and the generator's result is the error. */
+struct proc_text {
+	char *buf;
+	size_t len, cap;
+	int err;
+};
+
+void proc_text_init(struct proc_text *t);
+void proc_text_free(struct proc_text *t);
+void proc_printf(struct proc_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void proc_write(struct proc_text *t, const void *s, size_t n);
+
+/* ---- entries and inodes -------------------------------------------------------------------- */
+
+struct proc_file_ctx;
+
+/* Fill t with the file's text. pid is 0 for system-wide files. 0 or -errno. */
+typedef int (*proc_show_fn)(struct proc_text *t, const struct proc_file_ctx *c);
+/* Per-process files formatted from a snapshot of the process and its memory (proc_pid.c). */
+struct proc_snap;
+struct proc_vm;
+typedef int (*proc_fmt_fn)(struct proc_text *t, const struct proc_snap *s,
+			   const struct proc_vm *v);
+
+/* What a magic link (get_link) points at. */
+enum proc_link { PROC_LINK_NONE, PROC_LINK_EXE, PROC_LINK_CWD, PROC_LINK_FD };
+
+/* One name in a procfs directory. Regular files have show; directories and links have ops. */
+struct proc_entry {
+	const char *name;
+	uint32_t mode; /* type and permission bits */
+	proc_show_fn show;
+	proc_fmt_fn fmt; /* with show = proc_pid.c's show_snapped */
+	bool owner_only; /* open needs the caller to own the process, or be root (ptrace rule) */
+	const struct inode_ops *iops; /* directories and links */
+	const struct file_ops *fops; /* directories */
+	enum proc_link link;
+};
+
+/* inode->priv of every procfs inode. */
+struct proc_inode {
+	const struct proc_entry *ent;
+	int pid; /* 0: system-wide */
+	int fd; /* /proc/<pid>/fd/<fd>; -1 otherwise */
+};
+
+/* What a generator is called with: the file's entry and the process it was opened for. */
+struct proc_file_ctx {
+	const struct proc_entry *ent;
+	int pid;
+	uint64_t start_ns; /* identity of the process: pid plus start time */
+};
+
+static inline struct proc_inode *proc_i(const struct inode *inode)
+{
+	return inode->priv;
+}
+
+/* A new inode for ent (for pid, fd) owned by uid/gid with ino; NULL on ENOMEM. */
+struct inode *proc_inode_new(struct super_block *sb, const struct proc_entry *ent, int pid,
+			     int fd, uint64_t ino, uint32_t uid, uint32_t gid);
+/* A decimal number as procfs spells names (no sign, no leading zeros) up to max, or -1. */
+int proc_parse_number(const char *s, size_t len, int max);
+/* Look name up in a table of n entries: the entry or NULL. */
+const struct proc_entry *proc_entry_find(const struct proc_entry *tab, size_t n, const char *name,
+					 size_t len);
+/* getdents over ".", ".." and a table of entries: positions 0 and 1 are the dots, 2 + i is
+ * entry i. Returns true when every entry fitted (the caller may go on after the table). ino_of
+ * gives each entry's inode number. */
+bool proc_emit_table(struct dir_context *ctx, uint64_t self_ino, uint64_t parent_ino,
+		     const struct proc_entry *tab, size_t n,
+		     uint64_t (*ino_of)(const struct dir_context *ctx, size_t i, void *arg),
+		     void *arg);
+
+/* Regular files: open generates the text (and checks owner_only), reads serve it at any
+ * offset, a read at offset 0 generates it anew (as Linux does for a re-read from the start);
+ * writes fail as Linux's do (EIO for system files, EINVAL for per-process ones). */
+extern const struct file_ops proc_file_ops;
+extern const struct inode_ops proc_file_iops;
+
+/* Inode numbers: fixed for everything, so that getdents and stat agree. */
+#define PROC_INO_PID_SHIFT 32
+#define PROC_INO_FD_FLAG (1ULL << 31)
+static inline uint64_t proc_ino_pid(int pid, uint64_t sub)
+{
+	return ((uint64_t)pid << PROC_INO_PID_SHIFT) | sub;
+}
+
+/* ---- processes (proc_pid.c) ---------------------------------------------------------------- */
+
+extern const struct inode_ops proc_pid_dir_iops;
+extern const struct file_ops proc_pid_dir_fops;
+extern const struct proc_entry proc_pid_dir_entry;
+
+/* The process with this pid (and start time, unless start_ns is 0), under process_tree_lock:
+ * NULL when it is gone. */
+struct process *proc_find_locked(int pid, uint64_t start_ns);
+/* The caller may see p's private files (environ, maps, fd/, exe, cwd): same uid or root.
+ * process_tree_lock held. */
+bool proc_may_access_locked(struct process *p);
+/* The same by pid (takes the lock): 0, -ESRCH (gone) or -EACCES. */
+int proc_check_access(int pid, uint64_t start_ns);
+/* A new inode for the directory of process pid (owned by its euid/egid): 0 with *out, -ENOENT
+ * (no such process) or -ENOMEM. */
+int proc_pid_dir_inode(struct super_block *sb, int pid, struct inode **out);
+
+/* ---- file descriptors and magic links (proc_fd.c) ------------------------------------------ */
+
+/* exe, cwd and fd/<n>: get_link gives the path, readlink its text (Linux's "pipe:[ino]" style
+ * for files without one). Both need proc_may_access. */
+extern const struct inode_ops proc_link_iops;
+extern const struct inode_ops proc_fd_dir_iops;
+extern const struct file_ops proc_fd_dir_fops;
+/* References to p's fd table, fs context and executable, taken under p->lock, for the out
+ * pointers that are not NULL (each NULL when p has none: it is exiting). */
+struct fd_table;
+struct fs_context;
+void proc_refs_locked(struct process *p, struct fd_table **files, struct fs_context **fs,
+		      struct file **exe);
+/* The executable of the process (pid, start_ns: 0 for any), referenced: 0, -ENOENT. */
+int proc_exe_path(int pid, uint64_t start_ns, struct path *out);
+
+/* ---- system-wide files (proc_sys.c) -------------------------------------------------------- */
+
+extern const struct inode_ops proc_self_iops; /* /proc/self (procfs.c) */
+extern const struct proc_entry proc_root_entries[];
+extern const size_t proc_root_nentries;
+
+#endif

@@ -1,0 +1,8 @@
+/* procfs: the process and system information file system Linux programs expect at /proc. */
+#ifndef FS_PROCFS_PROCFS_H
+#define FS_PROCFS_PROCFS_H
+
+/* Register the "proc" file system type (vfs_init mounts it on /proc). Once, at boot. */
+void procfs_register(void);
+
+#endif
