@@ -64,6 +64,25 @@ layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactiv
 	--expect-text "exited with status 3" \
 	--expect-text "$ASH_READY" --send-after "/ # " 'exec /bin/zero-sh' \
 	--keys-after "zero-sh:/# " 'echo "key"board | /tests/upper' --expect-text $'\nKEYBOARD\r'
+# busybox's ash as a person uses it on the serial console: line editing (backspace, cursor
+# keys), history, tab completion, ^C interrupting a sleep, ^Z stopping a job and fg resuming
+# it. Each keystroke waits for proof that its target runs (its output), never for time.
+layer interactive-ash tests/qemu/run.py "$BUILD/zero-os.img" --name ash-interactive \
+	--timeout 120 --log "$logs/interactive-ash.log" --expect-text "$ASH_READY" \
+	--send-raw-after "/ # " 'echo abX\x7fc\r' --expect-text $'\nabc\r' \
+	--send-raw-after "/ # " 'echo bd\x1b[D\x1b[Dx\x1b[Cc\r' --expect-text $'\nxbcd\r' \
+	--send-after "/ # " 'echo hist-one' --expect-text $'\nhist-one\r' \
+	--send-raw-after "/ # " '\x1b[A\r' --expect-text $'\nhist-one\r' \
+	--send-raw-after "/ # " 'ech\ttabbed\r' --expect-text $'\ntabbed\r' \
+	--send-after "/ # " "sh -c 'echo sl\"\"eeping; exec sleep 100'" \
+	--send-raw-after $'\nsleeping' '\x03' \
+	--send-after "/ # " 'echo after-""int' --expect-text $'\nafter-int\r' \
+	--send-after "/ # " 'tr a-z A-Z' --send-after "tr a-z A-Z" 'typed' \
+	--send-raw-after "TYPED" '\x1a' --expect-text "Stopped" \
+	--send-after "/ # " 'jobs' --expect-text "tr a-z A-Z" \
+	--send-after "/ # " 'fg' --send-after "tr a-z A-Z" 'again' \
+	--send-raw-after "AGAIN" '\x03' \
+	--send-after "/ # " 'echo done-""fg; jobs' --expect-text $'\ndone-fg\r'
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \
