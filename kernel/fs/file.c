@@ -155,6 +155,8 @@ long kernel_read(struct file *f, void *buf, size_t len, int64_t pos)
 {
 	struct uio u = uio_kernel(buf, len);
 	size_t done = 0;
+	if (!f->ops || !f->ops->read)
+		return -EINVAL;
 	while (u.resid) { /* a file system may return short counts */
 		long n = f->ops->read(f, &u, &pos);
 		if (n <= 0)
@@ -168,6 +170,8 @@ long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos)
 {
 	struct uio u = uio_kernel((void *)buf, len);
 	size_t done = 0;
+	if (!f->ops || !f->ops->write)
+		return -EINVAL;
 	while (u.resid) {
 		long n = f->ops->write(f, &u, &pos);
 		if (n <= 0)
