@@ -84,6 +84,13 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 	return file_setup(NULL, inode, flags, ops, priv, out);
 }
 
+int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
+		       void *priv, struct file **out)
+{
+	inode_get(sibling->inode);
+	return file_setup(NULL, sibling->inode, flags, ops, priv, out);
+}
+
 void file_get(struct file *f)
 {
 	__atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
