@@ -176,7 +176,7 @@ int fd_get_rights(int fd, uint64_t need, struct file **out, uint64_t *rights)
 int fd_limit_rights(int fd, uint64_t rights)
 {
 	struct fd_table *t = current_fdtable();
-	if (fd < 0)
+	if (!t || fd < 0)
 		return -EBADF;
 	uint64_t f = spin_lock_irqsave(&t->lock);
 	int r = fd >= t->size || !t->files[fd] ? -EBADF : rights & ~t->rights[fd] ? -EPERM : 0;

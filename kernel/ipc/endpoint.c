@@ -138,11 +138,37 @@ static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct
 	return 0;
 }
 
+/* The one anonymous inode every reply descriptor shares (as Linux's anon inode): a call then
+ * allocates no inode, and reads no clock for its times. Set once, never freed. */
+static struct inode *reply_inode;
+
+/* A new reply file for slot s (priv), on the shared inode. */
+static int reply_file_alloc(struct reply_slot *s, struct file **out)
+{
+	struct inode *inode = __atomic_load_n(&reply_inode, __ATOMIC_ACQUIRE);
+	if (!inode) {
+		int r = file_alloc_anon(EP_MODE, O_RDWR, &reply_ops, s, out);
+		if (r)
+			return r;
+		inode_get((*out)->inode);
+		struct inode *none = NULL;
+		if (!__atomic_compare_exchange_n(&reply_inode, &none, (*out)->inode, false,
+						 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			inode_put((*out)->inode); /* another call set it first */
+		return 0;
+	}
+	inode_get(inode);
+	int r = file_alloc(NULL, inode, O_RDWR, &reply_ops, out);
+	if (!r)
+		(*out)->priv = s;
+	return r;
+}
+
 /* A reply descriptor for slot s (which gains a reference): the fd, or -errno. */
 static int reply_fd_install(struct reply_slot *s, struct file **out)
 {
 	struct file *f;
-	int r = file_alloc_anon(EP_MODE, O_RDWR, &reply_ops, s, &f);
+	int r = reply_file_alloc(s, &f);
 	if (r)
 		return r;
 	__atomic_fetch_add(&s->refcount, 1, __ATOMIC_RELAXED);
@@ -531,14 +557,16 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 {
 	uint64_t deadline = w->timed ? w->deadline : 0;
 	signal_sleep_begin();
+	int why = 0;
 	if (handoff) {
 		sched_prepare_block(deadline);
-		sched_wake_and_switch(handoff, 0, &ep->lock, fl);
+		why = sched_wake_and_switch(handoff, 0, &ep->lock, fl);
 	}
 	fl = spin_lock_irqsave(&s->lock);
 	int r = 0;
+	/* The clock is read only after a timer wake-up: a call costs no clock read. */
 	while (s->state == SLOT_PENDING) {
-		if (w->timed && time_monotonic_ns() >= deadline) {
+		if (w->timed && why == -ETIMEDOUT && time_monotonic_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -548,7 +576,7 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 		}
 		sched_prepare_block(deadline);
 		spin_unlock_irqrestore(&s->lock, fl);
-		sched_block_finish();
+		why = sched_block_finish();
 		fl = spin_lock_irqsave(&s->lock);
 	}
 	if (s->state == SLOT_ANSWERED) {

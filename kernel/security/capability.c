@@ -36,7 +36,10 @@ SYSCALL_DEFINE2(zero_cap_rights, int, fd, uint64_t __user *, urights)
 /* Threads of the process see the flag at their next check; it is never cleared. */
 SYSCALL_DEFINE0(zero_cap_enter)
 {
-	WRITE_ONCE(process_current()->cap_mode, true);
+	struct process *p = process_current();
+	if (!p)
+		return -EPERM; /* a kernel thread */
+	WRITE_ONCE(p->cap_mode, true);
 	return 0;
 }
 
