@@ -2,7 +2,9 @@
 # `make test`: runs every test layer, echoes each "PASS:"/"FAIL:" line, and ends with
 # "N passed, N failed". Exits non-zero if anything failed, timed out, or if no test ran.
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
-# loader's refusal of a corrupt kernel, in-kernel self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
+# loader's refusal of a corrupt kernel, the `make run` image booting to a shell prompt and a
+# session typed into our shell (zero-sh) over the serial console and the keyboard, in-kernel
+# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
 # program whose output must match the host Linux's (tests/compat), Debian's busybox running its
 # compatibility suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run
 # once on Zero-OS for correctness (bench/).
@@ -38,6 +40,49 @@ layer boot tests/qemu/run.py "$BUILD/zero-os.img" --name make-run-boots-to-shell
 	--log "$logs/boot.log" --expect-text "cpu: protections on" --expect-text "memory:" \
 	--expect-text "random: ChaCha20 CSPRNG seeded" --expect-text "W^X audit passed" \
 	--expect-text "built-in shell (ash)" --expect-text "Enter 'help' for a list of built-in commands."
+# The same image, typed at over the serial console: busybox's shell replaced by ours (zero-sh),
+# then commands, a pipeline, ^C at the prompt, a job stopped with ^Z and brought back with fg,
+# ^D ending its input; after `exit`, init starts /bin/sh anew, and our shell, started again,
+# takes a line from the PS/2 keyboard (the framebuffer console's input). Typed text is echoed,
+# so each expected output differs from the command line that makes it; "zero-sh: " starts the
+# shell's error messages (its prompt has no space after the colon).
+ASH_READY="Enter 'help' for a list of built-in commands."
+layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactive --timeout 90 \
+	--forbid-text "zero-sh: " --log "$logs/interactive.log" \
+	--expect-text "$ASH_READY" --send-after "/ # " 'exec /bin/zero-sh' \
+	--send-after "zero-sh:/# " 'echo hel""lo' --expect-text $'\nhello\r' \
+	--send-after "zero-sh:/# " 'cd /tmp; pwd' --expect-text $'\n/tmp\r' \
+	--send-after "zero-sh:/tmp# " 'echo piped | /tests/upper | /tests/upper | /tests/upper' \
+	--expect-text "PIPED" \
+	--send-raw-after "zero-sh:/tmp# " '\x03' --expect-text "^C" \
+	--send-after "zero-sh:/tmp# " '/tests/upper' --send-after "/tests/upper" 'typed' \
+	--send-raw-after "TYPED" '\x1a' --expect-text "[1]+ Stopped" \
+	--send-after "zero-sh:/tmp# " 'jobs' --expect-text "[1]+ Stopped" \
+	--send-after "zero-sh:/tmp# " 'fg' --send-after "/tests/upper" 'again' \
+	--send-raw-after "AGAIN" '\x04' \
+	--send-after "zero-sh:/tmp# " 'echo after-""interrupt; exit 3' --expect-text "after-interrupt" \
+	--expect-text "exited with status 3" \
+	--expect-text "$ASH_READY" --send-after "/ # " 'exec /bin/zero-sh' \
+	--keys-after "zero-sh:/# " 'echo "key"board | /tests/upper' --expect-text $'\nKEYBOARD\r'
+# busybox's ash as a person uses it on the serial console: line editing (backspace, cursor
+# keys), history, tab completion, ^C interrupting a sleep, ^Z stopping a job and fg resuming
+# it. Each keystroke waits for proof that its target runs (its output), never for time.
+layer interactive-ash tests/qemu/run.py "$BUILD/zero-os.img" --name ash-interactive \
+	--timeout 120 --log "$logs/interactive-ash.log" --expect-text "$ASH_READY" \
+	--send-raw-after "/ # " 'echo abX\x7fc\r' --expect-text $'\nabc\r' \
+	--send-raw-after "/ # " 'echo bd\x1b[D\x1b[Dx\x1b[Cc\r' --expect-text $'\nxbcd\r' \
+	--send-after "/ # " 'echo hist-one' --expect-text $'\nhist-one\r' \
+	--send-raw-after "/ # " '\x1b[A\r' --expect-text $'\nhist-one\r' \
+	--send-raw-after "/ # " 'ech\ttabbed\r' --expect-text $'\ntabbed\r' \
+	--send-after "/ # " "sh -c 'echo sl\"\"eeping; exec sleep 100'" \
+	--send-raw-after $'\nsleeping' '\x03' \
+	--send-after "/ # " 'echo after-""int' --expect-text $'\nafter-int\r' \
+	--send-after "/ # " 'tr a-z A-Z' --send-after "tr a-z A-Z" 'typed' \
+	--send-raw-after "TYPED" '\x1a' --expect-text "Stopped" \
+	--send-after "/ # " 'jobs' --expect-text "tr a-z A-Z" \
+	--send-after "/ # " 'fg' --send-after "tr a-z A-Z" 'again' \
+	--send-raw-after "AGAIN" '\x03' \
+	--send-after "/ # " 'echo done-""fg; jobs' --expect-text $'\ndone-fg\r'
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \

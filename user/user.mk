@@ -13,7 +13,8 @@ USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
-	sched futex orphan_exit_signal fuzz prctl groups orphan_stop exec_script procfs cap_ipc cap_rights \
+	sched futex orphan_exit_signal fuzz prctl groups orphan_stop exec_script procfs pgrp_zombie_leader \
+	cap_ipc cap_rights \
 	$(FS_TEST_NAMES) pipe poll pipe_pipeline tty tty_jobs
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
@@ -27,6 +28,18 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# The shell, its tests, and upper (uppercases stdin), a program its pipelines run.
+USER_PROGS += $(USER_OUT)/root/bin/zero-sh
+USER_TEST_NAMES += shell
+USER_TESTS += $(addprefix $(USER_OUT)/root/tests/,shell upper)
+
+# zero-sh, our shell (user/sh), installed as /bin/zero-sh with /bin/sh a link to it (until
+# tools/stage_busybox.py gives /bin/sh to busybox's ash).
+$(USER_OUT)/root/bin/zero-sh: $(wildcard user/sh/*.c) user/sh/sh.h $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  user/sh"
+	@$(USER_CC) $(USER_CFLAGS) $(filter %.c,$^) -o $@
 
 # A static-pie build (ET_DYN, no PT_INTERP): musl's rcrt1.o relocates it wherever exec puts it.
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -89,6 +102,8 @@ $(USER_INITRD): $(USER_PROGS) $(USER_TESTS) $(USER_BAD) tools/stage_busybox.py $
 	@mkdir -p $(USER_OUT)/stage
 	@cp -a $(USER_OUT)/root/. $(USER_OUT)/stage/
 	@cp $(USER_OUT)/bad/bad_* $(USER_OUT)/stage/tests/
+	@ln -s zero-sh $(USER_OUT)/stage/bin/sh
+	@mkdir -m 1777 $(USER_OUT)/stage/tmp
 	@if [ -n "$(EXTRA)" ]; then \
 		[ -d "$(EXTRA)" ] || { echo "EXTRA=$(EXTRA) is not a directory" >&2; exit 1; }; \
 		cp -a "$(EXTRA)"/. $(USER_OUT)/stage/; fi

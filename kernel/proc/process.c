@@ -172,12 +172,23 @@ int process_count_uid_locked(uint32_t uid)
 	return n;
 }
 
-void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx)
+static void for_each_process_locked(void (*fn)(struct process *p, void *ctx), void *ctx,
+				   bool zombies)
 {
 	spin_assert_held(&process_tree_lock);
 	for (int i = 1; i < PID_MAX; i++) {
 		struct process *p = pid_table[i].proc;
-		if (p && p->pid == i && p->state == PROCESS_ALIVE)
+		if (p && p->pid == i && (zombies || p->state == PROCESS_ALIVE))
 			fn(p, ctx);
 	}
+}
+
+void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	for_each_process_locked(fn, ctx, false);
+}
+
+void process_for_each_with_zombies_locked(void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	for_each_process_locked(fn, ctx, true);
 }

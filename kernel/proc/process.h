@@ -121,6 +121,8 @@ void process_free(struct process *p); /* unlinked, reaped, no threads left */
 /* Call fn for every live (non-zombie) process, in pid order. Tree lock held; fn must not sleep
  * or take the tree lock. */
 void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx);
+/* The same, zombies included (a process group lives until its last member is reaped). */
+void process_for_each_with_zombies_locked(void (*fn)(struct process *p, void *ctx), void *ctx);
 /* Processes and threads created by fork/clone since boot (Linux's total_forks). */
 uint64_t process_fork_count(void);
 /* Count of live (non-zombie) processes whose real uid is uid. */

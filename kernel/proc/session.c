@@ -59,6 +59,8 @@ static void query_member(struct process *p, void *ctx)
 		return;
 	q->any = true;
 	q->sid = p->sid;
+	if (p->state == PROCESS_ZOMBIE)
+		return; /* keeps the group in existence, but links it to nothing */
 	struct process *parent = p->parent;
 	if (parent && parent != q->exiting && parent->pid != INIT_PID && parent->pgid != p->pgid &&
 	    parent->sid == p->sid)
@@ -75,7 +77,7 @@ static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiti
 					   bool want_stopped)
 {
 	struct pgrp_query q = { .pgid = pgid, .exiting = exiting, .want_stopped = want_stopped };
-	process_for_each_locked(query_member, &q);
+	process_for_each_with_zombies_locked(query_member, &q);
 	return q;
 }
 

@@ -8,16 +8,26 @@ more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-r
   --expect-tests         the guest runs tests and ends with 'ktest: N passed, M failed'
   --summary-regex RE     the summary line to expect instead (two groups: passed, failed),
                          e.g. 'usertest: (\\d+) passed, (\\d+) failed' for the user tests
-  --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order)
+  --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order; TEXT
+                         may be a prompt that no newline ends)
   --forbid-text TEXT     fail if TEXT appears
+  --send-after TEXT LINE type into the serial console: once TEXT appears (after the previous
+                         send's TEXT), write LINE and a carriage return, as Enter would
+  --send-raw-after TEXT DATA   the same without the carriage return; DATA takes Python escapes
+                         ('\\x03' is ^C)
+  --keys-after TEXT LINE type LINE and Enter on the PS/2 keyboard instead (QEMU's sendkey, through
+                         a monitor socket), for the framebuffer console's input path
+Sends and expectations wait for output, with the run's timeout; nothing sleeps a fixed time.
 """
 import argparse
 import os
 import re
 import selectors
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 PANIC = re.compile(r"KERNEL PANIC|EXCEPTION .* in kernel mode")
@@ -34,13 +44,22 @@ def stop(proc):
     proc.wait()
 
 
-def run_qemu(image, timeout, log_path, qemu_extra):
+TAIL_KEEP = 4096  # output kept for matching texts that span chunks
+
+
+def run_qemu(image, timeout, log_path, qemu_extra, interactive):
+    """Yields ("chunk", text) for each piece of output, ("line", text) for each line it
+    completes, then ("chunk-end", None); the caller answers "stop" to end the run. With interactive, the first event is
+    ("stdin", file): QEMU's serial input."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, QEMU_EXTRA=qemu_extra)
     # Its own session, so that stopping it stops QEMU too, not just the wrapper script.
     proc = subprocess.Popen([os.path.join(root, "tools/qemu.sh"), "test", image],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
+                            stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    if interactive:
+        yield ("stdin", proc.stdin)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + timeout
@@ -61,13 +80,92 @@ def run_qemu(image, timeout, log_path, qemu_extra):
             log.write(chunk)
             log.flush()
             buf += chunk
+            events = [("chunk", chunk.decode("utf-8", "replace"))]
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
-                verdict = yield ("line", line.decode("utf-8", "replace").rstrip("\r"))
+                events.append(("line", line.decode("utf-8", "replace").rstrip("\r")))
+            events.append(("chunk-end", None))
+            for event in events:
+                verdict = yield event
                 if verdict == "stop":
                     stop(proc)
                     yield ("stopped", None)
                     return
+
+
+# QEMU's key names (sendkey) for the characters --keys-after can type.
+KEY_NAMES = dict({c: c for c in "abcdefghijklmnopqrstuvwxyz0123456789"},
+                 **{c.upper(): "shift-" + c for c in "abcdefghijklmnopqrstuvwxyz"},
+                 **{" ": "spc", "/": "slash", "-": "minus", "_": "shift-minus", ".": "dot",
+                    "|": "shift-backslash", '"': "shift-apostrophe", "'": "apostrophe",
+                    "=": "equal", ";": "semicolon", ">": "shift-dot", "<": "shift-comma",
+                    "&": "shift-7", "$": "shift-4"})
+
+
+def key_names(line):
+    missing = [c for c in line if c not in KEY_NAMES]
+    if missing:
+        raise SystemExit(f"run.py: --keys-after cannot type {missing[0]!r}")
+    return [KEY_NAMES[c] for c in line] + ["ret"]
+
+
+class Steps:
+    """Texts to wait for in the output stream, in order, each with input to give once seen:
+    ("serial", bytes) for the serial console, ("keys", names) for the keyboard."""
+
+    def __init__(self):
+        self.pending = []  # (text, input or None)
+        self.tail = ""
+        self.monitor_path = None
+        self.monitor = None
+
+    def add(self, text, data):
+        self.pending.append((text, data))
+        if data and data[0] == "keys" and not self.monitor_path:
+            self.monitor_path = os.path.join(tempfile.mkdtemp(prefix="zero-run-"), "monitor")
+
+    def qemu_args(self):
+        if not self.monitor_path:
+            return ""
+        return f" -monitor unix:{self.monitor_path},server=on,wait=off"
+
+    def give(self, data, stdin):
+        kind, what = data
+        if kind == "serial":
+            stdin.write(what)
+            stdin.flush()
+            return
+        if not self.monitor:
+            self.monitor = socket.socket(socket.AF_UNIX)
+            self.monitor.connect(self.monitor_path)
+        self.monitor.sendall("".join(f"sendkey {k}\n" for k in what).encode())
+
+    def feed(self, chunk, stdin):
+        self.tail = (self.tail + chunk)[-TAIL_KEEP:]
+        while self.pending and self.pending[0][0] in self.tail:
+            text, data = self.pending.pop(0)
+            self.tail = self.tail[self.tail.index(text) + len(text):]
+            if data is not None:
+                self.give(data, stdin)
+
+    def close(self):
+        if self.monitor:
+            self.monitor.close()
+        if self.monitor_path:
+            try:
+                os.unlink(self.monitor_path)
+            except FileNotFoundError:
+                pass
+            os.rmdir(os.path.dirname(self.monitor_path))
+
+
+def step_action(kind):
+    class Action(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            steps = getattr(namespace, "steps", None) or []
+            steps.append((kind, values))
+            namespace.steps = steps
+    return Action
 
 
 def main():
@@ -77,7 +175,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--log", required=True)
     ap.add_argument("--expect-tests", action="store_true")
-    ap.add_argument("--expect-text", action="append", default=[])
+    ap.add_argument("--expect-text", action=step_action("expect"), dest="steps")
+    ap.add_argument("--send-after", nargs=2, metavar=("TEXT", "LINE"),
+                    action=step_action("line"), dest="steps")
+    ap.add_argument("--send-raw-after", nargs=2, metavar=("TEXT", "DATA"),
+                    action=step_action("raw"), dest="steps")
+    ap.add_argument("--keys-after", nargs=2, metavar=("TEXT", "LINE"),
+                    action=step_action("keys"), dest="steps")
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
@@ -86,13 +190,41 @@ def main():
 
     passed = failed = 0
     summary = None
-    expect = list(a.expect_text)
+    steps = Steps()
+    interactive = False
+    for kind, val in a.steps or []:
+        if kind == "expect":
+            steps.add(val, None)
+        elif kind == "keys":
+            steps.add(val[0], ("keys", key_names(val[1])))
+        else:
+            data = val[1] + "\r" if kind == "line" else val[1].encode().decode("unicode_escape")
+            steps.add(val[0], ("serial", data.encode()))
+            interactive = True
     problem = None
     panic_lines = 0
-    gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra)
+    stdin = None
+    gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra + steps.qemu_args(), interactive)
     event = next(gen)
+    if event[0] == "stdin":
+        stdin = event[1]
+        event = next(gen)
     while True:
         kind, val = event
+        if kind in ("chunk", "chunk-end"):
+            verdict = None
+            if kind == "chunk":
+                try:
+                    steps.feed(val, stdin)
+                except (BrokenPipeError, ConnectionError):
+                    pass  # QEMU is gone: its exit comes next
+            elif a.steps and not steps.pending and not a.expect_tests:
+                verdict = "stop"  # everything seen, and this chunk's lines checked
+            event = gen.send(verdict)
+            if event[0] == "stopped":
+                kind = "stopped"
+                break
+            continue
         if kind != "line":
             break
         verdict = None
@@ -107,10 +239,6 @@ def main():
         s = summary_re.search(val)
         if s:
             summary = (int(s.group(1)), int(s.group(2)))
-        if expect and expect[0] in val:
-            expect.pop(0)
-            if not expect and not a.expect_tests:
-                verdict = "stop"
         for t in a.forbid_text:
             if t in val:
                 problem = problem or f"forbidden output: {val.strip()}"
@@ -126,12 +254,13 @@ def main():
         if event[0] == "stopped":
             kind = "stopped"
             break
+    steps.close()
     if kind == "timeout" and problem is None:
         problem = f"timed out after {a.timeout:.0f}s"
     if kind == "timeout" and panic_lines:
         kind = "stopped"
-    if problem is None and expect:
-        problem = f"never printed {expect[0]!r}"
+    if problem is None and steps.pending:
+        problem = f"never printed {steps.pending[0][0]!r}"
     if problem is None and a.expect_tests:
         if summary is None:
             problem = "the guest stopped before its test summary (crash or reset?)"
