@@ -356,6 +356,21 @@ static void test_call_errors(void)
 	int status;
 	waitpid(srv, &status, 0);
 	CHECK("late_reply_epipe", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* A caller killed while it waits: the server's reply finds nobody. */
+	pid_t caller = fork();
+	if (caller == 0) {
+		rep = msg(b, sizeof(b));
+		zero_call(ep[1], &req, &rep, -1);
+		_exit(9);
+	}
+	struct zero_msg got = msg(b, sizeof(b));
+	bool received = zero_recv(ep[0], &got, 0, 5000 * MS) == 1 && got.reply_fd >= 0;
+	kill(caller, SIGKILL);
+	waitpid(caller, &status, 0);
+	struct zero_msg late = msg("x", 1);
+	CHECK("caller_killed", received && WIFSIGNALED(status) &&
+				       zero_reply(got.reply_fd, &late) == -1 && errno == EPIPE);
+	CHECK("reply_fd_used_up", fcntl(got.reply_fd, F_GETFD) == -1 && errno == EBADF);
 	/* Wrong descriptors for call/reply. */
 	CHECK("call_on_recv_end", zero_call(ep[0], &req, &rep, -1) == -1 && errno == ENOTCAPABLE);
 	CHECK("reply_on_endpoint", zero_reply(ep[1], &req) == -1 && errno == EINVAL);
