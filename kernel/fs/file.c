@@ -84,6 +84,13 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 	return file_setup(NULL, inode, flags, ops, priv, out);
 }
 
+int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
+		       void *priv, struct file **out)
+{
+	inode_get(sibling->inode);
+	return file_setup(NULL, sibling->inode, flags, ops, priv, out);
+}
+
 void file_get(struct file *f)
 {
 	__atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
@@ -155,6 +162,8 @@ long kernel_read(struct file *f, void *buf, size_t len, int64_t pos)
 {
 	struct uio u = uio_kernel(buf, len);
 	size_t done = 0;
+	if (!f->ops || !f->ops->read)
+		return -EINVAL;
 	while (u.resid) { /* a file system may return short counts */
 		long n = f->ops->read(f, &u, &pos);
 		if (n <= 0)
@@ -168,6 +177,8 @@ long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos)
 {
 	struct uio u = uio_kernel((void *)buf, len);
 	size_t done = 0;
+	if (!f->ops || !f->ops->write)
+		return -EINVAL;
 	while (u.resid) {
 		long n = f->ops->write(f, &u, &pos);
 		if (n <= 0)

@@ -16,6 +16,7 @@
 #include <sched/thread.h>
 #include <syscall/syscall.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 #include <uapi/poll.h>
 #include <uapi/time.h>
 
@@ -83,7 +84,7 @@ static void poll_table_release(struct poll_table *pt)
 /* The readiness of f, registering on pt (may be NULL). */
 static uint32_t file_poll(struct file *f, struct poll_table *pt)
 {
-	if (!f->ops->poll)
+	if (!f->ops || !f->ops->poll) /* O_PATH descriptors have no operations at all */
 		return POLL_DEFAULT_MASK;
 	if (pt)
 		pt->cur = f;
@@ -242,6 +243,10 @@ static long poll_scan(void *ctx, struct poll_table *pt)
 			continue;
 		struct file *f = fd_get(p->fd);
 		uint32_t mask = POLLNVAL;
+		if (f && (f->flags & O_PATH)) { /* as Linux: poll does not see O_PATH files */
+			file_put(f);
+			f = NULL;
+		}
 		if (f) {
 			uint32_t want = (uint16_t)p->events | POLLERR | POLLHUP;
 			mask = file_poll(f, pt) & want;

@@ -358,6 +358,9 @@ int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
  * (S_IFIFO | 0600 for pipes), priv set before ops->open runs. 0 with *out, or -errno. */
 int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, void *priv,
 		    struct file **out);
+/* Another anonymous file on sibling's inode (the second end of a pipe: one inode, as Linux). */
+int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
+		       void *priv, struct file **out);
 void file_get(struct file *f);
 void file_put(struct file *f);
 

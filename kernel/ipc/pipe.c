@@ -441,7 +441,7 @@ static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 		pipe_free(p);
 		return err;
 	}
-	err = file_alloc_anon(PIPE_MODE, O_WRONLY | status, &fifo_file_ops, p, wf);
+	err = file_alloc_sibling(*rf, O_WRONLY | status, &fifo_file_ops, p, wf);
 	if (err)
 		file_put(*rf); /* the last end: frees the pipe */
 	return err;

@@ -1,11 +1,14 @@
 /* A syscall fuzzer: with a fixed seed, each round forks a child (uid 1000, RLIMIT_NPROC set)
  * that issues a few hundred implemented system calls with hostile arguments (kernel and
  * non-canonical addresses, unmapped pages, buffers ending at a page boundary, garbage signal
- * frames...). Children may die of any signal; what must hold is that the kernel and the parent
+ * frames, planted path strings, the file, pipe, poll and terminal calls...). Children may die of any signal; what must hold is that the kernel and the parent
  * survive, every child is reaped, memory comes back, and fork/exec/mmap still work after. */
 #define _GNU_SOURCE
 #include "test.h"
+#include <dirent.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -20,15 +23,30 @@
 #define SEED 0x5eed2e70f0e5ULL
 #define CHILD_DEADLINE_MS 4000
 #define PAGE 4096UL
+#define FUZZ_DIR "/tmp/fuzz.d" /* the children's cwd, emptied after each round */
 
 /* The implemented numbers (kernel/syscall/syscall_64.tbl), minus exit (60) and exit_group
  * (231), which only end a round. Keep in sync with the table. */
 static const int nrs[] = {
-	0, 1, 9, 10, 11, 12, 13, 14, 15, 20, 24, 25, 28, 34, 35, 36, 37, 38, 39, 56, 57, 58, 59,
-	61, 62, 63, 96, 97, 98, 99, 100, 102, 104, 105, 106, 107, 108, 110, 111, 117, 118, 119,
-	120, 121, 124, 127, 130, 131, 140, 141, 158, 160, 186, 200, 201, 202, 204, 218, 228, 229,
-	230, 234, 247, 273, 274, 302, 318, 334,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+	25, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 56, 57, 58, 59, 61, 62, 63, 72, 74, 75, 76, 77,
+	79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100,
+	102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 115, 116, 117, 118, 119, 120, 121,
+	124, 127, 130, 131, 133, 137, 138, 140, 141, 157, 158, 160, 161, 162, 165, 166, 186, 200,
+	201, 202, 204, 217, 218, 228, 229, 230, 234, 247, 257, 258, 259, 260, 262, 263, 264, 265,
+	266, 267, 268, 269, 270, 271, 273, 274, 280, 292, 293, 302, 306, 316, 318, 332, 334, 436,
+	439,
 };
+/* Path strings planted in scratch, so that the file calls get past copying their path: names
+ * in the round's own directory (the cwd), hostile shapes, and files every process may see. */
+static const char *const paths[] = {
+	"a", "b", "a/b", "d", "d/e", "f", "l", "loop", ".", "..", "../..", "", "/", "//a///b/",
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/tty", "/dev/console",
+	"/proc/self", "/proc/self/fd/0", "/proc/self/maps", "/proc/self/status", "/proc/1/environ",
+	"/proc/self/cwd/a", "/tmp", "/tmp/fuzz.d/x", "/tests", "/bin/busybox", "a/../../../a",
+	"f/x", "d/../f",
+};
+#define NPATHS (sizeof(paths) / sizeof(paths[0]))
 #define NNRS (sizeof(nrs) / sizeof(nrs[0]))
 
 /* ---- raw system calls: the child may wreck its FS base, so no libc after set-up ---- */
@@ -180,6 +198,31 @@ static void fill_scratch(void)
 		default: w[i] = below(3) ? 0 : below(100000); break;
 		}
 	}
+	/* Path strings at random places (a pointer into scratch often lands on one), one of
+	 * them a name longer than NAME_MAX. */
+	for (int k = 0; k < 48; k++) {
+		const char *p = paths[below(NPATHS)];
+		size_t len = strlen(p) + 1, at = below(SCRATCH_PAGES * PAGE - len);
+		memcpy(scratch + at, p, len);
+	}
+	size_t at = below(SCRATCH_PAGES * PAGE - 400);
+	memset(scratch + at, 'n', 300);
+	scratch[at + 300] = 0;
+}
+
+/* A path argument: mostly a planted string, sometimes whatever a pointer gives. */
+static uint64_t path_arg(void)
+{
+	if (below(4) == 0)
+		return any_ptr();
+	const char *p = paths[below(NPATHS)];
+	return (uint64_t)p;
+}
+
+/* A descriptor argument: one of the few this child has, or anything. */
+static uint64_t fd_arg(void)
+{
+	return below(4) ? below(12) : arg_val();
 }
 
 /* ---- a bounded wait for the calls that block: SIGALRM (caught, returns) in 20 ms ---- */
@@ -210,7 +253,12 @@ static void disarm_wakeup(void)
 static bool blocks(int nr)
 {
 	return nr == SYS_read || nr == SYS_pause || nr == SYS_nanosleep || nr == SYS_rt_sigsuspend ||
-	       nr == SYS_futex || nr == SYS_clock_nanosleep || nr == SYS_wait4 || nr == SYS_waitid;
+	       nr == SYS_futex || nr == SYS_clock_nanosleep || nr == SYS_wait4 || nr == SYS_waitid ||
+	       /* pipes, FIFOs and terminals: */
+	       nr == SYS_readv || nr == SYS_pread64 || nr == SYS_write || nr == SYS_writev ||
+	       nr == SYS_pwrite64 || nr == SYS_sendfile || nr == SYS_open || nr == SYS_openat ||
+	       nr == SYS_creat || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
+	       nr == SYS_pselect6 || nr == SYS_ioctl;
 }
 
 /* A fault signal handled by a handler that returns would fault again forever. */
@@ -451,6 +499,59 @@ static void one_call(void)
 		break;
 	case SYS_wait4: case SYS_waitid:
 		break;
+	/* File calls: a planted path in the first path argument, a plausible descriptor. */
+	case SYS_open: case SYS_creat: case SYS_stat: case SYS_lstat: case SYS_access:
+	case SYS_truncate: case SYS_chdir: case SYS_rename: case SYS_mkdir: case SYS_rmdir:
+	case SYS_link: case SYS_unlink: case SYS_symlink: case SYS_readlink: case SYS_chmod:
+	case SYS_chown: case SYS_lchown: case SYS_mknod: case SYS_statfs: case SYS_chroot:
+	case SYS_umount2:
+		if (below(4))
+			a[0] = path_arg();
+		if ((nr == SYS_rename || nr == SYS_link || nr == SYS_symlink) && below(4))
+			a[1] = path_arg();
+		if (nr == SYS_open && below(2))
+			a[1] = rnd() & 03777777; /* the open flags, more often than not sensible */
+		break;
+	case SYS_openat: case SYS_newfstatat: case SYS_mkdirat: case SYS_mknodat:
+	case SYS_fchownat: case SYS_unlinkat: case SYS_renameat: case SYS_linkat:
+	case SYS_symlinkat: case SYS_readlinkat: case SYS_fchmodat: case SYS_faccessat:
+	case SYS_utimensat: case SYS_renameat2: case SYS_statx: case SYS_faccessat2:
+		a[0] = below(3) ? (uint64_t)AT_FDCWD : fd_arg();
+		if (below(4))
+			a[1] = path_arg();
+		if ((nr == SYS_renameat || nr == SYS_renameat2 || nr == SYS_linkat) && below(4)) {
+			a[2] = below(2) ? (uint64_t)AT_FDCWD : fd_arg();
+			a[3] = path_arg();
+		}
+		if (nr == SYS_symlinkat && below(4)) {
+			a[0] = path_arg();
+			a[1] = below(2) ? (uint64_t)AT_FDCWD : fd_arg();
+			a[2] = path_arg();
+		}
+		break;
+	case SYS_mount:
+		a[0] = path_arg();
+		a[1] = path_arg();
+		a[2] = (uint64_t)(below(2) ? "tmpfs" : "proc");
+		break;
+	case SYS_close: case SYS_fstat: case SYS_lseek: case SYS_pread64: case SYS_pwrite64:
+	case SYS_readv: case SYS_dup: case SYS_dup2: case SYS_dup3: case SYS_fcntl:
+	case SYS_fsync: case SYS_fdatasync: case SYS_ftruncate: case SYS_fchdir: case SYS_fchmod:
+	case SYS_fchown: case SYS_getdents64: case SYS_fstatfs: case SYS_syncfs: case SYS_ioctl:
+	case SYS_sendfile:
+		if (below(4))
+			a[0] = fd_arg();
+		if ((nr == SYS_dup2 || nr == SYS_dup3 || nr == SYS_sendfile) && below(2))
+			a[1] = fd_arg();
+		if (nr == SYS_ioctl && below(2)) /* the terminal ioctls (0x5401...) and FIO* */
+			a[1] = 0x5400 + below(0x60);
+		break;
+	case SYS_close_range:
+		if (below(2)) { /* never our stdio: it is /dev/null anyway, but keep the rest */
+			a[0] = 3 + below(8);
+			a[1] = a[0] + below(8);
+		}
+		break;
 	}
 
 	bool b = blocks(nr);
@@ -507,6 +608,16 @@ static void __attribute__((noreturn)) fuzz_child(int round)
 	setrlimit(RLIMIT_NPROC, &nproc);
 	struct rlimit as = { 256UL << 20, 256UL << 20 };
 	setrlimit(RLIMIT_AS, &as); /* not enforced yet by Zero-OS; harmless */
+	/* Off the console (its own session, no controlling terminal, stdio on /dev/null), in the
+	 * round's own directory that the parent empties afterwards. */
+	setsid();
+	int null = open("/dev/null", O_RDWR);
+	for (int fd = 0; fd < 3; fd++)
+		dup2(null, fd);
+	if (null > 2)
+		close(null);
+	if (chdir(FUZZ_DIR))
+		_exit(102);
 	if (setgid(1000) || setuid(1000))
 		_exit(100);
 	alarm(3);
@@ -548,6 +659,30 @@ static void __attribute__((noreturn)) fuzz_child(int round)
 	}
 	sc1(SYS_exit_group, 0);
 	__builtin_unreachable();
+}
+
+/* Remove everything under dir (not dir itself), depth first. The children were uid 1000 with
+ * files of any mode: we are root. */
+static void empty_dir(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[512];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && depth < 32) {
+			empty_dir(path, depth + 1);
+			rmdir(path);
+		} else {
+			unlink(path);
+		}
+	}
+	closedir(d);
 }
 
 static long freeram(void)
@@ -600,6 +735,11 @@ int main(void)
 	if (w == 0)
 		_exit(0);
 	waitpid(w, NULL, 0);
+	mkdir("/tmp", 01777);
+	mkdir(FUZZ_DIR, 0777);
+	chmod(FUZZ_DIR, 0777);
+	struct stat st0;
+	stat("/proc/self/status", &st0); /* warm the path-buffer and dentry caches too */
 	sleep_ms(50);
 	long ram0 = freeram();
 	shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -648,6 +788,7 @@ int main(void)
 		else
 			exited++;
 		strays += reap_strays();
+		empty_dir(FUZZ_DIR, 0);
 		survived++;
 		total += shared[0];
 	}
@@ -679,6 +820,8 @@ int main(void)
 		if (ram1 >= ram0 - (1L << 20))
 			break;
 	}
+	empty_dir(FUZZ_DIR, 0);
+	rmdir(FUZZ_DIR);
 	printf("fuzz: freeram before %ld KiB, after %ld KiB\n", ram0 >> 10, ram1 >> 10);
 	test_result("memory_returned", ram0 > 0 && ram1 >= ram0 - (1L << 20),
 		    "freeram %ld KiB before, %ld KiB after (%ld KiB lost)", ram0 >> 10, ram1 >> 10,

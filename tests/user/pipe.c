@@ -87,6 +87,7 @@ static void test_basic(void)
 	struct stat a, b;
 	CHECK("fstat_fifo", fstat(p[0], &a) == 0 && fstat(p[1], &b) == 0 && S_ISFIFO(a.st_mode) &&
 				    S_ISFIFO(b.st_mode));
+	CHECK("both_ends_one_inode", a.st_ino == b.st_ino && a.st_dev == b.st_dev);
 	errno = 0;
 	CHECK("read_from_write_end_ebadf", read(p[1], buf, 1) == -1 && errno == EBADF);
 	errno = 0;
