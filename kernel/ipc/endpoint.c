@@ -427,7 +427,7 @@ static int endpoint_make(uint32_t depth, uint32_t max_msg, uint32_t status, stru
 		kfree(ep);
 		return r;
 	}
-	r = file_alloc_anon(EP_MODE, O_RDWR | status, &send_end_ops, ep, sf);
+	r = file_alloc_sibling(*rf, O_RDWR | status, &send_end_ops, ep, sf); /* one inode */
 	if (r) {
 		ep->senders = 0;
 		file_put(*rf); /* the last end: frees ep */
