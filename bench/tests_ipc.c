@@ -1,5 +1,6 @@
 /* zbench tests of communication between processes and threads: pipe round trip and bandwidth,
- * sched_yield and futex ping-pong, and signal delivery to oneself. Every partner that could wait
+ * sched_yield and futex ping-pong, signal delivery to oneself, and Zero-OS's capability
+ * endpoints (call/reply round trip, one-way messages). Every partner that could wait
  * forever on a broken kernel gives up after a few seconds without progress instead. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "zbench.h"
+#include "../include/uapi/zero/ipc.h"
 
 /* From <linux/futex.h>, which musl-gcc does not provide. */
 #define FUTEX_WAIT_PRIVATE (0 | 128)
@@ -379,5 +381,117 @@ int t_signal(struct run *r, long reps)
 	}
 	r->ns = now_ns() - t0;
 	sigaction(SIGUSR1, &old, NULL);
+	return v;
+}
+
+/* ---- capability endpoints (Zero-OS's own calls; Linux answers ENOSYS: unsupported) ------- */
+/* These wait without a timeout (a timed wait reads the clock every call): a partner that dies
+ * ends the other side's wait anyway (EPIPE for callers and senders, end of stream for
+ * receivers). */
+
+/* An endpoint and a child serving it: V_OK with *pid set (0 in the child), or the verdict. */
+static int endpoint_and_child(struct run *r, int ep[2], uint32_t depth, pid_t *pid)
+{
+	if (zero_endpoint_create(depth, 64, 0, ep) != 0)
+		return unsup(r, "zero_endpoint_create");
+	*pid = fork();
+	if (*pid < 0) {
+		int v = unsup(r, "fork");
+		close(ep[0]), close(ep[1]);
+		return v;
+	}
+	return V_OK;
+}
+
+static struct zero_msg zmsg(void *data, uint64_t len)
+{
+	struct zero_msg m = { .data = data, .len = len, .caps = { -1, -1, -1, -1 }, .reply_fd = -1 };
+	return m;
+}
+
+int t_ipc_call(struct run *r, long reps)
+{
+	int ep[2];
+	pid_t pid;
+	int setup = endpoint_and_child(r, ep, 1, &pid);
+	if (setup != V_OK)
+		return setup;
+	if (pid == 0) {
+		/* the server: answers each 1-byte request with the byte plus one, until the end */
+		close(ep[1]);
+		for (;;) {
+			unsigned char b;
+			struct zero_msg m = zmsg(&b, 1);
+			int n = zero_recv(ep[0], &m, 0, ZERO_WAIT_FOREVER);
+			if (n == 0)
+				_exit(0);
+			b++;
+			struct zero_msg a = zmsg(&b, 1);
+			if (n != 1 || m.len != 1 || zero_reply(m.reply_fd, &a) != 0)
+				_exit(3);
+		}
+	}
+	close(ep[0]);
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		unsigned char b = (unsigned char)i, c = 0;
+		struct zero_msg q = zmsg(&b, 1), a = zmsg(&c, 1);
+		if (zero_call(ep[1], &q, &a, ZERO_WAIT_FOREVER) != 0) {
+			v = sys_fail(r, "zero_call");
+			break;
+		}
+		if (a.len != 1 || c != (unsigned char)(b + 1)) {
+			v = fail(r, "sent %u, the reply was %u (%lu bytes)", b, c, (unsigned long)a.len);
+			break;
+		}
+	}
+	r->ns = now_ns() - t0;
+	close(ep[1]);
+	if (v != V_OK) {
+		reap(pid);
+		return v;
+	}
+	int st = wait_status(pid);
+	if (st != 0)
+		return fail(r, "the server process ended with status %d", st);
+	return V_OK;
+}
+
+int t_ipc_msg(struct run *r, long reps)
+{
+	int ep[2];
+	pid_t pid;
+	int setup = endpoint_and_child(r, ep, 64, &pid);
+	if (setup != V_OK)
+		return setup;
+	if (pid == 0) {
+		/* the sink: checks the sequence numbers, exits 0 at end of stream after all */
+		close(ep[1]);
+		for (long i = 0;; i++) {
+			long seq = -1;
+			struct zero_msg m = zmsg(&seq, sizeof(seq));
+			int n = zero_recv(ep[0], &m, 0, ZERO_WAIT_FOREVER);
+			if (n == 0)
+				_exit(i == reps ? 0 : 4);
+			if (n != 1 || m.len != sizeof(seq) || seq != i)
+				_exit(3);
+		}
+	}
+	close(ep[0]);
+	int v = V_OK;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < reps; i++) {
+		struct zero_msg m = zmsg(&i, sizeof(i));
+		if (zero_send(ep[1], &m, 0, ZERO_WAIT_FOREVER) != 0) {
+			v = sys_fail(r, "zero_send");
+			break;
+		}
+	}
+	close(ep[1]);
+	int st = v == V_OK ? wait_status(pid) : (reap(pid), 0);
+	r->ns = now_ns() - t0;
+	if (v == V_OK && st != 0)
+		v = fail(r, "the receiver ended with status %d", st);
 	return v;
 }

@@ -78,6 +78,8 @@ static const struct test tests[] = {
 	{ "open_close", t_open_close, 1, "open + close of an existing file" },
 	{ "pipe_pingpong", t_pipe_pingpong, 1, "1-byte pipe round trip between two processes" },
 	{ "pipe_bw", t_pipe_bw, 1, "pipe bandwidth, 64 KiB writes (per_op = one 64 KiB write)" },
+	{ "ipc_call", t_ipc_call, 1, "1-byte endpoint call/reply round trip between two processes" },
+	{ "ipc_msg", t_ipc_msg, 1, "one-way 8-byte endpoint messages to another process" },
 	{ "yield_pingpong", t_yield_pingpong, 1, "sched_yield round trip between two processes" },
 	{ "futex_pingpong", t_futex_pingpong, 1, "futex wake/wait round trip between two threads" },
 	{ "fork_exit_wait", t_fork_exit_wait, 1, "fork + _exit + waitpid" },

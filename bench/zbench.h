@@ -70,6 +70,8 @@ int t_stat(struct run *r, long reps);
 int t_open_close(struct run *r, long reps);
 int t_pipe_pingpong(struct run *r, long reps);
 int t_pipe_bw(struct run *r, long reps);
+int t_ipc_call(struct run *r, long reps);
+int t_ipc_msg(struct run *r, long reps);
 int t_yield_pingpong(struct run *r, long reps);
 int t_futex_pingpong(struct run *r, long reps);
 int t_fork_exit_wait(struct run *r, long reps);

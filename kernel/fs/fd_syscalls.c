@@ -7,18 +7,22 @@
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/zero/cap.h>
 
 #define FIONBIO 0x5421
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
+/* A copy of a descriptor keeps its rights and needs ZERO_CAP_DUPLICATE. */
 static long dup_from(int oldfd, int min_fd, bool cloexec)
 {
-	struct file *f = fd_get(oldfd);
-	if (!f)
-		return -EBADF;
-	int fd = fd_install(f, cloexec, min_fd);
+	struct file *f;
+	uint64_t rights;
+	int r = fd_get_rights(oldfd, ZERO_CAP_DUPLICATE, &f, &rights);
+	if (r)
+		return r;
+	int fd = fd_install_rights(f, cloexec, min_fd, rights);
 	if (fd < 0)
 		file_put(f);
 	return fd;
@@ -33,10 +37,12 @@ static long do_dup3(int oldfd, int newfd, int flags)
 {
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
-	struct file *f = fd_get(oldfd);
-	if (!f)
-		return -EBADF;
-	int r = fd_install_at(newfd, f, flags & O_CLOEXEC);
+	struct file *f;
+	uint64_t rights;
+	int r = fd_get_rights(oldfd, ZERO_CAP_DUPLICATE, &f, &rights);
+	if (r)
+		return r;
+	r = fd_install_at_rights(newfd, f, flags & O_CLOEXEC, rights);
 	if (r < 0)
 		file_put(f);
 	return r;

@@ -1,13 +1,15 @@
 /* File descriptor tables (fdtable.h): slots of referenced open files with a close-on-exec
- * bitmap, grown on demand up to RLIMIT_NOFILE. */
+ * bitmap and a rights mask each, grown on demand up to RLIMIT_NOFILE. */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
+#include <arch/x86_64/usercopy.h>
 #include <core/panic.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/zero/cap.h>
 
 #define FD_INITIAL 64 /* slots of a new table (a multiple of 64: whole bitmap words) */
 #define FD_HARD_MAX (1 << 20) /* Linux's fs.nr_open default */
@@ -24,9 +26,11 @@ static struct fd_table *table_new(int size)
 		return NULL;
 	t->files = kmalloc((size_t)size * sizeof(struct file *));
 	t->cloexec = kmalloc(bitmap_bytes(size));
-	if (!t->files || !t->cloexec) {
+	t->rights = kmalloc((size_t)size * sizeof(uint64_t));
+	if (!t->files || !t->cloexec || !t->rights) {
 		kfree(t->files);
 		kfree(t->cloexec);
+		kfree(t->rights);
 		kfree(t);
 		return NULL;
 	}
@@ -62,6 +66,7 @@ struct fd_table *fdtable_copy(struct fd_table *src)
 				file_get(t->files[i]);
 		}
 		memcpy(t->cloexec, src->cloexec, bitmap_bytes(size));
+		memcpy(t->rights, src->rights, (size_t)size * sizeof(uint64_t));
 		t->next_free = src->next_free;
 		spin_unlock_irqrestore(&src->lock, f);
 		return t;
@@ -82,6 +87,7 @@ void fdtable_put(struct fd_table *t)
 			file_put(t->files[i]);
 	kfree(t->files);
 	kfree(t->cloexec);
+	kfree(t->rights);
 	kfree(t);
 }
 
@@ -119,23 +125,25 @@ static int grow_locked(struct fd_table *t, int fd, uint64_t *flags)
 		spin_unlock_irqrestore(&t->lock, *flags);
 		struct file **files = kmalloc((size_t)want * sizeof(*files));
 		uint64_t *bits = kmalloc(bitmap_bytes(want));
+		uint64_t *rights = kmalloc((size_t)want * sizeof(*rights));
 		*flags = spin_lock_irqsave(&t->lock);
-		if (!files || !bits) {
+		if (!files || !bits || !rights || want <= t->size) {
 			kfree(files);
 			kfree(bits);
+			kfree(rights);
+			if (want <= t->size) /* someone else grew it meanwhile */
+				continue;
 			return -ENOMEM;
-		}
-		if (want <= t->size) { /* someone else grew it meanwhile */
-			kfree(files);
-			kfree(bits);
-			continue;
 		}
 		memcpy(files, t->files, (size_t)t->size * sizeof(*files));
 		memcpy(bits, t->cloexec, bitmap_bytes(t->size));
+		memcpy(rights, t->rights, (size_t)t->size * sizeof(*rights));
 		kfree(t->files);
 		kfree(t->cloexec);
+		kfree(t->rights);
 		t->files = files;
 		t->cloexec = bits;
+		t->rights = rights;
 		t->size = want;
 	}
 	return 0;
@@ -143,18 +151,47 @@ static int grow_locked(struct fd_table *t, int fd, uint64_t *flags)
 
 struct file *fd_get(int fd)
 {
+	struct file *file;
+	return fd_get_rights(fd, 0, &file, NULL) ? NULL : file;
+}
+
+int fd_get_rights(int fd, uint64_t need, struct file **out, uint64_t *rights)
+{
 	struct fd_table *t = current_fdtable();
 	if (!t || fd < 0)
-		return NULL;
+		return -EBADF;
 	uint64_t f = spin_lock_irqsave(&t->lock);
 	struct file *file = fd < t->size ? t->files[fd] : NULL;
-	if (file)
+	uint64_t have = file ? t->rights[fd] : 0;
+	int r = !file ? -EBADF : (have & need) != need ? -ENOTCAPABLE : 0;
+	if (!r)
 		file_get(file);
 	spin_unlock_irqrestore(&t->lock, f);
-	return file;
+	*out = r ? NULL : file;
+	if (rights)
+		*rights = have;
+	return r;
+}
+
+int fd_limit_rights(int fd, uint64_t rights)
+{
+	struct fd_table *t = current_fdtable();
+	if (!t || fd < 0)
+		return -EBADF;
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	int r = fd >= t->size || !t->files[fd] ? -EBADF : rights & ~t->rights[fd] ? -EPERM : 0;
+	if (!r)
+		t->rights[fd] = rights;
+	spin_unlock_irqrestore(&t->lock, f);
+	return r;
 }
 
 int fd_install(struct file *file, bool cloexec, int min_fd)
+{
+	return fd_install_rights(file, cloexec, min_fd, ZERO_CAP_ALL);
+}
+
+int fd_install_rights(struct file *file, bool cloexec, int min_fd, uint64_t rights)
 {
 	struct fd_table *t = current_fdtable();
 	int limit = fd_limit();
@@ -171,6 +208,7 @@ int fd_install(struct file *file, bool cloexec, int min_fd)
 	}
 	if (!r) {
 		t->files[fd] = file;
+		t->rights[fd] = rights;
 		set_cloexec_locked(t, fd, cloexec);
 		if (min_fd <= t->next_free)
 			t->next_free = fd + 1;
@@ -179,7 +217,38 @@ int fd_install(struct file *file, bool cloexec, int min_fd)
 	return r ? r : fd;
 }
 
+int fd_install_pair_user(struct file *files[2], const uint64_t rights[2], bool cloexec,
+			 int __user *ufds)
+{
+	int fds[2];
+	fds[0] = fd_install_rights(files[0], cloexec, 0, rights[0]);
+	if (fds[0] < 0) {
+		file_put(files[0]);
+		file_put(files[1]);
+		return fds[0];
+	}
+	fds[1] = fd_install_rights(files[1], cloexec, 0, rights[1]);
+	if (fds[1] < 0) {
+		fd_close(fds[0]);
+		file_put(files[1]);
+		return fds[1];
+	}
+	/* A bad array: take both descriptors back (another thread could have used them in
+	 * between; Linux reserves them first, our fd table cannot). */
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 int fd_install_at(int fd, struct file *file, bool cloexec)
+{
+	return fd_install_at_rights(fd, file, cloexec, ZERO_CAP_ALL);
+}
+
+int fd_install_at_rights(int fd, struct file *file, bool cloexec, uint64_t rights)
 {
 	struct fd_table *t = current_fdtable();
 	if (fd < 0 || fd >= fd_limit())
@@ -190,6 +259,7 @@ int fd_install_at(int fd, struct file *file, bool cloexec)
 	if (!r) {
 		old = t->files[fd];
 		t->files[fd] = file;
+		t->rights[fd] = rights;
 		set_cloexec_locked(t, fd, cloexec);
 	}
 	spin_unlock_irqrestore(&t->lock, f);

@@ -1,5 +1,6 @@
 /* Per-process file descriptor tables: a slot per descriptor holding a referenced open file
- * description and the close-on-exec flag. Shared between processes under CLONE_FILES
+ * description, the close-on-exec flag and the descriptor's rights (ZERO_CAP_* of
+ * <uapi/zero/cap.h>: every ordinary install gives all of them; they only shrink). Shared between processes under CLONE_FILES
  * (refcount), copied by fork (each file gains a reference), close-on-exec entries closed by
  * execve. RLIMIT_NOFILE bounds the descriptor numbers (EMFILE).
  *
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <core/compiler.h>
 #include <core/spinlock.h>
 
 struct file;
@@ -21,6 +23,7 @@ struct fd_table {
 	int size; /* slots allocated */
 	struct file **files;
 	uint64_t *cloexec; /* bitmap, one bit per slot */
+	uint64_t *rights; /* per slot: ZERO_CAP_* rights of the descriptor */
 	int next_free; /* lowest possibly free slot (a hint) */
 };
 
@@ -37,6 +40,18 @@ struct fd_table *current_fdtable(void);
 int fd_limit(void);
 /* The open file behind fd (referenced: file_put it), or NULL (EBADF). */
 struct file *fd_get(int fd);
+/* The open file behind fd (referenced, in *file) when the descriptor holds every right in
+ * need: 0, -EBADF or -ENOTCAPABLE. rights (may be NULL) receives the descriptor's rights. */
+int fd_get_rights(int fd, uint64_t need, struct file **file, uint64_t *rights);
+/* Reduce fd's rights to `rights`: 0, -EBADF, -EPERM (it would add one). */
+int fd_limit_rights(int fd, uint64_t rights);
+/* fd_install / fd_install_at with the given rights (the plain ones give all rights). */
+int fd_install_rights(struct file *f, bool cloexec, int min_fd, uint64_t rights);
+int fd_install_at_rights(int fd, struct file *f, bool cloexec, uint64_t rights);
+/* pipe2 and zero_endpoint_create: install both files (their references pass to the table, or
+ * are dropped on failure) and store the two descriptors at ufds. 0, -EMFILE, -EFAULT. */
+int fd_install_pair_user(struct file *files[2], const uint64_t rights[2], bool cloexec,
+			 int __user *ufds);
 /* Install f (the reference passes to the table) in the lowest free slot >= min_fd, below
  * RLIMIT_NOFILE: the descriptor, or -EMFILE (then the caller still owns its reference). */
 int fd_install(struct file *f, bool cloexec, int min_fd);

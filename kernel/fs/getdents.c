@@ -7,6 +7,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <uapi/zero/cap.h>
 #include <uapi/errno.h>
 
 #define GETDENTS_BUF_MAX (64 * 1024) /* per call: larger user buffers are filled partly */
@@ -41,10 +42,10 @@ static bool emit_dirent(struct dir_context *ctx, const char *name, size_t len, u
 
 SYSCALL_DEFINE3(getdents64, int, fd, void __user *, dirp, unsigned int, count)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	long r = 0;
+	struct file *f;
+	long r = fd_get_rights(fd, ZERO_CAP_READ, &f, NULL);
+	if (r)
+		return r;
 	if (!S_ISDIR(f->inode->mode) || !f->ops || !f->ops->iterate)
 		r = -ENOTDIR;
 	else if (!(f->mode & FMODE_READ))

@@ -7,6 +7,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <security/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -148,6 +149,8 @@ static int follow_link(struct walk *w, struct path *cur, struct path *link)
 	if (--w->links_left < 0)
 		return -ELOOP;
 	const struct inode_ops *iops = link->dentry->inode->iops;
+	if (iops && iops->get_link && capmode_current())
+		return -ECAPMODE; /* [capmode] procfs's links lead anywhere */
 	if (iops && iops->get_link) { /* procfs: the link is a path already */
 		struct path target;
 		int r = iops->get_link(link->dentry, &target.mnt, &target.dentry);
@@ -186,6 +189,8 @@ static bool rest_is_slashes(const char *p, bool *had_slash)
 static int walk_components(struct walk *w, struct path *cur, const char *path,
 			   struct parent_lookup *pl, bool follow_last)
 {
+	if (*path == '/' && capmode_current())
+		return -ECAPMODE; /* [capmode] an absolute symlink */
 	if (*path == '/') {
 		struct path root = w->root;
 		path_get(&root);
@@ -214,6 +219,8 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
 		bool last = rest_is_slashes(p, &trailing);
 		bool dot = len == 1 && name[0] == '.';
 		bool dotdot = len == 2 && name[0] == '.' && name[1] == '.';
+		if (dotdot && capmode_current())
+			return -ECAPMODE; /* [capmode] never above the directory held */
 		if (last && pl) {
 			pl->last = name;
 			pl->last_len = dot || dotdot ? 0 : len;
@@ -260,6 +267,8 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
  * paths) the root, set by walk_components. */
 static int start_at(int dirfd, const char *path, struct path *start)
 {
+	if ((path[0] == '/' || dirfd == AT_FDCWD) && capmode_current())
+		return -ECAPMODE; /* [capmode] no global name space */
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		current_cwd(start);
 		return 0;

@@ -11,8 +11,15 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/uio.h>
+#include <uapi/zero/cap.h>
 
 #define MAX_RW_COUNT 0x7ffff000UL /* Linux's cap on one transfer (INT_MAX, page aligned) */
+
+/* The descriptor right a transfer needs (plus ZERO_CAP_SEEK at an explicit offset). */
+static uint64_t rw_right(bool write, bool at)
+{
+	return (write ? ZERO_CAP_WRITE : ZERO_CAP_READ) | (at ? ZERO_CAP_SEEK : 0);
+}
 
 static bool is_stream(const struct inode *inode)
 {
@@ -44,9 +51,10 @@ static long rw_file(struct file *f, struct uio *u, bool write)
 
 static long rw_fd(int fd, void __user *buf, size_t count, bool write, const int64_t *at)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
+	struct file *f;
+	int err = fd_get_rights(fd, rw_right(write, at), &f, NULL);
+	if (err)
+		return err;
 	struct uio u = uio_user(buf, count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
 	long r;
 	if (!at) {
@@ -115,10 +123,11 @@ static int iovec_import(const struct linux_iovec __user *uiov, int n, struct lin
 static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool write)
 {
 	struct linux_iovec *v;
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	long r = iovec_import(uiov, n, &v);
+	struct file *f;
+	long r = fd_get_rights(fd, rw_right(write, false), &f, NULL);
+	if (r)
+		return r;
+	r = iovec_import(uiov, n, &v);
 	if (r) {
 		file_put(f);
 		return r;
@@ -159,10 +168,10 @@ SYSCALL_DEFINE3(writev, int, fd, const struct linux_iovec __user *, iov, int, io
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned int, whence)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	int64_t r;
+	struct file *f;
+	int64_t r = fd_get_rights(fd, ZERO_CAP_SEEK, &f, NULL);
+	if (r)
+		return r;
 	if (is_stream(f->inode)) {
 		r = -ESPIPE;
 	} else {
@@ -215,10 +224,13 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t __user *, offset, siz
 	int64_t off = 0;
 	if (offset && get_user(&off, offset))
 		return -EFAULT;
-	struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
-	long r = in && out ? do_sendfile(out, in, offset ? &off : NULL,
-					 count > MAX_RW_COUNT ? MAX_RW_COUNT : count)
-			   : -EBADF;
+	struct file *in, *out = NULL;
+	long r = fd_get_rights(in_fd, rw_right(false, offset), &in, NULL);
+	if (!r)
+		r = fd_get_rights(out_fd, ZERO_CAP_WRITE, &out, NULL);
+	if (!r)
+		r = do_sendfile(out, in, offset ? &off : NULL,
+				count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
 	if (in)
 		file_put(in);
 	if (out)

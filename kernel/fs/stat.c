@@ -7,6 +7,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <mm/layout.h>
 #include <mm/kmalloc.h>
+#include <uapi/zero/cap.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -44,9 +45,10 @@ static int stat_target(int dirfd, const char __user *upath, int flags, struct in
 		return r;
 	if (!path[0] && dirfd != AT_FDCWD) { /* AT_EMPTY_PATH on any file, even a pipe */
 		putname(path);
-		struct file *f = fd_get(dirfd);
-		if (!f)
-			return -EBADF;
+		struct file *f;
+		r = fd_get_rights(dirfd, ZERO_CAP_STAT, &f, NULL);
+		if (r)
+			return r;
 		inode_get(f->inode);
 		*out = f->inode;
 		file_put(f);
@@ -100,9 +102,10 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct linux_
 
 SYSCALL_DEFINE2(fstat, int, fd, struct linux_stat __user *, st)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
+	struct file *f;
+	int r = fd_get_rights(fd, ZERO_CAP_STAT, &f, NULL);
+	if (r)
+		return r;
 	inode_get(f->inode);
 	struct inode *inode = f->inode;
 	file_put(f);

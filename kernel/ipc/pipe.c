@@ -18,6 +18,7 @@
 #include <uapi/fcntl.h>
 #include <uapi/poll.h>
 #include <uapi/stat.h>
+#include <uapi/zero/cap.h>
 
 #define PIPE_PAGES 16
 _Static_assert(PIPE_PAGES * PAGE_SIZE == PIPE_CAPACITY, "the ring is whole pages");
@@ -456,28 +457,9 @@ SYSCALL_DEFINE2(pipe2, int __user *, ufds, int, flags)
 	int err = pipe_make((uint32_t)flags & O_NONBLOCK, &rf, &wf);
 	if (err)
 		return err;
-	bool cloexec = flags & O_CLOEXEC;
-	int fds[2];
-	fds[0] = fd_install(rf, cloexec, 0);
-	if (fds[0] < 0) {
-		file_put(rf);
-		file_put(wf);
-		return fds[0];
-	}
-	fds[1] = fd_install(wf, cloexec, 0);
-	if (fds[1] < 0) {
-		fd_close(fds[0]);
-		file_put(wf);
-		return fds[1];
-	}
-	/* A bad array: take both descriptors back (another thread could have used them in
-	 * between; Linux reserves them first, our fd table cannot). */
-	if (copy_to_user(ufds, fds, sizeof(fds))) {
-		fd_close(fds[0]);
-		fd_close(fds[1]);
-		return -EFAULT;
-	}
-	return 0;
+	struct file *files[2] = { rf, wf };
+	const uint64_t rights[2] = { ZERO_CAP_ALL, ZERO_CAP_ALL };
+	return fd_install_pair_user(files, rights, flags & O_CLOEXEC, ufds);
 }
 
 SYSCALL_DEFINE1(pipe, int __user *, ufds)

@@ -2,3 +2,5 @@
 KERNEL_OBJS += ipc/futex.o
 # Pipes and FIFOs: pipe, pipe2 and the file operations of FIFO inodes.
 KERNEL_OBJS += ipc/pipe.o
+# Capability endpoints: message queues, call/reply (Zero-OS's own system calls).
+KERNEL_OBJS += ipc/endpoint.o

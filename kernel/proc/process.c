@@ -134,6 +134,7 @@ struct process *process_alloc(const struct process *parent)
 		memcpy(p->rlimits, parent->rlimits, sizeof(p->rlimits));
 		p->nice = parent->nice;
 		p->no_new_privs = parent->no_new_privs;
+		p->cap_mode = parent->cap_mode;
 		memcpy(p->name, parent->name, sizeof(p->name));
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;

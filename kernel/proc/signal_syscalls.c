@@ -3,6 +3,7 @@
  * setitimer and getitimer. Each call decodes and checks its arguments first, then acts. */
 #include <proc/signal.h>
 #include <proc/process.h>
+#include <security/capability.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <arch/x86_64/syscall.h>
@@ -79,6 +80,8 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 	k_siginfo_t info;
 	signal_info_kill(&info, sig, SI_USER);
 	struct process *me = process_current();
+	if (capmode_current() && pid != me->pid)
+		return -ECAPMODE; /* [capmode] only itself */
 	int ret;
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	if (pid > 0) {
@@ -108,6 +111,8 @@ static int do_tkill(int tgid, int tid, int sig)
 	struct thread *t = thread_by_tid_locked(tid);
 	if (!t || !t->proc || (tgid > 0 && t->proc->pid != tgid))
 		ret = -ESRCH;
+	else if (capmode_current() && t->proc != process_current())
+		ret = -ECAPMODE; /* [capmode] only its own threads */
 	else if (!may_signal(t->proc))
 		ret = -EPERM;
 	else

@@ -112,6 +112,22 @@ void sched_finish_switch(void)
 		free_thread(dead);
 }
 
+/* Switch from prev (the current thread) to next with rq->lock held and IRQs off (flags: the
+ * state to restore once prev runs again). Returns when prev is switched back to. */
+static void switch_to_locked(struct runqueue *rq, struct thread *prev, struct thread *next,
+			     uint64_t flags)
+{
+	rq->curr = next;
+	sched_stats_switch();
+	switch_thread_state(prev, next);
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+	/* Resumed: whoever switched back to us holds the run-queue lock on our behalf. */
+	struct thread *dead = finish_switch_locked();
+	irq_restore(flags);
+	if (dead)
+		free_thread(dead);
+}
+
 void schedule(void)
 {
 	uint64_t flags = irq_save();
@@ -130,15 +146,45 @@ void schedule(void)
 	}
 	if (prev->state == THREAD_DEAD)
 		rq->dead = prev;
-	rq->curr = next;
-	sched_stats_switch();
-	switch_thread_state(prev, next);
-	context_switch(&prev->saved_rsp, next->saved_rsp);
-	/* Resumed: whoever switched back to us holds the run-queue lock on our behalf. */
-	struct thread *dead = finish_switch_locked();
-	irq_restore(flags);
-	if (dead)
-		free_thread(dead);
+	switch_to_locked(rq, prev, next, flags);
+}
+
+/* The direct hand-off of a synchronous call (ipc/endpoint.c): instead of queueing t and
+ * letting the policy pick, run it now. `held` (taken with spin_lock_irqsave, flags the saved
+ * state) is the lock that keeps t from leaving its wait, so t cannot run or exit before our
+ * run-queue lock is taken; it is released here. Falls back to an ordinary wake (and block,
+ * if the current thread marked itself blocked) when t belongs to another CPU or is not
+ * blocked any more. */
+int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags)
+{
+	struct thread *self = current_thread();
+	struct runqueue *rq = this_rq();
+	if (t->cpu != this_cpu_id()) {
+		sched_wake(t, reason);
+		spin_unlock_irqrestore(held, flags);
+		return self->state == THREAD_BLOCKED ? sched_block_finish() : 0;
+	}
+	spin_lock(&rq->lock);
+	spin_unlock(held); /* IRQs stay off until the switch is done */
+	bool blocked = self->state == THREAD_BLOCKED;
+	if (blocked && READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
+		make_runnable_locked(rq, self, -EINTR); /* a signal came first: stay runnable */
+	if (t->state != THREAD_BLOCKED) {
+		spin_unlock(&rq->lock);
+		irq_restore(flags);
+		return blocked ? sched_block_finish() : 0;
+	}
+	t->state = THREAD_RUNNABLE;
+	t->wake_reason = reason;
+	if (t->wake_at_ns) {
+		list_remove(&t->sleep_node);
+		t->wake_at_ns = 0;
+	}
+	if (self->state == THREAD_RUNNABLE)
+		mlfq_enqueue(&rq->mlfq, &self->sched);
+	rq->need_resched = false;
+	switch_to_locked(rq, self, t, flags);
+	return blocked ? self->wake_reason : 0;
 }
 
 void sched_yield(void)

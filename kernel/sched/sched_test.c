@@ -159,3 +159,72 @@ KTEST(wait_entry_removed_then_timeout)
 	KEXPECT(wait_sleep_unless_fired(&fired, start + NSEC_PER_MSEC) == -ETIMEDOUT);
 	KEXPECT(time_monotonic_ns() - start >= NSEC_PER_MSEC);
 }
+
+/* ---- sched_wake_and_switch: the hand-off runs the woken thread before the waker goes on --- */
+
+static int handoff_go, handoff_ran; /* test_lock */
+static struct thread *handoff_waker; /* test_lock: woken by the server when set */
+
+static void handoff_server(void *unused)
+{
+	(void)unused;
+	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
+	uint64_t f = spin_lock_irqsave(&test_lock);
+	while (!handoff_go) {
+		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline) == -ETIMEDOUT)
+			break;
+	}
+	handoff_ran++;
+	if (handoff_waker)
+		sched_wake(handoff_waker, 0);
+	spin_unlock_irqrestore(&test_lock, f);
+}
+
+/* Start the server and wait until it sleeps on test_wq; then, with test_lock held (*f), take
+ * it off the queue and return it. NULL when it never got there. */
+static struct thread *handoff_setup(uint64_t *f)
+{
+	handoff_go = handoff_ran = 0;
+	handoff_waker = NULL;
+	if (!spawn(handoff_server, NULL))
+		return NULL;
+	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
+	for (;;) {
+		*f = spin_lock_irqsave(&test_lock);
+		if (!list_empty(&test_wq.waiters))
+			break;
+		spin_unlock_irqrestore(&test_lock, *f);
+		if (time_monotonic_ns() > deadline)
+			return NULL;
+		sched_yield();
+	}
+	struct wait_entry *w = list_first(&test_wq.waiters, struct wait_entry, node);
+	list_remove(&w->node);
+	handoff_go = 1;
+	return w->thread;
+}
+
+KTEST(sched_wake_and_switch_runs_target_first)
+{
+	uint64_t f;
+	struct thread *server = handoff_setup(&f);
+	KEXPECT(server != NULL);
+	if (!server)
+		return;
+	KEXPECT(sched_wake_and_switch(server, 0, &test_lock, f) == 0);
+	/* A plain wake would leave it queued behind us: it ran because we switched to it. */
+	KEXPECT(READ_ONCE(handoff_ran) == 1);
+}
+
+KTEST(sched_wake_and_switch_blocks_caller_until_woken)
+{
+	uint64_t f;
+	struct thread *server = handoff_setup(&f);
+	KEXPECT(server != NULL);
+	if (!server)
+		return;
+	handoff_waker = current_thread();
+	sched_prepare_block(time_monotonic_ns() + TEST_DEADLINE_NS);
+	KEXPECT(sched_wake_and_switch(server, 0, &test_lock, f) == 0); /* woken, not timed out */
+	KEXPECT(READ_ONCE(handoff_ran) == 1);
+}

@@ -16,7 +16,7 @@
 #include <core/compiler.h>
 
 #define SYSCALL_ZERO_BASE 1024 /* Zero-OS's own calls; Linux stays far below */
-#define SYSCALL_ZERO_COUNT 64 /* reserved numbers 1024..1087 (none used yet) */
+#define SYSCALL_ZERO_COUNT 64 /* reserved numbers 1024..1087 (include/uapi/zero/) */
 
 #define SYSCALL_RAW_PARAMS                                                                       \
 	uint64_t sc_raw0, uint64_t sc_raw1, uint64_t sc_raw2, uint64_t sc_raw3, uint64_t sc_raw4, \

@@ -1,0 +1,669 @@
+/* Capability endpoints (include/uapi/zero/ipc.h, docs/capabilities.md): a bounded queue of
+ * messages behind two kinds of descriptor, a receive end and a send end. A message is bytes
+ * plus up to ZERO_MSG_MAX_CAPS open files (passed with the rights the sender's descriptors
+ * had) and, for zero_call, a reply slot that the receiver gets as a one-shot reply descriptor.
+ * A call hands the CPU straight to a server blocked in zero_recv, and zero_reply straight back
+ * (sched_wake_and_switch).
+ *
+ * Locking: endpoint->lock (spinlock) guards the queue, the counts and both wait queues;
+ * reply_slot->lock guards a slot's state and answer and is held while its caller is woken, so
+ * the caller cannot leave (and its thread go away) under the waker. Order: endpoint->lock >
+ * reply_slot->lock > run-queue locks. Messages are built and delivered (user copies, fd
+ * installs) with no lock held. */
+#include <fs/vfs.h>
+#include <fs/fdtable.h>
+#include <fs/poll.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/time.h>
+#include <lib/list.h>
+#include <mm/kmalloc.h>
+#include <proc/signal.h>
+#include <sched/sched.h>
+#include <sched/thread.h>
+#include <syscall/syscall.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/poll.h>
+#include <uapi/stat.h>
+#include <uapi/zero/ipc.h>
+
+#define EP_MODE (S_IFSOCK | 0600) /* how fstat shows an endpoint or a reply descriptor */
+#define EP_CREATE_FLAGS (ZERO_EP_NONBLOCK | ZERO_EP_CLOEXEC)
+#define RECV_END_RIGHTS (ZERO_CAP_RECV | ZERO_CAP_GRANT | ZERO_CAP_DUPLICATE | ZERO_CAP_STAT)
+#define SEND_END_RIGHTS \
+	(ZERO_CAP_SEND | ZERO_CAP_CALL | ZERO_CAP_GRANT | ZERO_CAP_DUPLICATE | ZERO_CAP_STAT)
+#define REPLY_RIGHTS (ZERO_CAP_SEND | ZERO_CAP_STAT) /* one-shot: never passed on */
+#define PASS_RIGHTS (ZERO_CAP_GRANT | ZERO_CAP_DUPLICATE) /* to put a descriptor in a message */
+
+enum slot_state { SLOT_PENDING, SLOT_ANSWERED, SLOT_DEAD };
+
+/* The rendezvous of one zero_call. References: the caller's, and the message's or (once
+ * received) the reply file's. */
+struct reply_slot {
+	struct spinlock lock;
+	int refcount; /* atomic */
+	enum slot_state state;
+	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
+	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
+};
+
+struct kmsg {
+	struct list_node node; /* in endpoint->queue */
+	uint64_t len;
+	uint32_t ncaps;
+	struct file *caps[ZERO_MSG_MAX_CAPS]; /* referenced */
+	uint64_t rights[ZERO_MSG_MAX_CAPS];
+	struct reply_slot *reply; /* a call's (referenced), or NULL */
+	uint8_t data[];
+};
+
+struct endpoint {
+	struct spinlock lock;
+	struct list_node queue; /* struct kmsg, oldest first */
+	uint32_t count, depth, max_msg;
+	int receivers, senders; /* open ends */
+	struct wait_queue rd_wait; /* receivers, and pollers of the receive end */
+	struct wait_queue wr_wait; /* senders waiting for room, pollers of the send end */
+};
+
+static const struct file_ops recv_end_ops, send_end_ops, reply_ops;
+
+/* ---- reply slots and messages ------------------------------------------------------------- */
+
+static void slot_put(struct reply_slot *s);
+
+static void kmsg_free(struct kmsg *k)
+{
+	for (uint32_t i = 0; i < k->ncaps; i++)
+		file_put(k->caps[i]);
+	if (k->reply)
+		slot_put(k->reply);
+	kfree(k);
+}
+
+/* Nobody can answer any more (the reply descriptor or the request went away): the caller
+ * wakes with EPIPE. */
+static void slot_kill(struct reply_slot *s)
+{
+	uint64_t fl = spin_lock_irqsave(&s->lock);
+	if (s->state == SLOT_PENDING) {
+		s->state = SLOT_DEAD;
+		if (s->caller)
+			sched_wake(s->caller, 0);
+	}
+	spin_unlock_irqrestore(&s->lock, fl);
+}
+
+static void slot_put(struct reply_slot *s)
+{
+	if (__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (s->answer)
+		kmsg_free(s->answer);
+	kfree(s);
+}
+
+/* Copy a user message in: its bytes (at most max_msg) and its capabilities, each held with
+ * PASS_RIGHTS and not an end of `self` (that would make the endpoint hold itself). */
+static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
+		      struct kmsg **out)
+{
+	struct zero_msg m;
+	if (copy_from_user(&m, um, sizeof(m)))
+		return -EFAULT;
+	if (m.len > max_msg)
+		return -EMSGSIZE;
+	if (m.ncaps > ZERO_MSG_MAX_CAPS)
+		return -EINVAL;
+	struct kmsg *k = kmalloc(sizeof(*k) + m.len);
+	if (!k)
+		return -ENOMEM;
+	k->len = m.len;
+	k->ncaps = 0;
+	k->reply = NULL;
+	int r = copy_from_user(k->data, m.data, m.len) ? -EFAULT : 0;
+	for (uint32_t i = 0; !r && i < m.ncaps; i++) {
+		r = fd_get_rights(m.caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
+		if (r)
+			break;
+		k->ncaps++;
+		if (k->caps[i]->priv == self && self)
+			r = -EINVAL;
+	}
+	if (r) {
+		kmsg_free(k);
+		return r;
+	}
+	*out = k;
+	return 0;
+}
+
+/* The one anonymous inode every reply descriptor shares (as Linux's anon inode): a call then
+ * allocates no inode, and reads no clock for its times. Set once, never freed. */
+static struct inode *reply_inode;
+
+/* A new reply file for slot s (priv), on the shared inode. */
+static int reply_file_alloc(struct reply_slot *s, struct file **out)
+{
+	struct inode *inode = __atomic_load_n(&reply_inode, __ATOMIC_ACQUIRE);
+	if (!inode) {
+		int r = file_alloc_anon(EP_MODE, O_RDWR, &reply_ops, s, out);
+		if (r)
+			return r;
+		inode_get((*out)->inode);
+		struct inode *none = NULL;
+		if (!__atomic_compare_exchange_n(&reply_inode, &none, (*out)->inode, false,
+						 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			inode_put((*out)->inode); /* another call set it first */
+		return 0;
+	}
+	inode_get(inode);
+	int r = file_alloc(NULL, inode, O_RDWR, &reply_ops, out);
+	if (!r)
+		(*out)->priv = s;
+	return r;
+}
+
+/* A reply descriptor for slot s (which gains a reference): the fd, or -errno. */
+static int reply_fd_install(struct reply_slot *s, struct file **out)
+{
+	struct file *f;
+	int r = reply_file_alloc(s, &f);
+	if (r)
+		return r;
+	__atomic_fetch_add(&s->refcount, 1, __ATOMIC_RELAXED);
+	file_get(f);
+	int fd = fd_install_rights(f, false, 0, REPLY_RIGHTS);
+	if (fd < 0) {
+		file_put(f);
+		file_put(f);
+		return fd;
+	}
+	*out = f;
+	return fd;
+}
+
+/* Undo a partial delivery: close the descriptors installed so far. A reply file is disarmed
+ * first so that its release does not kill the call (the message keeps its slot). */
+static void undo_installs(const int *fds, int n, struct file *reply_file, int reply_fd)
+{
+	for (int i = 0; i < n; i++)
+		fd_close(fds[i]);
+	if (reply_file) {
+		slot_put(reply_file->priv);
+		reply_file->priv = NULL;
+		fd_close(reply_fd);
+		file_put(reply_file);
+	}
+}
+
+/* Hand k to the receiver's message *um (buffer from m): bytes, new descriptors for its
+ * capabilities, a reply descriptor for a call. All or nothing: on failure k is unchanged and
+ * the descriptors are gone. On success k is freed. */
+static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_msg __user *um)
+{
+	if (k->len > m->len)
+		return put_user(k->len, &um->len) ? -EFAULT : -EMSGSIZE;
+	if (copy_to_user(m->data, k->data, k->len))
+		return -EFAULT;
+	struct zero_msg out = { .data = m->data, .len = k->len, .ncaps = k->ncaps, .reply_fd = -1 };
+	for (int i = 0; i < ZERO_MSG_MAX_CAPS; i++)
+		out.caps[i] = -1;
+	int r = 0, n = 0;
+	struct file *reply_file = NULL;
+	for (; n < (int)k->ncaps; n++) {
+		file_get(k->caps[n]);
+		r = fd_install_rights(k->caps[n], false, 0, k->rights[n]);
+		if (r < 0) {
+			file_put(k->caps[n]);
+			break;
+		}
+		out.caps[n] = r;
+		r = 0;
+	}
+	if (!r && k->reply) {
+		r = reply_fd_install(k->reply, &reply_file);
+		out.reply_fd = r;
+		r = r < 0 ? r : 0;
+	}
+	if (!r && copy_to_user(um, &out, sizeof(out)))
+		r = -EFAULT;
+	if (r) {
+		undo_installs(out.caps, n, reply_file, out.reply_fd);
+		return r;
+	}
+	if (reply_file)
+		file_put(reply_file);
+	kmsg_free(k);
+	return 0;
+}
+
+/* ---- the endpoint ------------------------------------------------------------------------- */
+
+/* Free messages nobody will receive (callers wake with EPIPE). */
+static void free_messages(struct list_node *msgs)
+{
+	while (!list_empty(msgs)) {
+		struct kmsg *k = list_first(msgs, struct kmsg, node);
+		list_remove(&k->node);
+		if (k->reply)
+			slot_kill(k->reply);
+		kmsg_free(k);
+	}
+}
+
+/* An end closes. Once no receiver is left the queued messages go at once (taken off under
+ * the lock, so that a concurrent last close cannot free the endpoint under us). */
+static void end_release(struct file *f)
+{
+	struct endpoint *ep = f->priv;
+	struct list_node msgs = LIST_HEAD_INIT(msgs);
+	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	if (f->ops == &recv_end_ops)
+		ep->receivers--;
+	else
+		ep->senders--;
+	if (ep->receivers == 0) {
+		while (!list_empty(&ep->queue)) {
+			struct kmsg *k = list_first(&ep->queue, struct kmsg, node);
+			list_remove(&k->node);
+			list_add_tail(&msgs, &k->node);
+		}
+		ep->count = 0;
+	}
+	bool dead = ep->receivers == 0 && ep->senders == 0;
+	wait_queue_wake_locked(&ep->rd_wait, 0); /* end of stream, POLLHUP */
+	wait_queue_wake_locked(&ep->wr_wait, 0); /* EPIPE, POLLERR */
+	spin_unlock_irqrestore(&ep->lock, fl);
+	free_messages(&msgs);
+	if (dead)
+		kfree(ep);
+}
+
+static uint32_t end_poll(struct file *f, struct poll_table *pt)
+{
+	struct endpoint *ep = f->priv;
+	uint32_t mask = 0;
+	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	if (f->ops == &recv_end_ops) {
+		if (pt)
+			poll_wait_locked(pt, &ep->rd_wait, &ep->lock);
+		if (ep->count > 0)
+			mask |= POLLIN | POLLRDNORM;
+		if (ep->senders == 0)
+			mask |= POLLHUP;
+	} else {
+		if (pt)
+			poll_wait_locked(pt, &ep->wr_wait, &ep->lock);
+		if (ep->count < ep->depth)
+			mask |= POLLOUT | POLLWRNORM;
+		if (ep->receivers == 0)
+			mask |= POLLERR;
+	}
+	spin_unlock_irqrestore(&ep->lock, fl);
+	return mask;
+}
+
+static int64_t end_llseek(struct file *f, int64_t off, int whence)
+{
+	(void)f, (void)off, (void)whence;
+	return -ESPIPE;
+}
+
+static const struct file_ops recv_end_ops = {
+	.llseek = end_llseek, .poll = end_poll, .release = end_release
+};
+static const struct file_ops send_end_ops = {
+	.llseek = end_llseek, .poll = end_poll, .release = end_release
+};
+
+/* A reply descriptor closed without zero_reply: the caller wakes with EPIPE. */
+static void reply_release(struct file *f)
+{
+	struct reply_slot *s = f->priv;
+	if (!s)
+		return;
+	slot_kill(s);
+	slot_put(s);
+}
+
+static const struct file_ops reply_ops = { .llseek = end_llseek, .release = reply_release };
+
+/* ---- waiting ------------------------------------------------------------------------------ */
+
+/* When a wait must end: deadline 0 = never (timeout_ns < 0); nowait for EAGAIN. */
+struct wait_spec {
+	bool nowait;
+	bool timed;
+	uint64_t deadline;
+};
+
+static struct wait_spec wait_spec(const struct file *f, int flags, int64_t timeout_ns)
+{
+	struct wait_spec w = { .nowait = (flags & ZERO_MSG_NONBLOCK) ||
+					 (READ_ONCE(f->flags) & O_NONBLOCK) };
+	if (timeout_ns >= 0) {
+		w.timed = true;
+		w.deadline = time_monotonic_ns() + (uint64_t)timeout_ns;
+		if (w.deadline == 0)
+			w.deadline = 1;
+	}
+	return w;
+}
+
+/* Sleep on wq (ep->lock held) until woken: 0, -EAGAIN, -ETIMEDOUT, or -EINTR (timed
+ * waits) / -ERESTARTSYS (the others restart, as pipes do). */
+static int ep_wait_locked(struct endpoint *ep, struct wait_queue *wq, const struct wait_spec *w,
+			  uint64_t *fl)
+{
+	if (w->nowait)
+		return -EAGAIN;
+	if (w->timed && time_monotonic_ns() >= w->deadline)
+		return -ETIMEDOUT;
+	int r = signal_wait_queue_sleep_locked(wq, &ep->lock, fl, w->timed ? w->deadline : 0);
+	if (r == -EINTR)
+		return w->timed ? -EINTR : -ERESTARTSYS;
+	return r == -ETIMEDOUT ? 0 : r; /* the loop re-checks the deadline */
+}
+
+/* Queue k (ep->lock held), waiting for room; wakes one receiver. With handoff, a receiver
+ * blocked in zero_recv is taken off the queue instead and returned in *handoff (still
+ * blocked) for the caller to switch to. 0 or -errno (k not queued). */
+static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait_spec *w,
+			  uint64_t *fl, struct thread **handoff)
+{
+	for (;;) {
+		if (ep->receivers == 0)
+			return -EPIPE;
+		if (ep->count < ep->depth)
+			break;
+		int r = ep_wait_locked(ep, &ep->wr_wait, w, fl);
+		if (r)
+			return r;
+	}
+	list_add_tail(&ep->queue, &k->node);
+	ep->count++;
+	if (handoff && !list_empty(&ep->rd_wait.waiters)) {
+		struct wait_entry *we = list_first(&ep->rd_wait.waiters, struct wait_entry, node);
+		if (!we->fired) { /* a receiver, not a poller */
+			list_remove(&we->node);
+			*handoff = we->thread;
+			return 0;
+		}
+	}
+	wait_queue_wake_locked(&ep->rd_wait, 0);
+	return 0;
+}
+
+/* The endpoint end behind fd, held with right: 0 or -EBADF / -ENOTCAPABLE / -EINVAL (not an
+ * end of the kind the right belongs to). */
+static int get_end(int fd, uint64_t right, const struct file_ops *ops, struct file **out)
+{
+	int r = fd_get_rights(fd, right, out, NULL);
+	if (r)
+		return r;
+	if ((*out)->ops != ops) {
+		file_put(*out);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- system calls ------------------------------------------------------------------------- */
+
+static int endpoint_make(uint32_t depth, uint32_t max_msg, uint32_t status, struct file **rf,
+			 struct file **sf)
+{
+	struct endpoint *ep = kmalloc(sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	*ep = (struct endpoint){ .lock = SPINLOCK_INIT("endpoint"), .depth = depth,
+				 .max_msg = max_msg, .receivers = 1, .senders = 1 };
+	list_init(&ep->queue);
+	wait_queue_init(&ep->rd_wait);
+	wait_queue_init(&ep->wr_wait);
+	int r = file_alloc_anon(EP_MODE, O_RDWR | status, &recv_end_ops, ep, rf);
+	if (r) {
+		kfree(ep);
+		return r;
+	}
+	r = file_alloc_sibling(*rf, O_RDWR | status, &send_end_ops, ep, sf); /* one inode */
+	if (r) {
+		ep->senders = 0;
+		file_put(*rf); /* the last end: frees ep */
+	}
+	return r;
+}
+
+SYSCALL_DEFINE4(zero_endpoint_create, uint32_t, depth, uint32_t, max_msg, int, flags,
+		int __user *, ufds)
+{
+	if (flags & ~EP_CREATE_FLAGS)
+		return -EINVAL;
+	if (depth == 0 || depth > ZERO_EP_MAX_DEPTH || max_msg > ZERO_EP_MAX_MSG)
+		return -EINVAL;
+	struct file *rf, *sf;
+	int r = endpoint_make(depth, max_msg, (uint32_t)flags & O_NONBLOCK, &rf, &sf);
+	if (r)
+		return r;
+	struct file *files[2] = { rf, sf };
+	const uint64_t rights[2] = { RECV_END_RIGHTS, SEND_END_RIGHTS };
+	return fd_install_pair_user(files, rights, flags & ZERO_EP_CLOEXEC, ufds);
+}
+
+SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, flags, int64_t,
+		timeout_ns)
+{
+	if (flags & ~ZERO_MSG_NONBLOCK)
+		return -EINVAL;
+	struct file *f;
+	int r = get_end(fd, ZERO_CAP_SEND, &send_end_ops, &f);
+	if (r)
+		return r;
+	struct endpoint *ep = f->priv;
+	struct kmsg *k;
+	r = kmsg_build(um, ep->max_msg, ep, &k);
+	if (!r) {
+		struct wait_spec w = wait_spec(f, flags, timeout_ns);
+		uint64_t fl = spin_lock_irqsave(&ep->lock);
+		r = enqueue_locked(ep, k, &w, &fl, NULL);
+		spin_unlock_irqrestore(&ep->lock, fl);
+		if (r)
+			kmsg_free(k);
+	}
+	file_put(f);
+	return r; /* EPIPE raises no SIGPIPE (docs/capabilities.md) */
+}
+
+/* Take the oldest message of ep, waiting as w says: 1 with *out, 0 at end of stream, or
+ * -errno. A message bigger than the buffer (len) stays queued: -EMSGSIZE, *out its size. */
+static int dequeue(struct endpoint *ep, uint64_t len, const struct wait_spec *w,
+		   struct kmsg **out, uint64_t *need)
+{
+	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	int r;
+	for (;;) {
+		if (!list_empty(&ep->queue)) {
+			struct kmsg *k = list_first(&ep->queue, struct kmsg, node);
+			*need = k->len;
+			if (k->len > len) {
+				r = -EMSGSIZE;
+				break;
+			}
+			list_remove(&k->node);
+			ep->count--;
+			wait_queue_wake_locked(&ep->wr_wait, 0); /* room */
+			*out = k;
+			r = 1;
+			break;
+		}
+		if (ep->senders == 0) {
+			r = 0;
+			break;
+		}
+		r = ep_wait_locked(ep, &ep->rd_wait, w, &fl);
+		if (r)
+			break;
+	}
+	spin_unlock_irqrestore(&ep->lock, fl);
+	return r;
+}
+
+/* Put a message that could not be delivered back at the head of the queue. */
+static void requeue(struct endpoint *ep, struct kmsg *k)
+{
+	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	list_insert_between(&k->node, &ep->queue, ep->queue.next);
+	ep->count++;
+	wait_queue_wake_locked(&ep->rd_wait, 0);
+	spin_unlock_irqrestore(&ep->lock, fl);
+}
+
+SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, int64_t,
+		timeout_ns)
+{
+	if (flags & ~ZERO_MSG_NONBLOCK)
+		return -EINVAL;
+	struct zero_msg m;
+	if (copy_from_user(&m, um, sizeof(m)))
+		return -EFAULT;
+	struct file *f;
+	int r = get_end(fd, ZERO_CAP_RECV, &recv_end_ops, &f);
+	if (r)
+		return r;
+	struct endpoint *ep = f->priv;
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	struct kmsg *k = NULL;
+	uint64_t need = 0;
+	r = dequeue(ep, m.len, &w, &k, &need);
+	if (r == -EMSGSIZE && put_user(need, &um->len))
+		r = -EFAULT;
+	if (r == 1) {
+		int err = kmsg_deliver(k, &m, um);
+		if (err) {
+			requeue(ep, k);
+			r = err;
+		}
+	}
+	file_put(f);
+	return r;
+}
+
+/* Wait for the answer to slot s: 0 (answer taken into *out), -EPIPE (the server went
+ * away), -ETIMEDOUT or -EINTR (the call is abandoned). handoff: a server to switch to first,
+ * with ep->lock (held, flags fl) keeping it in its wait. */
+static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoint *ep,
+		     uint64_t fl, const struct wait_spec *w, struct kmsg **out)
+{
+	uint64_t deadline = w->timed ? w->deadline : 0;
+	signal_sleep_begin();
+	int why = 0;
+	if (handoff) {
+		sched_prepare_block(deadline);
+		why = sched_wake_and_switch(handoff, 0, &ep->lock, fl);
+	}
+	fl = spin_lock_irqsave(&s->lock);
+	int r = 0;
+	/* The clock is read only after a timer wake-up: a call costs no clock read. */
+	while (s->state == SLOT_PENDING) {
+		if (w->timed && why == -ETIMEDOUT && time_monotonic_ns() >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending()) {
+			r = -EINTR;
+			break;
+		}
+		sched_prepare_block(deadline);
+		spin_unlock_irqrestore(&s->lock, fl);
+		why = sched_block_finish();
+		fl = spin_lock_irqsave(&s->lock);
+	}
+	if (s->state == SLOT_ANSWERED) {
+		*out = s->answer;
+		s->answer = NULL;
+		r = 0;
+	} else if (s->state == SLOT_DEAD) {
+		r = -EPIPE;
+	}
+	s->caller = NULL;
+	spin_unlock_irqrestore(&s->lock, fl);
+	signal_sleep_end();
+	return r;
+}
+
+SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
+		struct zero_msg __user *, ureply, int64_t, timeout_ns)
+{
+	struct zero_msg m;
+	if (copy_from_user(&m, ureply, sizeof(m)))
+		return -EFAULT;
+	struct file *f;
+	int r = get_end(fd, ZERO_CAP_CALL, &send_end_ops, &f);
+	if (r)
+		return r;
+	struct endpoint *ep = f->priv;
+	struct kmsg *k, *answer = NULL;
+	struct reply_slot *s = kmalloc(sizeof(*s));
+	r = s ? kmsg_build(ureq, ep->max_msg, ep, &k) : -ENOMEM;
+	if (r) {
+		kfree(s);
+		file_put(f);
+		return r;
+	}
+	*s = (struct reply_slot){ .lock = SPINLOCK_INIT("reply_slot"), .refcount = 2,
+				  .state = SLOT_PENDING, .caller = current_thread() };
+	k->reply = s;
+	struct wait_spec w = wait_spec(f, 0, timeout_ns);
+	struct thread *server = NULL;
+	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	r = enqueue_locked(ep, k, &w, &fl, &server);
+	if (r) {
+		spin_unlock_irqrestore(&ep->lock, fl);
+		kmsg_free(k);
+	} else if (server) {
+		r = call_wait(s, server, ep, fl, &w, &answer);
+	} else {
+		spin_unlock_irqrestore(&ep->lock, fl);
+		r = call_wait(s, NULL, NULL, 0, &w, &answer);
+	}
+	slot_put(s);
+	file_put(f);
+	if (answer) {
+		r = kmsg_deliver(answer, &m, ureply);
+		if (r)
+			kmsg_free(answer);
+	}
+	return r;
+}
+
+SYSCALL_DEFINE2(zero_reply, int, fd, const struct zero_msg __user *, um)
+{
+	struct file *f;
+	int r = get_end(fd, ZERO_CAP_SEND, &reply_ops, &f);
+	if (r)
+		return r;
+	struct reply_slot *s = f->priv;
+	struct kmsg *k;
+	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, &k);
+	if (r) {
+		file_put(f);
+		return r;
+	}
+	fd_close(fd); /* one-shot: the descriptor is used up (f keeps the slot for now) */
+	uint64_t fl = spin_lock_irqsave(&s->lock);
+	struct thread *caller = s->state == SLOT_PENDING ? s->caller : NULL;
+	if (caller) {
+		s->state = SLOT_ANSWERED;
+		s->answer = k;
+		k = NULL;
+		sched_wake_and_switch(caller, 0, &s->lock, fl); /* straight back to the caller */
+	} else {
+		spin_unlock_irqrestore(&s->lock, fl);
+		r = -EPIPE; /* the caller gave up (timeout, signal) */
+	}
+	if (k)
+		kmsg_free(k);
+	file_put(f);
+	return r;
+}
