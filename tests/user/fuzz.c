@@ -35,7 +35,7 @@ static const int nrs[] = {
 	124, 127, 130, 131, 133, 137, 138, 140, 141, 157, 158, 160, 161, 162, 165, 166, 186, 200,
 	201, 202, 204, 217, 218, 228, 229, 230, 234, 247, 257, 258, 259, 260, 262, 263, 264, 265,
 	266, 267, 268, 269, 270, 271, 273, 274, 280, 292, 293, 302, 306, 316, 318, 332, 334, 436,
-	439,
+	439, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, /* Zero-OS's own: endpoints, caps */
 };
 /* Path strings planted in scratch, so that the file calls get past copying their path: names
  * in the round's own directory (the cwd), hostile shapes, and files every process may see. */
@@ -258,7 +258,9 @@ static bool blocks(int nr)
 	       nr == SYS_readv || nr == SYS_pread64 || nr == SYS_write || nr == SYS_writev ||
 	       nr == SYS_pwrite64 || nr == SYS_sendfile || nr == SYS_open || nr == SYS_openat ||
 	       nr == SYS_creat || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
-	       nr == SYS_pselect6 || nr == SYS_ioctl;
+	       nr == SYS_pselect6 || nr == SYS_ioctl ||
+	       /* endpoints: zero_send, zero_recv, zero_call */
+	       (nr >= 1025 && nr <= 1027);
 }
 
 /* A fault signal handled by a handler that returns would fault again forever. */
