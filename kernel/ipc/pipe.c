@@ -326,9 +326,10 @@ static struct pipe *fifo_find_locked(struct inode *inode)
 }
 
 /* The pipe of a FIFO inode, created on first open, with f's ends counted (fifo_lock keeps a
- * closing last end from freeing it in between). -ENXIO: a non-blocking write-only open with
- * no reader. */
-static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out)
+ * closing last end from freeing it in between). *seen gets the partner ends' open count at
+ * that moment (what a waiting open watches: a partner that opens and closes again before we
+ * sleep must still end the wait). -ENXIO: a non-blocking write-only open with no reader. */
+static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, uint32_t *seen)
 {
 	struct pipe *fresh = NULL;
 	uint64_t ff = spin_lock_irqsave(&fifo_lock);
@@ -352,6 +353,7 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out)
 		err = -ENXIO;
 	else
 		pipe_add_ends_locked(p, f->mode);
+	*seen = f->mode == FMODE_READ ? p->w_opens : p->r_opens;
 	bool unused = p->readers == 0 && p->writers == 0;
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (unused)
@@ -365,13 +367,13 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out)
 	return err;
 }
 
-/* Sleep until a partner end is open or one opened (and maybe closed again) since we looked:
- * *opens moved. wq is the queue pipe_add_ends_locked wakes for that partner. */
+/* Sleep until a partner end is open or one opened (and maybe closed again) since our end was
+ * counted: *opens moved from seen. wq is the queue pipe_add_ends_locked wakes for that
+ * partner. */
 static int fifo_wait_partner(struct pipe *p, struct wait_queue *wq, const int *partners,
-			     const uint32_t *opens)
+			     const uint32_t *opens, uint32_t seen)
 {
 	uint64_t fl = spin_lock_irqsave(&p->lock);
-	uint32_t seen = *opens;
 	int err = 0;
 	while (*partners == 0 && *opens == seen) {
 		if (signal_wait_queue_sleep_locked(wq, &p->lock, &fl, 0) == -EINTR) {
@@ -404,14 +406,15 @@ static int pipe_open(struct inode *inode, struct file *f)
 	if (!(f->mode & (FMODE_READ | FMODE_WRITE)))
 		return -EINVAL; /* O_ACCMODE 3, as Linux */
 	struct pipe *p;
-	int err = fifo_attach(inode, f, &p);
+	uint32_t seen;
+	int err = fifo_attach(inode, f, &p, &seen);
 	if (err)
 		return err;
 	f->priv = p;
 	if (f->mode == FMODE_READ && !(f->flags & O_NONBLOCK))
-		err = fifo_wait_partner(p, &p->rd_wait, &p->writers, &p->w_opens);
+		err = fifo_wait_partner(p, &p->rd_wait, &p->writers, &p->w_opens, seen);
 	else if (f->mode == FMODE_WRITE)
-		err = fifo_wait_partner(p, &p->wr_wait, &p->readers, &p->r_opens);
+		err = fifo_wait_partner(p, &p->wr_wait, &p->readers, &p->r_opens, seen);
 	if (err)
 		pipe_drop_ends(p, f->mode);
 	return err;
