@@ -75,6 +75,7 @@ $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
 # The terminal tests share their set-up.
 $(USER_OUT)/root/tests/tty $(USER_OUT)/root/tests/tty_jobs: tests/user/tty_test.h
+$(USER_OUT)/root/tests/procfs $(USER_OUT)/root/tests/fifo_open_race: tests/user/proc_wait.h
 
 # The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
 $(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)

@@ -326,10 +326,13 @@ static struct pipe *fifo_find_locked(struct inode *inode)
 }
 
 /* The pipe of a FIFO inode, created on first open, with f's ends counted (fifo_lock keeps a
- * closing last end from freeing it in between). *seen gets the partner ends' open count at
- * that moment (what a waiting open watches: a partner that opens and closes again before we
- * sleep must still end the wait). -ENXIO: a non-blocking write-only open with no reader. */
-static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, uint32_t *seen)
+ * closing last end from freeing it in between). *met: a partner end was open at that moment,
+ * so the open need not wait (that partner may close before we look again). Otherwise *seen
+ * gets the partner ends' open count (what a waiting open watches: a partner that opens and
+ * closes again before we sleep must still end the wait). -ENXIO: a non-blocking write-only
+ * open with no reader. */
+static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, bool *met,
+		       uint32_t *seen)
 {
 	struct pipe *fresh = NULL;
 	uint64_t ff = spin_lock_irqsave(&fifo_lock);
@@ -353,7 +356,9 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, u
 		err = -ENXIO;
 	else
 		pipe_add_ends_locked(p, f->mode);
-	*seen = f->mode == FMODE_READ ? p->w_opens : p->r_opens;
+	bool reading = f->mode == FMODE_READ;
+	*met = (reading ? p->writers : p->readers) > 0;
+	*seen = reading ? p->w_opens : p->r_opens;
 	bool unused = p->readers == 0 && p->writers == 0;
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (unused)
@@ -406,11 +411,14 @@ static int pipe_open(struct inode *inode, struct file *f)
 	if (!(f->mode & (FMODE_READ | FMODE_WRITE)))
 		return -EINVAL; /* O_ACCMODE 3, as Linux */
 	struct pipe *p;
+	bool met;
 	uint32_t seen;
-	int err = fifo_attach(inode, f, &p, &seen);
+	int err = fifo_attach(inode, f, &p, &met, &seen);
 	if (err)
 		return err;
 	f->priv = p;
+	if (met)
+		return 0;
 	if (f->mode == FMODE_READ && !(f->flags & O_NONBLOCK))
 		err = fifo_wait_partner(p, &p->rd_wait, &p->writers, &p->w_opens, seen);
 	else if (f->mode == FMODE_WRITE)

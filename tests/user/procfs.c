@@ -1,15 +1,17 @@
 /* procfs: /proc/self, the per-process files (stat, status, cmdline, environ, maps, exe, cwd,
  * fd/) in Linux's formats, zombies and dead pids, the system files (meminfo, uptime, loadavg,
- * mounts, filesystems, stat, version), permissions for other users, and reads in small chunks.
+ * mounts, filesystems, stat, version), <pid>/syscall, permissions for other users, and reads in small chunks.
  * Validated against the host's Linux first: everything here holds there too. */
 #define _GNU_SOURCE
 #include "test.h"
+#include "proc_wait.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -310,6 +312,32 @@ static void test_zombie_and_dead(void)
 	CHECK("dead_pid_enoent", open(path, O_RDONLY) < 0 && errno == ENOENT && !proc_lists(name));
 }
 
+/* <pid>/syscall: our own read shows read(fd, buf, count); a child asleep in pause() shows
+ * pause's number once it sleeps, and "running" or a number only, never garbage. */
+static void test_syscall(void)
+{
+	int fd = open("/proc/self/syscall", O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	char expect[64];
+	snprintf(expect, sizeof(expect), "0 0x%x 0x%lx 0x%lx ", fd, (unsigned long)buf,
+		 (unsigned long)(sizeof(buf) - 1));
+	test_result("syscall_self_read", !strncmp(buf, expect, strlen(expect)), "got \"%s\"", buf);
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK("syscall_child_pause", proc_wait_in_syscall(pid, SYS_pause, SYS_pause, 10));
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	struct stat st;
+	CHECK("syscall_mode_0400", stat(path, &st) == 0 && (st.st_mode & 0777) == 0400);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 static void test_system_files(void)
 {
 	read_file("/proc/meminfo", buf, sizeof(buf));
@@ -451,6 +479,7 @@ int main(int argc, char **argv)
 	test_fd();
 	test_readdir();
 	test_zombie_and_dead();
+	test_syscall();
 	test_system_files();
 	test_chunks();
 	test_writes();

@@ -56,6 +56,7 @@ struct proc_entry {
 	proc_show_fn show;
 	proc_fmt_fn fmt; /* with show = proc_pid.c's show_snapped */
 	bool owner_only; /* open needs the caller to own the process, or be root (ptrace rule) */
+	bool live; /* text of the moment of the read: a read at 0 never shows open's text */
 	const struct inode_ops *iops; /* directories and links */
 	const struct file_ops *fops; /* directories */
 	enum proc_link link;
@@ -127,6 +128,9 @@ int proc_check_access(int pid, uint64_t start_ns);
 /* A new inode for the directory of process pid (owned by its euid/egid): 0 with *out, -ENOENT
  * (no such process) or -ENOMEM. */
 int proc_pid_dir_inode(struct super_block *sb, int pid, struct inode **out);
+
+/* /proc/<pid>/syscall (proc_syscall.c). */
+int proc_show_syscall(struct proc_text *t, const struct proc_file_ctx *c);
 
 /* ---- file descriptors and magic links (proc_fd.c) ------------------------------------------ */
 

@@ -491,6 +491,8 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },
+	{ .name = "syscall", .mode = S_IFREG | 0400, .show = proc_show_syscall,
+	  .owner_only = true, .live = true },
 };
 
 /* The owner of a pid's directory: its effective ids; of the files in it, root when it is not

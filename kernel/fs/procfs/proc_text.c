@@ -128,6 +128,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	}
 	if (!r)
 		r = proc_file_generate(pf);
+	pf->fresh = !pi->ent->live;
 	if (r) {
 		kfree(pf);
 		return r;
