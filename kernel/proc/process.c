@@ -28,11 +28,6 @@ static int pid_next = INIT_PID; /* where the next search starts */
 static int pid_used;
 static int pid_last; /* the id handed out most recently (/proc/loadavg) */
 
-struct process *process_current(void)
-{
-	return current_thread()->proc;
-}
-
 int pid_alloc_locked(void)
 {
 	spin_assert_held(&process_tree_lock);

@@ -17,6 +17,7 @@
 #include <lib/list.h>
 #include <core/compiler.h>
 #include <core/spinlock.h>
+#include <sched/thread.h>
 #include <sched/wait.h>
 #include <uapi/resource.h>
 
@@ -99,7 +100,10 @@ extern struct spinlock process_tree_lock;
 extern struct process *init_process;
 
 /* The process of the calling thread (NULL for kernel threads). */
-struct process *process_current(void);
+static inline struct process *process_current(void)
+{
+	return current_thread()->proc;
+}
 
 /* Pid table. alloc: a free id (recycled, never 0) or -EAGAIN when all PID_MAX are in use.
  * _locked functions need process_tree_lock. */

@@ -687,16 +687,6 @@ static int dequeue_locked(struct signal_handlers *sh, struct thread *t, struct s
 	return sig;
 }
 
-static bool is_restart_code(uint64_t rax)
-{
-	int64_t r = (int64_t)rax;
-	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
-}
-
-static bool frame_is_syscall(const struct trap_frame *f)
-{
-	return f->vector == VECTOR_SYSCALL && (int64_t)f->error_code >= 0;
-}
 
 static void restart_syscall(struct trap_frame *f)
 {
@@ -748,15 +738,6 @@ static void stop_wait_locked(struct signal_handlers *sh, struct thread *t, uint6
 		wait_queue_sleep_locked(&sh->stop_wq, &sh->lock, flags, 0);
 }
 
-bool signal_work_pending(const struct trap_frame *f)
-{
-	struct thread *t = current_thread();
-	if (!t->proc)
-		return false;
-	return READ_ONCE(t->sig_pending) || t->sig_restore_blocked ||
-	       (frame_is_syscall(f) && is_restart_code(f->rax));
-}
-
 /* Build a handler's frame; on failure the process gets SIGSEGV (handled in the next round). */
 static void run_handler(struct trap_frame *f, struct signal_handlers *sh, struct thread *t,
 			int sig, const struct k_sigaction *ka, const struct sigqueue *q,
@@ -779,7 +760,7 @@ void signal_deliver_pending(struct trap_frame *f)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
-	if (!p || !signal_work_pending(f))
+	if (!p || !signal_work_pending(t, f))
 		return;
 	struct signal_handlers *sh = cur_sh();
 	if (!sh)

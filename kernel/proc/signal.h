@@ -32,7 +32,10 @@
 #include <core/spinlock.h>
 #include <lib/list.h>
 #include <sched/wait.h>
+#include <uapi/errno.h>
 #include <uapi/signal.h>
+#include <arch/x86_64/trap.h>
+#include <sched/thread.h>
 
 struct process;
 struct thread;
@@ -160,8 +163,28 @@ void signal_user_fault(struct trap_frame *f, uint64_t cr2);
  * handler frames, and restarting or failing a system call that returned -ERESTART*. Cheap
  * when there is nothing to do. */
 void signal_deliver_pending(struct trap_frame *f);
-/* Anything for signal_deliver_pending to do on this return? (For the exit path's work loop.) */
-bool signal_work_pending(const struct trap_frame *f);
+
+/* A system call's result that asks the exit path to restart it (or fail it with EINTR). */
+static inline bool is_restart_code(uint64_t rax)
+{
+	int64_t r = (int64_t)rax;
+	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
+}
+
+/* The frame was made by the SYSCALL entry (not an interrupt or exception). */
+static inline bool frame_is_syscall(const struct trap_frame *f)
+{
+	return f->vector == VECTOR_SYSCALL && (int64_t)f->error_code >= 0;
+}
+
+/* Anything for signal_deliver_pending to do on this return of t to user mode? (For the exit
+ * path: checked on every system call's return, so inline and lock-free: sig_pending is a hint
+ * set before the sender wakes or kicks us.) */
+static inline bool signal_work_pending(const struct thread *t, const struct trap_frame *f)
+{
+	return t->proc && (READ_ONCE(t->sig_pending) || t->sig_restore_blocked ||
+			   (frame_is_syscall(f) && is_restart_code(f->rax)));
+}
 
 /* ---- interruptible sleeping (for blocking system calls) ----------------------------------- */
 /* An unblocked signal is pending for the current thread. */

@@ -24,7 +24,6 @@ struct runqueue {
 	struct thread *idle;
 	struct list_node sleepers; /* blocked threads with a deadline, earliest first */
 	struct thread *dead; /* exited thread whose stack the next thread frees */
-	bool need_resched;
 };
 
 static struct runqueue runqueues[MAX_CPUS];
@@ -36,6 +35,12 @@ void sched_finish_switch(void);
 static struct runqueue *this_rq(void)
 {
 	return &runqueues[this_cpu_id()];
+}
+
+/* The reschedule request of rq's CPU (struct percpu, where the exit paths read it). */
+static bool *rq_need_resched(struct runqueue *rq)
+{
+	return &percpu_array[rq - runqueues].need_resched;
 }
 
 static void sleeper_insert_locked(struct runqueue *rq, struct thread *t)
@@ -60,7 +65,7 @@ static void make_runnable_locked(struct runqueue *rq, struct thread *t, int reas
 	if (t != rq->curr) {
 		mlfq_enqueue(&rq->mlfq, &t->sched);
 		if (rq->curr == rq->idle || t->sched.level < rq->curr->sched.level)
-			rq->need_resched = true;
+			*rq_need_resched(rq) = true;
 	}
 }
 
@@ -134,7 +139,7 @@ void schedule(void)
 	struct runqueue *rq = this_rq();
 	spin_lock(&rq->lock);
 	struct thread *prev = rq->curr;
-	rq->need_resched = false;
+	*rq_need_resched(rq) = false;
 	if (prev->state == THREAD_RUNNABLE && prev != rq->idle)
 		mlfq_enqueue(&rq->mlfq, &prev->sched);
 	struct mlfq_entity *e = mlfq_pick_next(&rq->mlfq);
@@ -182,7 +187,7 @@ int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, u
 	}
 	if (self->state == THREAD_RUNNABLE)
 		mlfq_enqueue(&rq->mlfq, &self->sched);
-	rq->need_resched = false;
+	*rq_need_resched(rq) = false;
 	switch_to_locked(rq, self, t, flags);
 	return blocked ? self->wake_reason : 0;
 }
@@ -190,11 +195,6 @@ int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, u
 void sched_yield(void)
 {
 	schedule();
-}
-
-bool sched_need_resched(void)
-{
-	return READ_ONCE(this_rq()->need_resched);
 }
 
 void sched_preempt_point(void)
@@ -234,7 +234,7 @@ void sched_tick(bool from_user)
 	}
 	struct mlfq_entity *cur = rq->curr == rq->idle ? NULL : &rq->curr->sched;
 	if (mlfq_tick(&rq->mlfq, cur))
-		rq->need_resched = true;
+		*rq_need_resched(rq) = true;
 	spin_unlock(&rq->lock);
 }
 
@@ -328,7 +328,7 @@ __noreturn void sched_idle(void)
 		/* Halt only if no reschedule is pending; "sti; hlt" lets no interrupt slip between
 		 * the check and the halt. */
 		irq_disable();
-		if (!this_rq()->need_resched)
+		if (!sched_need_resched())
 			__asm__ volatile("sti; hlt" ::: "memory");
 	}
 }

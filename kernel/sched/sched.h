@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <core/compiler.h>
 #include <sched/thread.h>
 
 /* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can). */
@@ -24,7 +25,10 @@ void sched_yield(void);
 void sched_tick(bool from_user);
 /* At interrupt exit / return to user: switch if a reschedule was requested. */
 void sched_preempt_point(void);
-bool sched_need_resched(void);
+static inline bool sched_need_resched(void)
+{
+	return READ_ONCE(this_cpu()->need_resched);
+}
 
 /* Blocking protocol: sched_prepare_block() marks current as blocked (with an optional deadline,
  * 0 = none); then the caller drops its own lock and calls schedule(). Any sched_wake() in

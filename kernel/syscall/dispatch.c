@@ -27,7 +27,7 @@ static inline uint64_t index_nospec(uint64_t idx, uint64_t size)
 	return idx & mask;
 }
 
-static syscall_fn_t lookup(uint64_t nr)
+static inline __attribute__((always_inline)) syscall_fn_t lookup(uint64_t nr)
 {
 	if (nr < syscall_linux_count)
 		return syscall_table_linux[index_nospec(nr, syscall_linux_count)];
@@ -64,7 +64,7 @@ static bool first_report(uint64_t nr)
 	return !(__atomic_fetch_or(&map[bit / 64], mask, __ATOMIC_RELAXED) & mask);
 }
 
-static long not_implemented(uint64_t nr)
+__attribute__((noinline, cold)) static long not_implemented(uint64_t nr)
 {
 	if (first_report(nr)) {
 		const char *name = syscall_name(nr);
@@ -75,8 +75,9 @@ static long not_implemented(uint64_t nr)
 	return -ENOSYS;
 }
 
-long syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		    uint64_t a5)
+/* Inlined into both callers: the system-call path makes no call but the handler's. */
+static inline long invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			  uint64_t a4, uint64_t a5)
 {
 	syscall_fn_t fn = lookup(nr);
 	if (!fn)
@@ -84,9 +85,16 @@ long syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t
 	return fn(a0, a1, a2, a3, a4, a5);
 }
 
+long syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		    uint64_t a5)
+{
+	return invoke(nr, a0, a1, a2, a3, a4, a5);
+}
+
 /* Linux x86_64 convention: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9; result
  * (or -errno) in rax. */
-void syscall_dispatch(struct trap_frame *f)
+bool syscall_dispatch(struct trap_frame *f)
 {
-	f->rax = (uint64_t)syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	f->rax = (uint64_t)invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	return return_to_user_work_pending(f);
 }

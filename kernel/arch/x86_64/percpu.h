@@ -11,6 +11,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_CPUS 64
@@ -26,6 +27,9 @@ struct percpu {
 	struct thread *current;
 	uint64_t irq_depth; /* nesting of interrupt handlers on this CPU */
 	struct gdt_state *gdt; /* this CPU's GDT and TSS (arch/x86_64/gdt.c) */
+	/* The scheduler asks this CPU to switch threads at its next preemption point. Written
+	 * by sched.c under this CPU's run-queue lock; read locklessly by the exit paths. */
+	bool need_resched;
 };
 
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");

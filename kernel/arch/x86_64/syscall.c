@@ -39,10 +39,11 @@ _Static_assert(GDT_KERNEL_CS + 8 == GDT_KERNEL_DS, "SYSCALL kernel SS");
 #define RFLAGS_NT (1ULL << 14)
 #define RFLAGS_RF (1ULL << 16)
 #define RFLAGS_ID (1ULL << 21)
-/* What user mode may set; IOPL, NT, VM, VIF/VIP never reach ring 3 from a frame. */
-#define RFLAGS_USER_MASK                                                                         \
-	(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF |     \
-	 RFLAGS_OF | RFLAGS_RF | RFLAGS_AC | RFLAGS_ID)
+_Static_assert(RFLAGS_USER_MASK == (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF |
+				   RFLAGS_TF | RFLAGS_DF | RFLAGS_OF | RFLAGS_RF | RFLAGS_AC |
+				   RFLAGS_ID),
+	       "user RFLAGS mask");
+_Static_assert(RFLAGS_USER_SET == (RFLAGS_IF | RFLAGS_FIXED), "user RFLAGS set bits");
 /* Cleared on SYSCALL entry: interrupts off until the stack is switched, no single-step or
  * SMAP-open kernel, string ops forward, no nested-task. */
 #define SYSCALL_FMASK (RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT)
@@ -77,11 +78,11 @@ static bool is_canonical(uint64_t va)
  * harmless flags. A non-canonical rip or rsp would make IRETQ fault in ring 0 with the user's
  * GS loaded; they become 0 instead, so the program takes its SIGSEGV in user mode (the NULL
  * page is never mapped). */
-static void user_frame_sanitize(struct trap_frame *f)
+void user_frame_sanitize(struct trap_frame *f)
 {
 	f->cs = GDT_USER_CS;
 	f->ss = GDT_USER_DS;
-	f->rflags = (f->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_FIXED;
+	f->rflags = (f->rflags & RFLAGS_USER_MASK) | RFLAGS_USER_SET;
 	if (!is_canonical(f->rip))
 		f->rip = 0;
 	if (!is_canonical(f->rsp))
@@ -104,7 +105,13 @@ void return_to_user_work(struct trap_frame *f)
 		if (!sched_need_resched())
 			break;
 	}
-	user_frame_sanitize(f);
+}
+
+bool return_to_user_work_pending(struct trap_frame *f)
+{
+	irq_disable();
+	struct thread *t = current_thread();
+	return sched_need_resched() || READ_ONCE(t->exit_pending) || signal_work_pending(t, f);
 }
 
 static int user_fpu_alloc(struct thread *t)

@@ -15,6 +15,11 @@
  * SYSRET hazard Linux also avoids); anything else returns with IRETQ. Equal to USER_MAX_ADDR in
  * mm/vm.h (checked in syscall.c). */
 #define SYSRET_RIP_LIMIT 0x00007ffffffff000
+/* The RFLAGS a user frame may carry: CF PF AF ZF SF TF DF OF RF AC ID (never IOPL, NT, VM,
+ * VIF/VIP), plus the bits always set there: IF and the fixed bit 1 (spelled out in
+ * syscall.c's static checks; plain numbers here for the assembly side). */
+#define RFLAGS_USER_MASK 0x250dd5
+#define RFLAGS_USER_SET 0x202
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -58,14 +63,21 @@ __noreturn void enter_user_mode(void);
  * kernel stack, even overlapping the stack top (a kernel thread becoming init). */
 __noreturn void enter_user_mode_regs(const struct trap_frame *regs);
 
-/* Work done on every return to user mode (syscall, interrupt, exception, new thread): called
- * by the exit path with the user frame; returns with interrupts disabled and nothing left to
- * do. Also forces the frame's segment selectors and RFLAGS to safe user values. */
+/* Work done on a return to user mode (syscall, interrupt, exception, new thread): called by
+ * the exit path with the user frame; returns with interrupts disabled and nothing left to do. */
 void return_to_user_work(struct trap_frame *f);
+/* The fast test a system call's return makes instead: disables interrupts and says whether
+ * return_to_user_work has anything to do (a reschedule, a signal, a restart, an exit). */
+bool return_to_user_work_pending(struct trap_frame *f);
+/* Forces the frame's segment selectors and RFLAGS to safe user values, and rip/rsp to
+ * canonical ones: the IRETQ exit path runs it on every frame (SYSRET masks RFLAGS itself and is
+ * only taken with the standard selectors and a canonical rip). */
+void user_frame_sanitize(struct trap_frame *f);
 
 /* The C side of the SYSCALL entry (kernel/syscall/dispatch.c): runs the handler of f->rax
- * with interrupts enabled and stores its result in f->rax. */
-void syscall_dispatch(struct trap_frame *f);
+ * with interrupts enabled and stores its result in f->rax; then returns, with interrupts
+ * disabled, return_to_user_work_pending(f). */
+bool syscall_dispatch(struct trap_frame *f);
 #endif
 
 #endif

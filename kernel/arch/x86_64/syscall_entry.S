@@ -2,9 +2,12 @@
  * stack and builds the struct trap_frame at its top (see syscall.h), so that one frame type
  * serves system calls, interrupts, fork, signals and exec. user_exit is also where interrupts
  * from ring 3 (isr.S), new user threads and enter_user_mode leave the kernel: it runs
- * return_to_user_work, then returns with SYSRET when that restores exactly the frame (rcx = rip,
- * r11 = rflags, rip canonical and below SYSRET_RIP_LIMIT, no TF/RF, standard selectors), and
- * with IRETQ otherwise: never SYSRET to a non-canonical rip. */
+ * return_to_user_work; a system call with nothing pending (syscall_dispatch says so) skips it.
+ * Both then return with SYSRET when that restores exactly the frame (rcx = rip, r11 = rflags,
+ * rip canonical and below SYSRET_RIP_LIMIT, no TF/RF, standard selectors; RFLAGS masked to
+ * what user mode may hold, as the frame may come from sigreturn), and otherwise with IRETQ
+ * after user_frame_sanitize: never SYSRET to a non-canonical rip, never a kernel selector or
+ * IOPL in ring 3. */
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/idt.h>
 #include <arch/x86_64/percpu.h>
@@ -38,8 +41,9 @@ syscall_entry:
 	xorl %ebp, %ebp /* ends backtraces here */
 	movq %rsp, %rdi
 	sti
-	call syscall_dispatch
-	/* fall through: rsp is the frame again */
+	call syscall_dispatch /* rsp is the frame again */
+	testb %al, %al
+	jz .Lexit_frame /* nothing pending; interrupts are off */
 
 /* rsp = the user frame at the top of the kernel stack; interrupts in any state. */
 	.global user_exit
@@ -47,6 +51,7 @@ syscall_entry:
 user_exit:
 	movq %rsp, %rdi
 	call return_to_user_work /* returns with interrupts off */
+.Lexit_frame:
 	movq TF_RCX(%rsp), %rcx
 	cmpq TF_RIP(%rsp), %rcx
 	jne .Lexit_iret
@@ -63,11 +68,15 @@ user_exit:
 	cmpq $GDT_USER_DS, TF_SS(%rsp)
 	jne .Lexit_iret
 	POP_REGS /* rcx and r11 get rip and rflags, as SYSRET needs */
+	andl $RFLAGS_USER_MASK, %r11d
+	orl $RFLAGS_USER_SET, %r11d
 	addq $16, %rsp /* vector and error code */
 	movq FRAME_USER_RSP_ABOVE_RIP(%rsp), %rsp
 	swapgs
 	sysretq
 .Lexit_iret:
+	movq %rsp, %rdi
+	call user_frame_sanitize
 	POP_REGS
 	addq $16, %rsp
 	swapgs
