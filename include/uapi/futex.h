@@ -20,4 +20,10 @@
 
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
+/* The lock word of a robust futex (set_robust_list): the owner's tid, a waiter flag, and the
+ * flag the kernel sets when the owner dies holding it. */
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+
 #endif

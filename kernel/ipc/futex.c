@@ -180,10 +180,10 @@ static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 	return woken;
 }
 
-void futex_wake_child_tid(struct mm *mm, uint64_t uaddr)
+void futex_wake_one(struct mm *mm, uint64_t uaddr, bool private)
 {
 	struct futex_key key;
-	if ((uaddr & 3) || key_of(mm, uaddr, false, &key))
+	if ((uaddr & 3) || key_of(mm, uaddr, private, &key))
 		return;
 	struct futex_bucket *b = bucket_of(&key);
 	uint64_t flags = spin_lock_irqsave(&b->lock);

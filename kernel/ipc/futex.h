@@ -3,6 +3,7 @@
 #ifndef IPC_FUTEX_H
 #define IPC_FUTEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <core/compiler.h>
 
@@ -12,8 +13,16 @@ void futex_init(void);
 /* The futex(2) system call, decoded (the syscall table's handler calls this). */
 long do_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime, uint64_t uaddr2,
 	      uint32_t val3);
-/* Exit's CLONE_CHILD_CLEARTID wake: one waiter on the word at uaddr of mm, with a non-private
- * FUTEX_WAKE as Linux does (musl's thread-list lock waits with non-private operations). */
-void futex_wake_child_tid(struct mm *mm, uint64_t uaddr);
+/* Wake one waiter on the word at uaddr of mm, as FUTEX_WAKE would for a private or a
+ * non-private operation. Exit's CLONE_CHILD_CLEARTID wake is a non-private one, as in Linux
+ * (musl's thread-list lock waits with non-private operations). */
+void futex_wake_one(struct mm *mm, uint64_t uaddr, bool private);
+
+/* A dying thread's robust futexes (futex_robust.c): every lock on the list registered with
+ * set_robust_list that t still holds gets FUTEX_OWNER_DIED, and one waiter is woken, so that
+ * the next locker sees EOWNERDEAD. Runs in t's context with its mm; a list that is
+ * unreadable, cyclic or longer than ROBUST_LIST_LIMIT just ends the walk. */
+struct thread;
+void futex_exit_robust_list(struct thread *t);
 
 #endif

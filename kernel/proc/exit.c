@@ -78,14 +78,17 @@ static void reparent_children_locked(struct process *p)
 	}
 }
 
-/* CHILD_CLEARTID (pthread_join's wake-up): zero the tid word and wake one futex waiter. The
- * robust list (t->robust_list) is walked here too once the futex code does it. */
-static void exit_clear_child_tid(struct thread *t, struct mm *mm)
+/* The robust list first (locks the thread still holds), then CHILD_CLEARTID (pthread_join's
+ * wake-up): zero the tid word and wake one futex waiter. */
+static void exit_futexes(struct thread *t, struct mm *mm)
 {
-	if (!t->clear_child_tid || !mm)
+	if (!mm)
+		return;
+	futex_exit_robust_list(t);
+	if (!t->clear_child_tid)
 		return;
 	if (put_user((uint32_t)0, (uint32_t __user *)t->clear_child_tid) == 0)
-		futex_wake_child_tid(mm, t->clear_child_tid);
+		futex_wake_one(mm, t->clear_child_tid, false);
 	t->clear_child_tid = 0;
 }
 
@@ -105,7 +108,7 @@ __noreturn void do_exit(int status_word, bool group)
 	struct process *p = t->proc;
 	if (!p)
 		thread_exit();
-	exit_clear_child_tid(t, p->mm);
+	exit_futexes(t, p->mm);
 	signal_exit_thread(t);
 
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);

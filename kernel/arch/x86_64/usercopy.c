@@ -1,7 +1,7 @@
-/* copy_from_user and friends (usercopy.h): an overflow-safe range check against
- * USER_SPACE_END, SMAP opened (STAC) for the copy instruction alone and closed (CLAC) right
- * after, and an exception-table entry on every instruction that touches user memory, whose
- * fixup ends the copy with -EFAULT. A fault on a user page first goes to the page-fault handler
+/* copy_from_user and friends (usercopy.h), and the futex code's compare-and-swap on a user
+ * word: an overflow-safe range check against USER_SPACE_END, SMAP opened (STAC) for the
+ * instruction alone and closed (CLAC) right after, and an exception-table entry on every
+ * instruction that touches user memory, whose fixup ends the access with -EFAULT. A fault on a user page first goes to the page-fault handler
  * (demand paging, COW); only an unresolved one reaches the fixup. */
 #include <arch/x86_64/usercopy.h>
 #include <arch/x86_64/cpu_features.h>
@@ -131,4 +131,29 @@ long strncpy_from_user(char *dst, const char __user *src, size_t size)
 		return n;
 	dst[n - 1] = 0; /* no NUL came: keep the kernel's copy terminated anyway */
 	return max == size ? -ENAMETOOLONG : -EFAULT;
+}
+
+int cmpxchg_user_u32(uint32_t __user *uaddr, uint32_t expected, uint32_t desired,
+		     uint32_t *found)
+{
+	uint64_t a = (uint64_t)uaddr;
+	if (a & 3)
+		return -EINVAL;
+	if (!user_range_ok(a, sizeof(uint32_t)))
+		return -EFAULT;
+	int ret = 0;
+	uint32_t seen = expected;
+	user_access_begin();
+	__asm__ volatile("1:	lock cmpxchgl %[desired], (%[addr])\n"
+			 "2:\n"
+			 ".pushsection .text.fixup, \"ax\"\n"
+			 "3:	movl %[efault], %[ret]\n"
+			 "	jmp 2b\n"
+			 ".popsection\n" EXTABLE_ENTRY(1b, 3b)
+			 : [ret] "+r"(ret), "+a"(seen)
+			 : [desired] "r"(desired), [addr] "r"(a), [efault] "i"(-EFAULT)
+			 : "memory", "cc");
+	user_access_end();
+	*found = seen;
+	return ret;
 }

@@ -18,6 +18,13 @@ int clear_user(void __user *dst, size_t n);
  * NUL), -ENAMETOOLONG when no NUL came within size bytes, or -EFAULT. */
 long strncpy_from_user(char *dst, const char __user *src, size_t size);
 
+/* Atomically replace the 32-bit word at uaddr with desired if it holds expected (lock
+ * cmpxchg, faulting the page in and breaking COW like a write). 0 with *found = the word's
+ * value before (equal to expected when the swap happened), -EINVAL when uaddr is not 4-byte
+ * aligned, -EFAULT. */
+int cmpxchg_user_u32(uint32_t __user *uaddr, uint32_t expected, uint32_t desired,
+		     uint32_t *found);
+
 #define get_user(dst_ptr, uptr) copy_from_user((dst_ptr), (uptr), sizeof(*(dst_ptr)))
 #define put_user(val, uptr)                                                                      \
 	({                                                                                       \
