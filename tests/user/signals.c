@@ -434,6 +434,18 @@ static void on_corrupt_flags(int sig, siginfo_t *si, void *ucv)
 	uc->uc_mcontext.gregs[REG_CSGSFS] = 0x0008; /* the kernel's code segment */
 }
 
+/* The same flags, with rcx = rip and r11 = rflags as a SYSRET return would want them: neither
+ * sigreturn's own sanitising nor the exit path's RFLAGS mask may let them through. The
+ * interrupted point is raise()'s system call, after which rcx and r11 hold nothing anyway. */
+static void on_corrupt_flags_sysret(int sig, siginfo_t *si, void *ucv)
+{
+	(void)sig, (void)si;
+	ucontext_t *uc = ucv;
+	uc->uc_mcontext.gregs[REG_EFL] = (greg_t)~0x50500ULL; /* RF too: SYSRET refuses it */
+	uc->uc_mcontext.gregs[REG_R11] = uc->uc_mcontext.gregs[REG_EFL];
+	uc->uc_mcontext.gregs[REG_RCX] = uc->uc_mcontext.gregs[REG_RIP];
+}
+
 static void on_corrupt_fpu(int sig, siginfo_t *si, void *ucv)
 {
 	(void)sig, (void)si;
@@ -460,9 +472,10 @@ static int child_status(void (*body)(void))
 	return st;
 }
 
-static void body_flags(void)
+/* Exits 0 when the flags and code segment the handler forged did not reach user mode. */
+static void flags_after(void (*handler)(int, siginfo_t *, void *))
 {
-	set_handler(SIGUSR1, on_corrupt_flags, 0, NULL);
+	set_handler(SIGUSR1, handler, 0, NULL);
 	raise(SIGUSR1);
 	uint64_t fl;
 	uint16_t cs;
@@ -470,6 +483,16 @@ static void body_flags(void)
 	bool sane = (fl & 0x200) && !(fl & 0x3000) && !(fl & 0x4000) && !(fl & 0x20000) &&
 		    (cs & 3) == 3;
 	_exit(sane ? 0 : 10);
+}
+
+static void body_flags(void)
+{
+	flags_after(on_corrupt_flags);
+}
+
+static void body_flags_sysret(void)
+{
+	flags_after(on_corrupt_flags_sysret);
 }
 
 static void body_fpu(void)
@@ -505,6 +528,9 @@ static void test_hostile_sigreturn(void)
 {
 	int st = child_status(body_flags);
 	test_result("sigreturn-garbage-flags-cs", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "status %#x", st);
+	st = child_status(body_flags_sysret);
+	test_result("sigreturn-garbage-flags-sysret", WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "status %#x", st);
 	st = child_status(body_fpu);
 	CHECK("sigreturn-bad-mxcsr-segv", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
