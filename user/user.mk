@@ -14,8 +14,8 @@ FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efaul
 	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	sched futex futex_robust orphan_exit_signal fuzz prctl groups orphan_stop exec_script procfs \
-	pgrp_zombie_leader poll_opath fifo_open_race cap_ipc cap_rights $(FS_TEST_NAMES) pipe poll \
-	pipe_pipeline tty tty_jobs
+	pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc cap_rights \
+	$(FS_TEST_NAMES) pipe poll pipe_pipeline tty tty_jobs
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -76,7 +76,7 @@ $(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
 # The terminal tests share their set-up.
 $(USER_OUT)/root/tests/tty $(USER_OUT)/root/tests/tty_jobs: tests/user/tty_test.h
 $(USER_OUT)/root/tests/procfs $(USER_OUT)/root/tests/fifo_open_race \
-	$(USER_OUT)/root/tests/futex_robust: tests/user/proc_wait.h
+	$(USER_OUT)/root/tests/futex_robust $(USER_OUT)/root/tests/stop_cont_resume: tests/user/proc_wait.h
 
 # The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
 $(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)

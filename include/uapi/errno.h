@@ -86,5 +86,8 @@
 /* Kernel-internal: restarted only when no handler runs (pause, sigsuspend, nanosleep); with a
  * handler the caller sees -EINTR. */
 #define ERESTARTNOHAND 514
+/* Kernel-internal: as ERESTARTNOHAND, but the call resumes through restart_syscall(2) with
+ * what the thread's restart block kept (a sleep's or poll's deadline, not its full timeout). */
+#define ERESTART_RESTARTBLOCK 516
 
 #endif

@@ -281,14 +281,33 @@ static long do_poll(struct linux_pollfd __user *ufds, unsigned int nfds, uint64_
 	return ret;
 }
 
+/* poll's timeout is a register, not memory it could update: an interrupted poll with a
+ * deadline resumes through restart_syscall (when no handler runs) towards the same deadline. */
+static long poll_resume(struct restart_block *rb);
+
+static long poll_until(struct linux_pollfd __user *ufds, unsigned int nfds, uint64_t deadline)
+{
+	long ret = do_poll(ufds, nfds, deadline);
+	if (ret != -ERESTARTNOHAND || deadline == DEADLINE_NEVER)
+		return ret;
+	current_thread()->restart = (struct restart_block){
+		.fn = poll_resume, .deadline_ns = deadline, .arg = { (uint64_t)ufds, nfds }
+	};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_resume(struct restart_block *rb)
+{
+	return poll_until((struct linux_pollfd __user *)rb->arg[0], (unsigned int)rb->arg[1],
+			  rb->deadline_ns);
+}
+
 SYSCALL_DEFINE3(poll, struct linux_pollfd __user *, ufds, unsigned int, nfds, int, timeout_ms)
 {
 	uint64_t deadline = DEADLINE_NEVER;
 	if (timeout_ms >= 0)
 		deadline = deadline_after_ns(0, (uint64_t)timeout_ms * NSEC_PER_MSEC);
-	/* An interrupted poll restarts (no handler ran) with its whole timeout again: Linux
-	 * restarts with the time left; we have no restart block. */
-	return do_poll(ufds, nfds, deadline);
+	return poll_until(ufds, nfds, deadline);
 }
 
 SYSCALL_DEFINE5(ppoll, struct linux_pollfd __user *, ufds, unsigned int, nfds,

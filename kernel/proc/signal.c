@@ -19,6 +19,8 @@
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 
+#define SYS_NR_RESTART_SYSCALL 219 /* Linux x86_64's restart_syscall */
+
 #define STOP_SIGNALS                                                                             \
 	(SIGSET_BIT(SIGSTOP) | SIGSET_BIT(SIGTSTP) | SIGSET_BIT(SIGTTIN) | SIGSET_BIT(SIGTTOU))
 #define KNOWN_SA_FLAGS                                                                           \
@@ -690,7 +692,8 @@ static int dequeue_locked(struct signal_handlers *sh, struct thread *t, struct s
 
 static void restart_syscall(struct trap_frame *f)
 {
-	f->rax = f->error_code; /* the original number */
+	/* The original number, or restart_syscall(2) to resume from the restart block. */
+	f->rax = (int64_t)f->rax == -ERESTART_RESTARTBLOCK ? SYS_NR_RESTART_SYSCALL : f->error_code;
 	f->rip -= 2; /* back onto the SYSCALL instruction (0f 05) */
 }
 
@@ -698,6 +701,10 @@ static void restart_syscall(struct trap_frame *f)
 static void restart_for_handler(struct trap_frame *f, const struct k_sigaction *ka)
 {
 	switch ((int64_t)f->rax) {
+	case -ERESTART_RESTARTBLOCK:
+		current_thread()->restart.fn = NULL; /* the handler ends the call */
+		f->rax = (uint64_t)-EINTR;
+		break;
 	case -ERESTARTNOHAND:
 		f->rax = (uint64_t)-EINTR;
 		break;

@@ -168,7 +168,8 @@ void signal_deliver_pending(struct trap_frame *f);
 static inline bool is_restart_code(uint64_t rax)
 {
 	int64_t r = (int64_t)rax;
-	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
+	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
+	       r == -ERESTART_RESTARTBLOCK;
 }
 
 /* The frame was made by the SYSCALL entry (not an interrupt or exception). */

@@ -339,3 +339,14 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct k_itimerval __user *, unew,
 		return -EFAULT;
 	return 0;
 }
+
+/* restart_syscall(2): the exit path points an interrupted call that returned
+ * ERESTART_RESTARTBLOCK here when no handler ran; the block says how to go on. Called by a
+ * program on its own (nothing to resume), it fails with EINTR, as on Linux. */
+SYSCALL_DEFINE0(restart_syscall)
+{
+	struct restart_block *rb = &current_thread()->restart;
+	long (*fn)(struct restart_block *) = rb->fn;
+	rb->fn = NULL;
+	return fn ? fn(rb) : -EINTR;
+}

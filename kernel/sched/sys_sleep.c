@@ -1,6 +1,8 @@
 /* nanosleep and clock_nanosleep: a deadline on the monotonic clock, slept on with
- * sched_sleep_until. An early wake by a signal returns -EINTR with the remaining time for
- * relative sleeps; spurious wake-ups just sleep again. */
+ * sched_sleep_until. A signal cuts the sleep short: a relative sleep writes the time left to
+ * rem and, when no handler runs (a stop and continue, say), resumes through restart_syscall
+ * towards the same deadline; an absolute one just starts again. With a handler the caller
+ * gets EINTR. Spurious wake-ups sleep again. */
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
@@ -28,28 +30,50 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return a > DEADLINE_NEVER - b ? DEADLINE_NEVER : a + b;
 }
 
-static long report_remaining(uint64_t deadline, struct linux_timespec __user *rem)
+static int report_remaining(uint64_t deadline, struct linux_timespec __user *rem)
 {
-	if (rem) {
-		uint64_t now = time_monotonic_ns();
-		uint64_t left = deadline > now ? deadline - now : 0;
-		struct linux_timespec ts = { .tv_sec = (int64_t)(left / NSEC_PER_SEC),
-					     .tv_nsec = (int64_t)(left % NSEC_PER_SEC) };
-		if (copy_to_user(rem, &ts, sizeof(ts)))
-			return -EFAULT;
-	}
-	return -EINTR;
+	if (!rem)
+		return 0;
+	uint64_t now = time_monotonic_ns();
+	uint64_t left = deadline > now ? deadline - now : 0;
+	struct linux_timespec ts = { .tv_sec = (int64_t)(left / NSEC_PER_SEC),
+				     .tv_nsec = (int64_t)(left % NSEC_PER_SEC) };
+	return copy_to_user(rem, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-/* deadline on the monotonic clock; rem is NULL for absolute sleeps. */
-static long sleep_until(uint64_t deadline, struct linux_timespec __user *rem)
+static long sleep_relative(uint64_t deadline, struct linux_timespec __user *rem);
+
+static long sleep_resume(struct restart_block *rb)
+{
+	return sleep_relative(rb->deadline_ns, (struct linux_timespec __user *)rb->arg[0]);
+}
+
+/* Until deadline (monotonic); true when a signal cut it short. */
+static bool sleep_interrupted(uint64_t deadline)
 {
 	while (time_monotonic_ns() < deadline) {
-		int r = signal_sleep_until(deadline); /* a signal cuts it short: -EINTR */
-		if (r == -EINTR)
-			return report_remaining(deadline, rem);
+		if (signal_sleep_until(deadline) == -EINTR)
+			return true;
 	}
-	return 0;
+	return false;
+}
+
+static long sleep_relative(uint64_t deadline, struct linux_timespec __user *rem)
+{
+	if (!sleep_interrupted(deadline))
+		return 0;
+	int err = report_remaining(deadline, rem);
+	if (err)
+		return err;
+	struct restart_block *rb = &current_thread()->restart;
+	*rb = (struct restart_block){ .fn = sleep_resume, .deadline_ns = deadline,
+				      .arg = { (uint64_t)rem } };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_absolute(uint64_t deadline)
+{
+	return sleep_interrupted(deadline) ? -ERESTARTNOHAND : 0;
 }
 
 SYSCALL_DEFINE2(nanosleep, const struct linux_timespec __user *, req,
@@ -62,7 +86,7 @@ SYSCALL_DEFINE2(nanosleep, const struct linux_timespec __user *, req,
 	int err = timespec_to_ns(&ts, &ns);
 	if (err)
 		return err;
-	return sleep_until(add_saturating(time_monotonic_ns(), ns), rem);
+	return sleep_relative(add_saturating(time_monotonic_ns(), ns), rem);
 }
 
 /* The clocks Linux lets one sleep on; the realtime ones are converted with the offset between
@@ -105,10 +129,10 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, const struct linux_time
 	if (err)
 		return err;
 	if (!(flags & TIMER_ABSTIME))
-		return sleep_until(add_saturating(time_monotonic_ns(), ns), rem);
+		return sleep_relative(add_saturating(time_monotonic_ns(), ns), rem);
 	if (realtime) { /* a wall time before boot is already past */
 		uint64_t offset = time_realtime_ns() - time_monotonic_ns();
 		ns = ns > offset ? ns - offset : 0;
 	}
-	return sleep_until(ns, NULL);
+	return sleep_absolute(ns);
 }

@@ -18,6 +18,14 @@ enum thread_state {
 
 struct process;
 
+/* How an interrupted call resumes when no handler ran (ERESTART_RESTARTBLOCK): restart_syscall
+ * calls fn with the block, whose fields the call chose (its deadline, its user arguments). */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	uint64_t deadline_ns;
+	uint64_t arg[2];
+};
+
 struct thread {
 	/* Fixed by the scheduler: the run-queue lock of thread->cpu guards state, sched, and
 	 * wake-up decisions; saved_rsp is only touched by the context switch. */
@@ -44,6 +52,7 @@ struct thread {
 	uint64_t clear_child_tid; /* user address zeroed + futex-woken at exit (0 = none); own */
 	uint64_t robust_list, robust_list_len; /* set_robust_list, kept for the futex code; own */
 	bool exit_pending; /* asked to exit (exit_group, exec by another thread) */
+	struct restart_block restart; /* own: set by a call returning ERESTART_RESTARTBLOCK */
 
 	/* Signals (proc/signal.h): written under proc->sighand->lock by the thread itself, read
 	 * by senders under that lock; sas_* are the thread's own (no lock). */
