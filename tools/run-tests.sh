@@ -66,7 +66,8 @@ layer interactive tests/qemu/run.py "$BUILD/zero-os.img" --name shell-interactiv
 	--keys-after "zero-sh:/# " 'echo "key"board | /tests/upper' --expect-text $'\nKEYBOARD\r'
 # busybox's ash as a person uses it on the serial console: line editing (backspace, cursor
 # keys), history, tab completion, ^C interrupting a sleep, ^Z stopping a job and fg resuming
-# it. Each keystroke waits for proof that its target runs (its output), never for time.
+# it, a sleep stopped and resumed that sleeps on (regression: it ended at once). Each
+# keystroke waits for proof that its target runs (its output), never for time.
 layer interactive-ash tests/qemu/run.py "$BUILD/zero-os.img" --name ash-interactive \
 	--timeout 120 --log "$logs/interactive-ash.log" --expect-text "$ASH_READY" \
 	--send-raw-after "/ # " 'echo abX\x7fc\r' --expect-text $'\nabc\r' \
@@ -82,7 +83,12 @@ layer interactive-ash tests/qemu/run.py "$BUILD/zero-os.img" --name ash-interact
 	--send-after "/ # " 'jobs' --expect-text "tr a-z A-Z" \
 	--send-after "/ # " 'fg' --send-after "tr a-z A-Z" 'again' \
 	--send-raw-after "AGAIN" '\x03' \
-	--send-after "/ # " 'echo done-""fg; jobs' --expect-text $'\ndone-fg\r'
+	--send-after "/ # " 'echo done-""fg; jobs' --expect-text $'\ndone-fg\r' \
+	--send-after "/ # " "sh -c 'echo zz\"\"sleeping; sleep 100; echo finished-\"\"early'" \
+	--send-raw-after $'\nzzsleeping' '\x1a' --expect-text "Stopped" \
+	--send-after "/ # " 'fg' --send-raw-after 'early"' '\x03' \
+	--send-after "/ # " 'echo after-""stop' --expect-text $'\nafter-stop\r' \
+	--forbid-text "finished-early"
 layer kernel tests/qemu/run.py "$BUILD/test/ktest.img" --name ktest --timeout 120 \
 	--log "$logs/ktest.log" --expect-tests
 layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-initramfs-refused \
