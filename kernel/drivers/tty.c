@@ -35,6 +35,7 @@
 
 static struct tty console_tty = {
 	.name = "console",
+	.dev = MKDEV(TTY_MAJOR, TTYS0_MINOR), /* the terminal behind /dev/console, as on Linux */
 	.device_write = console_io_write,
 	.lock = SPINLOCK_INIT("tty"),
 	.read_wait = WAIT_QUEUE_INIT(console_tty.read_wait),

@@ -27,6 +27,7 @@ struct process;
 
 struct tty {
 	const char *name;
+	uint64_t dev; /* the device number (MKDEV) that /proc/<pid>/stat names as tty_nr */
 	/* The device's output: called with tty->lock held, so it must not sleep. */
 	void (*device_write)(const char *buf, size_t n);
 

@@ -1,10 +1,12 @@
 /* The terminal driven through its ioctls: Linux's default termios, canonical input with erase,
  * kill and ^D, one line per read, raw mode with the four VMIN/VTIME cases, FIONREAD, flushing
  * (TCSETSF, TCFLSH), O_NONBLOCK, poll, flow control (TCXONC), the window size and SIGWINCH,
- * /dev/tty, and hostile pointers. Signal characters, job control and sessions are in
+ * /dev/tty, tty_nr in /proc/self/stat, and hostile pointers. Signal characters, job control and sessions are in
  * tty_jobs.c. */
 #include "tty_test.h"
 #include <poll.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 static volatile sig_atomic_t winch_count;
 
@@ -184,6 +186,27 @@ static void test_efault(void)
 	CHECK("unknown_ioctl", ioctl(tty_fd, 0x54ff, 0) < 0 && errno == ENOTTY);
 }
 
+/* Field 7 of /proc/self/stat names the controlling terminal's device (ps's TTY column); for
+ * /dev/console, the terminal behind it (the serial port here). */
+static void test_proc_tty_nr(void)
+{
+	struct stat st, real;
+	char text[512];
+	int fd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = 0;
+	unsigned tty_nr = 0;
+	const char *after = strrchr(text, ')');
+	bool parsed = after && sscanf(after, ") %*c %*d %*d %*d %u", &tty_nr) == 1;
+	fstat(tty_fd, &st);
+	dev_t want = st.st_rdev;
+	if (want == makedev(5, 1) && stat("/dev/ttyS0", &real) == 0)
+		want = real.st_rdev;
+	test_result("proc_stat_tty_nr", parsed && tty_nr == want, "tty_nr %u, want %u", tty_nr,
+		    (unsigned)want);
+}
+
 int main(int argc, char **argv)
 {
 	tty_test_begin("tty", argc, argv);
@@ -195,5 +218,6 @@ int main(int argc, char **argv)
 	test_flow();
 	test_winsize();
 	test_efault();
+	test_proc_tty_nr();
 	tty_test_end();
 }

@@ -66,6 +66,7 @@ int proc_check_access(int pid, uint64_t start_ns)
 struct proc_snap {
 	int pid, ppid, pgid, sid, nthreads, nice, cpu, exit_code, exit_signal, sig_queued;
 	int tpgid; /* foreground group of the controlling terminal; -1 without one */
+	uint32_t tty_nr; /* its device number; 0 without one */
 	char name[PROC_NAME_MAX];
 	char state; /* R S T Z */
 	bool access; /* the caller may see private details (addresses) */
@@ -161,6 +162,7 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->pgid = p->pgid;
 	s->sid = p->sid;
 	s->tpgid = p->ctty ? p->ctty->pgrp : -1;
+	s->tty_nr = p->ctty ? (uint32_t)p->ctty->dev : 0;
 	s->nthreads = p->nthreads;
 	s->state = state_locked(p);
 	s->exit_code = p->state == PROCESS_ZOMBIE ? p->exit_status : 0;
@@ -270,8 +272,8 @@ static int fmt_stat(struct proc_text *t, const struct proc_snap *sp, const struc
 	struct proc_vm v = *vp;
 	if (!s.access)
 		v = (struct proc_vm){ .size = v.size, .rss_pages = v.rss_pages };
-	proc_printf(t, "%d (%s) %c %d %d %d %d %d %u ", s.pid, s.name, s.state, s.ppid, s.pgid,
-		    s.sid, 0 /* tty_nr: ttys have no device number yet */, s.tpgid, 0u /* flags */);
+	proc_printf(t, "%d (%s) %c %d %d %d %u %d %u ", s.pid, s.name, s.state, s.ppid, s.pgid,
+		    s.sid, s.tty_nr, s.tpgid, 0u /* flags */);
 	proc_printf(t, "%lu %lu %lu %lu %lu %lu %ld %ld %ld %ld %d %d %lu ",
 		    0ul, 0ul, 0ul, 0ul /* faults */, ns_to_ticks(s.utime_ns),
 		    ns_to_ticks(s.stime_ns), (long)ns_to_ticks(s.cutime_ns),
