@@ -1,7 +1,9 @@
 /* procfs's magic links and descriptor directory: /proc/<pid>/exe, cwd and fd/<n> resolve to
  * the file or directory itself (get_link) rather than to a parsed path, and read as its path
  * (or "pipe:[ino]" for files that have none, as Linux); fd/ lists the open descriptors. Only
- * the owner or root may follow, read or list them (proc_may_access). */
+ * the owner or root may follow, read or list them (proc_may_access). A descriptor whose rights
+ * were reduced (zero_cap_limit) cannot be followed: opening the file again by this name would
+ * give a descriptor with all of them. */
 #include <fs/procfs/proc_internal.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
@@ -9,6 +11,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/zero/cap.h>
 
 #define FD_TEXT_MAX 12
 #define FD_MAX_PARSE 0x7fffffff
@@ -38,23 +41,25 @@ static struct fd_table *proc_files(int pid)
 	return t;
 }
 
-/* The open file in slot fd of t (referenced), or NULL. */
-static struct file *fdtable_file(struct fd_table *t, int fd)
+/* The open file in slot fd of t (referenced) and the descriptor's rights, or NULL. */
+static struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights)
 {
 	uint64_t f = spin_lock_irqsave(&t->lock);
 	struct file *file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
-	if (file)
+	if (file) {
 		file_get(file);
+		*rights = t->rights[fd];
+	}
 	spin_unlock_irqrestore(&t->lock, f);
 	return file;
 }
 
-static struct file *proc_fd_file(int pid, int fd)
+static struct file *proc_fd_file(int pid, int fd, uint64_t *rights)
 {
 	struct fd_table *t = proc_files(pid);
 	if (!t)
 		return NULL;
-	struct file *file = fdtable_file(t, fd);
+	struct file *file = fdtable_file(t, fd, rights);
 	fdtable_put(t);
 	return file;
 }
@@ -105,17 +110,20 @@ static int proc_cwd_path(int pid, struct path *out)
 
 /* ---- the links ----------------------------------------------------------------------------- */
 
-/* What link d names: a path (cwd, or a file's), or a file without one (*file set, path NULL). */
-static int link_resolve(struct dentry *d, struct path *path, struct file **file)
+/* What link d names: a path (cwd, or a file's), or a file without one (*file set, path NULL).
+ * *rights: the descriptor's rights for fd links, all of them otherwise. */
+static int link_resolve(struct dentry *d, struct path *path, struct file **file,
+			uint64_t *rights)
 {
 	const struct proc_inode *pi = proc_i(d->inode);
 	*file = NULL;
+	*rights = ZERO_CAP_ALL;
 	int r = proc_check_access(pi->pid, 0);
 	if (r)
 		return r == -ESRCH ? -ENOENT : r;
 	if (pi->ent->link == PROC_LINK_CWD)
 		return proc_cwd_path(pi->pid, path);
-	struct file *f = pi->ent->link == PROC_LINK_FD ? proc_fd_file(pi->pid, pi->fd)
+	struct file *f = pi->ent->link == PROC_LINK_FD ? proc_fd_file(pi->pid, pi->fd, rights)
 						       : proc_exe_file(pi->pid, 0);
 	if (!f)
 		return -ENOENT;
@@ -133,12 +141,17 @@ static int link_get(struct dentry *d, struct mount **mnt, struct dentry **target
 {
 	struct path p;
 	struct file *anon;
-	int r = link_resolve(d, &p, &anon);
+	uint64_t rights;
+	int r = link_resolve(d, &p, &anon, &rights);
 	if (r)
 		return r;
 	if (anon) { /* a pipe or other anonymous file: there is no path to open it again by */
 		file_put(anon);
 		return -ENXIO;
+	}
+	if (rights != ZERO_CAP_ALL) {
+		path_put(&p);
+		return -ENOTCAPABLE;
 	}
 	*mnt = p.mnt;
 	*target = p.dentry;
@@ -157,7 +170,8 @@ static long link_readlink(struct dentry *d, char *buf, size_t size)
 {
 	struct path p;
 	struct file *anon;
-	int r = link_resolve(d, &p, &anon);
+	uint64_t rights;
+	int r = link_resolve(d, &p, &anon, &rights);
 	if (r)
 		return r;
 	char *text = kmalloc(PATH_MAX);
@@ -206,7 +220,8 @@ static int fd_dir_lookup(struct inode *dir, struct dentry *d)
 		return 0;
 	if (r)
 		return r;
-	struct file *f = proc_fd_file(pid, fd);
+	uint64_t rights;
+	struct file *f = proc_fd_file(pid, fd, &rights);
 	if (!f)
 		return 0;
 	/* Linux: the link's permission bits follow the open mode (r-x for reading, -w- for
