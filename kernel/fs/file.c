@@ -61,9 +61,11 @@ int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
 }
 
 /* Anonymous inodes (pipes, endpoints) live in a super block of their own that is never
- * mounted; fstat shows its device number. */
+ * mounted; fstat shows its device number. anon_mnt is the internal mount paths to them use
+ * (its reference is never dropped, so it is never freed; it is in no mount list). */
 static struct super_block *anon_sb;
 static const struct fs_type anon_type = { .name = "anon_inodefs", .nodev = true };
+static struct mount anon_mnt = { .parent = &anon_mnt, .refcount = 1 };
 
 int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, void *priv,
 		    struct file **out)
@@ -89,6 +91,21 @@ int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct 
 {
 	inode_get(sibling->inode);
 	return file_setup(NULL, sibling->inode, flags, ops, priv, out);
+}
+
+int file_anon_path(const struct file *f, struct path *out)
+{
+	ASSERT(f->inode->sb == anon_sb);
+	inode_get(f->inode);
+	struct dentry *d = dentry_alloc_root(anon_sb, f->inode);
+	if (!d) {
+		inode_put(f->inode);
+		return -ENOMEM;
+	}
+	anon_mnt.sb = anon_sb;
+	mount_get(&anon_mnt);
+	*out = (struct path){ &anon_mnt, d };
+	return 0;
 }
 
 void file_get(struct file *f)

@@ -361,6 +361,11 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 /* Another anonymous file on sibling's inode (the second end of a pipe: one inode, as Linux). */
 int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
 		       void *priv, struct file **out);
+/* A path to an anonymous file's inode (referenced: path_put it), for following procfs's
+ * /proc/<pid>/fd/<n> link of a pipe as Linux does (open makes a new end, stat sees the FIFO):
+ * a dentry of its own on an internal mount of the anonymous super block, never in the name
+ * space. 0 or -ENOMEM. */
+int file_anon_path(const struct file *f, struct path *out);
 void file_get(struct file *f);
 void file_put(struct file *f);
 

@@ -33,6 +33,7 @@ struct pipe {
 	int readers, writers; /* open ends (a FIFO opener counts while it waits) */
 	uint32_t r_opens, w_opens; /* ends ever opened: a waiting FIFO open watches these */
 	bool reading, writing; /* a reader / writer is copying with the lock dropped */
+	bool anonymous; /* pipe(2)'s, not a FIFO's: an open of it never waits (fixed) */
 	/* Readers (data, EOF, the reading flag), FIFO openers waiting for a writer, pollers. */
 	struct wait_queue rd_wait;
 	/* Writers (room, readers gone, the writing flag), openers waiting for a reader, pollers. */
@@ -41,15 +42,17 @@ struct pipe {
 	 * reader holding `reading` in the filled part; each slot is set under the lock. Freed with
 	 * the pipe. */
 	uint8_t *pages[PIPE_PAGES];
-	/* FIFOs: the inode the pipe belongs to (fixed at creation) and its link in fifo_pipes,
-	 * guarded by fifo_lock. NULL / unlinked for anonymous pipes. */
+	/* The inode the pipe belongs to and its link in fifo_pipes, guarded by fifo_lock: a
+	 * FIFO's from creation, an anonymous pipe's once pipe_make has both ends (before either
+	 * is visible to anyone). */
 	struct inode *inode;
 	struct list_node fifo_node;
 };
 
-/* The pipes of open FIFO inodes, found by inode. fifo_lock guards the list and every
- * fifo_node, and is held while a FIFO's last end closes so that an open cannot find a pipe
- * that is about to be freed. */
+/* The pipes of open FIFO inodes and of anonymous pipes, found by inode (an open of a FIFO,
+ * or of a pipe through /proc/<pid>/fd/<n>). fifo_lock guards the list and every fifo_node,
+ * and is held while a pipe's last end closes so that an open cannot find a pipe that is about
+ * to be freed. */
 static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
 static struct list_node fifo_pipes = LIST_HEAD_INIT(fifo_pipes);
 
@@ -330,7 +333,8 @@ static struct pipe *fifo_find_locked(struct inode *inode)
  * so the open need not wait (that partner may close before we look again). Otherwise *seen
  * gets the partner ends' open count (what a waiting open watches: a partner that opens and
  * closes again before we sleep must still end the wait). -ENXIO: a non-blocking write-only
- * open with no reader. */
+ * open of a FIFO with no reader. An anonymous pipe's end (opened again through /proc) never
+ * waits, as on Linux: *met. */
 static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, bool *met,
 		       uint32_t *seen)
 {
@@ -352,12 +356,12 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, b
 	}
 	uint64_t fl = spin_lock_irqsave(&p->lock);
 	int err = 0;
-	if (f->mode == FMODE_WRITE && (f->flags & O_NONBLOCK) && p->readers == 0)
+	if (f->mode == FMODE_WRITE && (f->flags & O_NONBLOCK) && p->readers == 0 && !p->anonymous)
 		err = -ENXIO;
 	else
 		pipe_add_ends_locked(p, f->mode);
 	bool reading = f->mode == FMODE_READ;
-	*met = (reading ? p->writers : p->readers) > 0;
+	*met = (reading ? p->writers : p->readers) > 0 || p->anonymous;
 	*seen = reading ? p->w_opens : p->r_opens;
 	bool unused = p->readers == 0 && p->writers == 0;
 	spin_unlock_irqrestore(&p->lock, fl);
@@ -453,9 +457,17 @@ static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 		return err;
 	}
 	err = file_alloc_sibling(*rf, O_WRONLY | status, &fifo_file_ops, p, wf);
-	if (err)
+	if (err) {
 		file_put(*rf); /* the last end: frees the pipe */
-	return err;
+		return err;
+	}
+	/* Findable by its inode, as a FIFO's pipe: /proc/<pid>/fd/<n> may open another end. */
+	uint64_t ff = spin_lock_irqsave(&fifo_lock);
+	p->inode = (*rf)->inode;
+	p->anonymous = true;
+	list_add_tail(&fifo_pipes, &p->fifo_node);
+	spin_unlock_irqrestore(&fifo_lock, ff);
+	return 0;
 }
 
 SYSCALL_DEFINE2(pipe2, int __user *, ufds, int, flags)

@@ -1,7 +1,8 @@
 /* procfs's magic links and descriptor directory: /proc/<pid>/exe, cwd and fd/<n> resolve to
  * the file or directory itself (get_link) rather than to a parsed path, and read as its path
  * (or "pipe:[ino]" for files that have none, as Linux); fd/ lists the open descriptors. Only
- * the owner or root may follow, read or list them (proc_may_access). A descriptor whose rights
+ * the owner or root may follow, read or list them (proc_may_access); a pipe's link leads to the
+ * pipe (file_anon_path), so that opening it makes a new end. A descriptor whose rights
  * were reduced (zero_cap_limit) cannot be followed: opening the file again by this name would
  * give a descriptor with all of them. */
 #include <fs/procfs/proc_internal.h>
@@ -145,9 +146,11 @@ static int link_get(struct dentry *d, struct mount **mnt, struct dentry **target
 	int r = link_resolve(d, &p, &anon, &rights);
 	if (r)
 		return r;
-	if (anon) { /* a pipe or other anonymous file: there is no path to open it again by */
+	if (anon) { /* a pipe can be opened again (a new end), as on Linux; nothing else */
+		r = S_ISFIFO(anon->inode->mode) ? file_anon_path(anon, &p) : -ENXIO;
 		file_put(anon);
-		return -ENXIO;
+		if (r)
+			return r;
 	}
 	if (rights != ZERO_CAP_ALL) {
 		path_put(&p);

@@ -34,3 +34,6 @@ set -C; : > noclobber; { echo x > noclobber; } 2>/dev/null || echo "noclobber re
 echo >| noclobber forced && cat noclobber
 dd if=/dev/zero bs=1k count=256 2>/dev/null | gzip -c | gunzip -c | wc -c
 i=0; while [ $i -lt 20 ]; do echo $i; i=$((i + 1)); done | tail -1
+echo via-stdin | cat /dev/stdin
+echo x | { [ -p /dev/stdin ] && echo "stdin is a pipe"; }
+echo fd-zero | cat /dev/fd/0
