@@ -17,8 +17,8 @@ void phys_reclaim_boot_services(void);
 /* 2^order contiguous zeroed pages; returns their physical address, or 0 when out of memory. */
 uint64_t phys_alloc_pages(unsigned order);
 /* One page that still holds its previous owner's bytes: only for a caller that overwrites all
- * 4096 of them before the page is mapped or read by anyone (a copy-on-write copy, a page exec
- * fills from the file and zeroes around). 0 when out of memory. */
+ * 4096 of them before the page is mapped or read by anyone (a copy-on-write copy). 0 when out
+ * of memory. */
 uint64_t phys_alloc_page_unzeroed(void);
 /* Free pages from phys_alloc_pages; a double or mismatched free is a kernel bug (panic). */
 void phys_free_pages(uint64_t pa, unsigned order);

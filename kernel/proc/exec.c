@@ -147,19 +147,18 @@ static uint32_t vm_flags_of(uint32_t p_flags)
 	       (p_flags & PF_X ? VM_EXEC : 0);
 }
 
-/* Fill the page at va with the segment's file bytes that fall in it ([lo, hi) of the address
- * space, file offset off) and zeros around them, then map it: every byte is written before the
- * page becomes visible, so it may come unzeroed from the allocator. */
+/* Read the segment's file bytes that fall in the page at va ([lo, hi) of the address space,
+ * file offset off) into a zeroed frame and map it. The frame is zeroed whole although most of
+ * it is then overwritten: an unzeroed frame, filled around, saved 512 instructions per page
+ * but made fork_exec_wait 2.5 times slower in plain TCG (2,382 against 940 us; likely QEMU
+ * invalidating the translated code of the recycled frame store by store). */
 static int load_page(struct mm *mm, struct exec_file *ef, uint64_t va, uint64_t lo, uint64_t hi,
 		     uint64_t off)
 {
-	uint64_t pa = phys_alloc_page_unzeroed();
+	uint64_t pa = phys_alloc_pages(0);
 	if (!pa)
 		return -ENOMEM;
-	uint8_t *page = phys_to_virt(pa);
-	memset(page, 0, lo - va);
-	memset(page + (hi - va), 0, va + PAGE_SIZE - hi);
-	int r = exec_file_read(ef, page + (lo - va), hi - lo, off);
+	int r = exec_file_read(ef, (uint8_t *)phys_to_virt(pa) + (lo - va), hi - lo, off);
 	if (!r)
 		r = vm_install_page(mm, va, pa);
 	if (r)
@@ -183,7 +182,7 @@ static int load_segments(struct mm *mm, struct exec_file *ef, const struct elf_i
 		if (r < 0)
 			return (int)r;
 		uint64_t lo = ph->p_vaddr + bias, file_end = lo + ph->p_filesz;
-		for (uint64_t va = start; va < file_end; va += PAGE_SIZE) {
+		for (uint64_t va = start; ph->p_filesz && va < file_end; va += PAGE_SIZE) {
 			uint64_t from = MAX(va, lo), to = MIN(va + PAGE_SIZE, file_end);
 			r = load_page(mm, ef, va, from, to, ph->p_offset + (from - lo));
 			if (r < 0)
