@@ -49,6 +49,15 @@ write("bad_entry", bytes(b))
 b = bytearray(good)
 struct.pack_into("<Q", b, E_PHOFF, len(good) + 4096)
 write("bad_phoff", bytes(b))
+# A valid program header table, but beyond the first page (appended to the file, 8-aligned):
+# exec reads only the first page for the headers and refuses it.
+b = bytearray(good)
+b += bytes(-len(b) % 8)
+far = len(b)
+b += good[phoff:phoff + phnum * PH_SIZE]
+struct.pack_into("<Q", b, E_PHOFF, far)
+assert far >= 4096
+write("bad_phdr_far", bytes(b))
 # Scripts whose "#!" line names no interpreter, or does not end within 256 bytes.
 write("bad_script", b"#!   \necho hi\n")
 write("bad_script_long", b"#!/" + b"x" * 300 + b"\necho hi\n")

@@ -176,23 +176,23 @@ static const char *check_segments(const Elf64_Ehdr *eh, size_t size, const struc
 	return NULL;
 }
 
-int elf_check(const void *file, size_t size, const struct elf_limits *lim, struct elf_info *out,
-	      const char **why)
+int elf_check_head(const void *head, size_t head_len, size_t size,
+		   const struct elf_limits *lim, struct elf_info *out, const char **why)
 {
-	const Elf64_Ehdr *eh = file;
+	const Elf64_Ehdr *eh = head;
 	struct load_walk w = { 0 };
 	const char *err;
 
-	if (!file || !lim || !out || !aligned((uintptr_t)file, ELF_STRUCT_ALIGN) ||
-	    lim->vaddr_min > lim->vaddr_max) {
+	if (!head || !lim || !out || !aligned((uintptr_t)head, ELF_STRUCT_ALIGN) ||
+	    lim->vaddr_min > lim->vaddr_max || head_len > size) {
 		if (why)
 			*why = "invalid arguments";
 		return -EINVAL;
 	}
-	err = check_ident(eh, size);
-	if (!err)
-		err = check_header(eh, size, lim);
-	if (!err)
+	err = check_ident(eh, head_len);
+	if (!err) /* the program headers must be in the bytes we have */
+		err = check_header(eh, head_len, lim);
+	if (!err) /* the segments' bytes only in the file */
 		err = check_segments(eh, size, lim, &w);
 	if (err)
 		return reject(why, err);
@@ -204,6 +204,12 @@ int elf_check(const void *file, size_t size, const struct elf_limits *lim, struc
 	out->phoff = eh->e_phoff;
 	out->phdr_vaddr = w.phdr_vaddr;
 	return 0;
+}
+
+int elf_check(const void *file, size_t size, const struct elf_limits *lim, struct elf_info *out,
+	      const char **why)
+{
+	return elf_check_head(file, size, size, lim, out, why);
 }
 
 const Elf64_Phdr *elf_phdr(const void *file, unsigned i)

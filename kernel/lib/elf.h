@@ -191,7 +191,14 @@ struct elf_info {
 int elf_check(const void *file, size_t size, const struct elf_limits *lim, struct elf_info *out,
 	      const char **why);
 
-/* Program header i of an image that passed elf_check, or NULL if i >= e_phnum. */
+/* The same checks when only the first head_len bytes of a `size`-byte file are at `head`
+ * (head_len <= size, else -EINVAL): the ELF header and every program header must lie within
+ * them ("program headers outside file" otherwise); segments are checked against size. The
+ * caller reads the segments' bytes from the file itself. */
+int elf_check_head(const void *head, size_t head_len, size_t size,
+		   const struct elf_limits *lim, struct elf_info *out, const char **why);
+
+/* Program header i of an image that passed elf_check (or of the head elf_check_head passed), or NULL if i >= e_phnum. */
 const Elf64_Phdr *elf_phdr(const void *file, unsigned i);
 
 /* A symbol table and its string table, both inside a file image. */

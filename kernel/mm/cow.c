@@ -7,17 +7,36 @@
 #include <mm/layout.h>
 #include <uapi/errno.h>
 
+#define PT_SPAN (PT_ENTRIES * PAGE_SIZE) /* what one last-level table maps */
+
 struct cow_ctx {
 	uint64_t child_pml4;
+	pte_t *child_pt; /* the child's last-level table for [child_pt_va, + PT_SPAN), or NULL */
+	uint64_t child_pt_va;
 	int err;
 };
+
+/* The child's entry for va; its table is looked up (or made) once per PT_SPAN, since the walk
+ * visits the parent's entries in address order. */
+static pte_t *child_entry(struct cow_ctx *c, uint64_t va)
+{
+	uint64_t span_va = ALIGN_DOWN(va, PT_SPAN);
+	if (!c->child_pt || c->child_pt_va != span_va) {
+		pte_t *e = pt_entry(c->child_pml4, span_va, PT_LEVEL_PT, true);
+		if (!e)
+			return NULL;
+		c->child_pt = e;
+		c->child_pt_va = span_va;
+	}
+	return &c->child_pt[pt_index(va, PT_LEVEL_PT)];
+}
 
 static void share_pte(uint64_t va, pte_t *e, void *ctx)
 {
 	struct cow_ctx *c = ctx;
 	if (c->err || !pte_has_frame(*e))
 		return;
-	pte_t *ce = pt_entry(c->child_pml4, va, PT_LEVEL_PT, true);
+	pte_t *ce = child_entry(c, va);
 	if (!ce) {
 		c->err = -ENOMEM;
 		return;
@@ -46,7 +65,7 @@ static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma
 	}
 	if (v->flags & VM_WIPEONFORK)
 		return 0;
-	struct cow_ctx c = { child->pml4_pa, 0 };
+	struct cow_ctx c = { .child_pml4 = child->pml4_pa };
 	pt_walk_ptes(parent->pml4_pa, v->start, v->end, share_pte, &c);
 	return c.err;
 }

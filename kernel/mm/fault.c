@@ -50,7 +50,8 @@ static int unshare_locked(struct mm *mm, struct vma *v, uint64_t page, pte_t *e)
 		vm_flush_tlb_range(mm, page, page + PAGE_SIZE);
 		return 0;
 	}
-	uint64_t pa = phys_alloc_pages(0);
+	/* A copy overwrites the whole page, so only a copy of the zero page needs zeroing. */
+	uint64_t pa = old == vm_zero_page_pa ? phys_alloc_pages(0) : phys_alloc_page_unzeroed();
 	if (!pa)
 		return -ENOMEM;
 	if (old != vm_zero_page_pa)
@@ -199,4 +200,26 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len)
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len)
 {
 	return access_mm(mm, addr, dst, len, false);
+}
+
+int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || addr >= USER_SPACE_END)
+		return -EFAULT;
+	int err = 0;
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vma_find_locked(mm, addr);
+	pte_t *e = NULL;
+	if (!v || v->start > addr || v->shared)
+		err = -EFAULT;
+	else if (!(e = pt_entry(mm->pml4_pa, addr, PT_LEVEL_PT, true)))
+		err = -ENOMEM;
+	else if (pte_has_frame(*e))
+		err = -EEXIST;
+	if (!err) { /* an empty entry: nothing to flush */
+		page_ref_set_one(pa);
+		*e = pa | vm_pte_flags(v->flags, true);
+	}
+	spin_unlock_irqrestore(&mm->lock, f);
+	return err;
 }

@@ -2,6 +2,7 @@
  * visitor used by the W^X audit. */
 #include <stddef.h>
 #include <mm/paging.h>
+#include <core/compiler.h>
 #include <mm/phys.h>
 #include <mm/layout.h>
 #include <arch/x86_64/cpu.h>
@@ -121,11 +122,12 @@ struct pte_walk {
 
 static void walk_ptes(const struct pte_walk *w, pte_t *table, unsigned level, uint64_t base)
 {
+	/* Only the slots that overlap [start, end): the caller made sure some do. */
 	uint64_t size = pt_level_size(level);
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+	uint64_t lo = MAX(w->start, base), hi = MIN(w->end, base + PT_ENTRIES * size);
+	unsigned last = (unsigned)((hi - 1 - base) / size);
+	for (unsigned i = (unsigned)((lo - base) / size); i <= last; i++) {
 		uint64_t va = base + i * size;
-		if (va + (size - 1) < w->start || va >= w->end)
-			continue;
 		pte_t *e = &table[i];
 		if (level == PT_LEVEL_PT) {
 			if (*e)

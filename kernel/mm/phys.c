@@ -90,6 +90,15 @@ void phys_reclaim_boot_services(void)
 		pages * PAGE_SIZE >> 10, phys_free_count() * PAGE_SIZE >> 20);
 }
 
+uint64_t phys_alloc_page_unzeroed(void)
+{
+	uint64_t pfn;
+	uint64_t f = spin_lock_irqsave(&phys_lock);
+	int err = buddy_alloc(&buddy, 0, &pfn);
+	spin_unlock_irqrestore(&phys_lock, f);
+	return err ? 0 : pfn * PAGE_SIZE;
+}
+
 uint64_t phys_alloc_pages(unsigned order)
 {
 	uint64_t pfn;

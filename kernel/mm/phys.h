@@ -1,6 +1,7 @@
 /* Physical page allocator: the buddy allocator (mm/buddy.c) fed from the UEFI memory map, under
  * one IRQ-safe lock. Every page handed out is zeroed first, so no page carries a previous
- * owner's data. Physical address 0 is never handed out and means "no memory". */
+ * owner's data (phys_alloc_page_unzeroed leaves that to a caller that overwrites the page
+ * whole). Physical address 0 is never handed out and means "no memory". */
 #ifndef MM_PHYS_H
 #define MM_PHYS_H
 
@@ -15,6 +16,10 @@ void phys_reclaim_boot_services(void);
 
 /* 2^order contiguous zeroed pages; returns their physical address, or 0 when out of memory. */
 uint64_t phys_alloc_pages(unsigned order);
+/* One page that still holds its previous owner's bytes: only for a caller that overwrites all
+ * 4096 of them before the page is mapped or read by anyone (a copy-on-write copy). 0 when out
+ * of memory. */
+uint64_t phys_alloc_page_unzeroed(void);
 /* Free pages from phys_alloc_pages; a double or mismatched free is a kernel bug (panic). */
 void phys_free_pages(uint64_t pa, unsigned order);
 

@@ -105,6 +105,13 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
  * mapped as a read fault would); -EFAULT outside every VMA. */
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
 
+/* Map the frame pa (a whole page the caller filled; it becomes a private page of mm, counted in
+ * page_ref) at the page-aligned addr of a private VMA, with the VMA's rights (W^X holds: an
+ * executable page is never writable). 0, or -EFAULT (not in a private VMA), -EEXIST (a page is
+ * there already), -ENOMEM; on error pa stays the caller's. For exec, which fills each page of
+ * a segment from the file and installs it: no second copy. */
+int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa);
+
 /* True when addr lies in a MAP_SHARED area of mm (futex keys depend on it). */
 bool vm_is_shared(struct mm *mm, uint64_t addr);
 

@@ -9,11 +9,12 @@
 /* Bytes of argv + envp strings, plus a pointer each, that execve accepts (else -E2BIG). */
 #define EXEC_ARG_MAX (256u << 10)
 
-/* The strings of argv then envp, each NUL-terminated, packed in buf (EXEC_ARG_MAX bytes).
- * `charged` also counts a pointer per string (what they will cost on the new stack). */
+/* The strings of argv then envp, each NUL-terminated, packed in buf (cap bytes, at most
+ * EXEC_ARG_MAX). `charged` also counts a pointer per string (what they will cost on the new
+ * stack). */
 struct exec_args {
 	char *buf;
-	size_t used, charged;
+	size_t cap, used, charged;
 	int argc, envc;
 };
 

@@ -1,9 +1,9 @@
-/* Opening and reading the program file of an execve (exec_file.h). */
+/* Opening the program file of an execve and reading from it (exec_file.h). */
 #include <proc/exec_file.h>
 #include <fs/vfs.h>
 #include <fs/namei.h>
 #include <mm/layout.h>
-#include <mm/vmap.h>
+#include <mm/phys.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
@@ -45,23 +45,31 @@ int exec_file_open(const char *path, struct exec_file *ef)
 	if (r)
 		return r;
 	ef->size = (size_t)inode->size;
-	ef->pages = (ef->size + PAGE_SIZE - 1) / PAGE_SIZE;
-	ef->data = vmalloc_pages(ef->pages);
-	if (!ef->data) {
+	ef->head_len = ef->size < PAGE_SIZE ? ef->size : PAGE_SIZE;
+	uint64_t pa = phys_alloc_pages(0); /* zeroed: bytes past a short file read as 0 */
+	if (!pa) {
 		exec_file_close(ef);
 		return -ENOMEM;
 	}
-	long n = kernel_read(ef->file, ef->data, ef->size, 0);
-	if (n < 0 || (size_t)n != ef->size) {
+	ef->head = phys_to_virt(pa);
+	r = exec_file_read(ef, ef->head, ef->head_len, 0);
+	if (r)
 		exec_file_close(ef);
-		return n < 0 ? (int)n : -EIO;
-	}
-	return 0;
+	return r;
+}
+
+int exec_file_read(struct exec_file *ef, void *dst, size_t len, uint64_t off)
+{
+	long n = kernel_read(ef->file, dst, len, (int64_t)off);
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
 }
 
 void exec_file_close(struct exec_file *ef)
 {
-	vfree_pages(ef->data, ef->pages);
+	if (ef->head)
+		phys_free_pages(virt_to_phys(ef->head), 0);
 	if (ef->file)
 		file_put(ef->file);
 	*ef = (struct exec_file){ 0 };

@@ -11,7 +11,7 @@
 
 bool exec_is_script(const struct exec_file *ef)
 {
-	const char *d = ef->data;
+	const char *d = ef->head;
 	return ef->size >= 2 && d[0] == '#' && d[1] == '!';
 }
 
@@ -63,7 +63,7 @@ int exec_script_rewrite(const struct exec_file *ef, const char *script_path,
 {
 	char line[SCRIPT_LINE_MAX + 1];
 	size_t len = ef->size < SCRIPT_LINE_MAX ? ef->size : SCRIPT_LINE_MAX;
-	memcpy(line, ef->data, len);
+	memcpy(line, ef->head, len);
 	line[len] = 0;
 	char *nl = memchr(line, '\n', len);
 	if (nl)
@@ -74,7 +74,7 @@ int exec_script_rewrite(const struct exec_file *ef, const char *script_path,
 	int r = parse_line(line, &interp, &arg);
 	if (r)
 		return r;
-	struct exec_args n = { .buf = kmalloc(EXEC_ARG_MAX) };
+	struct exec_args n = { .buf = kmalloc(EXEC_ARG_MAX), .cap = EXEC_ARG_MAX };
 	*interp_out = kmalloc(strlen(interp) + 1);
 	if (!n.buf || !*interp_out) {
 		kfree(n.buf);

@@ -297,6 +297,21 @@ static void invalid_arguments(void)
 	CHECK_EQ(elf_check(img, TIMG_SIZE, &lim, &info, NULL), -ENOEXEC);
 }
 
+/* exec's view: only the first page is at hand. The program headers must lie in it; the
+ * segments are checked against the whole file's size. */
+static void head_only_check(void)
+{
+	fresh();
+	CHECK_EQ(elf_check_head(img, 4096, TIMG_SIZE, &lim, &info, &why), 0);
+	CHECK_EQ(info.entry, TIMG_ENTRY);
+	CHECK_EQ(elf_check_head(img, 64, TIMG_SIZE, &lim, &info, &why), -ENOEXEC);
+	CHECK_STREQ(why, "program headers outside file");
+	CHECK_EQ(elf_check_head(img, TIMG_SIZE, TIMG_SIZE - 1, &lim, &info, &why), -EINVAL);
+	/* A segment past the end of the file is refused even though the head is fine. */
+	CHECK_EQ(elf_check_head(img, 4096, TIMG_SEGMENTS_END - 1, &lim, &info, &why), -ENOEXEC);
+	CHECK_STREQ(why, "segment outside file");
+}
+
 /* Random mutations of the valid image: nothing may crash (ASan/UBSan), and whatever is
  * accepted must satisfy the independent oracle. */
 static void mutate(uint8_t *buf, size_t size)
@@ -557,6 +572,7 @@ TEST_MAIN(TEST(valid_image_passes), TEST(truncated_at_every_length), TEST(bad_id
 	  TEST(program_header_table_checked), TEST(segment_file_range_checked),
 	  TEST(segment_addresses_checked), TEST(segment_order_checked),
 	  TEST(write_execute_and_entry_checked), TEST(phdr_vaddr_only_when_mapped),
-	  TEST(invalid_arguments), TEST(random_mutations_never_crash), TEST(busybox_static_passes),
+	  TEST(invalid_arguments), TEST(head_only_check),
+	  TEST(random_mutations_never_crash), TEST(busybox_static_passes),
 	  TEST(symbolizes_own_binary), TEST(symbolizes_synthetic_table),
 	  TEST(symtab_headers_checked))

@@ -1,6 +1,7 @@
 /* execve: argv, envp and the auxiliary vector reach the new program as the SysV ABI says;
- * hostile files (truncated, garbage, W+X, kernel addresses, bad entry, dynamic) fail with
- * ENOEXEC and the caller carries on; missing files give ENOENT, oversized arguments E2BIG. */
+ * hostile files (truncated, garbage, W+X, kernel addresses, bad entry, program headers past
+ * the file or its first page, dynamic) fail with ENOEXEC and the caller carries on; missing
+ * files give ENOENT, oversized arguments E2BIG, large ones that fit arrive whole. */
 #include "test.h"
 #include <elf.h>
 #include <stdint.h>
@@ -39,6 +40,22 @@ static int child_checks(int argc, char **argv)
 	return 0;
 }
 
+#define BIG_ARGS 200 /* of BIG_ARG_LEN bytes: 200 KiB, below EXEC_ARG_MAX (256 KiB) */
+#define BIG_ARG_LEN 1023
+
+/* Child mode "bigargs": every argument arrived whole (exec's buffer grows as they come). */
+static int child_bigargs(int argc, char **argv)
+{
+	if (argc != 2 + BIG_ARGS)
+		return 1;
+	for (int i = 2; i < argc; i++) {
+		if (strlen(argv[i]) != BIG_ARG_LEN || argv[i][0] != 'a' + i % 26 ||
+		    argv[i][BIG_ARG_LEN - 1] != 'a' + i % 26)
+			return 2;
+	}
+	return 0;
+}
+
 static int run(const char *path, char **argv, char **envp)
 {
 	pid_t pid = fork();
@@ -67,6 +84,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child_checks(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "bigargs"))
+		return child_bigargs(argc, argv);
 	test_begin("exec");
 	char *cargv[] = { "/tests/exec", "child", "a b", "", NULL };
 	char *cenvp[] = { "ZT=1", "X=two", NULL };
@@ -74,9 +93,22 @@ int main(int argc, char **argv)
 	test_result("argv-envp-auxv", r == 0, "child check %d failed", r);
 
 	const char *bad[] = { "bad_trunc", "bad_garbage", "bad_wx", "bad_kaddr", "bad_entry",
-			      "bad_phoff", "bad_script", "bad_script_long", "bad_dynamic" };
+			      "bad_phoff", "bad_phdr_far", "bad_script", "bad_script_long", "bad_dynamic" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		hostile(bad[i]);
+
+	static char *gargv[2 + BIG_ARGS + 1];
+	gargv[0] = "/tests/exec";
+	gargv[1] = "bigargs";
+	for (int i = 2; i < 2 + BIG_ARGS; i++) {
+		gargv[i] = malloc(BIG_ARG_LEN + 1);
+		if (!gargv[i])
+			break;
+		memset(gargv[i], 'a' + i % 26, BIG_ARG_LEN);
+		gargv[i][BIG_ARG_LEN] = 0;
+	}
+	r = run("/tests/exec", gargv, cenvp);
+	test_result("large-args", r == 0, "child check %d failed", r);
 
 	char *nargv[] = { "/nonexistent", NULL };
 	errno = 0;
