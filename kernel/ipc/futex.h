@@ -18,11 +18,12 @@ long do_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime, uint64_t uad
  * (musl's thread-list lock waits with non-private operations). */
 void futex_wake_one(struct mm *mm, uint64_t uaddr, bool private);
 
-/* A dying thread's robust futexes (futex_robust.c): every lock on the list registered with
- * set_robust_list that t still holds gets FUTEX_OWNER_DIED, and one waiter is woken, so that
- * the next locker sees EOWNERDEAD. Runs in t's context with its mm; a list that is
- * unreadable, cyclic or longer than ROBUST_LIST_LIMIT just ends the walk. */
+/* The robust futexes of a thread that exits or execs (futex_robust.c): every lock on the list
+ * registered with set_robust_list that t still holds gets FUTEX_OWNER_DIED, and one waiter is
+ * woken, so that the next locker sees EOWNERDEAD; the registration is dropped. Runs in t's
+ * context with its (old) mm active; a list that is unreadable, cyclic or longer than
+ * ROBUST_LIST_LIMIT just ends the walk. */
 struct thread;
-void futex_exit_robust_list(struct thread *t);
+void futex_robust_release(struct thread *t);
 
 #endif

@@ -58,7 +58,7 @@ static uint64_t entry_word(uint64_t entry, int64_t offset)
 	return user_range_ok(word, sizeof(uint32_t)) ? word : 0;
 }
 
-void futex_exit_robust_list(struct thread *t)
+void futex_robust_release(struct thread *t)
 {
 	uint64_t head_addr = t->robust_list;
 	struct mm *mm = t->proc ? t->proc->mm : NULL;

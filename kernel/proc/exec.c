@@ -15,6 +15,7 @@
 #include <mm/layout.h>
 #include <mm/phys.h>
 #include <proc/exec_file.h>
+#include <ipc/futex.h>
 #include <proc/process_files.h>
 #include <lib/elf.h>
 #include <lib/string.h>
@@ -411,6 +412,7 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 			struct trap_frame *frame)
 {
 	struct thread *t = current_thread();
+	futex_robust_release(t); /* locks held in the old image die with it, as on Linux */
 	uint64_t flags = spin_lock_irqsave(&p->lock);
 	struct mm *old = p->mm;
 	p->mm = img->mm;
@@ -426,8 +428,8 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 	spin_unlock_irqrestore(&process_tree_lock, flags);
 	if (old)
 		mm_put(old);
-	/* Linux: the robust list and clear_child_tid belong to the old image. */
-	t->robust_list = t->robust_list_len = 0;
+	/* Linux: clear_child_tid belongs to the old image (the robust list went above). */
+	t->robust_list_len = 0;
 	t->clear_child_tid = 0;
 	signal_exec(p); /* caught signals back to SIG_DFL, altstack off */
 	exec_reset_frame(frame, img->entry, img->sp);

@@ -84,7 +84,7 @@ static void exit_futexes(struct thread *t, struct mm *mm)
 {
 	if (!mm)
 		return;
-	futex_exit_robust_list(t);
+	futex_robust_release(t);
 	if (!t->clear_child_tid)
 		return;
 	if (put_user((uint32_t)0, (uint32_t __user *)t->clear_child_tid) == 0)

@@ -1,6 +1,7 @@
 /* Robust futexes: a lock whose owner dies is handed to the next locker with EOWNERDEAD —
  * after a thread exits holding it, while another thread sleeps waiting for it, across
- * processes through MAP_SHARED memory, and when the owner is killed by SIGKILL. A robust list
+ * processes through MAP_SHARED memory, when the owner is killed by SIGKILL, and when it
+ * executes another program (the new image knows nothing of the lock). A robust list
  * that is garbage (unmapped, cyclic) costs the dying thread nothing and the kernel nothing.
  * musl's robust mutexes are the user side. Validated on Linux first. */
 #define _GNU_SOURCE
@@ -89,15 +90,23 @@ static void test_waiter_woken(void)
 	}
 }
 
-/* A child process takes the shared lock and leaves: by exit, or killed. */
-static void test_process_death(bool killed)
+/* A child process takes the shared lock and leaves: by exit, killed, or by execve. */
+enum leaving { BY_EXIT, BY_KILL, BY_EXEC };
+
+static void test_process_death(enum leaving how)
 {
+	bool killed = how == BY_KILL;
 	pthread_mutex_t *m = robust_mutex(true);
 	int *ready = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_SHARED, -1, 0);
 	pid_t pid = fork();
 	if (pid == 0) {
 		pthread_mutex_lock(m);
 		__atomic_store_n(ready, 1, __ATOMIC_SEQ_CST);
+		if (how == BY_EXEC) {
+			execl("/bin/hello", "hello", (char *)NULL);
+			execl("/bin/true", "true", (char *)NULL); /* on Linux */
+			_exit(1);
+		}
 		if (killed)
 			for (;;)
 				pause();
@@ -108,8 +117,9 @@ static void test_process_death(bool killed)
 	if (killed)
 		kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	test_result(killed ? "process_killed_owner_dead" : "process_exit_owner_dead",
-		    m && recovers(m), "the lock did not come back with EOWNERDEAD");
+	static const char *const names[] = { "process_exit_owner_dead",
+					     "process_killed_owner_dead", "process_exec_owner_dead" };
+	test_result(names[how], m && recovers(m), "the lock did not come back with EOWNERDEAD");
 }
 
 /* Garbage robust lists: the thread still exits normally. */
@@ -157,8 +167,9 @@ int main(void)
 	test_begin("futex_robust");
 	test_thread_exit();
 	test_waiter_woken();
-	test_process_death(false);
-	test_process_death(true);
+	test_process_death(BY_EXIT);
+	test_process_death(BY_KILL);
+	test_process_death(BY_EXEC);
 	test_hostile_lists();
 	test_end();
 }
