@@ -1,15 +1,18 @@
 /* Capability endpoints (include/uapi/zero/ipc.h, docs/capabilities.md): a bounded queue of
  * messages behind two kinds of descriptor, a receive end and a send end. A message is bytes
  * plus up to ZERO_MSG_MAX_CAPS open files (passed with the rights the sender's descriptors
- * had) and, for zero_call, a reply slot that the receiver gets as a one-shot reply descriptor.
- * A call hands the CPU straight to a server blocked in zero_recv, and zero_reply straight back
- * (sched_wake_and_switch).
+ * had) and, for zero_call, a reply slot that the receiver gets as a one-shot reply descriptor
+ * (zero_recv) or holds in its thread (zero_reply_recv, no descriptor). A call hands the CPU
+ * straight to a server blocked in a receive, and the answer straight back
+ * (sched_wake_and_switch); zero_reply_recv answers and blocks on the endpoint in one step, so
+ * that the caller's next request finds it waiting.
  *
  * Locking: endpoint->lock (spinlock) guards the queue, the counts and both wait queues;
  * reply_slot->lock guards a slot's state and answer and is held while its caller is woken, so
  * the caller cannot leave (and its thread go away) under the waker. Order: endpoint->lock >
  * reply_slot->lock > run-queue locks. Messages are built and delivered (user copies, fd
  * installs) with no lock held. */
+#include <ipc/endpoint.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -37,24 +40,28 @@
 
 enum slot_state { SLOT_PENDING, SLOT_ANSWERED, SLOT_DEAD };
 
-/* The rendezvous of one zero_call. References: the caller's, and the message's or (once
- * received) the reply file's. */
-struct reply_slot {
-	struct spinlock lock;
-	int refcount; /* atomic */
-	enum slot_state state;
-	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
-	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
-};
-
 struct kmsg {
 	struct list_node node; /* in endpoint->queue */
 	uint64_t len;
 	uint32_t ncaps;
 	struct file *caps[ZERO_MSG_MAX_CAPS]; /* referenced */
 	uint64_t rights[ZERO_MSG_MAX_CAPS];
-	struct reply_slot *reply; /* a call's (referenced), or NULL */
+	/* A call's request lives in its slot (one allocation per call) and holds a reference to
+	 * it; NULL for a plain message (allocated alone). */
+	struct reply_slot *reply;
 	uint8_t data[];
+};
+
+/* The rendezvous of one zero_call, allocated with its request. References: the caller's, the
+ * request's until it is delivered, then the reply file's or the receiving thread's
+ * (thread->ipc_reply). */
+struct reply_slot {
+	struct spinlock lock;
+	int refcount; /* atomic */
+	enum slot_state state;
+	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
+	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
+	struct kmsg request; /* last: its bytes follow */
 };
 
 struct endpoint {
@@ -77,8 +84,9 @@ static void kmsg_free(struct kmsg *k)
 	for (uint32_t i = 0; i < k->ncaps; i++)
 		file_put(k->caps[i]);
 	if (k->reply)
-		slot_put(k->reply);
-	kfree(k);
+		slot_put(k->reply); /* a request: its memory goes with the slot's */
+	else
+		kfree(k);
 }
 
 /* Nobody can answer any more (the reply descriptor or the request went away): the caller
@@ -103,39 +111,52 @@ static void slot_put(struct reply_slot *s)
 	kfree(s);
 }
 
-/* Copy a user message in: its bytes (at most max_msg) and its capabilities, each held with
- * PASS_RIGHTS and not an end of `self` (that would make the endpoint hold itself). */
-static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
-		      struct kmsg **out)
+/* Copy a user message's header in and check it: at most max_msg bytes, ZERO_MSG_MAX_CAPS
+ * capabilities. */
+static int msg_copyin(const struct zero_msg __user *um, uint32_t max_msg, struct zero_msg *m)
 {
-	struct zero_msg m;
-	if (copy_from_user(&m, um, sizeof(m)))
+	if (copy_from_user(m, um, sizeof(*m)))
 		return -EFAULT;
-	if (m.len > max_msg)
+	if (m->len > max_msg)
 		return -EMSGSIZE;
-	if (m.ncaps > ZERO_MSG_MAX_CAPS)
-		return -EINVAL;
-	struct kmsg *k = kmalloc(sizeof(*k) + m.len);
-	if (!k)
-		return -ENOMEM;
-	k->len = m.len;
-	k->ncaps = 0;
-	k->reply = NULL;
-	int r = copy_from_user(k->data, m.data, m.len) ? -EFAULT : 0;
-	for (uint32_t i = 0; !r && i < m.ncaps; i++) {
-		r = fd_get_rights(m.caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
+	return m->ncaps > ZERO_MSG_MAX_CAPS ? -EINVAL : 0;
+}
+
+/* Fill k (zeroed, room for m->len bytes, k->reply set) from m: the bytes and the capabilities,
+ * each held with PASS_RIGHTS and not an end of `self` (that would make the endpoint hold
+ * itself). On failure k is freed. */
+static int kmsg_fill(struct kmsg *k, const struct zero_msg *m, struct endpoint *self)
+{
+	k->len = m->len;
+	int r = copy_from_user(k->data, m->data, m->len) ? -EFAULT : 0;
+	for (uint32_t i = 0; !r && i < m->ncaps; i++) {
+		r = fd_get_rights(m->caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
 		if (r)
 			break;
 		k->ncaps++;
 		if (k->caps[i]->priv == self && self)
 			r = -EINVAL;
 	}
-	if (r) {
+	if (r)
 		kmsg_free(k);
+	return r;
+}
+
+/* A plain message from the user's *um (see kmsg_fill). */
+static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
+		      struct kmsg **out)
+{
+	struct zero_msg m;
+	int r = msg_copyin(um, max_msg, &m);
+	if (r)
 		return r;
-	}
-	*out = k;
-	return 0;
+	struct kmsg *k = kmalloc(sizeof(*k) + m.len);
+	if (!k)
+		return -ENOMEM;
+	r = kmsg_fill(k, &m, self);
+	if (!r)
+		*out = k;
+	return r;
 }
 
 /* The one anonymous inode every reply descriptor shares (as Linux's anon inode): a call then
@@ -198,9 +219,11 @@ static void undo_installs(const int *fds, int n, struct file *reply_file, int re
 }
 
 /* Hand k to the receiver's message *um (buffer from m): bytes, new descriptors for its
- * capabilities, a reply descriptor for a call. All or nothing: on failure k is unchanged and
- * the descriptors are gone. On success k is freed. */
-static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_msg __user *um)
+ * capabilities, and for a call a reply descriptor or, with `held`, the slot itself (a new
+ * reference in *held, no descriptor). All or nothing: on failure k is unchanged and the
+ * descriptors are gone. On success k is freed. */
+static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_msg __user *um,
+			struct reply_slot **held)
 {
 	if (k->len > m->len)
 		return put_user(k->len, &um->len) ? -EFAULT : -EMSGSIZE;
@@ -221,7 +244,7 @@ static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_ms
 		out.caps[n] = r;
 		r = 0;
 	}
-	if (!r && k->reply) {
+	if (!r && k->reply && !held) {
 		r = reply_fd_install(k->reply, &reply_file);
 		out.reply_fd = r;
 		r = r < 0 ? r : 0;
@@ -234,6 +257,10 @@ static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_ms
 	}
 	if (reply_file)
 		file_put(reply_file);
+	if (held && k->reply) {
+		__atomic_fetch_add(&k->reply->refcount, 1, __ATOMIC_RELAXED);
+		*held = k->reply;
+	}
 	kmsg_free(k);
 	return 0;
 }
@@ -352,15 +379,18 @@ static struct wait_spec wait_spec(const struct file *f, int flags, int64_t timeo
 }
 
 /* Sleep on wq (ep->lock held) until woken: 0, -EAGAIN, -ETIMEDOUT, or -EINTR (timed
- * waits) / -ERESTARTSYS (the others restart, as pipes do). */
+ * waits) / -ERESTARTSYS (the others restart, as pipes do). A hand-off h (or NULL) is consumed
+ * in every case (sched/wait.h). */
 static int ep_wait_locked(struct endpoint *ep, struct wait_queue *wq, const struct wait_spec *w,
-			  uint64_t *fl)
+			  uint64_t *fl, const struct handoff *h)
 {
-	if (w->nowait)
-		return -EAGAIN;
-	if (w->timed && time_monotonic_ns() >= w->deadline)
-		return -ETIMEDOUT;
-	int r = signal_wait_queue_sleep_locked(wq, &ep->lock, fl, w->timed ? w->deadline : 0);
+	if (w->nowait || (w->timed && time_monotonic_ns() >= w->deadline)) {
+		if (h)
+			handoff_release(h);
+		return w->nowait ? -EAGAIN : -ETIMEDOUT;
+	}
+	int r = signal_wait_queue_sleep_handoff_locked(wq, &ep->lock, fl,
+						       w->timed ? w->deadline : 0, h);
 	if (r == -EINTR)
 		return w->timed ? -EINTR : -ERESTARTSYS;
 	return r == -ETIMEDOUT ? 0 : r; /* the loop re-checks the deadline */
@@ -377,7 +407,7 @@ static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait
 			return -EPIPE;
 		if (ep->count < ep->depth)
 			break;
-		int r = ep_wait_locked(ep, &ep->wr_wait, w, fl);
+		int r = ep_wait_locked(ep, &ep->wr_wait, w, fl, NULL);
 		if (r)
 			return r;
 	}
@@ -475,12 +505,32 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 	return r; /* EPIPE raises no SIGPIPE (docs/capabilities.md) */
 }
 
+/* Answer slot s with *answer (ep->lock held): the slot's caller, if it still waits, is
+ * returned in *h with the slot locked, to be woken by the caller of this function, and
+ * *answer becomes NULL; else (it gave up) *answer stays for the caller to free. */
+static bool post_answer_locked(struct reply_slot *s, struct kmsg **answer, struct handoff *h)
+{
+	spin_lock(&s->lock);
+	if (s->state != SLOT_PENDING || !s->caller) {
+		spin_unlock(&s->lock);
+		return false;
+	}
+	s->state = SLOT_ANSWERED;
+	s->answer = *answer;
+	*answer = NULL;
+	*h = (struct handoff){ .to = s->caller, .lock = &s->lock };
+	return true;
+}
+
 /* Take the oldest message of ep, waiting as w says: 1 with *out, 0 at end of stream, or
- * -errno. A message bigger than the buffer (len) stays queued: -EMSGSIZE, *out its size. */
+ * -errno. A message bigger than the buffer (len) stays queued: -EMSGSIZE, *out its size.
+ * With s (zero_reply_recv), first answer s with *answer (see post_answer_locked): if this
+ * thread then has to wait, it hands the CPU straight to the woken caller. */
 static int dequeue(struct endpoint *ep, uint64_t len, const struct wait_spec *w,
-		   struct kmsg **out, uint64_t *need)
+		   struct kmsg **out, uint64_t *need, struct reply_slot *s, struct kmsg **answer)
 {
 	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	struct handoff handoff, *h = s && post_answer_locked(s, answer, &handoff) ? &handoff : NULL;
 	int r;
 	for (;;) {
 		if (!list_empty(&ep->queue)) {
@@ -501,10 +551,13 @@ static int dequeue(struct endpoint *ep, uint64_t len, const struct wait_spec *w,
 			r = 0;
 			break;
 		}
-		r = ep_wait_locked(ep, &ep->rd_wait, w, &fl);
+		r = ep_wait_locked(ep, &ep->rd_wait, w, &fl, h);
+		h = NULL; /* consumed */
 		if (r)
 			break;
 	}
+	if (h)
+		handoff_release(h);
 	spin_unlock_irqrestore(&ep->lock, fl);
 	return r;
 }
@@ -519,34 +572,103 @@ static void requeue(struct endpoint *ep, struct kmsg *k)
 	spin_unlock_irqrestore(&ep->lock, fl);
 }
 
-SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, int64_t,
-		timeout_ns)
+/* The receive of zero_recv and zero_reply_recv: a message of the endpoint behind the receive
+ * end f into *um (header m), waiting as w says, after answering s (see dequeue). Returns what
+ * dequeue does; with `held`, a call is ZERO_RECV_CALL and its slot goes to *held. */
+static int recv_on(struct file *f, const struct zero_msg *m, struct zero_msg __user *um,
+		   const struct wait_spec *w, struct reply_slot *s, struct kmsg **answer,
+		   struct reply_slot **held)
 {
-	if (flags & ~ZERO_MSG_NONBLOCK)
-		return -EINVAL;
-	struct zero_msg m;
-	if (copy_from_user(&m, um, sizeof(m)))
-		return -EFAULT;
-	struct file *f;
-	int r = get_end(fd, ZERO_CAP_RECV, &recv_end_ops, &f);
-	if (r)
-		return r;
 	struct endpoint *ep = f->priv;
-	struct wait_spec w = wait_spec(f, flags, timeout_ns);
 	struct kmsg *k = NULL;
 	uint64_t need = 0;
-	r = dequeue(ep, m.len, &w, &k, &need);
+	int r = dequeue(ep, m->len, w, &k, &need, s, answer);
 	if (r == -EMSGSIZE && put_user(need, &um->len))
 		r = -EFAULT;
 	if (r == 1) {
-		int err = kmsg_deliver(k, &m, um);
+		bool call = held && k->reply;
+		int err = kmsg_deliver(k, m, um, held);
 		if (err) {
 			requeue(ep, k);
 			r = err;
+		} else if (call) {
+			r = ZERO_RECV_CALL;
 		}
 	}
+	return r;
+}
+
+/* The receive end behind fd and the user's message header at um (flags checked): 0 or
+ * -errno. */
+static int recv_args(int fd, struct zero_msg __user *um, int flags, struct zero_msg *m,
+		     struct file **f)
+{
+	if (flags & ~ZERO_MSG_NONBLOCK)
+		return -EINVAL;
+	if (copy_from_user(m, um, sizeof(*m)))
+		return -EFAULT;
+	return get_end(fd, ZERO_CAP_RECV, &recv_end_ops, f);
+}
+
+SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, int64_t,
+		timeout_ns)
+{
+	struct zero_msg m;
+	struct file *f;
+	int r = recv_args(fd, um, flags, &m, &f);
+	if (r)
+		return r;
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	r = recv_on(f, &m, um, &w, NULL, NULL, NULL);
 	file_put(f);
 	return r;
+}
+
+/* Answer the call this thread holds (ureply, or NULL to drop it: its caller wakes with EPIPE)
+ * and receive the next message as zero_recv, holding a call's reply in the thread instead of a
+ * descriptor. Never restarted after a signal: the answer is gone. */
+SYSCALL_DEFINE5(zero_reply_recv, int, fd, const struct zero_msg __user *, ureply,
+		struct zero_msg __user *, um, int, flags, int64_t, timeout_ns)
+{
+	struct thread *self = current_thread();
+	if (ureply && !self->ipc_reply)
+		return -EINVAL; /* no call to answer */
+	struct zero_msg m;
+	struct file *f;
+	int r = recv_args(fd, um, flags, &m, &f);
+	if (r)
+		return r;
+	struct kmsg *answer = NULL;
+	if (ureply) {
+		r = kmsg_build(ureply, ZERO_EP_MAX_MSG, NULL, &answer);
+		if (r)
+			goto out_put;
+	}
+	struct reply_slot *s = self->ipc_reply;
+	self->ipc_reply = NULL;
+	if (s && !answer)
+		slot_kill(s);
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	r = recv_on(f, &m, um, &w, answer ? s : NULL, &answer, &self->ipc_reply);
+	if (answer)
+		kmsg_free(answer); /* its caller gave up (timeout, signal, exit) */
+	if (s)
+		slot_put(s);
+	if (r == -ERESTARTSYS)
+		r = -EINTR;
+out_put:
+	file_put(f);
+	return r;
+}
+
+void endpoint_thread_exit(struct thread *t)
+{
+	struct reply_slot *s = t->ipc_reply;
+	if (!s)
+		return;
+	t->ipc_reply = NULL;
+	slot_kill(s);
+	slot_put(s);
 }
 
 /* Wait for the answer to slot s: 0 (answer taken into *out), -EPIPE (the server went
@@ -592,6 +714,31 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	return r;
 }
 
+/* The slot of a new call with its request from *ureq (as kmsg_build); references: the
+ * request's and the caller's. */
+static int call_build(const struct zero_msg __user *ureq, struct endpoint *ep,
+		      struct reply_slot **out)
+{
+	struct zero_msg m;
+	int r = msg_copyin(ureq, ep->max_msg, &m);
+	if (r)
+		return r;
+	struct reply_slot *s = kmalloc(sizeof(*s) + m.len);
+	if (!s)
+		return -ENOMEM;
+	s->lock = (struct spinlock)SPINLOCK_INIT("reply_slot");
+	s->refcount = 1;
+	s->state = SLOT_PENDING;
+	s->caller = current_thread();
+	s->request.reply = s;
+	r = kmsg_fill(&s->request, &m, ep); /* frees s on failure */
+	if (r)
+		return r;
+	s->refcount = 2;
+	*out = s;
+	return 0;
+}
+
 SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 		struct zero_msg __user *, ureply, int64_t, timeout_ns)
 {
@@ -603,17 +750,13 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 	if (r)
 		return r;
 	struct endpoint *ep = f->priv;
-	struct kmsg *k, *answer = NULL;
-	struct reply_slot *s = kmalloc(sizeof(*s));
-	r = s ? kmsg_build(ureq, ep->max_msg, ep, &k) : -ENOMEM;
+	struct reply_slot *s;
+	r = call_build(ureq, ep, &s);
 	if (r) {
-		kfree(s);
 		file_put(f);
 		return r;
 	}
-	*s = (struct reply_slot){ .lock = SPINLOCK_INIT("reply_slot"), .refcount = 2,
-				  .state = SLOT_PENDING, .caller = current_thread() };
-	k->reply = s;
+	struct kmsg *k = &s->request, *answer = NULL;
 	struct wait_spec w = wait_spec(f, 0, timeout_ns);
 	struct thread *server = NULL;
 	uint64_t fl = spin_lock_irqsave(&ep->lock);
@@ -630,7 +773,7 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 	slot_put(s);
 	file_put(f);
 	if (answer) {
-		r = kmsg_deliver(answer, &m, ureply);
+		r = kmsg_deliver(answer, &m, ureply, NULL);
 		if (r)
 			kmsg_free(answer);
 	}

@@ -17,6 +17,7 @@ enum thread_state {
 };
 
 struct process;
+struct reply_slot;
 
 struct thread {
 	/* Fixed by the scheduler: the run-queue lock of thread->cpu guards state, sched, and
@@ -54,6 +55,10 @@ struct thread {
 	bool sleep_interruptible; /* own: the current wait ends early (-EINTR) on a signal */
 	uint32_t sas_flags; /* sigaltstack: 0 or SS_DISABLE (and SS_AUTODISARM) */
 	uint64_t sas_sp, sas_size;
+
+	/* Capability IPC (ipc/endpoint.c), own: the call this thread received with
+	 * zero_reply_recv and answers next (referenced), or NULL. */
+	struct reply_slot *ipc_reply;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when
