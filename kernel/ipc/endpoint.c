@@ -47,22 +47,27 @@ struct kmsg {
 	struct file *caps[ZERO_MSG_MAX_CAPS]; /* referenced */
 	uint64_t rights[ZERO_MSG_MAX_CAPS];
 	/* A call's request lives in its slot (one allocation per call) and holds a reference to
-	 * it; NULL for a plain message (allocated alone). */
+	 * it; NULL for a plain message (allocated alone, unless in_slot). */
 	struct reply_slot *reply;
+	bool in_slot; /* an answer built in its call's slot (zero_reply_recv): freed with it */
 	uint8_t data[];
 };
 
 /* The rendezvous of one zero_call, allocated with its request. References: the caller's, the
  * request's until it is delivered, then the reply file's or the receiving thread's
- * (thread->ipc_reply). */
+ * (thread->ipc_reply). A caller keeps its last slot for its next call (thread->ipc_spare)
+ * when it held the last reference. */
 struct reply_slot {
 	struct spinlock lock;
 	int refcount; /* atomic */
 	enum slot_state state;
 	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
 	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
+	uint64_t room; /* bytes the request may have (the allocation's); fixed */
 	struct kmsg request; /* last: its bytes follow */
 };
+
+#define SLOT_MIN_ROOM 64 /* a slot is made for at least this many bytes, to be reused */
 
 struct endpoint {
 	struct spinlock lock;
@@ -85,7 +90,7 @@ static void kmsg_free(struct kmsg *k)
 		file_put(k->caps[i]);
 	if (k->reply)
 		slot_put(k->reply); /* a request: its memory goes with the slot's */
-	else
+	else if (!k->in_slot)
 		kfree(k);
 }
 
@@ -142,17 +147,22 @@ static int kmsg_fill(struct kmsg *k, const struct zero_msg *m, struct endpoint *
 	return r;
 }
 
-/* A plain message from the user's *um (see kmsg_fill). */
+/* A plain message from the user's *um (see kmsg_fill). With `home` (the call it answers, held
+ * by this thread alone, its request delivered) it is built in the slot's room if it fits. */
 static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
-		      struct kmsg **out)
+		      struct reply_slot *home, struct kmsg **out)
 {
 	struct zero_msg m;
 	int r = msg_copyin(um, max_msg, &m);
 	if (r)
 		return r;
-	struct kmsg *k = kmalloc(sizeof(*k) + m.len);
-	if (!k)
+	struct kmsg *k;
+	if (home && m.len <= home->room) {
+		k = &home->request;
+		*k = (struct kmsg){ .in_slot = true };
+	} else if (!(k = kmalloc(sizeof(*k) + m.len))) {
 		return -ENOMEM;
+	}
 	r = kmsg_fill(k, &m, self);
 	if (!r)
 		*out = k;
@@ -492,7 +502,7 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 		return r;
 	struct endpoint *ep = f->priv;
 	struct kmsg *k;
-	r = kmsg_build(um, ep->max_msg, ep, &k);
+	r = kmsg_build(um, ep->max_msg, ep, NULL, &k);
 	if (!r) {
 		struct wait_spec w = wait_spec(f, flags, timeout_ns);
 		uint64_t fl = spin_lock_irqsave(&ep->lock);
@@ -507,7 +517,8 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 
 /* Answer slot s with *answer (ep->lock held): the slot's caller, if it still waits, is
  * returned in *h with the slot locked, to be woken by the caller of this function, and
- * *answer becomes NULL; else (it gave up) *answer stays for the caller to free. */
+ * *answer and the answering thread's reference to s are consumed; else (it gave up) both
+ * stay for the caller to drop. */
 static bool post_answer_locked(struct reply_slot *s, struct kmsg **answer, struct handoff *h)
 {
 	spin_lock(&s->lock);
@@ -518,6 +529,9 @@ static bool post_answer_locked(struct reply_slot *s, struct kmsg **answer, struc
 	s->state = SLOT_ANSWERED;
 	s->answer = *answer;
 	*answer = NULL;
+	/* The answering thread's reference goes now, so that the caller can reuse the slot; it
+	 * cannot be the last, as the caller (still waiting) holds one. */
+	__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL);
 	*h = (struct handoff){ .to = s->caller, .lock = &s->lock };
 	return true;
 }
@@ -640,20 +654,23 @@ SYSCALL_DEFINE5(zero_reply_recv, int, fd, const struct zero_msg __user *, ureply
 		return r;
 	struct kmsg *answer = NULL;
 	if (ureply) {
-		r = kmsg_build(ureply, ZERO_EP_MAX_MSG, NULL, &answer);
+		r = kmsg_build(ureply, ZERO_EP_MAX_MSG, NULL, self->ipc_reply, &answer);
 		if (r)
 			goto out_put;
 	}
 	struct reply_slot *s = self->ipc_reply;
 	self->ipc_reply = NULL;
-	if (s && !answer)
+	if (s && !answer) {
 		slot_kill(s);
-	struct wait_spec w = wait_spec(f, flags, timeout_ns);
-	r = recv_on(f, &m, um, &w, answer ? s : NULL, &answer, &self->ipc_reply);
-	if (answer)
-		kmsg_free(answer); /* its caller gave up (timeout, signal, exit) */
-	if (s)
 		slot_put(s);
+		s = NULL;
+	}
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	r = recv_on(f, &m, um, &w, s, &answer, &self->ipc_reply);
+	if (answer) { /* not posted: its caller gave up (timeout, signal, exit) */
+		kmsg_free(answer);
+		slot_put(s);
+	}
 	if (r == -ERESTARTSYS)
 		r = -EINTR;
 out_put:
@@ -664,11 +681,13 @@ out_put:
 void endpoint_thread_exit(struct thread *t)
 {
 	struct reply_slot *s = t->ipc_reply;
-	if (!s)
-		return;
 	t->ipc_reply = NULL;
-	slot_kill(s);
-	slot_put(s);
+	if (s) {
+		slot_kill(s);
+		slot_put(s);
+	}
+	kfree(t->ipc_spare);
+	t->ipc_spare = NULL;
 }
 
 /* Wait for the answer to slot s: 0 (answer taken into *out), -EPIPE (the server went
@@ -723,20 +742,42 @@ static int call_build(const struct zero_msg __user *ureq, struct endpoint *ep,
 	int r = msg_copyin(ureq, ep->max_msg, &m);
 	if (r)
 		return r;
-	struct reply_slot *s = kmalloc(sizeof(*s) + m.len);
-	if (!s)
-		return -ENOMEM;
+	struct thread *self = current_thread();
+	struct reply_slot *s = self->ipc_spare;
+	if (s && s->room >= m.len) {
+		self->ipc_spare = NULL;
+	} else {
+		uint64_t room = m.len > SLOT_MIN_ROOM ? m.len : SLOT_MIN_ROOM;
+		s = kmalloc(sizeof(*s) + room);
+		if (!s)
+			return -ENOMEM;
+		s->room = room;
+	}
 	s->lock = (struct spinlock)SPINLOCK_INIT("reply_slot");
 	s->refcount = 1;
 	s->state = SLOT_PENDING;
-	s->caller = current_thread();
+	s->answer = NULL;
+	s->caller = self;
+	s->request.ncaps = 0;
 	s->request.reply = s;
+	s->request.in_slot = false;
 	r = kmsg_fill(&s->request, &m, ep); /* frees s on failure */
 	if (r)
 		return r;
 	s->refcount = 2;
 	*out = s;
 	return 0;
+}
+
+/* The caller drops its reference to s: the last one keeps the slot as its thread's spare
+ * (nobody else can take a new reference once all others are gone). */
+static void call_done(struct reply_slot *s)
+{
+	struct thread *self = current_thread();
+	if (__atomic_load_n(&s->refcount, __ATOMIC_ACQUIRE) == 1 && !self->ipc_spare)
+		self->ipc_spare = s;
+	else
+		slot_put(s);
 }
 
 SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
@@ -770,13 +811,13 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 		spin_unlock_irqrestore(&ep->lock, fl);
 		r = call_wait(s, NULL, NULL, 0, &w, &answer);
 	}
-	slot_put(s);
-	file_put(f);
-	if (answer) {
+	if (answer) { /* before the slot goes: the answer may live in it */
 		r = kmsg_deliver(answer, &m, ureply, NULL);
 		if (r)
 			kmsg_free(answer);
 	}
+	call_done(s);
+	file_put(f);
 	return r;
 }
 
@@ -788,7 +829,7 @@ SYSCALL_DEFINE2(zero_reply, int, fd, const struct zero_msg __user *, um)
 		return r;
 	struct reply_slot *s = f->priv;
 	struct kmsg *k;
-	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, &k);
+	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, NULL, &k);
 	if (r) {
 		file_put(f);
 		return r;

@@ -57,8 +57,9 @@ struct thread {
 	uint64_t sas_sp, sas_size;
 
 	/* Capability IPC (ipc/endpoint.c), own: the call this thread received with
-	 * zero_reply_recv and answers next (referenced), or NULL. */
-	struct reply_slot *ipc_reply;
+	 * zero_reply_recv and answers next (referenced), or NULL; the slot of its last own call,
+	 * kept for the next (unreferenced), or NULL. */
+	struct reply_slot *ipc_reply, *ipc_spare;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when

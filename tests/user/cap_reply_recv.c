@@ -1,6 +1,7 @@
 /* zero_reply_recv (include/uapi/zero/ipc.h): a server's reply held by its thread instead of a
- * descriptor: hostile arguments, answering, a failed answer that keeps the call, dropping it,
- * a caller that gave up, a server that exits holding a call, and a signal ending the wait.
+ * descriptor: hostile arguments, answering (small and big answers), a failed answer that keeps
+ * the call, dropping it, a caller that gave up, a server that exits holding a call, and a
+ * signal ending the wait.
  * Zero-OS only (Linux has no such calls). */
 #include "cap_test.h"
 #include <signal.h>
@@ -84,6 +85,20 @@ static void test_reply_recv(void)
 				     errno == EAGAIN && child_ok(c));
 	CHECK("rr_used_up",
 	      zero_reply_recv(ep[0], &r, &m, ZERO_MSG_NONBLOCK, -1) == -1 && errno == EINVAL);
+	/* An answer bigger than the room the request left in its slot arrives whole too. */
+	pid_t bc = fork();
+	if (bc == 0) {
+		char a[200];
+		struct zero_msg q = msg("q", 1), rp = msg(a, sizeof(a));
+		_exit(zero_call(ep[1], &q, &rp, -1) == 0 && rp.len == 150 && a[149] == 'z' ? 0 : 1);
+	}
+	char z[150];
+	memset(z, 'z', sizeof(z));
+	struct zero_msg zm = msg(z, sizeof(z));
+	m = msg(b, sizeof(b));
+	zero_reply_recv(ep[0], NULL, &m, 0, -1);
+	CHECK("rr_big_answer", zero_reply_recv(ep[0], &zm, &m, ZERO_MSG_NONBLOCK, -1) == -1 &&
+				       errno == EAGAIN && child_ok(bc));
 	/* No answer: the held call is dropped, its caller gets EPIPE. */
 	c = call_child(ep[1], -1, EPIPE, 0);
 	m = msg(b, sizeof(b));
