@@ -413,18 +413,20 @@ int t_ipc_call(struct run *r, long reps)
 	if (setup != V_OK)
 		return setup;
 	if (pid == 0) {
-		/* the server: answers each 1-byte request with the byte plus one, until the end */
+		/* the server: answers each 1-byte request with the byte plus one, until the end;
+		 * one zero_reply_recv per request answers the last one and takes the next */
 		close(ep[1]);
+		unsigned char b;
+		struct zero_msg a = zmsg(&b, 1), *answer = NULL;
 		for (;;) {
-			unsigned char b;
 			struct zero_msg m = zmsg(&b, 1);
-			int n = zero_recv(ep[0], &m, 0, ZERO_WAIT_FOREVER);
+			int n = zero_reply_recv(ep[0], answer, &m, 0, ZERO_WAIT_FOREVER);
 			if (n == 0)
 				_exit(0);
-			b++;
-			struct zero_msg a = zmsg(&b, 1);
-			if (n != 1 || m.len != 1 || zero_reply(m.reply_fd, &a) != 0)
+			if (n != ZERO_RECV_CALL || m.len != 1)
 				_exit(3);
+			b++;
+			answer = &a;
 		}
 	}
 	close(ep[0]);

@@ -1,15 +1,18 @@
 /* Capability endpoints (include/uapi/zero/ipc.h, docs/capabilities.md): a bounded queue of
  * messages behind two kinds of descriptor, a receive end and a send end. A message is bytes
  * plus up to ZERO_MSG_MAX_CAPS open files (passed with the rights the sender's descriptors
- * had) and, for zero_call, a reply slot that the receiver gets as a one-shot reply descriptor.
- * A call hands the CPU straight to a server blocked in zero_recv, and zero_reply straight back
- * (sched_wake_and_switch).
+ * had) and, for zero_call, a reply slot that the receiver gets as a one-shot reply descriptor
+ * (zero_recv) or holds in its thread (zero_reply_recv, no descriptor). A call hands the CPU
+ * straight to a server blocked in a receive, and the answer straight back
+ * (sched_wake_and_switch); zero_reply_recv answers and blocks on the endpoint in one step, so
+ * that the caller's next request finds it waiting.
  *
  * Locking: endpoint->lock (spinlock) guards the queue, the counts and both wait queues;
  * reply_slot->lock guards a slot's state and answer and is held while its caller is woken, so
  * the caller cannot leave (and its thread go away) under the waker. Order: endpoint->lock >
  * reply_slot->lock > run-queue locks. Messages are built and delivered (user copies, fd
  * installs) with no lock held. */
+#include <ipc/endpoint.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -37,25 +40,34 @@
 
 enum slot_state { SLOT_PENDING, SLOT_ANSWERED, SLOT_DEAD };
 
-/* The rendezvous of one zero_call. References: the caller's, and the message's or (once
- * received) the reply file's. */
-struct reply_slot {
-	struct spinlock lock;
-	int refcount; /* atomic */
-	enum slot_state state;
-	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
-	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
-};
-
 struct kmsg {
 	struct list_node node; /* in endpoint->queue */
 	uint64_t len;
 	uint32_t ncaps;
 	struct file *caps[ZERO_MSG_MAX_CAPS]; /* referenced */
 	uint64_t rights[ZERO_MSG_MAX_CAPS];
-	struct reply_slot *reply; /* a call's (referenced), or NULL */
+	/* A call's request lives in its slot (one allocation per call) and holds a reference to
+	 * it; NULL for a plain message (allocated alone, unless in_slot). */
+	struct reply_slot *reply;
+	bool in_slot; /* an answer built in its call's slot (zero_reply_recv): freed with it */
 	uint8_t data[];
 };
+
+/* The rendezvous of one zero_call, allocated with its request. References: the caller's, the
+ * request's until it is delivered, then the reply file's or the receiving thread's
+ * (thread->ipc_reply). A caller keeps its last slot for its next call (thread->ipc_spare)
+ * when it held the last reference. */
+struct reply_slot {
+	struct spinlock lock;
+	int refcount; /* atomic */
+	enum slot_state state;
+	struct kmsg *answer; /* SLOT_ANSWERED: the reply, until the caller takes it */
+	struct thread *caller; /* waiting in zero_call; NULL once it gave up */
+	uint64_t room; /* bytes the request may have (the allocation's); fixed */
+	struct kmsg request; /* last: its bytes follow */
+};
+
+#define SLOT_MIN_ROOM 64 /* a slot is made for at least this many bytes, to be reused */
 
 struct endpoint {
 	struct spinlock lock;
@@ -77,8 +89,9 @@ static void kmsg_free(struct kmsg *k)
 	for (uint32_t i = 0; i < k->ncaps; i++)
 		file_put(k->caps[i]);
 	if (k->reply)
-		slot_put(k->reply);
-	kfree(k);
+		slot_put(k->reply); /* a request: its memory goes with the slot's */
+	else if (!k->in_slot)
+		kfree(k);
 }
 
 /* Nobody can answer any more (the reply descriptor or the request went away): the caller
@@ -103,39 +116,57 @@ static void slot_put(struct reply_slot *s)
 	kfree(s);
 }
 
-/* Copy a user message in: its bytes (at most max_msg) and its capabilities, each held with
- * PASS_RIGHTS and not an end of `self` (that would make the endpoint hold itself). */
-static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
-		      struct kmsg **out)
+/* Copy a user message's header in and check it: at most max_msg bytes, ZERO_MSG_MAX_CAPS
+ * capabilities. */
+static int msg_copyin(const struct zero_msg __user *um, uint32_t max_msg, struct zero_msg *m)
 {
-	struct zero_msg m;
-	if (copy_from_user(&m, um, sizeof(m)))
+	if (copy_from_user(m, um, sizeof(*m)))
 		return -EFAULT;
-	if (m.len > max_msg)
+	if (m->len > max_msg)
 		return -EMSGSIZE;
-	if (m.ncaps > ZERO_MSG_MAX_CAPS)
-		return -EINVAL;
-	struct kmsg *k = kmalloc(sizeof(*k) + m.len);
-	if (!k)
-		return -ENOMEM;
-	k->len = m.len;
-	k->ncaps = 0;
-	k->reply = NULL;
-	int r = copy_from_user(k->data, m.data, m.len) ? -EFAULT : 0;
-	for (uint32_t i = 0; !r && i < m.ncaps; i++) {
-		r = fd_get_rights(m.caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
+	return m->ncaps > ZERO_MSG_MAX_CAPS ? -EINVAL : 0;
+}
+
+/* Fill k (zeroed, room for m->len bytes, k->reply set) from m: the bytes and the capabilities,
+ * each held with PASS_RIGHTS and not an end of `self` (that would make the endpoint hold
+ * itself). On failure k is freed. */
+static int kmsg_fill(struct kmsg *k, const struct zero_msg *m, struct endpoint *self)
+{
+	k->len = m->len;
+	int r = copy_from_user(k->data, m->data, m->len) ? -EFAULT : 0;
+	for (uint32_t i = 0; !r && i < m->ncaps; i++) {
+		r = fd_get_rights(m->caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
 		if (r)
 			break;
 		k->ncaps++;
 		if (k->caps[i]->priv == self && self)
 			r = -EINVAL;
 	}
-	if (r) {
+	if (r)
 		kmsg_free(k);
+	return r;
+}
+
+/* A plain message from the user's *um (see kmsg_fill). With `home` (the call it answers, held
+ * by this thread alone, its request delivered) it is built in the slot's room if it fits. */
+static int kmsg_build(const struct zero_msg __user *um, uint32_t max_msg, struct endpoint *self,
+		      struct reply_slot *home, struct kmsg **out)
+{
+	struct zero_msg m;
+	int r = msg_copyin(um, max_msg, &m);
+	if (r)
 		return r;
+	struct kmsg *k;
+	if (home && m.len <= home->room) {
+		k = &home->request;
+		*k = (struct kmsg){ .in_slot = true };
+	} else if (!(k = kmalloc(sizeof(*k) + m.len))) {
+		return -ENOMEM;
 	}
-	*out = k;
-	return 0;
+	r = kmsg_fill(k, &m, self);
+	if (!r)
+		*out = k;
+	return r;
 }
 
 /* The one anonymous inode every reply descriptor shares (as Linux's anon inode): a call then
@@ -198,9 +229,11 @@ static void undo_installs(const int *fds, int n, struct file *reply_file, int re
 }
 
 /* Hand k to the receiver's message *um (buffer from m): bytes, new descriptors for its
- * capabilities, a reply descriptor for a call. All or nothing: on failure k is unchanged and
- * the descriptors are gone. On success k is freed. */
-static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_msg __user *um)
+ * capabilities, and for a call a reply descriptor or, with `held`, the slot itself (a new
+ * reference in *held, no descriptor). All or nothing: on failure k is unchanged and the
+ * descriptors are gone. On success k is freed. */
+static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_msg __user *um,
+			struct reply_slot **held)
 {
 	if (k->len > m->len)
 		return put_user(k->len, &um->len) ? -EFAULT : -EMSGSIZE;
@@ -221,7 +254,7 @@ static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_ms
 		out.caps[n] = r;
 		r = 0;
 	}
-	if (!r && k->reply) {
+	if (!r && k->reply && !held) {
 		r = reply_fd_install(k->reply, &reply_file);
 		out.reply_fd = r;
 		r = r < 0 ? r : 0;
@@ -234,6 +267,10 @@ static int kmsg_deliver(struct kmsg *k, const struct zero_msg *m, struct zero_ms
 	}
 	if (reply_file)
 		file_put(reply_file);
+	if (held && k->reply) {
+		__atomic_fetch_add(&k->reply->refcount, 1, __ATOMIC_RELAXED);
+		*held = k->reply;
+	}
 	kmsg_free(k);
 	return 0;
 }
@@ -352,15 +389,18 @@ static struct wait_spec wait_spec(const struct file *f, int flags, int64_t timeo
 }
 
 /* Sleep on wq (ep->lock held) until woken: 0, -EAGAIN, -ETIMEDOUT, or -EINTR (timed
- * waits) / -ERESTARTSYS (the others restart, as pipes do). */
+ * waits) / -ERESTARTSYS (the others restart, as pipes do). A hand-off h (or NULL) is consumed
+ * in every case (sched/wait.h). */
 static int ep_wait_locked(struct endpoint *ep, struct wait_queue *wq, const struct wait_spec *w,
-			  uint64_t *fl)
+			  uint64_t *fl, const struct handoff *h)
 {
-	if (w->nowait)
-		return -EAGAIN;
-	if (w->timed && time_monotonic_ns() >= w->deadline)
-		return -ETIMEDOUT;
-	int r = signal_wait_queue_sleep_locked(wq, &ep->lock, fl, w->timed ? w->deadline : 0);
+	if (w->nowait || (w->timed && time_monotonic_ns() >= w->deadline)) {
+		if (h)
+			handoff_release(h);
+		return w->nowait ? -EAGAIN : -ETIMEDOUT;
+	}
+	int r = signal_wait_queue_sleep_handoff_locked(wq, &ep->lock, fl,
+						       w->timed ? w->deadline : 0, h);
 	if (r == -EINTR)
 		return w->timed ? -EINTR : -ERESTARTSYS;
 	return r == -ETIMEDOUT ? 0 : r; /* the loop re-checks the deadline */
@@ -377,7 +417,7 @@ static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait
 			return -EPIPE;
 		if (ep->count < ep->depth)
 			break;
-		int r = ep_wait_locked(ep, &ep->wr_wait, w, fl);
+		int r = ep_wait_locked(ep, &ep->wr_wait, w, fl, NULL);
 		if (r)
 			return r;
 	}
@@ -462,7 +502,7 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 		return r;
 	struct endpoint *ep = f->priv;
 	struct kmsg *k;
-	r = kmsg_build(um, ep->max_msg, ep, &k);
+	r = kmsg_build(um, ep->max_msg, ep, NULL, &k);
 	if (!r) {
 		struct wait_spec w = wait_spec(f, flags, timeout_ns);
 		uint64_t fl = spin_lock_irqsave(&ep->lock);
@@ -475,12 +515,36 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 	return r; /* EPIPE raises no SIGPIPE (docs/capabilities.md) */
 }
 
+/* Answer slot s with *answer (ep->lock held): the slot's caller, if it still waits, is
+ * returned in *h with the slot locked, to be woken by the caller of this function, and
+ * *answer and the answering thread's reference to s are consumed; else (it gave up) both
+ * stay for the caller to drop. */
+static bool post_answer_locked(struct reply_slot *s, struct kmsg **answer, struct handoff *h)
+{
+	spin_lock(&s->lock);
+	if (s->state != SLOT_PENDING || !s->caller) {
+		spin_unlock(&s->lock);
+		return false;
+	}
+	s->state = SLOT_ANSWERED;
+	s->answer = *answer;
+	*answer = NULL;
+	/* The answering thread's reference goes now, so that the caller can reuse the slot; it
+	 * cannot be the last, as the caller (still waiting) holds one. */
+	__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL);
+	*h = (struct handoff){ .to = s->caller, .lock = &s->lock };
+	return true;
+}
+
 /* Take the oldest message of ep, waiting as w says: 1 with *out, 0 at end of stream, or
- * -errno. A message bigger than the buffer (len) stays queued: -EMSGSIZE, *out its size. */
+ * -errno. A message bigger than the buffer (len) stays queued: -EMSGSIZE, *out its size.
+ * With s (zero_reply_recv), first answer s with *answer (see post_answer_locked): if this
+ * thread then has to wait, it hands the CPU straight to the woken caller. */
 static int dequeue(struct endpoint *ep, uint64_t len, const struct wait_spec *w,
-		   struct kmsg **out, uint64_t *need)
+		   struct kmsg **out, uint64_t *need, struct reply_slot *s, struct kmsg **answer)
 {
 	uint64_t fl = spin_lock_irqsave(&ep->lock);
+	struct handoff handoff, *h = s && post_answer_locked(s, answer, &handoff) ? &handoff : NULL;
 	int r;
 	for (;;) {
 		if (!list_empty(&ep->queue)) {
@@ -501,10 +565,13 @@ static int dequeue(struct endpoint *ep, uint64_t len, const struct wait_spec *w,
 			r = 0;
 			break;
 		}
-		r = ep_wait_locked(ep, &ep->rd_wait, w, &fl);
+		r = ep_wait_locked(ep, &ep->rd_wait, w, &fl, h);
+		h = NULL; /* consumed */
 		if (r)
 			break;
 	}
+	if (h)
+		handoff_release(h);
 	spin_unlock_irqrestore(&ep->lock, fl);
 	return r;
 }
@@ -519,34 +586,108 @@ static void requeue(struct endpoint *ep, struct kmsg *k)
 	spin_unlock_irqrestore(&ep->lock, fl);
 }
 
-SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, int64_t,
-		timeout_ns)
+/* The receive of zero_recv and zero_reply_recv: a message of the endpoint behind the receive
+ * end f into *um (header m), waiting as w says, after answering s (see dequeue). Returns what
+ * dequeue does; with `held`, a call is ZERO_RECV_CALL and its slot goes to *held. */
+static int recv_on(struct file *f, const struct zero_msg *m, struct zero_msg __user *um,
+		   const struct wait_spec *w, struct reply_slot *s, struct kmsg **answer,
+		   struct reply_slot **held)
 {
-	if (flags & ~ZERO_MSG_NONBLOCK)
-		return -EINVAL;
-	struct zero_msg m;
-	if (copy_from_user(&m, um, sizeof(m)))
-		return -EFAULT;
-	struct file *f;
-	int r = get_end(fd, ZERO_CAP_RECV, &recv_end_ops, &f);
-	if (r)
-		return r;
 	struct endpoint *ep = f->priv;
-	struct wait_spec w = wait_spec(f, flags, timeout_ns);
 	struct kmsg *k = NULL;
 	uint64_t need = 0;
-	r = dequeue(ep, m.len, &w, &k, &need);
+	int r = dequeue(ep, m->len, w, &k, &need, s, answer);
 	if (r == -EMSGSIZE && put_user(need, &um->len))
 		r = -EFAULT;
 	if (r == 1) {
-		int err = kmsg_deliver(k, &m, um);
+		bool call = held && k->reply;
+		int err = kmsg_deliver(k, m, um, held);
 		if (err) {
 			requeue(ep, k);
 			r = err;
+		} else if (call) {
+			r = ZERO_RECV_CALL;
 		}
 	}
+	return r;
+}
+
+/* The receive end behind fd and the user's message header at um (flags checked): 0 or
+ * -errno. */
+static int recv_args(int fd, struct zero_msg __user *um, int flags, struct zero_msg *m,
+		     struct file **f)
+{
+	if (flags & ~ZERO_MSG_NONBLOCK)
+		return -EINVAL;
+	if (copy_from_user(m, um, sizeof(*m)))
+		return -EFAULT;
+	return get_end(fd, ZERO_CAP_RECV, &recv_end_ops, f);
+}
+
+SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, int64_t,
+		timeout_ns)
+{
+	struct zero_msg m;
+	struct file *f;
+	int r = recv_args(fd, um, flags, &m, &f);
+	if (r)
+		return r;
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	r = recv_on(f, &m, um, &w, NULL, NULL, NULL);
 	file_put(f);
 	return r;
+}
+
+/* Answer the call this thread holds (ureply, or NULL to drop it: its caller wakes with EPIPE)
+ * and receive the next message as zero_recv, holding a call's reply in the thread instead of a
+ * descriptor. Never restarted after a signal: the answer is gone. */
+SYSCALL_DEFINE5(zero_reply_recv, int, fd, const struct zero_msg __user *, ureply,
+		struct zero_msg __user *, um, int, flags, int64_t, timeout_ns)
+{
+	struct thread *self = current_thread();
+	if (ureply && !self->ipc_reply)
+		return -EINVAL; /* no call to answer */
+	struct zero_msg m;
+	struct file *f;
+	int r = recv_args(fd, um, flags, &m, &f);
+	if (r)
+		return r;
+	struct kmsg *answer = NULL;
+	if (ureply) {
+		r = kmsg_build(ureply, ZERO_EP_MAX_MSG, NULL, self->ipc_reply, &answer);
+		if (r)
+			goto out_put;
+	}
+	struct reply_slot *s = self->ipc_reply;
+	self->ipc_reply = NULL;
+	if (s && !answer) {
+		slot_kill(s);
+		slot_put(s);
+		s = NULL;
+	}
+	struct wait_spec w = wait_spec(f, flags, timeout_ns);
+	r = recv_on(f, &m, um, &w, s, &answer, &self->ipc_reply);
+	if (answer) { /* not posted: its caller gave up (timeout, signal, exit) */
+		kmsg_free(answer);
+		slot_put(s);
+	}
+	if (r == -ERESTARTSYS)
+		r = -EINTR;
+out_put:
+	file_put(f);
+	return r;
+}
+
+void endpoint_thread_exit(struct thread *t)
+{
+	struct reply_slot *s = t->ipc_reply;
+	t->ipc_reply = NULL;
+	if (s) {
+		slot_kill(s);
+		slot_put(s);
+	}
+	kfree(t->ipc_spare);
+	t->ipc_spare = NULL;
 }
 
 /* Wait for the answer to slot s: 0 (answer taken into *out), -EPIPE (the server went
@@ -592,6 +733,53 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	return r;
 }
 
+/* The slot of a new call with its request from *ureq (as kmsg_build); references: the
+ * request's and the caller's. */
+static int call_build(const struct zero_msg __user *ureq, struct endpoint *ep,
+		      struct reply_slot **out)
+{
+	struct zero_msg m;
+	int r = msg_copyin(ureq, ep->max_msg, &m);
+	if (r)
+		return r;
+	struct thread *self = current_thread();
+	struct reply_slot *s = self->ipc_spare;
+	if (s && s->room >= m.len) {
+		self->ipc_spare = NULL;
+	} else {
+		uint64_t room = m.len > SLOT_MIN_ROOM ? m.len : SLOT_MIN_ROOM;
+		s = kmalloc(sizeof(*s) + room);
+		if (!s)
+			return -ENOMEM;
+		s->room = room;
+	}
+	s->lock = (struct spinlock)SPINLOCK_INIT("reply_slot");
+	s->refcount = 1;
+	s->state = SLOT_PENDING;
+	s->answer = NULL;
+	s->caller = self;
+	s->request.ncaps = 0;
+	s->request.reply = s;
+	s->request.in_slot = false;
+	r = kmsg_fill(&s->request, &m, ep); /* frees s on failure */
+	if (r)
+		return r;
+	s->refcount = 2;
+	*out = s;
+	return 0;
+}
+
+/* The caller drops its reference to s: the last one keeps the slot as its thread's spare
+ * (nobody else can take a new reference once all others are gone). */
+static void call_done(struct reply_slot *s)
+{
+	struct thread *self = current_thread();
+	if (__atomic_load_n(&s->refcount, __ATOMIC_ACQUIRE) == 1 && !self->ipc_spare)
+		self->ipc_spare = s;
+	else
+		slot_put(s);
+}
+
 SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 		struct zero_msg __user *, ureply, int64_t, timeout_ns)
 {
@@ -603,17 +791,13 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 	if (r)
 		return r;
 	struct endpoint *ep = f->priv;
-	struct kmsg *k, *answer = NULL;
-	struct reply_slot *s = kmalloc(sizeof(*s));
-	r = s ? kmsg_build(ureq, ep->max_msg, ep, &k) : -ENOMEM;
+	struct reply_slot *s;
+	r = call_build(ureq, ep, &s);
 	if (r) {
-		kfree(s);
 		file_put(f);
 		return r;
 	}
-	*s = (struct reply_slot){ .lock = SPINLOCK_INIT("reply_slot"), .refcount = 2,
-				  .state = SLOT_PENDING, .caller = current_thread() };
-	k->reply = s;
+	struct kmsg *k = &s->request, *answer = NULL;
 	struct wait_spec w = wait_spec(f, 0, timeout_ns);
 	struct thread *server = NULL;
 	uint64_t fl = spin_lock_irqsave(&ep->lock);
@@ -627,13 +811,13 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 		spin_unlock_irqrestore(&ep->lock, fl);
 		r = call_wait(s, NULL, NULL, 0, &w, &answer);
 	}
-	slot_put(s);
-	file_put(f);
-	if (answer) {
-		r = kmsg_deliver(answer, &m, ureply);
+	if (answer) { /* before the slot goes: the answer may live in it */
+		r = kmsg_deliver(answer, &m, ureply, NULL);
 		if (r)
 			kmsg_free(answer);
 	}
+	call_done(s);
+	file_put(f);
 	return r;
 }
 
@@ -645,7 +829,7 @@ SYSCALL_DEFINE2(zero_reply, int, fd, const struct zero_msg __user *, um)
 		return r;
 	struct reply_slot *s = f->priv;
 	struct kmsg *k;
-	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, &k);
+	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, NULL, &k);
 	if (r) {
 		file_put(f);
 		return r;

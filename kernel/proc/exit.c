@@ -10,6 +10,7 @@
 #include <sched/thread.h>
 #include <mm/vm.h>
 #include <ipc/futex.h>
+#include <ipc/endpoint.h>
 #include <arch/x86_64/usercopy.h>
 #include <arch/x86_64/power.h>
 #include <core/printk.h>
@@ -110,6 +111,7 @@ __noreturn void do_exit(int status_word, bool group)
 		thread_exit();
 	exit_futexes(t, p->mm);
 	signal_exit_thread(t);
+	endpoint_thread_exit(t);
 
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	if (group && !p->group_exiting) {

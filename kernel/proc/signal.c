@@ -1020,10 +1020,20 @@ int signal_sleep_until(uint64_t deadline_ns)
 int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
 				   uint64_t *irqflags, uint64_t deadline_ns)
 {
-	if (signal_pending())
+	return signal_wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, NULL);
+}
+
+int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
+					   uint64_t *irqflags, uint64_t deadline_ns,
+					   const struct handoff *h)
+{
+	if (signal_pending()) {
+		if (h)
+			handoff_release(h);
 		return -EINTR;
+	}
 	signal_sleep_begin();
-	int r = wait_queue_sleep_locked(wq, lock, irqflags, deadline_ns);
+	int r = wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, h);
 	signal_sleep_end();
 	if (r == 0 && signal_pending())
 		r = -EINTR;

@@ -198,6 +198,10 @@ int signal_sleep_until(uint64_t deadline_ns);
 /* wait_queue_sleep_locked that a signal interrupts: 0 woken, -ETIMEDOUT, -EINTR. */
 int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
 				   uint64_t *irqflags, uint64_t deadline_ns);
+/* The same with a hand-off (sched/wait.h; h may be NULL), consumed in every case. */
+int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
+					   uint64_t *irqflags, uint64_t deadline_ns,
+					   const struct handoff *h);
 
 /* ---- for signal_syscalls.c and signal_frame.c -------------------------------------------- */
 /* Fill in a kill-style siginfo (SI_USER / SI_TKILL) from the calling process. */

@@ -17,6 +17,7 @@ enum thread_state {
 };
 
 struct process;
+struct reply_slot;
 
 /* How an interrupted call resumes when no handler ran (ERESTART_RESTARTBLOCK): restart_syscall
  * calls fn with the block, whose fields the call chose (its deadline, its user arguments). */
@@ -63,6 +64,11 @@ struct thread {
 	bool sleep_interruptible; /* own: the current wait ends early (-EINTR) on a signal */
 	uint32_t sas_flags; /* sigaltstack: 0 or SS_DISABLE (and SS_AUTODISARM) */
 	uint64_t sas_sp, sas_size;
+
+	/* Capability IPC (ipc/endpoint.c), own: the call this thread received with
+	 * zero_reply_recv and answers next (referenced), or NULL; the slot of its last own call,
+	 * kept for the next (unreferenced), or NULL. */
+	struct reply_slot *ipc_reply, *ipc_spare;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when

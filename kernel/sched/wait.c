@@ -1,20 +1,40 @@
-/* Wait-queue sleeping and waking on top of the scheduler's block/wake protocol. */
+/* Wait-queue sleeping and waking on top of the scheduler's block/wake protocol, with the
+ * synchronous-call hand-off (a sleeper that runs a given thread next). */
 #include <sched/wait.h>
 #include <sched/sched.h>
 
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
 			    uint64_t deadline_ns)
 {
+	return wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, NULL);
+}
+
+int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
+				    uint64_t *irqflags, uint64_t deadline_ns,
+				    const struct handoff *h)
+{
 	struct wait_entry w = { .thread = current_thread() };
 	list_add_tail(&wq->waiters, &w.node);
 	/* Marked blocked before the lock drops: a wake-up from here on is not lost. */
 	sched_prepare_block(deadline_ns);
-	spin_unlock_irqrestore(lock, *irqflags);
-	int reason = sched_block_finish();
+	int reason;
+	if (h) {
+		spin_unlock(lock); /* IRQs stay off until the switch (h->lock is still held) */
+		reason = sched_wake_and_switch(h->to, 0, h->lock, *irqflags);
+	} else {
+		spin_unlock_irqrestore(lock, *irqflags);
+		reason = sched_block_finish();
+	}
 	*irqflags = spin_lock_irqsave(lock);
 	if (!list_empty(&w.node)) /* not taken off by a waker: timeout or signal */
 		list_remove(&w.node);
 	return reason;
+}
+
+void handoff_release(const struct handoff *h)
+{
+	sched_wake(h->to, 0);
+	spin_unlock(h->lock);
 }
 
 void wait_queue_add_locked(struct wait_queue *wq, struct wait_entry *w)

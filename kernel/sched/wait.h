@@ -39,6 +39,22 @@ static inline void wait_queue_init(struct wait_queue *wq)
  * spurious: re-check the condition in a loop. */
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
 			    uint64_t deadline_ns);
+
+struct thread;
+/* A thread to run next instead of going through the run queue (the synchronous-call hand-off,
+ * ipc/endpoint.c): `to` is blocked, and `lock` (held, taken with plain spin_lock inside the
+ * sleeper's own lock) keeps it in its wait. A sleep given a hand-off always consumes it: `to`
+ * is woken (and switched to, if the sleeper does sleep) and `lock` is released. */
+struct handoff {
+	struct thread *to;
+	struct spinlock *lock;
+};
+/* wait_queue_sleep_locked that hands the CPU straight to h->to (h may be NULL). */
+int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
+				    uint64_t *irqflags, uint64_t deadline_ns,
+				    const struct handoff *h);
+/* Consume h without sleeping: wake h->to, release h->lock. */
+void handoff_release(const struct handoff *h);
 /* Queue w (thread and fired already set) at the tail of wq / take it off if still queued. The
  * lock guarding wq is held. */
 void wait_queue_add_locked(struct wait_queue *wq, struct wait_entry *w);

@@ -23,7 +23,7 @@ KTEST(syscall_unknown_is_enosys)
 
 KTEST(syscall_zero_range_reserved_is_enosys)
 {
-	/* 1024..1032 are the capability calls (ipc/endpoint.c, security/capability.c). */
+	/* 1024..1033 are the capability calls (ipc/endpoint.c, security/capability.c). */
 	KEXPECT(syscall_invoke(SYSCALL_ZERO_BASE + 40, 0, 0, 0, 0, 0, 0) == -ENOSYS);
 	KEXPECT(syscall_invoke(SYSCALL_ZERO_BASE + SYSCALL_ZERO_COUNT - 1, 0, 0, 0, 0, 0, 0) ==
 		-ENOSYS);

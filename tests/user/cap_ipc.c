@@ -1,6 +1,8 @@
 /* Capability endpoints (include/uapi/zero/ipc.h): messages with bytes and capabilities, queue
  * limits with blocking, non-blocking and timed waits, peer death on both sides, poll, and
- * call/reply with 16 concurrent clients. Zero-OS only (Linux has no such calls). */
+ * call/reply with 16 concurrent clients, served with zero_recv + zero_reply and with
+ * zero_reply_recv (whose own cases are in cap_reply_recv.c). Zero-OS only (Linux has no such
+ * calls). */
 #include "cap_test.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -269,21 +271,40 @@ static void serve(int rfd, int n)
 	}
 }
 
-static void test_call(void)
+/* The same with zero_reply_recv: each call answers the previous request; the last answer goes
+ * with a non-blocking receive that finds the queue empty. */
+static void serve_held(int rfd, int n)
+{
+	char b[64];
+	struct zero_msg a, *answer = NULL;
+	for (int i = 0; i < n; i++) {
+		struct zero_msg m = msg(b, sizeof(b));
+		if (zero_reply_recv(rfd, answer, &m, 0, -1) != ZERO_RECV_CALL || m.reply_fd != -1)
+			_exit(3);
+		b[0]++;
+		a = msg(b, m.len);
+		answer = &a;
+	}
+	struct zero_msg m = msg(b, sizeof(b));
+	if (zero_reply_recv(rfd, answer, &m, ZERO_MSG_NONBLOCK, -1) != -1 || errno != EAGAIN)
+		_exit(4);
+}
+
+static void test_call(bool held)
 {
 	int ep[2];
 	zero_endpoint_create(32, 64, 0, ep);
 	pid_t srv = fork();
 	if (srv == 0) {
 		close(ep[1]);
-		serve(ep[0], 1 + 16 * 20);
+		(held ? serve_held : serve)(ep[0], 1 + 16 * 20);
 		_exit(0);
 	}
 	close(ep[0]);
 	char b[64];
 	struct zero_msg req = msg("A1", 2), rep = msg(b, sizeof(b));
-	CHECK("call", zero_call(ep[1], &req, &rep, -1) == 0 && rep.len == 2 && b[0] == 'B' &&
-			      b[1] == '1' && rep.reply_fd == -1);
+	CHECK(held ? "held_call" : "call", zero_call(ep[1], &req, &rep, -1) == 0 && rep.len == 2 &&
+						   b[0] == 'B' && b[1] == '1' && rep.reply_fd == -1);
 	/* 16 clients, 20 calls each, every reply matched to its request. */
 	pid_t kids[16];
 	for (int c = 0; c < 16; c++) {
@@ -306,10 +327,11 @@ static void test_call(void)
 		waitpid(kids[c], &status, 0);
 		ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
-	CHECK("16_clients_matched", ok == 16);
+	CHECK(held ? "held_16_clients_matched" : "16_clients_matched", ok == 16);
 	int status;
 	waitpid(srv, &status, 0);
-	CHECK("server_done", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(held ? "held_server_done" : "server_done",
+	      WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(ep[1]);
 }
 
@@ -391,7 +413,8 @@ int main(void)
 	test_peer_death();
 	test_poll();
 	test_pass();
-	test_call();
+	test_call(false);
+	test_call(true);
 	test_call_errors();
 	test_end();
 }

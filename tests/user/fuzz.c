@@ -35,7 +35,8 @@ static const int nrs[] = {
 	124, 127, 130, 131, 133, 137, 138, 140, 141, 157, 158, 160, 161, 162, 165, 166, 186, 200,
 	201, 202, 204, 217, 218, 219, 228, 229, 230, 234, 247, 257, 258, 259, 260, 262, 263, 264, 265,
 	266, 267, 268, 269, 270, 271, 273, 274, 280, 292, 293, 302, 306, 316, 318, 332, 334, 436,
-	439, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, /* Zero-OS's own: endpoints, caps */
+	439, /* then Zero-OS's own: endpoints, caps */
+	1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033,
 };
 /* Path strings planted in scratch, so that the file calls get past copying their path: names
  * in the round's own directory (the cwd), hostile shapes, and files every process may see. */

@@ -17,6 +17,9 @@
 #define ZERO_EP_CLOEXEC 02000000
 /* zero_send / zero_recv flags. */
 #define ZERO_MSG_NONBLOCK 1 /* fail with EAGAIN instead of waiting */
+/* zero_reply_recv's result for a request sent by zero_call (the thread now holds its reply);
+ * a plain message is 1, as for zero_recv. */
+#define ZERO_RECV_CALL 2
 /* A timeout (nanoseconds, relative) that never expires. */
 #define ZERO_WAIT_FOREVER (-1LL)
 
@@ -38,6 +41,7 @@ _Static_assert(sizeof(struct zero_msg) == 40, "zero_msg ABI");
 #define SYS_zero_recv 1026
 #define SYS_zero_call 1027
 #define SYS_zero_reply 1028
+#define SYS_zero_reply_recv 1033
 
 #if __STDC_HOSTED__ /* user programs; the kernel is freestanding */
 #include <unistd.h>
@@ -65,6 +69,14 @@ static inline int zero_call(int fd, const struct zero_msg *req, struct zero_msg 
 static inline int zero_reply(int reply_fd, const struct zero_msg *m)
 {
 	return (int)syscall(SYS_zero_reply, reply_fd, m);
+}
+/* Answer the call this thread received last with *reply (NULL: drop it, its caller gets
+ * EPIPE), then receive as zero_recv. 1: a message; ZERO_RECV_CALL: a call, whose reply this
+ * thread now holds (m->reply_fd is -1); 0: end of stream. */
+static inline int zero_reply_recv(int fd, const struct zero_msg *reply, struct zero_msg *m,
+				  int flags, int64_t timeout_ns)
+{
+	return (int)syscall(SYS_zero_reply_recv, fd, reply, m, flags, timeout_ns);
 }
 #endif
 
