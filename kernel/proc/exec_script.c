@@ -46,16 +46,12 @@ static int parse_line(char *line, char **interp, char **arg)
 	return 0;
 }
 
-/* Append the string s to the argument buffer of size EXEC_ARG_MAX. */
-static int put_string(struct exec_args *n, const char *s)
+/* Append the string s to n's buffer (sized for everything beforehand). */
+static void put_string(struct exec_args *n, const char *s)
 {
 	size_t len = strlen(s) + 1;
-	if (n->charged + len + sizeof(uint64_t) > EXEC_ARG_MAX)
-		return -E2BIG;
 	memcpy(n->buf + n->used, s, len);
 	n->used += len;
-	n->charged += len + sizeof(uint64_t);
-	return 0;
 }
 
 int exec_script_rewrite(const struct exec_file *ef, const char *script_path,
@@ -74,7 +70,16 @@ int exec_script_rewrite(const struct exec_file *ef, const char *script_path,
 	int r = parse_line(line, &interp, &arg);
 	if (r)
 		return r;
-	struct exec_args n = { .buf = kmalloc(EXEC_ARG_MAX), .cap = EXEC_ARG_MAX };
+	/* The new vector: interpreter, its argument, the script, then the old argv without its
+	 * argv[0], and the environment, as they were. Sized exactly, charged as Linux counts. */
+	size_t skip = a->argc ? strlen(a->buf) + 1 : 0;
+	size_t rest = a->used - skip;
+	size_t head = strlen(interp) + 1 + (arg ? strlen(arg) + 1 : 0) + strlen(script_path) + 1;
+	int argc = a->argc + (arg ? 3 : 2) - (a->argc ? 1 : 0);
+	size_t charged = head + rest + (size_t)(argc + a->envc) * sizeof(uint64_t);
+	if (charged > EXEC_ARG_MAX)
+		return -E2BIG;
+	struct exec_args n = { .buf = kmalloc(head + rest), .cap = head + rest };
 	*interp_out = kmalloc(strlen(interp) + 1);
 	if (!n.buf || !*interp_out) {
 		kfree(n.buf);
@@ -83,29 +88,15 @@ int exec_script_rewrite(const struct exec_file *ef, const char *script_path,
 		return -ENOMEM;
 	}
 	strlcpy(*interp_out, interp, strlen(interp) + 1);
-	r = put_string(&n, interp);
-	if (!r && arg)
-		r = put_string(&n, arg);
-	if (!r)
-		r = put_string(&n, script_path);
-	/* Then the old argv without its argv[0], and the environment, as they were. */
-	size_t skip = a->argc ? strlen(a->buf) + 1 : 0;
-	size_t rest = a->used - skip;
-	int added = (arg ? 3 : 2) - (a->argc ? 1 : 0);
-	if (!r && n.charged + rest + (size_t)(a->argc + a->envc - (a->argc ? 1 : 0)) *
-				  sizeof(uint64_t) > EXEC_ARG_MAX)
-		r = -E2BIG;
-	if (r) {
-		kfree(n.buf);
-		kfree(*interp_out);
-		*interp_out = NULL;
-		return r;
-	}
+	put_string(&n, interp);
+	if (arg)
+		put_string(&n, arg);
+	put_string(&n, script_path);
 	memcpy(n.buf + n.used, a->buf + skip, rest);
 	n.used += rest;
-	n.argc = a->argc + added;
+	n.argc = argc;
 	n.envc = a->envc;
-	n.charged = n.used + (size_t)(n.argc + n.envc) * sizeof(uint64_t);
+	n.charged = charged;
 	kfree(a->buf);
 	*a = n;
 	return 0;

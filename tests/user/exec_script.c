@@ -1,7 +1,7 @@
 /* execve of "#!" scripts: the interpreter runs with its optional argument (the rest of the
  * line, one argument, trimmed) and the script's path before the caller's argv[1...]; a script
  * may name another script as its interpreter, but a loop ends in ELOOP; the script needs
- * execute permission itself. This program is its own interpreter: run with an argument that
+ * execute permission itself; large argument vectors pass through whole. This program is its own interpreter: run with an argument that
  * starts with "interp" it prints its argv joined by '|'. */
 #include "test.h"
 #include <fcntl.h>
@@ -84,6 +84,23 @@ int main(int argc, char **argv)
 	snprintf(want, sizeof(want), "%s|interp with  spaces|" DIR "/s1|ignored-arg|" DIR "/s3",
 		 self);
 	test_result("nested-script", strcmp(out, want) == 0, "got '%s'", out);
+
+	/* 40 arguments of 2 KiB each (80 KiB) through the script: the rewritten vector arrives
+	 * whole and in order. */
+	enum { BIG_ARGS = 40, BIG_LEN = 2048 };
+	static char big[BIG_ARGS][BIG_LEN + 1], joined[BIG_ARGS * (BIG_LEN + 1) + 1024];
+	static char expect[sizeof(joined)];
+	char *ab[BIG_ARGS + 3] = { "s2", "interp-big" };
+	int at = snprintf(expect, sizeof(expect), "%s|" DIR "/s2|interp-big", self);
+	for (int i = 0; i < BIG_ARGS; i++) {
+		memset(big[i], 'a' + i % 26, BIG_LEN);
+		ab[i + 2] = big[i];
+		at += snprintf(expect + at, sizeof(expect) - (size_t)at, "|%s", big[i]);
+	}
+	write_file(DIR "/s2", text, 0755); /* "#!<self>" without an argument, as above */
+	run(DIR "/s2", ab, joined, sizeof(joined));
+	test_result("large-args-through-script", strcmp(joined, expect) == 0,
+		    "got %zu bytes, want %zu", strlen(joined), strlen(expect));
 
 	write_file(DIR "/loop1", "#!" DIR "/loop2\n", 0755);
 	write_file(DIR "/loop2", "#!" DIR "/loop1\n", 0755);
