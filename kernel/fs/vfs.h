@@ -39,6 +39,7 @@ struct dentry;
 struct file;
 struct super_block;
 struct mount;
+struct pipe;
 struct poll_table;
 struct dir_context;
 struct fs_type;
@@ -143,6 +144,9 @@ struct inode {
 	const struct inode_ops *iops;
 	const struct file_ops *fops; /* for an open of this inode (devices: chrdev table) */
 	void *priv; /* the file system's */
+	/* The pipe of a FIFO or anonymous-pipe inode while any end is open, else NULL; guarded by
+	 * ipc/pipe.c's fifo_lock. */
+	struct pipe *pipe;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };

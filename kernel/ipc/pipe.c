@@ -42,19 +42,16 @@ struct pipe {
 	 * reader holding `reading` in the filled part; each slot is set under the lock. Freed with
 	 * the pipe. */
 	uint8_t *pages[PIPE_PAGES];
-	/* The inode the pipe belongs to and its link in fifo_pipes, guarded by fifo_lock: a
+	/* The inode the pipe belongs to (its inode->pipe points back while the pipe lives): a
 	 * FIFO's from creation, an anonymous pipe's once pipe_make has both ends (before either
 	 * is visible to anyone). */
 	struct inode *inode;
-	struct list_node fifo_node;
 };
 
-/* The pipes of open FIFO inodes and of anonymous pipes, found by inode (an open of a FIFO,
- * or of a pipe through /proc/<pid>/fd/<n>). fifo_lock guards the list and every fifo_node,
- * and is held while a pipe's last end closes so that an open cannot find a pipe that is about
- * to be freed. */
+/* Guards every inode->pipe (an open of a FIFO, or of a pipe through /proc/<pid>/fd/<n>,
+ * finds the pipe there), and is held while a pipe's last end closes so that an open cannot
+ * find a pipe that is about to be freed. */
 static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
-static struct list_node fifo_pipes = LIST_HEAD_INIT(fifo_pipes);
 
 static struct pipe *pipe_alloc(struct inode *inode)
 {
@@ -64,7 +61,6 @@ static struct pipe *pipe_alloc(struct inode *inode)
 	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	wait_queue_init(&p->rd_wait);
 	wait_queue_init(&p->wr_wait);
-	list_init(&p->fifo_node);
 	p->inode = inode;
 	return p;
 }
@@ -91,7 +87,7 @@ static void pipe_add_ends_locked(struct pipe *p, uint8_t fmode)
 	}
 }
 
-/* Drop the ends of fmode; the last end frees the pipe (and detaches a FIFO's). */
+/* Drop the ends of fmode; the last end frees the pipe (and detaches it from its inode). */
 static void pipe_drop_ends(struct pipe *p, uint8_t fmode)
 {
 	bool fifo = p->inode != NULL;
@@ -108,7 +104,7 @@ static void pipe_drop_ends(struct pipe *p, uint8_t fmode)
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (fifo) {
 		if (dead)
-			list_remove(&p->fifo_node);
+			p->inode->pipe = NULL;
 		spin_unlock_irqrestore(&fifo_lock, ff);
 	}
 	if (dead)
@@ -317,17 +313,6 @@ static void pipe_release(struct file *f)
 
 /* ---- FIFOs ----------------------------------------------------------------------------------- */
 
-static struct pipe *fifo_find_locked(struct inode *inode)
-{
-	struct list_node *pos;
-	list_for_each(pos, &fifo_pipes) {
-		struct pipe *p = list_entry(pos, struct pipe, fifo_node);
-		if (p->inode == inode)
-			return p;
-	}
-	return NULL;
-}
-
 /* The pipe of a FIFO inode, created on first open, with f's ends counted (fifo_lock keeps a
  * closing last end from freeing it in between). *met: a partner end was open at that moment,
  * so the open need not wait (that partner may close before we look again). Otherwise *seen
@@ -340,18 +325,18 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, b
 {
 	struct pipe *fresh = NULL;
 	uint64_t ff = spin_lock_irqsave(&fifo_lock);
-	struct pipe *p = fifo_find_locked(inode);
+	struct pipe *p = inode->pipe;
 	if (!p) {
 		spin_unlock_irqrestore(&fifo_lock, ff);
 		fresh = pipe_alloc(inode);
 		if (!fresh)
 			return -ENOMEM;
 		ff = spin_lock_irqsave(&fifo_lock);
-		p = fifo_find_locked(inode); /* another open may have made it meanwhile */
+		p = inode->pipe; /* another open may have made it meanwhile */
 		if (!p) {
 			p = fresh;
 			fresh = NULL;
-			list_add_tail(&fifo_pipes, &p->fifo_node);
+			inode->pipe = p;
 		}
 	}
 	uint64_t fl = spin_lock_irqsave(&p->lock);
@@ -366,7 +351,7 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, b
 	bool unused = p->readers == 0 && p->writers == 0;
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (unused)
-		list_remove(&p->fifo_node);
+		inode->pipe = NULL;
 	spin_unlock_irqrestore(&fifo_lock, ff);
 	if (unused)
 		pipe_free(p);
@@ -465,7 +450,7 @@ static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 	uint64_t ff = spin_lock_irqsave(&fifo_lock);
 	p->inode = (*rf)->inode;
 	p->anonymous = true;
-	list_add_tail(&fifo_pipes, &p->fifo_node);
+	p->inode->pipe = p;
 	spin_unlock_irqrestore(&fifo_lock, ff);
 	return 0;
 }
