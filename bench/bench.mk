@@ -6,7 +6,10 @@
 #   make bench-check        zbench --once on Zero-OS: every test passes its check or is unsupported
 #   make bench-check-linux  the same on Linux (checks the benchmark itself)
 #   make bench-linux        Linux only (no Zero-OS boots)
-# Variables: ZBENCH_ARGS (e.g. "getpid pipe_pingpong" or "--time=200"), ROUNDS, ICOUNT.
+#   make bench-profile ZBENCH_ARGS=ipc_call PER=sys_zero_call
+#                           Zero-OS once under a QEMU plugin: instructions per function, per call
+#                           of the function PER (tools/insnprof/)
+# Variables: ZBENCH_ARGS (e.g. "getpid pipe_pingpong" or "--time=200"), ROUNDS, ICOUNT, PER.
 
 BENCH_BUILD := $(BUILD)/bench
 MUSL_CC := musl-gcc
@@ -97,7 +100,22 @@ bench-check-linux: bench-linux-ref $(LINUX_CPIO)
 	@$(PYTHON) tools/bench.py check --system linux $(BENCH_LINUX_OPTS) --linux-args=--once \
 		--timeout 300 --logdir $(BENCH_BUILD)/logs
 
+INSNPROF := $(BENCH_BUILD)/insnprof.so
+PER ?=
+$(INSNPROF): tools/insnprof/insnprof.c
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	@$(HOST_CC) -O2 -Wall -Wextra -shared -fPIC -fvisibility=hidden -o $@ $<
+
+bench-profile: bench-zero-images $(INSNPROF)
+	@tests/qemu/run.py $(BENCH_BUILD)/zero-bench.img --name bench-profile --timeout 600 \
+		--log $(BENCH_BUILD)/profile.log \
+		--qemu-extra "-plugin $(INSNPROF),arg=file=$(BENCH_BUILD)/profile.txt -icount shift=0"
+	@grep '^BENCH name' $(BENCH_BUILD)/profile.log
+	@$(PYTHON) tools/insnprof/report.py $(BENCH_BUILD)/profile.txt \
+		--elf $(BENCH_ZBUILD)/kernel/kernel.elf --elf $(ZBENCH) $(if $(PER),--per $(PER))
+
 bench-build: $(ZBENCH) $(ZTINY) $(LINUX_CPIO)
 
-.PHONY: bench bench-linux bench-check bench-check-linux bench-build bench-linux-ref bench-zero-images
+.PHONY: bench bench-profile bench-linux bench-check bench-check-linux bench-build bench-linux-ref bench-zero-images
 -include $(ZBENCH_OBJS:.o=.d)

@@ -1,28 +1,15 @@
-/* Ticket spinlock implementation: FIFO-fair, so no CPU starves under contention. */
+/* Ticket spinlock slow paths (the fast paths are inline in spinlock.h): FIFO-fair, so no CPU
+ * starves under contention. */
 #include <core/spinlock.h>
 #include <core/panic.h>
-#include <arch/x86_64/percpu.h>
 
-void spin_lock(struct spinlock *l)
+void spin_misuse(const struct spinlock *l, const char *what)
 {
-	uint32_t me = this_cpu_id();
-	if (unlikely(l->owner == me))
-		panic("spinlock %s: recursive acquisition on CPU %u", l->name, me);
-	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	panic("spinlock %s: %s on CPU %u", l->name, what, this_cpu_id());
+}
+
+void spin_wait_turn(struct spinlock *l, uint16_t ticket)
+{
 	while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket)
 		cpu_relax();
-	l->owner = me;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	if (unlikely(l->owner != this_cpu_id()))
-		panic("spinlock %s: released by CPU %u, not its owner", l->name, this_cpu_id());
-	l->owner = SPINLOCK_NO_OWNER;
-	__atomic_store_n(&l->serving, (uint16_t)(l->serving + 1), __ATOMIC_RELEASE);
-}
-
-bool spin_held(const struct spinlock *l)
-{
-	return READ_ONCE(l->owner) == this_cpu_id();
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/percpu.h>
+#include <core/compiler.h>
 
 #define SPINLOCK_NO_OWNER 0xffffffffu
 
@@ -19,9 +21,35 @@ struct spinlock {
 
 #define SPINLOCK_INIT(n) { .next = 0, .serving = 0, .owner = SPINLOCK_NO_OWNER, .name = (n) }
 
-void spin_lock(struct spinlock *l);
-void spin_unlock(struct spinlock *l);
-bool spin_held(const struct spinlock *l); /* by this CPU */
+/* The slow and the failing paths, out of line (spinlock.c). */
+__attribute__((noreturn)) void spin_misuse(const struct spinlock *l, const char *what);
+void spin_wait_turn(struct spinlock *l, uint16_t ticket);
+
+/* Inline: a lock or unlock is a handful of instructions, and IPC and the scheduler take
+ * several per system call. */
+static inline void spin_lock(struct spinlock *l)
+{
+	uint32_t me = this_cpu_id();
+	if (unlikely(l->owner == me))
+		spin_misuse(l, "recursive acquisition");
+	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	if (unlikely(__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket))
+		spin_wait_turn(l, ticket);
+	l->owner = me;
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	if (unlikely(l->owner != this_cpu_id()))
+		spin_misuse(l, "released by a CPU that is not its owner");
+	l->owner = SPINLOCK_NO_OWNER;
+	__atomic_store_n(&l->serving, (uint16_t)(l->serving + 1), __ATOMIC_RELEASE);
+}
+
+static inline bool spin_held(const struct spinlock *l) /* by this CPU */
+{
+	return READ_ONCE(l->owner) == this_cpu_id();
+}
 
 static inline uint64_t spin_lock_irqsave(struct spinlock *l)
 {

@@ -699,10 +699,8 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	uint64_t deadline = w->timed ? w->deadline : 0;
 	signal_sleep_begin();
 	int why = 0;
-	if (handoff) {
-		sched_prepare_block(deadline);
-		why = sched_wake_and_switch(handoff, 0, &ep->lock, fl);
-	}
+	if (handoff)
+		why = sched_block_and_switch(handoff, deadline, &ep->lock, fl);
 	fl = spin_lock_irqsave(&s->lock);
 	int r = 0;
 	/* The clock is read only after a timer wake-up: a call costs no clock read. */

@@ -154,30 +154,47 @@ void schedule(void)
 	switch_to_locked(rq, prev, next, flags);
 }
 
+/* Mark the current thread t blocked (rq->lock held), with an optional deadline. */
+static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadline_ns)
+{
+	t->state = THREAD_BLOCKED;
+	t->wake_reason = 0;
+	if (deadline_ns) {
+		t->wake_at_ns = deadline_ns;
+		sleeper_insert_locked(rq, t);
+	}
+	mlfq_on_block(&t->sched);
+}
+
 /* The direct hand-off of a synchronous call (ipc/endpoint.c): instead of queueing t and
- * letting the policy pick, run it now. `held` (taken with spin_lock_irqsave, flags the saved
- * state) is the lock that keeps t from leaving its wait, so t cannot run or exit before our
- * run-queue lock is taken; it is released here. Falls back to an ordinary wake (and block,
- * if the current thread marked itself blocked) when t belongs to another CPU or is not
- * blocked any more. */
-int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags)
+ * letting the policy pick, run it now; the current thread blocks first if `block` (one
+ * run-queue lock for both). `held` (taken with spin_lock_irqsave, flags the saved state) is the
+ * lock that keeps t from leaving its wait, so t cannot run or exit before our run-queue lock is
+ * taken; it is released here. Falls back to an ordinary wake (and block) when t belongs to
+ * another CPU or is not blocked any more. */
+static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_ns,
+		    struct spinlock *held, uint64_t flags)
 {
 	struct thread *self = current_thread();
 	struct runqueue *rq = this_rq();
 	if (t->cpu != this_cpu_id()) {
+		if (block)
+			sched_prepare_block(deadline_ns); /* before held drops: no lost wake-up */
 		sched_wake(t, reason);
 		spin_unlock_irqrestore(held, flags);
-		return self->state == THREAD_BLOCKED ? sched_block_finish() : 0;
+		return block ? sched_block_finish() : 0;
 	}
 	spin_lock(&rq->lock);
 	spin_unlock(held); /* IRQs stay off until the switch is done */
-	bool blocked = self->state == THREAD_BLOCKED;
-	if (blocked && READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
-		make_runnable_locked(rq, self, -EINTR); /* a signal came first: stay runnable */
+	if (block) {
+		block_locked(rq, self, deadline_ns);
+		if (READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
+			make_runnable_locked(rq, self, -EINTR); /* a signal came first */
+	}
 	if (t->state != THREAD_BLOCKED) {
 		spin_unlock(&rq->lock);
 		irq_restore(flags);
-		return blocked ? sched_block_finish() : 0;
+		return block ? sched_block_finish() : 0;
 	}
 	t->state = THREAD_RUNNABLE;
 	t->wake_reason = reason;
@@ -189,7 +206,18 @@ int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, u
 		mlfq_enqueue(&rq->mlfq, &self->sched);
 	*rq_need_resched(rq) = false;
 	switch_to_locked(rq, self, t, flags);
-	return blocked ? self->wake_reason : 0;
+	return block ? self->wake_reason : 0;
+}
+
+int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags)
+{
+	return hand_off(t, reason, false, 0, held, flags);
+}
+
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *held,
+			   uint64_t flags)
+{
+	return hand_off(t, 0, true, deadline_ns, held, flags);
 }
 
 void sched_yield(void)
@@ -243,14 +271,7 @@ void sched_prepare_block(uint64_t deadline_ns)
 	uint64_t flags = irq_save();
 	struct runqueue *rq = this_rq();
 	spin_lock(&rq->lock);
-	struct thread *t = rq->curr;
-	t->state = THREAD_BLOCKED;
-	t->wake_reason = 0;
-	if (deadline_ns) {
-		t->wake_at_ns = deadline_ns;
-		sleeper_insert_locked(rq, t);
-	}
-	mlfq_on_block(&t->sched);
+	block_locked(rq, rq->curr, deadline_ns);
 	spin_unlock(&rq->lock);
 	irq_restore(flags);
 }

@@ -41,12 +41,15 @@ int sched_block_finish(void);
 bool sched_wake(struct thread *t, int reason);
 
 /* Make the blocked thread t runnable and switch to it at once, bypassing the run queue (the
- * synchronous-call hand-off). The current thread stays blocked if it called
- * sched_prepare_block (then returns like sched_block_finish), else it is queued as runnable
- * (returns 0). `held`, taken with spin_lock_irqsave giving flags, is a lock that keeps t in
- * its wait; it is released. Falls back to sched_wake when t is on another CPU or awake. */
+ * synchronous-call hand-off); the current thread stays runnable (queued; returns 0).
+ * `held`, taken with spin_lock_irqsave giving flags, is a lock that keeps t in its wait; it is
+ * released. Falls back to sched_wake when t is on another CPU or awake. */
 struct spinlock;
 int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags);
+/* The same, but the current thread blocks (as sched_prepare_block(deadline_ns), under the same
+ * run-queue lock) and the call returns like sched_block_finish once it is woken. */
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *held,
+			   uint64_t flags);
 
 /* Sleep until the monotonic clock reaches deadline_ns; 0 or -ETIMEDOUT semantics folded: returns
  * 0 when the time passed, or the wake reason of an early wake (-EINTR). */

@@ -216,7 +216,7 @@ KTEST(sched_wake_and_switch_runs_target_first)
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
 }
 
-KTEST(sched_wake_and_switch_blocks_caller_until_woken)
+KTEST(sched_block_and_switch_blocks_caller_until_woken)
 {
 	uint64_t f;
 	struct thread *server = handoff_setup(&f);
@@ -224,7 +224,8 @@ KTEST(sched_wake_and_switch_blocks_caller_until_woken)
 	if (!server)
 		return;
 	handoff_waker = current_thread();
-	sched_prepare_block(time_monotonic_ns() + TEST_DEADLINE_NS);
-	KEXPECT(sched_wake_and_switch(server, 0, &test_lock, f) == 0); /* woken, not timed out */
+	/* woken, not timed out */
+	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS, &test_lock,
+				       f) == 0);
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
 }

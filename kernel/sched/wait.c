@@ -15,13 +15,15 @@ int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock
 {
 	struct wait_entry w = { .thread = current_thread() };
 	list_add_tail(&wq->waiters, &w.node);
-	/* Marked blocked before the lock drops: a wake-up from here on is not lost. */
-	sched_prepare_block(deadline_ns);
 	int reason;
 	if (h) {
+		/* Marked blocked before h->lock drops, and a waker of ours needs our wait-queue
+		 * lock first and then the run-queue lock we take: no wake-up is lost. */
 		spin_unlock(lock); /* IRQs stay off until the switch (h->lock is still held) */
-		reason = sched_wake_and_switch(h->to, 0, h->lock, *irqflags);
+		reason = sched_block_and_switch(h->to, deadline_ns, h->lock, *irqflags);
 	} else {
+		/* Marked blocked before the lock drops: a wake-up from here on is not lost. */
+		sched_prepare_block(deadline_ns);
 		spin_unlock_irqrestore(lock, *irqflags);
 		reason = sched_block_finish();
 	}
