@@ -5,6 +5,7 @@
 #include <core/panic.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
+#include <sched/thread.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -113,18 +114,43 @@ void file_get(struct file *f)
 	__atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
 }
 
-void file_put(struct file *f)
+static void file_release(struct file *f)
 {
-	int left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
-	ASSERT(left >= 0);
-	if (left)
-		return;
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)
 		path_put(&f->path);
 	inode_put(f->inode);
 	kfree(f);
+}
+
+/* A release may drop the last reference to other files (an endpoint's queued messages hold
+ * files, which may be endpoints with queues of their own...): those wait on the thread's list
+ * and the outermost call releases them one after the other, so that a chain of any length
+ * takes one kernel stack frame, not one per link. */
+void file_put(struct file *f)
+{
+	int left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
+	ASSERT(left >= 0);
+	if (left)
+		return;
+	struct thread *t = current_thread();
+	if (!t) { /* early boot: nothing nests */
+		file_release(f);
+		return;
+	}
+	if (t->releasing) {
+		f->release_next = t->release_later;
+		t->release_later = f;
+		return;
+	}
+	t->releasing = true;
+	file_release(f);
+	while ((f = t->release_later)) {
+		t->release_later = f->release_next;
+		file_release(f);
+	}
+	t->releasing = false;
 }
 
 long vfs_read(struct file *f, struct uio *u, int64_t *pos)

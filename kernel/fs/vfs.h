@@ -348,6 +348,7 @@ struct file {
 	struct mutex pos_lock;
 	int64_t pos;
 	void *priv; /* the file system's or driver's */
+	struct file *release_next; /* on thread->release_later, once unreferenced */
 };
 
 #define FMODE_READ 1

@@ -11,7 +11,13 @@
  * reply_slot->lock guards a slot's state and answer and is held while its caller is woken, so
  * the caller cannot leave (and its thread go away) under the waker. Order: endpoint->lock >
  * reply_slot->lock > run-queue locks. Messages are built and delivered (user copies, fd
- * installs) with no lock held. */
+ * installs) with no lock held. in_flight_lock (global, taken alone) orders the sends of
+ * messages carrying receive ends against each other (see carry_receivers).
+ *
+ * A receive end keeps its endpoint's queue, and the files in it, alive. So that no set of
+ * endpoints can keep itself alive by holding each other's receive ends in their queues (with
+ * no process holding any), a message carrying a receive end is refused (ELOOP) by an endpoint
+ * whose own receive end is in a message: the last link of any such ring is always that. */
 #include <ipc/endpoint.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
@@ -50,6 +56,7 @@ struct kmsg {
 	 * it; NULL for a plain message (allocated alone, unless in_slot). */
 	struct reply_slot *reply;
 	bool in_slot; /* an answer built in its call's slot (zero_reply_recv): freed with it */
+	bool carries_receivers; /* counted in the recv_in_flight of its receive ends' endpoints */
 	uint8_t data[];
 };
 
@@ -74,6 +81,9 @@ struct endpoint {
 	struct list_node queue; /* struct kmsg, oldest first */
 	uint32_t count, depth, max_msg;
 	int receivers, senders; /* open ends */
+	/* Messages (queued or being built or delivered) holding one of its receive ends; guarded
+	 * by in_flight_lock, not by lock. */
+	int recv_in_flight;
 	struct wait_queue rd_wait; /* receivers, and pollers of the receive end */
 	struct wait_queue wr_wait; /* senders waiting for room, pollers of the send end */
 };
@@ -84,8 +94,41 @@ static const struct file_ops recv_end_ops, send_end_ops, reply_ops;
 
 static void slot_put(struct reply_slot *s);
 
+static struct spinlock in_flight_lock = SPINLOCK_INIT("endpoint in flight");
+
+static bool is_receive_end(const struct file *f)
+{
+	return f->ops == &recv_end_ops;
+}
+
+/* Count k's receive ends as in flight, unless the destination's own receive end is: 0 or
+ * -ELOOP. */
+static int carry_receivers(struct kmsg *k, struct endpoint *dest)
+{
+	uint64_t fl = spin_lock_irqsave(&in_flight_lock);
+	int r = dest->recv_in_flight ? -ELOOP : 0;
+	for (uint32_t i = 0; !r && i < k->ncaps; i++)
+		if (is_receive_end(k->caps[i]))
+			((struct endpoint *)k->caps[i]->priv)->recv_in_flight++;
+	k->carries_receivers = !r;
+	spin_unlock_irqrestore(&in_flight_lock, fl);
+	return r;
+}
+
+static void drop_receivers(struct kmsg *k)
+{
+	uint64_t fl = spin_lock_irqsave(&in_flight_lock);
+	for (uint32_t i = 0; i < k->ncaps; i++)
+		if (is_receive_end(k->caps[i]))
+			((struct endpoint *)k->caps[i]->priv)->recv_in_flight--;
+	k->carries_receivers = false;
+	spin_unlock_irqrestore(&in_flight_lock, fl);
+}
+
 static void kmsg_free(struct kmsg *k)
 {
+	if (k->carries_receivers)
+		drop_receivers(k);
 	for (uint32_t i = 0; i < k->ncaps; i++)
 		file_put(k->caps[i]);
 	if (k->reply)
@@ -129,11 +172,13 @@ static int msg_copyin(const struct zero_msg __user *um, uint32_t max_msg, struct
 
 /* Fill k (zeroed, room for m->len bytes, k->reply set) from m: the bytes and the capabilities,
  * each held with PASS_RIGHTS and not an end of `self` (that would make the endpoint hold
- * itself). On failure k is freed. */
+ * itself). For `self` (the endpoint it goes to; NULL for an answer), receive ends may not make
+ * a ring (carry_receivers). On failure k is freed. */
 static int kmsg_fill(struct kmsg *k, const struct zero_msg *m, struct endpoint *self)
 {
 	k->len = m->len;
 	int r = copy_from_user(k->data, m->data, m->len) ? -EFAULT : 0;
+	bool receivers = false;
 	for (uint32_t i = 0; !r && i < m->ncaps; i++) {
 		r = fd_get_rights(m->caps[i], PASS_RIGHTS, &k->caps[i], &k->rights[i]);
 		if (r)
@@ -141,7 +186,10 @@ static int kmsg_fill(struct kmsg *k, const struct zero_msg *m, struct endpoint *
 		k->ncaps++;
 		if (k->caps[i]->priv == self && self)
 			r = -EINVAL;
+		receivers |= is_receive_end(k->caps[i]);
 	}
+	if (!r && receivers && self)
+		r = carry_receivers(k, self);
 	if (r)
 		kmsg_free(k);
 	return r;
@@ -700,7 +748,7 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	signal_sleep_begin();
 	int why = 0;
 	if (handoff)
-		why = sched_block_and_switch(handoff, deadline, &ep->lock, fl);
+		why = sched_block_and_switch(handoff, deadline, NULL, &ep->lock, fl);
 	fl = spin_lock_irqsave(&s->lock);
 	int r = 0;
 	/* The clock is read only after a timer wake-up: a call costs no clock read. */
@@ -759,6 +807,7 @@ static int call_build(const struct zero_msg __user *ureq, struct endpoint *ep,
 	s->request.ncaps = 0;
 	s->request.reply = s;
 	s->request.in_slot = false;
+	s->request.carries_receivers = false;
 	r = kmsg_fill(&s->request, &m, ep); /* frees s on failure */
 	if (r)
 		return r;

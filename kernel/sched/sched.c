@@ -170,27 +170,32 @@ static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadlin
  * letting the policy pick, run it now; the current thread blocks first if `block` (one
  * run-queue lock for both). `held` (taken with spin_lock_irqsave, flags the saved state) is the
  * lock that keeps t from leaving its wait, so t cannot run or exit before our run-queue lock is
- * taken; it is released here. Falls back to an ordinary wake (and block) when t belongs to
- * another CPU or is not blocked any more. */
+ * taken; it is released here, and with it `wait_lock` (NULL or the lock of the wait queue the
+ * current thread sleeps on: released only once the thread is marked blocked, so that a waker
+ * cannot miss it). Falls back to an ordinary wake (and block) when t belongs to another CPU or
+ * is not blocked any more. */
 static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_ns,
-		    struct spinlock *held, uint64_t flags)
+		    struct spinlock *wait_lock, struct spinlock *held, uint64_t flags)
 {
 	struct thread *self = current_thread();
 	struct runqueue *rq = this_rq();
 	if (t->cpu != this_cpu_id()) {
 		if (block)
-			sched_prepare_block(deadline_ns); /* before held drops: no lost wake-up */
+			sched_prepare_block(deadline_ns); /* before the locks drop: no lost wake-up */
 		sched_wake(t, reason);
+		if (wait_lock)
+			spin_unlock(wait_lock);
 		spin_unlock_irqrestore(held, flags);
 		return block ? sched_block_finish() : 0;
 	}
 	spin_lock(&rq->lock);
-	spin_unlock(held); /* IRQs stay off until the switch is done */
-	if (block) {
+	if (block) /* before the locks drop: a waker needs our run-queue lock after them */
 		block_locked(rq, self, deadline_ns);
-		if (READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
-			make_runnable_locked(rq, self, -EINTR); /* a signal came first */
-	}
+	if (wait_lock)
+		spin_unlock(wait_lock);
+	spin_unlock(held); /* IRQs stay off until the switch is done */
+	if (block && READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
+		make_runnable_locked(rq, self, -EINTR); /* a signal came first */
 	if (t->state != THREAD_BLOCKED) {
 		spin_unlock(&rq->lock);
 		irq_restore(flags);
@@ -211,13 +216,13 @@ static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_
 
 int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags)
 {
-	return hand_off(t, reason, false, 0, held, flags);
+	return hand_off(t, reason, false, 0, NULL, held, flags);
 }
 
-int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *held,
-			   uint64_t flags)
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *wait_lock,
+			   struct spinlock *held, uint64_t flags)
 {
-	return hand_off(t, 0, true, deadline_ns, held, flags);
+	return hand_off(t, 0, true, deadline_ns, wait_lock, held, flags);
 }
 
 void sched_yield(void)

@@ -47,9 +47,11 @@ bool sched_wake(struct thread *t, int reason);
 struct spinlock;
 int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags);
 /* The same, but the current thread blocks (as sched_prepare_block(deadline_ns), under the same
- * run-queue lock) and the call returns like sched_block_finish once it is woken. */
-int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *held,
-			   uint64_t flags);
+ * run-queue lock) and the call returns like sched_block_finish once it is woken. wait_lock
+ * (NULL, or the held lock of the wait queue the current thread is on) is released too, once
+ * the thread is marked blocked. */
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *wait_lock,
+			   struct spinlock *held, uint64_t flags);
 
 /* Sleep until the monotonic clock reaches deadline_ns; 0 or -ETIMEDOUT semantics folded: returns
  * 0 when the time passed, or the wake reason of an early wake (-EINTR). */

@@ -225,7 +225,7 @@ KTEST(sched_block_and_switch_blocks_caller_until_woken)
 		return;
 	handoff_waker = current_thread();
 	/* woken, not timed out */
-	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS, &test_lock,
-				       f) == 0);
+	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS, NULL,
+				       &test_lock, f) == 0);
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
 }

@@ -69,6 +69,12 @@ struct thread {
 	 * zero_reply_recv and answers next (referenced), or NULL; the slot of its last own call,
 	 * kept for the next (unreferenced), or NULL. */
 	struct reply_slot *ipc_reply, *ipc_spare;
+
+	/* Own (fs/file.c): files whose last reference went while this thread was releasing
+	 * another (an endpoint's queue holds files), released in turn by the outermost file_put
+	 * instead of recursively; `releasing` is set while it runs. */
+	struct file *release_later;
+	bool releasing;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when

@@ -17,10 +17,8 @@ int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock
 	list_add_tail(&wq->waiters, &w.node);
 	int reason;
 	if (h) {
-		/* Marked blocked before h->lock drops, and a waker of ours needs our wait-queue
-		 * lock first and then the run-queue lock we take: no wake-up is lost. */
-		spin_unlock(lock); /* IRQs stay off until the switch (h->lock is still held) */
-		reason = sched_block_and_switch(h->to, deadline_ns, h->lock, *irqflags);
+		/* Marked blocked before either lock drops: no wake-up is lost. */
+		reason = sched_block_and_switch(h->to, deadline_ns, lock, h->lock, *irqflags);
 	} else {
 		/* Marked blocked before the lock drops: a wake-up from here on is not lost. */
 		sched_prepare_block(deadline_ns);
