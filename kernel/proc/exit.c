@@ -103,6 +103,15 @@ static void exit_release_mm(struct process *p)
 	mm_put(mm);
 }
 
+/* Drop the tree lock (taken with IRQs off) and switch away for good with IRQs still off: a
+ * thread preempted in between would be switched back to with t->proc already reaped and freed
+ * by the parent (bug exit_preempted_after_zombie: the switch read the freed process's mm). */
+static __noreturn void exit_unlock_and_die(void)
+{
+	spin_unlock(&process_tree_lock);
+	thread_exit();
+}
+
 __noreturn void do_exit(int status_word, bool group)
 {
 	struct thread *t = current_thread();
@@ -129,8 +138,7 @@ __noreturn void do_exit(int status_word, bool group)
 		pid_free_locked(t->tid);
 	if (--p->nthreads > 0) {
 		wait_queue_wake_locked(&p->child_wait, 0); /* an exec may wait for us to go */
-		spin_unlock_irqrestore(&process_tree_lock, f);
-		thread_exit();
+		exit_unlock_and_die();
 	}
 	/* The last thread: the process ends. */
 	process_vfork_release_locked(p);
@@ -153,8 +161,7 @@ __noreturn void do_exit(int status_word, bool group)
 	signal_exit_process_locked(p);
 	process_notify_parent_locked(p);
 	/* From here the parent may reap and free p: it is not touched again. */
-	spin_unlock_irqrestore(&process_tree_lock, f);
-	thread_exit();
+	exit_unlock_and_die();
 }
 
 void process_user_return_check(void)
