@@ -22,7 +22,11 @@
  * sched_block_finish() refuses to sleep when the hint is already set, so a signal arriving
  * between the last check and the sleep is never lost. The interrupted call returns
  * -ERESTARTSYS (restarted when no handler runs or the handler has SA_RESTART), -ERESTARTNOHAND
- * (-EINTR if a handler runs) or -EINTR (never restarted). */
+ * (-EINTR if a handler runs) or -EINTR (never restarted).
+ *
+ * Killable sleeps (t->sleep_killable) end only on a fatal signal. The sleeper checks for one
+ * and sleeps under process_tree_lock, which every sender holds while it queues and kicks, so
+ * none is missed; a sender wakes the sleeper only for a signal that will end the process. */
 #ifndef PROC_SIGNAL_H
 #define PROC_SIGNAL_H
 
@@ -202,6 +206,16 @@ int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
 int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
 					   uint64_t *irqflags, uint64_t deadline_ns,
 					   const struct handoff *h);
+
+/* Killable sleeping (Linux's TASK_KILLABLE), for waits that must not end on an ordinary signal
+ * but must not outlive the process either. A fatal signal is pending for the current thread:
+ * SIGKILL, an unblocked signal left at a terminating default action, or an exit under way.
+ * process_tree_lock held. */
+bool signal_fatal_pending_locked(void);
+/* wait_queue_sleep_locked on a queue guarded by process_tree_lock (held) that only a fatal
+ * signal cuts short: 0 woken (maybe spuriously), -EINTR. Other signals stay pending for the
+ * return to user. */
+int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, uint64_t *irqflags);
 
 /* ---- for signal_syscalls.c and signal_frame.c -------------------------------------------- */
 /* Fill in a kill-style siginfo (SI_USER / SI_TKILL) from the calling process. */
