@@ -263,9 +263,10 @@ uint64_t signal_sanitize_rflags(uint64_t user_rflags);
  * area (64-byte aligned) and below it the rt_sigframe, placed so that rsp at handler entry is
  * 8 mod 16 as after a call. Returns the frame address; *fpstate gets the FPU area's. */
 uint64_t signal_frame_layout(uint64_t sp, uint64_t fpu_size, uint64_t *fpstate);
-/* Validate a user FPU image before it is loaded: MXCSR reserved bits, XSAVE header
- * (XSTATE_BV within `enabled`, XCOMP_BV and reserved bytes zero). xsave: image has a header. */
-bool signal_fpu_image_ok(const uint8_t *img, uint64_t size, bool xsave, uint64_t enabled,
+/* Validate what of a user FPU image would make FXRSTOR/XRSTOR fault, before it is loaded:
+ * MXCSR's reserved bits and, for the XSAVE form (header not NULL: its 64 bytes), the header
+ * (XSTATE_BV within `enabled`, XCOMP_BV and reserved bytes zero). */
+bool signal_fpu_image_ok(uint32_t mxcsr, const uint8_t *header, uint64_t enabled,
 			 uint32_t mxcsr_mask);
 /* The blocked mask while a handler for sig runs. */
 uint64_t signal_handler_mask(uint64_t blocked, const struct k_sigaction *ka, int sig);
