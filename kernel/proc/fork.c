@@ -155,11 +155,20 @@ out_unlock:
 	return tid;
 }
 
-static void vfork_wait(struct vfork_done *vd)
+/* Sleep until the vfork child execs or exits, or a fatal signal ends us (Linux's
+ * TASK_KILLABLE; other signals wait for the child). vd lives in our stack frame: a killed
+ * parent detaches it from the child first, under the lock the child's release takes. As long
+ * as vd is not done, the child has neither exec'ed nor exited, so it is still there. */
+static void vfork_wait(struct process *child, struct vfork_done *vd)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	while (!vd->done)
-		wait_queue_sleep_locked(&vd->wq, &process_tree_lock, &f, 0);
+	while (!vd->done) {
+		if (signal_wait_queue_sleep_killable_locked(&vd->wq, &f) == -EINTR) {
+			if (!vd->done)
+				child->vfork_done = NULL;
+			break;
+		}
+	}
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
 
@@ -204,7 +213,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 	mlfq_entity_init(&t->sched, t->proc->nice); /* not queued yet: no lock needed */
 	sched_add_thread(t);
 	if (vforking)
-		vfork_wait(&vfork);
+		vfork_wait(np, &vfork);
 	return tid;
 
 out_thread:

@@ -142,6 +142,7 @@ void signal_thread_init(struct thread *t, const struct thread *parent, uint64_t 
 	t->sig_restore_blocked = false;
 	t->sig_pending = false;
 	t->sleep_interruptible = false;
+	t->sleep_killable = false;
 	bool own_stack = (clone_flags & (CLONE_VM_FLAG | CLONE_VFORK_FLAG)) == CLONE_VM_FLAG;
 	if (parent && !own_stack) {
 		t->sas_sp = parent->sas_sp;
@@ -287,22 +288,46 @@ static bool recalc_locked(const struct signal_handlers *sh, struct thread *t)
 	return work;
 }
 
-/* Tell t there is work: set the hint, then cut an interruptible sleep short. The hint is
- * written before sleep_interruptible is read; sched_block_finish reads them in the other
- * order after taking the run-queue lock, so one of the two sides always sees the other. */
-static void kick(struct thread *t)
+/* Delivering sig to t ends its process: SIGKILL, or a signal t does not block whose action is
+ * a default that terminates (Linux's sig_fatal). sh->lock held. */
+static bool sig_fatal_locked(const struct signal_handlers *sh, const struct thread *t, int sig)
+{
+	if (sig == SIGKILL)
+		return true;
+	if ((t->sig_blocked & SIGSET_BIT(sig)) || sh->action[sig - 1].handler != SIG_DFL)
+		return false;
+	enum sig_default d = sig_default_action(sig);
+	return d == SIGDFL_TERM || d == SIGDFL_CORE;
+}
+
+/* Some signal of `set` is fatal for t. sh->lock held. */
+static bool any_fatal_locked(const struct signal_handlers *sh, const struct thread *t,
+			     uint64_t set)
+{
+	for (; set; set &= set - 1)
+		if (sig_fatal_locked(sh, t, __builtin_ctzll(set) + 1))
+			return true;
+	return false;
+}
+
+/* Tell t there is work: set the hint, then cut an interruptible sleep short (a killable one
+ * too when the signal is fatal). The hint is written before sleep_interruptible is read;
+ * sched_block_finish reads them in the other order after taking the run-queue lock, so one of
+ * the two sides always sees the other. A killable sleeper checks and sleeps under
+ * process_tree_lock, which every sender holds. */
+static void kick(struct thread *t, bool fatal)
 {
 	WRITE_ONCE(t->sig_pending, true);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (READ_ONCE(t->sleep_interruptible))
+	if (READ_ONCE(t->sleep_interruptible) || (fatal && READ_ONCE(t->sleep_killable)))
 		sched_wake(t, -EINTR);
 }
 
-static void kick_all_locked(struct process *p)
+static void kick_all_locked(struct process *p, bool fatal)
 {
 	struct list_node *pos;
 	list_for_each(pos, &p->threads)
-		kick(list_entry(pos, struct thread, proc_node));
+		kick(list_entry(pos, struct thread, proc_node), fatal);
 }
 
 /* ---- sending ----------------------------------------------------------------------------- */
@@ -406,9 +431,9 @@ static int send_locked(struct process *p, struct thread *t, int sig, const k_sig
 		err = enqueue_locked(sh, p, t, sig, info, 0, 0);
 	if (!drop && !err) {
 		if (sig == SIGKILL)
-			kick_all_locked(p);
+			kick_all_locked(p, true);
 		else if (target && !blocked)
-			kick(target);
+			kick(target, sig_fatal_locked(sh, target, sig));
 	}
 	spin_unlock(&sh->lock);
 	if (notify)
@@ -467,7 +492,7 @@ static void force_sig_info(int sig, const k_siginfo_t *info, uint64_t trapno, ui
 	}
 	if (enqueue_locked(sh, p, t, sig, info, trapno, err) < 0)
 		sh->fatal_sig = sig; /* no memory to queue it: it cannot be handled, only die of */
-	kick(t);
+	kick(t, false); /* the current thread: not asleep */
 	spin_unlock(&sh->lock);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
@@ -734,7 +759,7 @@ static void begin_group_stop_locked(struct signal_handlers *sh, struct process *
 	sh->stop_sig = sig;
 	sh->stop_unreported = true;
 	sh->cont_unreported = false;
-	kick_all_locked(p);
+	kick_all_locked(p, false);
 }
 
 /* Sleep while the process is stopped (until SIGCONT, SIGKILL, or the group exits). Called
@@ -870,7 +895,7 @@ static void retarget(struct process *p, uint64_t newly_blocked)
 	list_for_each(pos, &p->threads) {
 		struct thread *o = list_entry(pos, struct thread, proc_node);
 		if (shared & ~o->sig_blocked)
-			kick(o);
+			kick(o, any_fatal_locked(sh, o, shared));
 	}
 	spin_unlock(&sh->lock);
 	spin_unlock_irqrestore(&process_tree_lock, f);
@@ -1038,6 +1063,32 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 	if (r == 0 && signal_pending())
 		r = -EINTR;
 	return r;
+}
+
+bool signal_fatal_pending_locked(void)
+{
+	spin_assert_held(&process_tree_lock);
+	struct thread *t = current_thread();
+	struct signal_handlers *sh = t->proc->sighand;
+	if (READ_ONCE(t->exit_pending))
+		return true;
+	if (!sh)
+		return false;
+	spin_lock(&sh->lock);
+	bool fatal = sh->fatal_sig || any_fatal_locked(sh, t, pending_for_locked(sh, t));
+	spin_unlock(&sh->lock);
+	return fatal;
+}
+
+int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, uint64_t *irqflags)
+{
+	if (signal_fatal_pending_locked())
+		return -EINTR;
+	struct thread *t = current_thread();
+	WRITE_ONCE(t->sleep_killable, true);
+	wait_queue_sleep_locked(wq, &process_tree_lock, irqflags, 0);
+	WRITE_ONCE(t->sleep_killable, false);
+	return signal_fatal_pending_locked() ? -EINTR : 0; /* -EINTR from a waker is a hint */
 }
 
 /* ---- ITIMER_REAL: a kernel thread sleeps until the earliest armed deadline ---------------- */

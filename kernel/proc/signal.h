@@ -22,7 +22,11 @@
  * sched_block_finish() refuses to sleep when the hint is already set, so a signal arriving
  * between the last check and the sleep is never lost. The interrupted call returns
  * -ERESTARTSYS (restarted when no handler runs or the handler has SA_RESTART), -ERESTARTNOHAND
- * (-EINTR if a handler runs) or -EINTR (never restarted). */
+ * (-EINTR if a handler runs) or -EINTR (never restarted).
+ *
+ * Killable sleeps (t->sleep_killable) end only on a fatal signal. The sleeper checks for one
+ * and sleeps under process_tree_lock, which every sender holds while it queues and kicks, so
+ * none is missed; a sender wakes the sleeper only for a signal that will end the process. */
 #ifndef PROC_SIGNAL_H
 #define PROC_SIGNAL_H
 
@@ -203,6 +207,16 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 					   uint64_t *irqflags, uint64_t deadline_ns,
 					   const struct handoff *h);
 
+/* Killable sleeping (Linux's TASK_KILLABLE), for waits that must not end on an ordinary signal
+ * but must not outlive the process either. A fatal signal is pending for the current thread:
+ * SIGKILL, an unblocked signal left at a terminating default action, or an exit under way.
+ * process_tree_lock held. */
+bool signal_fatal_pending_locked(void);
+/* wait_queue_sleep_locked on a queue guarded by process_tree_lock (held) that only a fatal
+ * signal cuts short: 0 woken (maybe spuriously), -EINTR. Other signals stay pending for the
+ * return to user. */
+int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, uint64_t *irqflags);
+
 /* ---- for signal_syscalls.c and signal_frame.c -------------------------------------------- */
 /* Fill in a kill-style siginfo (SI_USER / SI_TKILL) from the calling process. */
 void signal_info_kill(k_siginfo_t *info, int sig, int code);
@@ -249,9 +263,10 @@ uint64_t signal_sanitize_rflags(uint64_t user_rflags);
  * area (64-byte aligned) and below it the rt_sigframe, placed so that rsp at handler entry is
  * 8 mod 16 as after a call. Returns the frame address; *fpstate gets the FPU area's. */
 uint64_t signal_frame_layout(uint64_t sp, uint64_t fpu_size, uint64_t *fpstate);
-/* Validate a user FPU image before it is loaded: MXCSR reserved bits, XSAVE header
- * (XSTATE_BV within `enabled`, XCOMP_BV and reserved bytes zero). xsave: image has a header. */
-bool signal_fpu_image_ok(const uint8_t *img, uint64_t size, bool xsave, uint64_t enabled,
+/* Validate what of a user FPU image would make FXRSTOR/XRSTOR fault, before it is loaded:
+ * MXCSR's reserved bits and, for the XSAVE form (header not NULL: its 64 bytes), the header
+ * (XSTATE_BV within `enabled`, XCOMP_BV and reserved bytes zero). */
+bool signal_fpu_image_ok(uint32_t mxcsr, const uint8_t *header, uint64_t enabled,
 			 uint32_t mxcsr_mask);
 /* The blocked mask while a handler for sig runs. */
 uint64_t signal_handler_mask(uint64_t blocked, const struct k_sigaction *ka, int sig);

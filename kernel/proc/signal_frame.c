@@ -2,9 +2,10 @@
  * rt_sigframe: return address, ucontext with sigcontext and mask, siginfo; the FPU state above,
  * 64-byte aligned, in XSAVE format with the FP_XSTATE magic words or plain FXSAVE), and
  * rt_sigreturn's restore, which trusts nothing in it: selectors forced, RFLAGS limited to
- * Linux's FIX_EFLAGS bits, the FPU image validated before XRSTOR/FXRSTOR (whose rare remaining
- * faults are caught by the exception table). A hostile frame gives SIGSEGV, never a kernel
- * fault. */
+ * Linux's FIX_EFLAGS bits, the FPU image's header and MXCSR checked before XRSTOR/FXRSTOR
+ * (whose remaining faults, a page or an image changed meanwhile by another thread, are caught
+ * by the exception table). The FPU state goes straight between the registers and the user
+ * frame, as on Linux: no kernel copy. A hostile frame gives SIGSEGV, never a kernel fault. */
 #include <proc/signal.h>
 #include <proc/process.h>
 #include <sched/thread.h>
@@ -16,11 +17,11 @@
 #include <arch/x86_64/trap.h>
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
-#include <mm/kmalloc.h>
 #include <uapi/errno.h>
 
 #define RED_ZONE 128 /* the System V ABI's: below rsp, but the interrupted code's */
-#define FPU_ALIGN 64
+#define FPU_ALIGN 64 /* the frame's image: XSAVE/XRSTOR need it */
+#define FXSAVE_ALIGN 16
 #define RFLAGS_BIT1 0x2ULL
 #define RFLAGS_IF_BIT 0x200ULL
 #define RFLAGS_DF_BIT 0x400ULL
@@ -47,25 +48,19 @@ uint64_t signal_frame_layout(uint64_t sp, uint64_t fpu_size, uint64_t *fpstate)
 	return ((sp + 8) & ~15ULL) - 8; /* Linux's align_sigframe */
 }
 
-bool signal_fpu_image_ok(const uint8_t *img, uint64_t size, bool xsave, uint64_t enabled,
+bool signal_fpu_image_ok(uint32_t mxcsr, const uint8_t *header, uint64_t enabled,
 			 uint32_t mxcsr_mask)
 {
-	if (size < FXSAVE_AREA_SIZE)
-		return false;
-	uint32_t mxcsr;
-	memcpy(&mxcsr, img + FX_MXCSR, sizeof(mxcsr));
 	if (mxcsr & ~mxcsr_mask)
 		return false; /* reserved MXCSR bits: #GP in FXRSTOR/XRSTOR */
-	if (!xsave)
+	if (!header)
 		return true;
-	if (size < XSAVE_HEADER_OFFSET + XSAVE_HEADER_SIZE)
-		return false;
 	uint64_t xstate_bv;
-	memcpy(&xstate_bv, img + XSAVE_HEADER_OFFSET, sizeof(xstate_bv));
+	memcpy(&xstate_bv, header, sizeof(xstate_bv));
 	if (xstate_bv & ~enabled)
 		return false;
 	for (unsigned i = 8; i < XSAVE_HEADER_SIZE; i++) /* XCOMP_BV and the reserved bytes */
-		if (img[XSAVE_HEADER_OFFSET + i])
+		if (header[i])
 			return false;
 	return true;
 }
@@ -112,54 +107,64 @@ static uint64_t fpu_image_size(void)
 	return use_xsave() ? fpu_state_size() : FXSAVE_AREA_SIZE;
 }
 
-/* A 64-byte aligned scratch buffer of the image size (kmalloc aligns to 16 only). */
-struct fpu_buf {
-	void *raw;
-	uint8_t *img;
+/* The legacy area's unused tail, where Linux puts its software bytes, and the XSAVE header
+ * right after it: written before XSAVE, which fills in XSTATE_BV alone. */
+struct fpu_frame_tail {
+	struct k_fpx_sw_bytes sw;
+	uint8_t header[XSAVE_HEADER_SIZE];
 };
+_Static_assert(FX_SW_BYTES_OFFSET + sizeof(struct k_fpx_sw_bytes) == XSAVE_HEADER_OFFSET,
+	       "the software bytes end where the XSAVE header starts");
 
-static int fpu_buf_alloc(struct fpu_buf *b)
-{
-	b->raw = kmalloc(fpu_image_size() + FPU_ALIGN);
-	if (!b->raw)
-		return -ENOMEM;
-	b->img = (uint8_t *)ALIGN_UP((uint64_t)b->raw, FPU_ALIGN);
-	return 0;
-}
+/* One instruction on the user image at ufp (operand %[a]; rfbm in edx:eax for the XSAVE
+ * family; %[bv] and %[fpsse] name XSTATE_BV's offset and the FP/SSE bits), with SMAP open for
+ * it alone; a fault in it (an unresolved #PF, a #GP) gives -EFAULT. ufp must be user memory. */
+#define IMAGE_OP(insn, ufp, rfbm)                                                                \
+	({                                                                                       \
+		int err_ = 0;                                                                    \
+		uint64_t rfbm_ = (rfbm);                                                         \
+		user_access_begin();                                                             \
+		__asm__ volatile("1: " insn "\n"                                                 \
+				 "2:\n"                                                          \
+				 ".pushsection .text.fixup, \"ax\"\n"                            \
+				 "3: movl %[efault], %[err]\n"                                   \
+				 "	jmp 2b\n"                                               \
+				 ".popsection\n" EXTABLE_ENTRY(1b, 3b)                           \
+				 : [err] "+r"(err_)                                              \
+				 : [a] "r"(ufp), "a"((uint32_t)rfbm_), "d"((uint32_t)(rfbm_ >> 32)), \
+				   [bv] "i"(XSAVE_HEADER_OFFSET),                                \
+				   [fpsse] "i"(XFEATURE_FPSSE), [efault] "i"(-EFAULT)            \
+				 : "memory", "cc");                                              \
+		user_access_end();                                                               \
+		err_;                                                                            \
+	})
 
-/* XRSTOR/FXRSTOR of a validated image; still guarded: a fault returns -EFAULT. */
-static int fpu_restore_checked(const uint8_t *img)
+/* XSAVE (FXSAVE) of the live registers into the user image at ufp (64-byte aligned, inside
+ * the range signal_setup_frame checked), after its software bytes and zeroed header. The live
+ * registers are the thread's own (switched eagerly), so a fault serviced meanwhile, or a
+ * switch, changes nothing. XSTATE_BV gets FP/SSE marked present as on Linux, for readers of
+ * the legacy area. 0 or -EFAULT. */
+static int fpu_save_user(uint64_t ufp, const struct fpu_frame_tail *tail, uint64_t tail_size)
 {
-	int err = 0;
+	if (copy_to_user((void __user *)(ufp + FX_SW_BYTES_OFFSET), tail, tail_size))
+		return -EFAULT;
+	if (!use_xsave())
+		return IMAGE_OP("fxsave64 (%[a])", ufp, 0);
 	uint64_t rfbm = xfeatures_enabled();
-	if (use_xsave())
-		__asm__ volatile("1: xrstor64 (%1)\n"
-				 "jmp 2f\n"
-				 "3: movl %4, %0\n"
-				 "2:\n" EXTABLE_ENTRY(1b, 3b)
-				 : "+r"(err)
-				 : "r"(img), "a"((uint32_t)rfbm), "d"((uint32_t)(rfbm >> 32)),
-				   "i"(-EFAULT)
-				 : "memory");
-	else
-		__asm__ volatile("1: fxrstor64 (%1)\n"
-				 "jmp 2f\n"
-				 "3: movl %2, %0\n"
-				 "2:\n" EXTABLE_ENTRY(1b, 3b)
-				 : "+r"(err)
-				 : "r"(img), "i"(-EFAULT)
-				 : "memory");
-	return err;
+	if (IMAGE_OP("xsave64 (%[a])", ufp, rfbm))
+		return -EFAULT;
+	return IMAGE_OP("orq %[fpsse], %c[bv](%[a])", ufp, 0);
 }
 
-/* The handler starts with a clean FPU (Linux's fpu__clear_user_states). */
-static void fpu_reset_for_handler(struct fpu_buf *b)
+/* XRSTOR (xsave) or FXRSTOR straight from the user image at ufp, checked to be user memory.
+ * Its header and MXCSR were checked, but another thread may have changed them since, and a
+ * page may be gone: the #GP or #PF ends here with -EFAULT, the registers possibly half loaded
+ * (the caller loads a clean state). */
+static int fpu_restore_user(uint64_t ufp, bool xsave)
 {
-	memset(b->img, 0, fpu_image_size());
-	fpu_state_init(b->img);
-	uint64_t f = irq_save();
-	fpu_restore(b->img);
-	irq_restore(f);
+	if (!xsave)
+		return IMAGE_OP("fxrstor64 (%[a])", ufp, 0);
+	return IMAGE_OP("xrstor64 (%[a])", ufp, xfeatures_enabled());
 }
 
 /* ---- building the frame ------------------------------------------------------------------ */
@@ -183,27 +188,18 @@ static void fill_sigcontext(struct k_sigcontext *sc, const struct trap_frame *f,
 	sc->fpstate = fpstate;
 }
 
-/* Save the live FPU registers into b and mark the image as Linux does. */
-static void fpu_capture(struct fpu_buf *b)
+/* The software bytes and header of the frame's image (see fpu_frame_tail); returns how many
+ * bytes of it the image has (no header without XSAVE). */
+static uint64_t fpu_frame_tail_fill(struct fpu_frame_tail *tail, uint64_t size)
 {
-	uint64_t size = fpu_image_size();
-	memset(b->img, 0, size);
-	uint64_t f = irq_save();
-	fpu_save(b->img);
-	irq_restore(f);
-	struct k_fpx_sw_bytes sw;
-	memset(&sw, 0, sizeof(sw));
-	if (use_xsave()) {
-		uint64_t bv;
-		memcpy(&bv, b->img + XSAVE_HEADER_OFFSET, sizeof(bv));
-		bv |= XFEATURE_FPSSE; /* legacy FP/SSE always present for fx-only readers */
-		memcpy(b->img + XSAVE_HEADER_OFFSET, &bv, sizeof(bv));
-		sw.magic1 = FP_XSTATE_MAGIC1;
-		sw.extended_size = (uint32_t)(size + FP_XSTATE_MAGIC2_SIZE);
-		sw.xfeatures = xfeatures_enabled();
-		sw.xstate_size = (uint32_t)size;
-	}
-	memcpy(b->img + FX_SW_BYTES_OFFSET, &sw, sizeof(sw));
+	memset(tail, 0, sizeof(*tail));
+	if (!use_xsave())
+		return sizeof(tail->sw);
+	tail->sw.magic1 = FP_XSTATE_MAGIC1;
+	tail->sw.extended_size = (uint32_t)(size + FP_XSTATE_MAGIC2_SIZE);
+	tail->sw.xfeatures = xfeatures_enabled();
+	tail->sw.xstate_size = (uint32_t)size;
+	return sizeof(*tail);
 }
 
 int signal_setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *ka,
@@ -231,15 +227,11 @@ int signal_setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	if (sp < frame || !user_range_ok(frame, sp - frame))
 		return -EFAULT;
 
-	struct fpu_buf b;
-	if (fpu_buf_alloc(&b))
+	struct fpu_frame_tail tail;
+	if (fpu_save_user(fpstate, &tail, fpu_frame_tail_fill(&tail, fpsize)))
 		return -EFAULT;
-	int err = -EFAULT;
-	fpu_capture(&b);
-	if (copy_to_user((void __user *)fpstate, b.img, fpsize))
-		goto out;
 	if (fp_extra && put_user((uint32_t)FP_XSTATE_MAGIC2, (uint32_t __user *)(fpstate + fpsize)))
-		goto out;
+		return -EFAULT;
 
 	struct k_rt_sigframe fr_k;
 	memset(&fr_k, 0, sizeof(fr_k));
@@ -254,7 +246,7 @@ int signal_setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	if (ka->flags & SA_SIGINFO)
 		fr_k.info = *info;
 	if (copy_to_user((void __user *)frame, &fr_k, sizeof(fr_k)))
-		goto out;
+		return -EFAULT;
 	if (entering && (t->sas_flags & SS_AUTODISARM)) {
 		t->sas_sp = t->sas_size = 0;
 		t->sas_flags = SS_DISABLE;
@@ -269,53 +261,54 @@ int signal_setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	f->cs = GDT_USER_CS;
 	f->ss = GDT_USER_DS;
 	f->rflags &= ~(RFLAGS_DF_BIT | RFLAGS_RF_BIT | RFLAGS_TF_BIT);
-	fpu_reset_for_handler(&b);
-	err = 0;
-out:
-	kfree(b.raw);
-	return err;
+	fpu_load_clean(); /* the handler starts with a clean FPU (Linux's fpu__clear_user_states) */
+	return 0;
 }
 
 /* ---- rt_sigreturn ------------------------------------------------------------------------ */
 
-/* Read and check the FPU image at user address ufp into b; the XSAVE form when the frame says
- * so (and the magic words agree), else the legacy 512 bytes with FP/SSE marked present. */
-static int fpu_load_image(uint64_t ufp, uint64_t uc_flags, struct fpu_buf *b)
+/* Load the FPU image at user address ufp: the XSAVE form when the frame says so (and the
+ * magic words agree), else the legacy 512 bytes, the other components starting clean. Only
+ * what could make the load fault is copied in and checked (MXCSR, the software bytes, the
+ * header); the image goes straight from user memory to the registers. Like Linux's, it must be
+ * aligned as XRSTOR (64) or FXRSTOR (16) needs. 0, or -EFAULT with the registers undefined. */
+static int fpu_load_user(uint64_t ufp, uint64_t uc_flags)
 {
 	uint64_t size = fpu_image_size();
-	memset(b->img, 0, size);
-	if (copy_from_user(b->img, (const void __user *)ufp, FXSAVE_AREA_SIZE))
+	uint32_t mxcsr;
+	struct fpu_frame_tail tail;
+	if ((ufp & (FXSAVE_ALIGN - 1)) || !user_range_ok(ufp, FXSAVE_AREA_SIZE))
 		return -EFAULT;
-	struct k_fpx_sw_bytes sw;
-	memcpy(&sw, b->img + FX_SW_BYTES_OFFSET, sizeof(sw));
+	if (get_user(&mxcsr, (const uint32_t __user *)(ufp + FX_MXCSR)) ||
+	    copy_from_user(&tail.sw, (const void __user *)(ufp + FX_SW_BYTES_OFFSET),
+			   sizeof(tail.sw)))
+		return -EFAULT;
+	const struct k_fpx_sw_bytes *sw = &tail.sw;
 	bool xs = false;
-	if (use_xsave() && (uc_flags & UC_FP_XSTATE) && sw.magic1 == FP_XSTATE_MAGIC1 &&
-	    sw.xstate_size >= XSAVE_HEADER_OFFSET + XSAVE_HEADER_SIZE && sw.xstate_size <= size &&
-	    sw.extended_size >= sw.xstate_size + FP_XSTATE_MAGIC2_SIZE) {
+	if (use_xsave() && (uc_flags & UC_FP_XSTATE) && sw->magic1 == FP_XSTATE_MAGIC1 &&
+	    sw->xstate_size >= XSAVE_HEADER_OFFSET + XSAVE_HEADER_SIZE && sw->xstate_size <= size &&
+	    sw->extended_size >= sw->xstate_size + FP_XSTATE_MAGIC2_SIZE) {
 		uint32_t magic2;
-		if (get_user(&magic2, (const uint32_t __user *)(ufp + sw.xstate_size)))
+		if (get_user(&magic2, (const uint32_t __user *)(ufp + sw->xstate_size)))
 			return -EFAULT;
 		xs = magic2 == FP_XSTATE_MAGIC2;
 	}
 	if (xs) {
-		if (copy_from_user(b->img + FXSAVE_AREA_SIZE,
-				   (const void __user *)(ufp + FXSAVE_AREA_SIZE),
-				   sw.xstate_size - FXSAVE_AREA_SIZE))
-			return -EFAULT;
 		uint64_t bv;
-		memcpy(&bv, b->img + XSAVE_HEADER_OFFSET, sizeof(bv));
-		if (bv & ~sw.xfeatures)
+		if ((ufp & (FPU_ALIGN - 1)) || !user_range_ok(ufp, size) ||
+		    copy_from_user(tail.header, (const void __user *)(ufp + XSAVE_HEADER_OFFSET),
+				   sizeof(tail.header)))
 			return -EFAULT;
-	} else if (use_xsave()) {
-		/* Legacy image: only x87/SSE come from it, everything else starts clean. */
-		memset(b->img + FXSAVE_AREA_SIZE, 0, size - FXSAVE_AREA_SIZE);
-		uint64_t bv = XFEATURE_FPSSE;
-		memcpy(b->img + XSAVE_HEADER_OFFSET, &bv, sizeof(bv));
+		memcpy(&bv, tail.header, sizeof(bv));
+		if (bv & ~sw->xfeatures)
+			return -EFAULT;
 	}
-	memset(b->img + FX_SW_BYTES_OFFSET, 0, sizeof(sw)); /* software bytes: not the CPU's */
-	if (!signal_fpu_image_ok(b->img, size, use_xsave(), xfeatures_enabled(), mxcsr_mask()))
+	if (!signal_fpu_image_ok(mxcsr, xs ? tail.header : NULL, xfeatures_enabled(),
+				 mxcsr_mask()))
 		return -EFAULT;
-	return 0;
+	if (!xs && use_xsave())
+		fpu_load_clean(); /* what FXRSTOR leaves alone (AVX and up) starts clean */
+	return fpu_restore_user(ufp, xs);
 }
 
 static void restore_regs(struct trap_frame *f, const struct k_sigcontext *sc)
@@ -344,25 +337,12 @@ int signal_restore_frame(struct trap_frame *f)
 	if (!is_canonical(sc->rip) || !is_canonical(sc->rsp))
 		return -EFAULT;
 
-	struct fpu_buf b;
-	if (fpu_buf_alloc(&b))
+	if (!sc->fpstate) {
+		fpu_load_clean(); /* no FPU state in the frame: a clean one */
+	} else if (fpu_load_user(sc->fpstate, uc.uc_flags)) {
+		fpu_load_clean(); /* never leave a half-loaded state behind */
 		return -EFAULT;
-	int err = 0;
-	if (sc->fpstate) {
-		err = fpu_load_image(sc->fpstate, uc.uc_flags, &b);
-		if (!err) {
-			uint64_t fl = irq_save();
-			err = fpu_restore_checked(b.img);
-			irq_restore(fl);
-		}
-		if (err)
-			fpu_reset_for_handler(&b); /* never leave a half-loaded state behind */
-	} else {
-		fpu_reset_for_handler(&b); /* no FPU state in the frame: a clean one */
 	}
-	kfree(b.raw);
-	if (err)
-		return -EFAULT;
 	restore_regs(f, sc);
 	/* Linux's restore_altstack: takes effect only when not running on the alternate stack
 	 * now; only a fault reading it would be an error, and uc is already in kernel memory. */

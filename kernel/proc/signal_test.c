@@ -84,34 +84,29 @@ KTEST(signal_frame_layout)
 
 KTEST(signal_fpu_image_checks)
 {
-	static uint8_t img[1024] __aligned(64);
-	memset(img, 0, sizeof(img));
-	uint32_t mxcsr = 0x1f80;
-	memcpy(img + 24, &mxcsr, 4);
+	uint8_t hdr[XSAVE_HEADER_SIZE];
+	memset(hdr, 0, sizeof(hdr));
 	uint64_t bv = 0x3;
-	memcpy(img + XSAVE_HEADER_OFFSET, &bv, 8);
-	KEXPECT(signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffbf));
-	KEXPECT(signal_fpu_image_ok(img, 512, false, 0x3, 0xffbf));
-	KEXPECT(!signal_fpu_image_ok(img, 256, false, 0x3, 0xffbf)); /* too short */
-	mxcsr = 0x10000 | 0x1f80; /* reserved MXCSR bit: #GP if loaded */
-	memcpy(img + 24, &mxcsr, 4);
-	KEXPECT(!signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffbf));
-	KEXPECT(!signal_fpu_image_ok(img, 512, false, 0x3, 0xffbf));
+	memcpy(hdr, &bv, 8);
+	KEXPECT(signal_fpu_image_ok(0x1f80, hdr, 0x7, 0xffbf));
+	KEXPECT(signal_fpu_image_ok(0x1f80, NULL, 0x3, 0xffbf)); /* legacy image: no header */
+	uint32_t mxcsr = 0x10000 | 0x1f80; /* reserved MXCSR bit: #GP if loaded */
+	KEXPECT(!signal_fpu_image_ok(mxcsr, hdr, 0x7, 0xffbf));
+	KEXPECT(!signal_fpu_image_ok(mxcsr, NULL, 0x3, 0xffbf));
 	mxcsr = 0x1fc0; /* DAZ: fine only where MXCSR_MASK allows it */
-	memcpy(img + 24, &mxcsr, 4);
-	KEXPECT(!signal_fpu_image_ok(img, 512, false, 0x3, 0xffbf));
-	KEXPECT(signal_fpu_image_ok(img, 512, false, 0x3, 0xffff));
+	KEXPECT(!signal_fpu_image_ok(mxcsr, NULL, 0x3, 0xffbf));
+	KEXPECT(signal_fpu_image_ok(mxcsr, NULL, 0x3, 0xffff));
 	bv = 0x8; /* a component XCR0 does not enable */
-	memcpy(img + XSAVE_HEADER_OFFSET, &bv, 8);
-	KEXPECT(!signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffff));
+	memcpy(hdr, &bv, 8);
+	KEXPECT(!signal_fpu_image_ok(mxcsr, hdr, 0x7, 0xffff));
 	bv = 0x7;
-	memcpy(img + XSAVE_HEADER_OFFSET, &bv, 8);
-	KEXPECT(signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffff));
-	img[XSAVE_HEADER_OFFSET + 15] = 0x80; /* XCOMP_BV compacted bit */
-	KEXPECT(!signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffff));
-	img[XSAVE_HEADER_OFFSET + 15] = 0;
-	img[XSAVE_HEADER_OFFSET + 40] = 1; /* reserved header byte */
-	KEXPECT(!signal_fpu_image_ok(img, sizeof(img), true, 0x7, 0xffff));
+	memcpy(hdr, &bv, 8);
+	KEXPECT(signal_fpu_image_ok(mxcsr, hdr, 0x7, 0xffff));
+	hdr[15] = 0x80; /* XCOMP_BV compacted bit */
+	KEXPECT(!signal_fpu_image_ok(mxcsr, hdr, 0x7, 0xffff));
+	hdr[15] = 0;
+	hdr[40] = 1; /* reserved header byte */
+	KEXPECT(!signal_fpu_image_ok(mxcsr, hdr, 0x7, 0xffff));
 }
 
 KTEST(signal_altstack_rules)

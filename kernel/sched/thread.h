@@ -62,6 +62,7 @@ struct thread {
 	bool sig_restore_blocked; /* sig_saved_blocked is valid */
 	bool sig_pending; /* hint, read without the lock: an unblocked signal waits for us */
 	bool sleep_interruptible; /* own: the current wait ends early (-EINTR) on a signal */
+	bool sleep_killable; /* own, written under process_tree_lock: ends on a fatal signal */
 	uint32_t sas_flags; /* sigaltstack: 0 or SS_DISABLE (and SS_AUTODISARM) */
 	uint64_t sas_sp, sas_size;
 

@@ -16,8 +16,20 @@
 #define FXSAVE_FCW 0
 #define FXSAVE_MXCSR 24
 
+#define XSAVE_HEADER_END 576 /* legacy area and XSAVE header */
+
 static size_t state_size = FXSAVE_SIZE;
 static uint64_t xcr0;
+
+/* The initial state as an image: FXRSTOR loads its legacy area; XRSTOR, finding XSTATE_BV 0,
+ * initialises every component (MXCSR it still loads from the image) and reads nothing past the
+ * header, whatever XCR0 enables. */
+static const struct {
+	uint16_t fcw;
+	uint8_t pad[FXSAVE_MXCSR - sizeof(uint16_t)];
+	uint32_t mxcsr;
+	uint8_t rest[XSAVE_HEADER_END - FXSAVE_MXCSR - sizeof(uint32_t)];
+} __attribute__((aligned(64))) clean_image = { .fcw = FCW_DEFAULT, .mxcsr = MXCSR_DEFAULT };
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
@@ -74,4 +86,9 @@ void fpu_restore(const void *area)
 				 : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+void fpu_load_clean(void)
+{
+	fpu_restore(&clean_image);
 }

@@ -14,5 +14,7 @@ size_t fpu_state_size(void); /* bytes, 64-byte aligned buffer required */
 void fpu_state_init(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+/* Load the initial state (fpu_state_init's) into the registers, without a buffer. */
+void fpu_load_clean(void);
 
 #endif

@@ -4,25 +4,11 @@
  * instruction that touches user memory, whose fixup ends the access with -EFAULT. A fault on a user page first goes to the page-fault handler
  * (demand paging, COW); only an unresolved one reaches the fixup. */
 #include <arch/x86_64/usercopy.h>
-#include <arch/x86_64/cpu_features.h>
 #include <arch/x86_64/extable.h>
 #include <mm/layout.h>
 #include <uapi/errno.h>
 
 _Static_assert(USER_SPACE_END == 0x0000800000000000ULL, "usercopy.h's user_range_ok limit");
-
-/* STAC/CLAC are #UD without SMAP; cpu_features.smap is set once at boot, before any copy. */
-static inline void user_access_begin(void)
-{
-	if (cpu_features.smap)
-		__asm__ volatile("stac" ::: "memory");
-}
-
-static inline void user_access_end(void)
-{
-	if (cpu_features.smap)
-		__asm__ volatile("clac" ::: "memory");
-}
 
 /* Between any two buffers, one of them user memory: rep movsq for the quadwords, then rep
  * movsb for the tail (TCG runs a rep string instruction one iteration at a time, so moving 8
