@@ -123,7 +123,7 @@ static void cross_mounts_down(struct path *cur)
 static void step_up(struct walk *w, struct path *cur)
 {
 	for (;;) {
-		if (cur->dentry == w->root.dentry && cur->mnt == w->root.mnt)
+		if (path_equal(cur, &w->root))
 			return;
 		if (cur->dentry != cur->mnt->root)
 			break;
@@ -134,8 +134,8 @@ static void step_up(struct walk *w, struct path *cur)
 		path_get(&up);
 		path_set(cur, up);
 	}
-	struct path up = { cur->mnt, cur->dentry->parent };
-	path_get(&up);
+	struct path up = { cur->mnt, dentry_get_parent(cur->dentry) };
+	mount_get(up.mnt);
 	path_set(cur, up);
 	cross_mounts_down(cur);
 }

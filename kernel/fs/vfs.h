@@ -204,6 +204,9 @@ struct dentry {
  * that does not cache, frees it at zero (dropping its inode and parent). NULL is ignored. */
 struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
+/* A reference to d's parent, taken under dcache_lock: a rename may move d meanwhile and drop
+ * the reference it held on its old parent, so reading d->parent unlocked is not enough. */
+struct dentry *dentry_get_parent(struct dentry *d);
 /* Find the child `name` of parent in the cache (referenced), or NULL. */
 struct dentry *dcache_lookup(struct dentry *parent, const char *name, size_t len);
 /* A new hashed negative child of parent named name (referenced). NULL on ENOMEM. */
@@ -287,6 +290,11 @@ struct path {
 	struct mount *mnt;
 	struct dentry *dentry;
 };
+
+static inline bool path_equal(const struct path *a, const struct path *b)
+{
+	return a->mnt == b->mnt && a->dentry == b->dentry;
+}
 
 extern struct spinlock mount_lock;
 
