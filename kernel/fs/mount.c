@@ -240,3 +240,25 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
 	}
 	return (long)len;
 }
+
+bool path_is_beneath(const struct path *p, const struct path *anc)
+{
+	struct mount *mnt = p->mnt;
+	struct dentry *d = p->dentry;
+	bool beneath = false;
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	for (;;) {
+		if (path_equal(&(struct path){ mnt, d }, anc)) {
+			beneath = true;
+			break;
+		}
+		if (d == mnt->root || d->parent == d) {
+			if (!cross_mount_up(&mnt, &d))
+				break;
+		} else {
+			d = d->parent;
+		}
+	}
+	spin_unlock_irqrestore(&dcache_lock, f);
+	return beneath;
+}

@@ -316,6 +316,10 @@ void mount_for_each(bool (*fn)(struct mount *m, void *ctx), void *ctx);
 /* The path of (mnt, d) as seen from root, into buf (NUL-terminated): its length, or
  * -ENAMETOOLONG. Unlinked files get " (deleted)" appended, as on Linux. */
 long path_to_string(const struct path *p, const struct path *root, char *buf, size_t size);
+/* Is p the directory anc or below it (in the tree as it is, across mounts)? The parents are
+ * walked under dcache_lock, which every rename holds while it moves a dentry, so the answer is
+ * true of one instant of the tree: no rename can be half-seen. */
+bool path_is_beneath(const struct path *p, const struct path *anc);
 
 /* ---- open files ----------------------------------------------------------------------------- */
 
