@@ -15,8 +15,9 @@ FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efaul
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	sched futex futex_robust orphan_exit_signal fuzz prctl groups orphan_stop exec_script procfs \
 	pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc cap_reply_recv \
-	cap_rights cap_reopen_by_proc cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) \
-	pipe pipe_reopen_by_proc poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu
+	cap_rights cap_dotdot cap_reopen_by_proc cap_endpoint_graph exit_preempted_after_zombie \
+	$(FS_TEST_NAMES) pipe pipe_reopen_by_proc poll pipe_pipeline tty tty_jobs \
+	vfork_parent_killable signal_fpu
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -185,7 +186,8 @@ busybox-host-check:
 qemu-test-images: $(BUILD)/test/busybox.img
 # The capability tests include the Zero-OS user header.
 $(USER_OUT)/root/tests/cap_ipc $(USER_OUT)/root/tests/cap_reply_recv \
-	$(USER_OUT)/root/tests/cap_rights $(USER_OUT)/root/tests/cap_reopen_by_proc: \
+	$(USER_OUT)/root/tests/cap_rights $(USER_OUT)/root/tests/cap_reopen_by_proc \
+	$(USER_OUT)/root/tests/cap_dotdot: \
 	include/uapi/zero/ipc.h \
 	tests/user/cap_test.h \
 	include/uapi/zero/cap.h

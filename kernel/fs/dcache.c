@@ -42,6 +42,15 @@ struct dentry *dentry_get(struct dentry *d)
 	return d;
 }
 
+struct dentry *dentry_get_parent(struct dentry *d)
+{
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	struct dentry *parent = d->parent;
+	parent->refcount++;
+	spin_unlock_irqrestore(&dcache_lock, f);
+	return parent;
+}
+
 static void free_name(struct dentry *d)
 {
 	if (d->name != d->iname)

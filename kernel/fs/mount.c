@@ -175,6 +175,18 @@ void mount_for_each(bool (*fn)(struct mount *m, void *ctx), void *ctx)
 	spin_unlock_irqrestore(&mount_lock, f);
 }
 
+/* From the root of a mount (*mnt, *d) to the directory it is mounted on; false at the root of
+ * the name space (or of an internal mount), which has none. A mount's parent, mountpoint and
+ * root never change while it is referenced, so this needs no lock. */
+static bool cross_mount_up(struct mount **mnt, struct dentry **d)
+{
+	if ((*mnt)->parent == *mnt)
+		return false;
+	*d = (*mnt)->mountpoint;
+	*mnt = (*mnt)->parent;
+	return true;
+}
+
 /* Prepend "/name" to the string being built backwards from end; false when it does not fit. */
 static bool prepend(char *buf, size_t *at, const char *name, size_t len)
 {
@@ -199,12 +211,10 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
 	struct mount *mnt = p->mnt;
 	struct dentry *d = p->dentry;
 	bool gone = !d->hashed && d->parent != d;
-	while (ok && mnt && !(d == root->dentry && mnt == root->mnt)) {
+	while (ok && mnt && !path_equal(&(struct path){ mnt, d }, root)) {
 		if (d == mnt->root || d->parent == d) {
-			if (mnt->parent == mnt)
+			if (!cross_mount_up(&mnt, &d))
 				break; /* outside the caller's root: stop at the global root */
-			d = mnt->mountpoint;
-			mnt = mnt->parent;
 			continue;
 		}
 		ok = prepend(buf, &at, d->name, d->name_len);
@@ -229,4 +239,26 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
 		len += sizeof(deleted) - 1;
 	}
 	return (long)len;
+}
+
+bool path_is_beneath(const struct path *p, const struct path *anc)
+{
+	struct mount *mnt = p->mnt;
+	struct dentry *d = p->dentry;
+	bool beneath = false;
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	for (;;) {
+		if (path_equal(&(struct path){ mnt, d }, anc)) {
+			beneath = true;
+			break;
+		}
+		if (d == mnt->root || d->parent == d) {
+			if (!cross_mount_up(&mnt, &d))
+				break;
+		} else {
+			d = d->parent;
+		}
+	}
+	spin_unlock_irqrestore(&dcache_lock, f);
+	return beneath;
 }

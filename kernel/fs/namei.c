@@ -13,11 +13,15 @@
 
 struct mutex namespace_mutex = MUTEX_INIT(namespace_mutex, "namespace");
 
-/* One resolution: the caller's root (where ".." stops and absolute paths start) and the
- * symlink budget shared by nested resolutions. */
+/* One resolution: the caller's root (where ".." stops and absolute paths start), the symlink
+ * budget shared by nested resolutions, and whether the caller is in capability mode (sampled
+ * once, so that a whole resolution follows one set of rules), with then the directory it
+ * started from: the one it may not leave. */
 struct walk {
 	struct path root;
 	int links_left;
+	bool capmode;
+	struct path start; /* referenced when capmode */
 };
 
 /* Path buffers: PATH_MAX bytes each, recycled through a small cache instead of a page
@@ -119,25 +123,44 @@ static void cross_mounts_down(struct path *cur)
 }
 
 /* "..": stays at the caller's root and at the global root; from the root of a mounted file
- * system goes to the directory it is mounted on first. */
-static void step_up(struct walk *w, struct path *cur)
+ * system goes to the directory it is mounted on first.
+ *
+ * [capmode] Capsicum's rule (Linux's RESOLVE_BENEATH): ".." may move around below the
+ * directory the lookup started from, never above it. The caller refuses ".." from that
+ * directory itself; here, after the step, the new position must still be at or below it,
+ * which path_is_beneath checks by walking its parents up. Counting depth would not do: another
+ * process may rename the directory we stand in out of the start directory, and ".." from there
+ * leads outside however deep we went. The check looks at the position we hold, under
+ * dcache_lock, which every rename holds while it moves a dentry, so it sees the tree before or
+ * after a rename, never half-way. A rename after it can move us out again, but then the next
+ * ".." is checked in turn; going down from there reaches what was below the start directory
+ * when we got there, as a rename could move the result away the moment the lookup ends
+ * anyway. Linux instead samples rename and mount sequence counters and fails with EAGAIN
+ * when they moved, because its lookups take no lock; we would rather not hand EAGAIN to
+ * programs that do not expect it from open. Only capability mode pays: the check costs a walk
+ * up the tree for each "..". */
+static int step_up(struct walk *w, struct path *cur)
 {
 	for (;;) {
-		if (cur->dentry == w->root.dentry && cur->mnt == w->root.mnt)
-			return;
+		if (path_equal(cur, &w->root))
+			goto out;
 		if (cur->dentry != cur->mnt->root)
 			break;
 		struct mount *m = cur->mnt;
 		if (m->parent == m)
-			return;
+			goto out;
 		struct path up = { m->parent, m->mountpoint };
 		path_get(&up);
 		path_set(cur, up);
 	}
-	struct path up = { cur->mnt, cur->dentry->parent };
-	path_get(&up);
+	struct path up = { cur->mnt, dentry_get_parent(cur->dentry) };
+	mount_get(up.mnt);
 	path_set(cur, up);
 	cross_mounts_down(cur);
+out:
+	if (w->capmode && !path_is_beneath(cur, &w->start))
+		return -ECAPMODE; /* [capmode] see above */
+	return 0;
 }
 
 static int walk_components(struct walk *w, struct path *cur, const char *path,
@@ -149,7 +172,7 @@ static int follow_link(struct walk *w, struct path *cur, struct path *link)
 	if (--w->links_left < 0)
 		return -ELOOP;
 	const struct inode_ops *iops = link->dentry->inode->iops;
-	if (iops && iops->get_link && capmode_current())
+	if (iops && iops->get_link && w->capmode)
 		return -ECAPMODE; /* [capmode] procfs's links lead anywhere */
 	if (iops && iops->get_link) { /* procfs: the link is a path already */
 		struct path target;
@@ -189,7 +212,7 @@ static bool rest_is_slashes(const char *p, bool *had_slash)
 static int walk_components(struct walk *w, struct path *cur, const char *path,
 			   struct parent_lookup *pl, bool follow_last)
 {
-	if (*path == '/' && capmode_current())
+	if (*path == '/' && w->capmode)
 		return -ECAPMODE; /* [capmode] an absolute symlink */
 	if (*path == '/') {
 		struct path root = w->root;
@@ -219,8 +242,8 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
 		bool last = rest_is_slashes(p, &trailing);
 		bool dot = len == 1 && name[0] == '.';
 		bool dotdot = len == 2 && name[0] == '.' && name[1] == '.';
-		if (dotdot && capmode_current())
-			return -ECAPMODE; /* [capmode] never above the directory held */
+		if (dotdot && w->capmode && path_equal(cur, &w->start))
+			return -ECAPMODE; /* [capmode] never above the directory held (step_up) */
 		if (last && pl) {
 			pl->last = name;
 			pl->last_len = dot || dotdot ? 0 : len;
@@ -231,7 +254,9 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
 		if (dot)
 			continue;
 		if (dotdot) {
-			step_up(w, cur);
+			r = step_up(w, cur);
+			if (r)
+				return r;
 			continue;
 		}
 		struct dentry *child;
@@ -265,9 +290,9 @@ static int walk_components(struct walk *w, struct path *cur, const char *path,
 
 /* The starting point of a resolution: the cwd, the directory behind dirfd, or (absolute
  * paths) the root, set by walk_components. */
-static int start_at(int dirfd, const char *path, struct path *start)
+static int start_at(int dirfd, const char *path, bool capmode, struct path *start)
 {
-	if ((path[0] == '/' || dirfd == AT_FDCWD) && capmode_current())
+	if ((path[0] == '/' || dirfd == AT_FDCWD) && capmode)
 		return -ECAPMODE; /* [capmode] no global name space */
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		current_cwd(start);
@@ -294,13 +319,19 @@ static int start_at(int dirfd, const char *path, struct path *start)
 static int resolve(int dirfd, const char *path, struct parent_lookup *pl, bool follow,
 		   struct path *cur)
 {
-	struct walk w = { .links_left = SYMLINK_MAX_FOLLOW };
-	int r = start_at(dirfd, path, cur);
+	struct walk w = { .links_left = SYMLINK_MAX_FOLLOW, .capmode = capmode_current() };
+	int r = start_at(dirfd, path, w.capmode, cur);
 	if (r)
 		return r;
+	if (w.capmode) {
+		w.start = *cur;
+		path_get(&w.start);
+	}
 	current_root(&w.root);
 	r = walk_components(&w, cur, path, pl, follow);
 	path_put(&w.root);
+	if (w.capmode)
+		path_put(&w.start);
 	if (r)
 		path_put(cur);
 	return r;

@@ -2,7 +2,8 @@
  * component, following ".", "..", mount points (both ways) and symlinks (at most
  * SYMLINK_MAX_FOLLOW in one resolution: ELOOP), checking search permission on each directory.
  * Errors: ENOENT, ENOTDIR, ENAMETOOLONG (a component over NAME_MAX or a path over PATH_MAX),
- * ELOOP, EACCES, EFAULT (user strings). */
+ * ELOOP, EACCES, EFAULT (user strings), ECAPMODE (capability mode: global names, climbing out
+ * of the starting directory; docs/capabilities.md). */
 #ifndef FS_NAMEI_H
 #define FS_NAMEI_H
 

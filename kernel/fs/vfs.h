@@ -204,6 +204,9 @@ struct dentry {
  * that does not cache, frees it at zero (dropping its inode and parent). NULL is ignored. */
 struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
+/* A reference to d's parent, taken under dcache_lock: a rename may move d meanwhile and drop
+ * the reference it held on its old parent, so reading d->parent unlocked is not enough. */
+struct dentry *dentry_get_parent(struct dentry *d);
 /* Find the child `name` of parent in the cache (referenced), or NULL. */
 struct dentry *dcache_lookup(struct dentry *parent, const char *name, size_t len);
 /* A new hashed negative child of parent named name (referenced). NULL on ENOMEM. */
@@ -288,6 +291,11 @@ struct path {
 	struct dentry *dentry;
 };
 
+static inline bool path_equal(const struct path *a, const struct path *b)
+{
+	return a->mnt == b->mnt && a->dentry == b->dentry;
+}
+
 extern struct spinlock mount_lock;
 
 void mount_get(struct mount *m);
@@ -308,6 +316,10 @@ void mount_for_each(bool (*fn)(struct mount *m, void *ctx), void *ctx);
 /* The path of (mnt, d) as seen from root, into buf (NUL-terminated): its length, or
  * -ENAMETOOLONG. Unlinked files get " (deleted)" appended, as on Linux. */
 long path_to_string(const struct path *p, const struct path *root, char *buf, size_t size);
+/* Is p the directory anc or below it (in the tree as it is, across mounts)? The parents are
+ * walked under dcache_lock, which every rename holds while it moves a dentry, so the answer is
+ * true of one instant of the tree: no rename can be half-seen. */
+bool path_is_beneath(const struct path *p, const struct path *anc);
 
 /* ---- open files ----------------------------------------------------------------------------- */
 
