@@ -294,13 +294,15 @@ int dcache_readdir(struct file *f, struct dir_context *ctx)
 			return 0;
 		ctx->pos = 1;
 	}
+	uint64_t fl = spin_lock_irqsave(&dcache_lock);
+	/* The parent read under the lock: a rename may move dir and free its old parent. */
 	if (ctx->pos == 1) {
-		struct dentry *parent = dir->parent;
-		if (!ctx->emit(ctx, "..", 2, parent->inode->ino, DT_DIR, 2))
+		if (!ctx->emit(ctx, "..", 2, dir->parent->inode->ino, DT_DIR, 2)) {
+			spin_unlock_irqrestore(&dcache_lock, fl);
 			return 0;
+		}
 		ctx->pos = 2;
 	}
-	uint64_t fl = spin_lock_irqsave(&dcache_lock);
 	struct list_node *pos;
 	list_for_each(pos, &dir->children) {
 		struct dentry *c = list_entry(pos, struct dentry, sibling);

@@ -206,8 +206,8 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
 	size_t at = size - 1;
 	buf[at] = 0;
 	bool ok = true;
+	uint64_t g = spin_lock_irqsave(&dcache_lock); /* dcache_lock > mount_lock (vfs.h) */
 	uint64_t f = spin_lock_irqsave(&mount_lock);
-	uint64_t g = spin_lock_irqsave(&dcache_lock);
 	struct mount *mnt = p->mnt;
 	struct dentry *d = p->dentry;
 	bool gone = !d->hashed && d->parent != d;
@@ -220,8 +220,8 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
 		ok = prepend(buf, &at, d->name, d->name_len);
 		d = d->parent;
 	}
-	spin_unlock_irqrestore(&dcache_lock, g);
 	spin_unlock_irqrestore(&mount_lock, f);
+	spin_unlock_irqrestore(&dcache_lock, g);
 	if (!ok)
 		return -ENAMETOOLONG;
 	if (at == size - 1) { /* the root itself */

@@ -288,16 +288,17 @@ static bool recalc_locked(const struct signal_handlers *sh, struct thread *t)
 	return work;
 }
 
-/* Delivering sig to t ends its process: SIGKILL, or a signal t does not block whose action is
- * a default that terminates (Linux's sig_fatal). sh->lock held. */
+/* Delivering sig to t ends its process at once: SIGKILL, or a signal t does not block whose
+ * action is a default that terminates without a core (Linux turns those into a group kill in
+ * complete_signal; core-dumping ones, SIGQUIT or SIGSEGV, wait for delivery and so do not end
+ * a killable sleep there either). sh->lock held. */
 static bool sig_fatal_locked(const struct signal_handlers *sh, const struct thread *t, int sig)
 {
 	if (sig == SIGKILL)
 		return true;
 	if ((t->sig_blocked & SIGSET_BIT(sig)) || sh->action[sig - 1].handler != SIG_DFL)
 		return false;
-	enum sig_default d = sig_default_action(sig);
-	return d == SIGDFL_TERM || d == SIGDFL_CORE;
+	return sig_default_action(sig) == SIGDFL_TERM;
 }
 
 /* Some signal of `set` is fatal for t. sh->lock held. */
