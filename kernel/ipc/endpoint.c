@@ -11,8 +11,8 @@
  * reply_slot->lock guards a slot's state and answer and is held while its caller is woken, so
  * the caller cannot leave (and its thread go away) under the waker. Order: endpoint->lock >
  * reply_slot->lock > run-queue locks. Messages are built and delivered (user copies, fd
- * installs) with no lock held. in_flight_lock (global, taken alone) orders the sends of
- * messages carrying receive ends against each other (see carry_receivers).
+ * installs) with no lock held. in_flight_lock (global, a leaf: nothing is taken under it)
+ * orders the sends of messages carrying receive ends against each other (carry_receivers).
  *
  * A receive end keeps its endpoint's queue, and the files in it, alive. So that no set of
  * endpoints can keep itself alive by holding each other's receive ends in their queues (with
