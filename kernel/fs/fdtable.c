@@ -173,6 +173,29 @@ int fd_get_rights(int fd, uint64_t need, struct file **out, uint64_t *rights)
 	return r;
 }
 
+int fd_get_light(int fd, uint64_t need, struct fd_light *out)
+{
+	struct process *p = process_current();
+	struct fd_table *t = p ? p->files : NULL;
+	/* Only this thread adds threads or sharers; neither count can grow under us. */
+	if (t && READ_ONCE(p->nthreads) == 1 &&
+	    __atomic_load_n(&t->refcount, __ATOMIC_ACQUIRE) == 1) {
+		out->counted = false;
+		out->file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
+		if (!out->file)
+			return -EBADF;
+		return (t->rights[fd] & need) != need ? -ENOTCAPABLE : 0;
+	}
+	out->counted = true;
+	return fd_get_rights(fd, need, &out->file, NULL);
+}
+
+void fd_put_light(const struct fd_light *l)
+{
+	if (l->counted)
+		file_put(l->file);
+}
+
 int fd_limit_rights(int fd, uint64_t rights)
 {
 	struct fd_table *t = current_fdtable();

@@ -43,6 +43,16 @@ struct file *fd_get(int fd);
 /* The open file behind fd (referenced, in *file) when the descriptor holds every right in
  * need: 0, -EBADF or -ENOTCAPABLE. rights (may be NULL) receives the descriptor's rights. */
 int fd_get_rights(int fd, uint64_t need, struct file **file, uint64_t *rights);
+/* The file behind fd for the length of one system call (Linux's fdget): as fd_get_rights, but
+ * without a reference when the calling process has one thread and does not share its table,
+ * as then only this thread could close the descriptor meanwhile. For calls that never close
+ * or replace a descriptor themselves. Release with fd_put_light. */
+struct fd_light {
+	struct file *file;
+	bool counted; /* a reference was taken */
+};
+int fd_get_light(int fd, uint64_t need, struct fd_light *out);
+void fd_put_light(const struct fd_light *l);
 /* Reduce fd's rights to `rights`: 0, -EBADF, -EPERM (it would add one). */
 int fd_limit_rights(int fd, uint64_t rights);
 /* fd_install / fd_install_at with the given rights (the plain ones give all rights). */

@@ -51,10 +51,11 @@ static long rw_file(struct file *f, struct uio *u, bool write)
 
 static long rw_fd(int fd, void __user *buf, size_t count, bool write, const int64_t *at)
 {
-	struct file *f;
-	int err = fd_get_rights(fd, rw_right(write, at), &f, NULL);
+	struct fd_light fl;
+	int err = fd_get_light(fd, rw_right(write, at), &fl);
 	if (err)
 		return err;
+	struct file *f = fl.file;
 	struct uio u = uio_user(buf, count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
 	long r;
 	if (!at) {
@@ -67,7 +68,7 @@ static long rw_fd(int fd, void __user *buf, size_t count, bool write, const int6
 		int64_t pos = *at;
 		r = rw_at(f, &u, write, &pos);
 	}
-	file_put(f);
+	fd_put_light(&fl);
 	return r;
 }
 
@@ -123,13 +124,14 @@ static int iovec_import(const struct linux_iovec __user *uiov, int n, struct lin
 static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool write)
 {
 	struct linux_iovec *v;
-	struct file *f;
-	long r = fd_get_rights(fd, rw_right(write, false), &f, NULL);
+	struct fd_light fl;
+	long r = fd_get_light(fd, rw_right(write, false), &fl);
 	if (r)
 		return r;
+	struct file *f = fl.file;
 	r = iovec_import(uiov, n, &v);
 	if (r) {
-		file_put(f);
+		fd_put_light(&fl);
 		return r;
 	}
 	bool shared = pos_is_shared(f->inode);
@@ -152,7 +154,7 @@ static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool
 	if (shared)
 		mutex_unlock(&f->pos_lock);
 	kfree(v);
-	file_put(f);
+	fd_put_light(&fl);
 	return done ? done : (r < 0 ? r : 0);
 }
 
@@ -168,10 +170,11 @@ SYSCALL_DEFINE3(writev, int, fd, const struct linux_iovec __user *, iov, int, io
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned int, whence)
 {
-	struct file *f;
-	int64_t r = fd_get_rights(fd, ZERO_CAP_SEEK, &f, NULL);
+	struct fd_light fl;
+	int64_t r = fd_get_light(fd, ZERO_CAP_SEEK, &fl);
 	if (r)
 		return r;
+	struct file *f = fl.file;
 	if (is_stream(f->inode)) {
 		r = -ESPIPE;
 	} else {
@@ -180,7 +183,7 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned int, whence)
 					     : generic_llseek(f, offset, (int)whence);
 		mutex_unlock(&f->pos_lock);
 	}
-	file_put(f);
+	fd_put_light(&fl);
 	return r;
 }
 

@@ -483,15 +483,16 @@ static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait
 	return 0;
 }
 
-/* The endpoint end behind fd, held with right: 0 or -EBADF / -ENOTCAPABLE / -EINVAL (not an
- * end of the kind the right belongs to). */
-static int get_end(int fd, uint64_t right, const struct file_ops *ops, struct file **out)
+/* The endpoint end behind fd, held with right (fd_get_light: the calls using it never close a
+ * descriptor): 0 or -EBADF / -ENOTCAPABLE / -EINVAL (not an end of the kind the right belongs
+ * to). */
+static int get_end(int fd, uint64_t right, const struct file_ops *ops, struct fd_light *out)
 {
-	int r = fd_get_rights(fd, right, out, NULL);
+	int r = fd_get_light(fd, right, out);
 	if (r)
 		return r;
-	if ((*out)->ops != ops) {
-		file_put(*out);
+	if (out->file->ops != ops) {
+		fd_put_light(out);
 		return -EINVAL;
 	}
 	return 0;
@@ -544,10 +545,11 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 {
 	if (flags & ~ZERO_MSG_NONBLOCK)
 		return -EINVAL;
-	struct file *f;
-	int r = get_end(fd, ZERO_CAP_SEND, &send_end_ops, &f);
+	struct fd_light end;
+	int r = get_end(fd, ZERO_CAP_SEND, &send_end_ops, &end);
 	if (r)
 		return r;
+	struct file *f = end.file;
 	struct endpoint *ep = f->priv;
 	struct kmsg *k;
 	r = kmsg_build(um, ep->max_msg, ep, NULL, &k);
@@ -559,7 +561,7 @@ SYSCALL_DEFINE4(zero_send, int, fd, const struct zero_msg __user *, um, int, fla
 		if (r)
 			kmsg_free(k);
 	}
-	file_put(f);
+	fd_put_light(&end);
 	return r; /* EPIPE raises no SIGPIPE (docs/capabilities.md) */
 }
 
@@ -663,7 +665,7 @@ static int recv_on(struct file *f, const struct zero_msg *m, struct zero_msg __u
 /* The receive end behind fd and the user's message header at um (flags checked): 0 or
  * -errno. */
 static int recv_args(int fd, struct zero_msg __user *um, int flags, struct zero_msg *m,
-		     struct file **f)
+		     struct fd_light *f)
 {
 	if (flags & ~ZERO_MSG_NONBLOCK)
 		return -EINVAL;
@@ -676,13 +678,13 @@ SYSCALL_DEFINE4(zero_recv, int, fd, struct zero_msg __user *, um, int, flags, in
 		timeout_ns)
 {
 	struct zero_msg m;
-	struct file *f;
-	int r = recv_args(fd, um, flags, &m, &f);
+	struct fd_light end;
+	int r = recv_args(fd, um, flags, &m, &end);
 	if (r)
 		return r;
-	struct wait_spec w = wait_spec(f, flags, timeout_ns);
-	r = recv_on(f, &m, um, &w, NULL, NULL, NULL);
-	file_put(f);
+	struct wait_spec w = wait_spec(end.file, flags, timeout_ns);
+	r = recv_on(end.file, &m, um, &w, NULL, NULL, NULL);
+	fd_put_light(&end);
 	return r;
 }
 
@@ -696,10 +698,11 @@ SYSCALL_DEFINE5(zero_reply_recv, int, fd, const struct zero_msg __user *, ureply
 	if (ureply && !self->ipc_reply)
 		return -EINVAL; /* no call to answer */
 	struct zero_msg m;
-	struct file *f;
-	int r = recv_args(fd, um, flags, &m, &f);
+	struct fd_light end;
+	int r = recv_args(fd, um, flags, &m, &end);
 	if (r)
 		return r;
+	struct file *f = end.file;
 	struct kmsg *answer = NULL;
 	if (ureply) {
 		r = kmsg_build(ureply, ZERO_EP_MAX_MSG, NULL, self->ipc_reply, &answer);
@@ -722,7 +725,7 @@ SYSCALL_DEFINE5(zero_reply_recv, int, fd, const struct zero_msg __user *, ureply
 	if (r == -ERESTARTSYS)
 		r = -EINTR;
 out_put:
-	file_put(f);
+	fd_put_light(&end);
 	return r;
 }
 
@@ -833,15 +836,16 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 	struct zero_msg m;
 	if (copy_from_user(&m, ureply, sizeof(m)))
 		return -EFAULT;
-	struct file *f;
-	int r = get_end(fd, ZERO_CAP_CALL, &send_end_ops, &f);
+	struct fd_light end;
+	int r = get_end(fd, ZERO_CAP_CALL, &send_end_ops, &end);
 	if (r)
 		return r;
+	struct file *f = end.file;
 	struct endpoint *ep = f->priv;
 	struct reply_slot *s;
 	r = call_build(ureq, ep, &s);
 	if (r) {
-		file_put(f);
+		fd_put_light(&end);
 		return r;
 	}
 	struct kmsg *k = &s->request, *answer = NULL;
@@ -864,16 +868,19 @@ SYSCALL_DEFINE4(zero_call, int, fd, const struct zero_msg __user *, ureq,
 			kmsg_free(answer);
 	}
 	call_done(s);
-	file_put(f);
+	fd_put_light(&end);
 	return r;
 }
 
 SYSCALL_DEFINE2(zero_reply, int, fd, const struct zero_msg __user *, um)
 {
-	struct file *f;
-	int r = get_end(fd, ZERO_CAP_SEND, &reply_ops, &f);
+	struct fd_light end;
+	int r = get_end(fd, ZERO_CAP_SEND, &reply_ops, &end);
 	if (r)
 		return r;
+	struct file *f = end.file;
+	if (!end.counted)
+		file_get(f); /* it closes its own descriptor below */
 	struct reply_slot *s = f->priv;
 	struct kmsg *k;
 	r = kmsg_build(um, ZERO_EP_MAX_MSG, NULL, NULL, &k);
