@@ -1,7 +1,8 @@
 /* tmpfs file contents: pages found through a radix tree of 512-slot nodes whose height grows
  * with the file (height 0: the root slot is the single data page). Holes have no page and read
  * as zeros. Every page, data or node, is charged to the super block's limit: ENOSPC when it or
- * physical memory runs out, with nothing half-written beyond what the count reports. */
+ * physical memory runs out, with nothing half-written beyond what the count reports. Private
+ * mappings get copies of pages through read_page. */
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/layout.h>
@@ -193,7 +194,36 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 	return done ? (long)done : r;
 }
 
+static int tmpfs_read_page(struct file *f, uint64_t index, void *page)
+{
+	struct inode *inode = f->inode;
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	/* A read or write of this file faulting on its own mapping already holds the lock. */
+	bool locked = !mutex_held(&inode->lock);
+	if (locked)
+		mutex_lock(&inode->lock);
+	int err = 0;
+	if (index >= (uint64_t)TMPFS_MAX_BYTES / PAGE_SIZE ||
+	    (int64_t)(index * PAGE_SIZE) >= inode->size) {
+		err = -ENXIO;
+		goto out_unlock;
+	}
+	uint64_t *slot = find_slot(ti, sb, index, false, &err);
+	size_t n = MIN((uint64_t)(inode->size - (int64_t)(index * PAGE_SIZE)), PAGE_SIZE);
+	if (slot && *slot)
+		memcpy(page, phys_to_virt(*slot), n);
+	else
+		memset(page, 0, n);
+	memset((char *)page + n, 0, PAGE_SIZE - n);
+out_unlock:
+	if (locked)
+		mutex_unlock(&inode->lock);
+	return err;
+}
+
 const struct file_ops tmpfs_file_ops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
+	.read_page = tmpfs_read_page,
 };

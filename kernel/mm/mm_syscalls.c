@@ -1,16 +1,22 @@
 /* mmap, munmap, mprotect, mremap, madvise and brk: argument checking with Linux's semantics
- * and errors, then the address-space operations of mm/vm.h on the caller's space. Anonymous
- * memory only until the VFS exists: a file mapping is -ENODEV. W^X: PROT_WRITE|PROT_EXEC is
- * refused with -EACCES by mmap and mprotect alike. */
+ * and errors, then the address-space operations of mm/vm.h on the caller's space. Files are
+ * mapped MAP_PRIVATE only (pages are private copies read at fault time); MAP_SHARED of a file is
+ * -ENODEV, as is a file whose file system cannot map (file_ops.read_page NULL: directories,
+ * pipes, devices). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by mmap and mprotect
+ * alike. */
 #include <mm/vm.h>
 #include <mm/layout.h>
+#include <fs/vfs.h>
+#include <fs/fdtable.h>
 #include <syscall/syscall.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 #include <uapi/mman.h>
+#include <uapi/zero/cap.h>
 
 /* Flags accepted by mmap; MAP_NORESERVE, MAP_STACK, MAP_DENYWRITE, MAP_EXECUTABLE,
- * MAP_NONBLOCK and MAP_UNINITIALIZED change nothing here (no overcommit accounting, no files,
- * pages always zeroed). */
+ * MAP_NONBLOCK and MAP_UNINITIALIZED change nothing here (no overcommit accounting, no write
+ * denial, pages always zeroed). */
 #define MMAP_KNOWN_FLAGS                                                                         \
 	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | \
 	 MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |                 \
@@ -47,6 +53,27 @@ static int mmap_flags_to_vm(uint64_t flags, uint32_t *vm_flags)
 	return 0;
 }
 
+/* The open file behind fd if it may be mapped with vm_flags (referenced in *file): 0, or
+ * -EBADF (no such descriptor, O_PATH), -ENOTCAPABLE (no ZERO_CAP_MMAP right), -EACCES (not
+ * open for reading), -ENODEV (MAP_SHARED, or nothing its file system can map). */
+static int mappable_file(int fd, uint32_t vm_flags, struct file **file)
+{
+	int err = fd_get_rights(fd, ZERO_CAP_MMAP, file, NULL);
+	if (err)
+		return err;
+	if ((*file)->flags & O_PATH)
+		err = -EBADF;
+	else if (!((*file)->mode & FMODE_READ)) /* checked before ENODEV, as Linux */
+		err = -EACCES;
+	else if (!(*file)->ops || !(*file)->ops->read_page || !S_ISREG((*file)->inode->mode))
+		err = -ENODEV;
+	else if (vm_flags & VM_SHARED)
+		err = -ENODEV; /* shared file mappings are not implemented */
+	if (err)
+		file_put(*file);
+	return err;
+}
+
 SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, flags, int, fd,
 		uint64_t, off)
 {
@@ -58,13 +85,24 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 		return err;
 	if (!len || (off & (PAGE_SIZE - 1)))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV; /* no files to map before the VFS */
 	struct mm *mm = current_mm();
 	if (!mm)
 		return -ENOMEM;
-	int64_t at = vm_map(mm, addr, len, vm_flags, flags & MAP_FIXED,
+	int64_t at;
+	if (flags & MAP_ANONYMOUS) {
+		at = vm_map(mm, addr, len, vm_flags, flags & MAP_FIXED,
 			    flags & MAP_FIXED_NOREPLACE);
+	} else {
+		struct file *file;
+		if (off / PAGE_SIZE + ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE < off / PAGE_SIZE)
+			return -EOVERFLOW;
+		at = mappable_file(fd, vm_flags, &file);
+		if (at)
+			return at;
+		at = vm_map_file(mm, addr, len, vm_flags, flags & MAP_FIXED,
+				 flags & MAP_FIXED_NOREPLACE, file, off / PAGE_SIZE);
+		file_put(file); /* the mapping holds its own reference */
+	}
 	if (at >= 0 && (flags & (MAP_POPULATE | MAP_LOCKED)))
 		(void)vm_populate(mm, (uint64_t)at, len, vm_flags & VM_WRITE); /* best effort */
 	return at;

@@ -81,13 +81,15 @@ static void mm_destroy(struct mm *mm)
 		write_cr3(kernel_pml4_pa);
 	uint64_t f = spin_lock_irqsave(&mm->lock);
 	struct list_node *n, *tmp;
-	list_for_each_safe(n, tmp, &mm->vmas) {
+	list_for_each(n, &mm->vmas) {
 		struct vma *vma = list_entry(n, struct vma, node);
 		vm_release_pages_locked(mm, vma, vma->start, vma->end);
-		list_remove(&vma->node);
-		vma_free(vma);
 	}
 	spin_unlock_irqrestore(&mm->lock, f);
+	list_for_each_safe(n, tmp, &mm->vmas) { /* unlocked: a mapped file's release may sleep */
+		list_remove(n);
+		vma_free(list_entry(n, struct vma, node));
+	}
 	pt_free_user_tables(mm->pml4_pa);
 	phys_free_pages(mm->pml4_pa, 0);
 	kfree(mm);

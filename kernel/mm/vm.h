@@ -37,13 +37,15 @@
 #define USER_MMAP_BASE 0x00007f0000000000ULL /* mmap searches downwards from here */
 
 struct shared_anon; /* pages of a MAP_SHARED|MAP_ANONYMOUS area, shared across fork */
+struct file;
 
 struct vma {
 	struct list_node node; /* in mm->vmas, sorted by start; guarded by mm->lock */
 	uint64_t start, end; /* page aligned, [start, end) */
 	uint32_t flags; /* VM_* */
 	struct shared_anon *shared; /* VM_SHARED only: one reference per VMA */
-	uint64_t shared_pgoff; /* page index into shared of start */
+	struct file *file; /* a private file mapping's file: one reference per VMA, else NULL */
+	uint64_t pgoff; /* page index of start into shared or file */
 };
 
 struct mm {
@@ -79,6 +81,12 @@ struct mm *current_mm(void);
  * USER_MIN_ADDR), -EEXIST. */
 int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 	       bool noreplace);
+/* The same for a private mapping of file from page pgoff on (flags must not hold VM_SHARED):
+ * each page is a private copy of the file's bytes, read when first touched (file_ops.read_page);
+ * the VMA takes its own reference to file. A page wholly beyond the end of the file is SIGBUS
+ * when touched (-EFAULT for the kernel). */
+int64_t vm_map_file(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		    bool noreplace, struct file *file, uint64_t pgoff);
 /* Remove mappings in [addr, addr+len) (page aligned addr; nothing mapped is fine). */
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 /* Set VM_READ/WRITE/EXEC of every VMA in the range (all of it must be mapped: else -ENOMEM);
@@ -106,7 +114,7 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
 
 /* Map the frame pa (a whole page the caller filled; it becomes a private page of mm, counted in
- * page_ref) at the page-aligned addr of a private VMA, with the VMA's rights (W^X holds: an
+ * page_ref) at the page-aligned addr of a private anonymous VMA, with the VMA's rights (W^X holds: an
  * executable page is never writable). 0, or -EFAULT (not in a private VMA), -EEXIST (a page is
  * there already), -ENOMEM; on error pa stays the caller's. For exec, which fills each page of
  * a segment from the file and installs it: no second copy. */
