@@ -199,10 +199,11 @@ static int tmpfs_read_page(struct file *f, uint64_t index, void *page)
 	struct inode *inode = f->inode;
 	struct tmpfs_inode *ti = inode->priv;
 	struct tmpfs_sb *sb = inode->sb->priv;
-	/* A read or write of this file faulting on its own mapping already holds the lock. */
+	/* A read or write of this file faulting on its own mapping already holds the lock; one of
+	 * another file gets EFAULT rather than wait for this lock while holding its own. */
 	bool locked = !mutex_held(&inode->lock);
-	if (locked)
-		mutex_lock(&inode->lock);
+	if (locked && !mutex_lock_unnested(&inode->lock))
+		return -EFAULT;
 	int err = 0;
 	if (index >= (uint64_t)TMPFS_MAX_BYTES / PAGE_SIZE ||
 	    (int64_t)(index * PAGE_SIZE) >= inode->size) {

@@ -348,8 +348,10 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* Copy page `index` of the file into page (a whole page; bytes beyond the end of the file
 	 * zeroed) for a private mapping: 0, -ENXIO when the page lies wholly beyond the end, or
-	 * -errno. May sleep; called with no lock held but perhaps inode->lock, by a read or write
-	 * of this file faulting on its own mapping. NULL: the file cannot be mapped (ENODEV). */
+	 * -errno. May sleep; called with no spinlock held, but perhaps with inode->lock (a read or
+	 * write of this file faulting on its own mapping) or another mutex (a copy of another
+	 * file: then it must not sleep on a mutex, see mutex_lock_unnested). NULL: the file
+	 * cannot be mapped (ENODEV). */
 	int (*read_page)(struct file *f, uint64_t index, void *page);
 	/* The last reference to the open file description went away. */
 	void (*release)(struct file *f);

@@ -134,6 +134,10 @@ int vm_page_op(struct mm *mm, uint64_t addr, vm_page_op_t op, void *arg)
 		spin_unlock_irqrestore(&mm->lock, f);
 		if (err != -EAGAIN)
 			break;
+		if (!irqs_enabled()) { /* the faulting code cannot sleep: no file to read */
+			err = -EFAULT;
+			break;
+		}
 		vm_file_fill_finish(&fill);
 		vm_file_fill_prepare(mm, ALIGN_DOWN(addr, PAGE_SIZE), &fill);
 	}

@@ -1,7 +1,8 @@
 /* User address spaces: a page table (its kernel half shared with every other space) and the
  * list of virtual memory areas (VMAs) that say what may be mapped where with which rights.
  * Pages are filled lazily by the page-fault handler: demand-zero for anonymous memory (reads of
- * untouched private memory see a shared read-only zero page), copy-on-write after fork with
+ * untouched private memory see a shared read-only zero page), a private copy of the file's page
+ * for a MAP_PRIVATE file mapping (read with mm->lock dropped), copy-on-write after fork with
  * reference-counted frames (mm/page_ref.h), and stack growth downwards into a VM_GROWSDOWN area.
  * W^X: no mapping is ever writable and executable; asking for both is -EACCES.
  *

@@ -1,6 +1,6 @@
 /* Internals shared by the files that implement user address spaces (vm.c, vma.c, fault.c,
- * cow.c, shared_anon.c, brk.c, madvise.c). Other subsystems use mm/vm.h only. Every function
- * ending in _locked needs mm->lock held. */
+ * cow.c, shared_anon.c, file_map.c, brk.c, madvise.c). Other subsystems use mm/vm.h only.
+ * Every function ending in _locked needs mm->lock held. */
 #ifndef MM_VM_INTERNAL_H
 #define MM_VM_INTERNAL_H
 
@@ -49,7 +49,8 @@ int vm_fault_page_locked(struct mm *mm, struct vma *vma, uint64_t page, uint32_t
 			 bool force, struct file_fill *fill, uint64_t *pa_out);
 void vm_flush_tlb_all(struct mm *mm);
 /* Run op on the page of addr with mm->lock held; when op returns -EAGAIN (a file page to read
- * first), drop the lock, read it into a file_fill and run op again with it. op's result. */
+ * first), drop the lock, read it into a file_fill and run op again with it (-EFAULT instead if
+ * interrupts are off: the caller cannot sleep). op's result. */
 typedef int (*vm_page_op_t)(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg);
 int vm_page_op(struct mm *mm, uint64_t addr, vm_page_op_t op, void *arg);
 

@@ -2,7 +2,8 @@
  * the last page, SIGBUS for pages wholly beyond the end of the file, private writes invisible to
  * read(2) and to other mappings, fork (COW of private file pages), munmap splitting a mapping,
  * mremap, the mapping outliving its descriptor, a write(2) whose source is a mapping of the very
- * file written, truncation after mapping, and the errors. Runs on Linux too (musl-gcc -static). */
+ * file written, reads of one file into a mapping of another (crosswise from two processes),
+ * truncation after mapping, /proc/self/maps, and the errors. Runs on Linux too (musl-gcc -static). */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -216,6 +217,49 @@ static void write_from_own_mapping(void)
 	unlink("mmap_file.self");
 }
 
+/* read(2) of one file into a not yet touched private mapping of another: the fault reads the
+ * second file in the middle of the copy from the first. Then two processes do that crosswise
+ * many times at once (each reading one file into a mapping of the other): no deadlock; Zero-OS
+ * may answer EFAULT when the other file is busy (it does not wait for a second file's lock while
+ * holding one), Linux copies. */
+static bool cross_reads(int from, int to_map, int rounds)
+{
+	uint8_t *p = map(2 * PG, PROT_READ | PROT_WRITE, to_map, 0);
+	bool ok = p != NULL;
+	for (int i = 0; ok && i < rounds; i++) {
+		ssize_t r = pread(from, p + 100, PG, 0);
+		ok = (r == PG && matches(p + 100, 0, PG)) || (r == -1 && errno == EFAULT);
+		ok &= madvise(p, 2 * PG, MADV_DONTNEED) == 0; /* the next read faults again */
+	}
+	if (p)
+		munmap(p, 2 * PG);
+	return ok;
+}
+
+static void other_file(int fd)
+{
+	int other = make_file("mmap_file.other", FILE_LEN);
+	uint8_t *p = other >= 0 ? map(2 * PG, PROT_READ | PROT_WRITE, other, 0) : NULL;
+	uint8_t b = 0;
+	CHECK("read-into-other-file-mapping", p && pread(fd, p + 10, PG, 2 * PG) == PG &&
+						      matches(p + 10, 2 * PG, PG) &&
+						      matches(p, 0, 10) && pread(other, &b, 1, 10) == 1 &&
+						      b == pat(10));
+	if (p)
+		munmap(p, 2 * PG);
+	pid_t pid = other >= 0 ? fork() : -1;
+	if (pid == 0)
+		_exit(cross_reads(fd, other, 300) ? 0 : 1);
+	bool ok = pid > 0 && cross_reads(other, fd, 300);
+	int st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	CHECK("cross-reads-no-deadlock", ok && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (other >= 0)
+		close(other);
+	unlink("mmap_file.other");
+}
+
 /* Truncation after mapping. Pages not touched before the truncation and wholly beyond the new
  * end raise SIGBUS, on Linux and here. (A page touched before keeps, here, the private copy it
  * got; Linux unmaps page-cache pages beyond the new end, so it is not checked.) */
@@ -291,6 +335,7 @@ int main(void)
 	splits(fd);
 	outlives_fd();
 	write_from_own_mapping();
+	other_file(fd);
 	truncated();
 	errors(fd);
 	close(fd);
