@@ -53,10 +53,10 @@ static int mmap_flags_to_vm(uint64_t flags, uint32_t *vm_flags)
 	return 0;
 }
 
-/* The open file behind fd if it may be mapped with vm_flags (referenced in *file): 0, or
- * -EBADF (no such descriptor, O_PATH), -ENOTCAPABLE (no ZERO_CAP_MMAP right), -EACCES (not
- * open for reading), -ENODEV (MAP_SHARED, or nothing its file system can map). */
-static int mappable_file(int fd, uint32_t vm_flags, struct file **file)
+/* The open file behind fd if it may be mapped (referenced in *file): 0, or -EBADF (no such
+ * descriptor, O_PATH), -ENOTCAPABLE (no ZERO_CAP_MMAP right), -EACCES (not open for reading),
+ * -ENODEV (nothing its file system can map). */
+static int mappable_file(int fd, struct file **file)
 {
 	int err = fd_get_rights(fd, ZERO_CAP_MMAP, file, NULL);
 	if (err)
@@ -67,8 +67,6 @@ static int mappable_file(int fd, uint32_t vm_flags, struct file **file)
 		err = -EACCES;
 	else if (!(*file)->ops || !(*file)->ops->read_page || !S_ISREG((*file)->inode->mode))
 		err = -ENODEV;
-	else if (vm_flags & VM_SHARED)
-		err = -ENODEV; /* shared file mappings are not implemented */
 	if (err)
 		file_put(*file);
 	return err;
@@ -96,7 +94,7 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 		struct file *file;
 		if (off / PAGE_SIZE + ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE < off / PAGE_SIZE)
 			return -EOVERFLOW;
-		at = mappable_file(fd, vm_flags, &file);
+		at = mappable_file(fd, &file);
 		if (at)
 			return at;
 		at = vm_map_file(mm, addr, len, vm_flags, flags & MAP_FIXED,

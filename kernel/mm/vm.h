@@ -82,7 +82,7 @@ struct mm *current_mm(void);
  * USER_MIN_ADDR), -EEXIST. */
 int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 	       bool noreplace);
-/* The same for a private mapping of file from page pgoff on (flags must not hold VM_SHARED):
+/* The same for a private mapping of file from page pgoff on (VM_SHARED: -ENODEV, not done):
  * each page is a private copy of the file's bytes, read when first touched (file_ops.read_page);
  * the VMA takes its own reference to file. A page wholly beyond the end of the file is SIGBUS
  * when touched (-EFAULT for the kernel). */
@@ -127,8 +127,8 @@ bool vm_is_shared(struct mm *mm, uint64_t addr);
 /* Page-fault entry for user addresses (from user mode or from usercopy): true when resolved.
  * Registered with exceptions_set_page_fault_handler by vm_init. */
 bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code);
-/* The same for a given address space (PF_ERR_* error code): 0 when resolved, else -EFAULT or
- * -ENOMEM. stack_limit is RLIMIT_STACK for growing a VM_GROWSDOWN area. */
+/* The same for a given address space (PF_ERR_* error code): 0 when resolved, else -EFAULT,
+ * -ENOMEM or -ENXIO (a file page beyond the end of the file: SIGBUS). stack_limit is RLIMIT_STACK for growing a VM_GROWSDOWN area. */
 int vm_fault(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t stack_limit);
 
 /* TLB: drop stale translations of [start, end) of mm on every CPU that may cache them. */
