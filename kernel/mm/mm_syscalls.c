@@ -92,7 +92,10 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 			    flags & MAP_FIXED_NOREPLACE);
 	} else {
 		struct file *file;
-		if (off / PAGE_SIZE + ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE < off / PAGE_SIZE)
+		/* As Linux: the mapping must end within the largest file offset. */
+		uint64_t plen = ALIGN_UP(len, PAGE_SIZE);
+		if (plen >= len && plen <= USER_MAX_ADDR &&
+		    off / PAGE_SIZE > ((uint64_t)INT64_MAX - plen) / PAGE_SIZE)
 			return -EOVERFLOW;
 		at = mappable_file(fd, &file);
 		if (at)

@@ -3,7 +3,8 @@
  * read(2) and to other mappings, fork (COW of private file pages), munmap splitting a mapping,
  * mremap, the mapping outliving its descriptor, a write(2) whose source is a mapping of the very
  * file written, reads of one file into a mapping of another (crosswise from two processes),
- * truncation after mapping, /proc/self/maps, and the errors. Runs on Linux too (musl-gcc -static). */
+ * truncation after mapping, the file freed with its last mapping, /proc/self/maps, and the
+ * errors. Runs on Linux too (musl-gcc -static). */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 
 #define PG 4096UL
@@ -260,6 +262,44 @@ static void other_file(int fd)
 	unlink("mmap_file.other");
 }
 
+/* The file's blocks come back once its last mapping goes (after close and unlink; one mapping
+ * split by munmap, another inherited by a fork child): every VMA dropped its reference. */
+static void released(void)
+{
+	enum { PAGES = 512 };
+	int fd = open("mmap_file.big", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	static uint8_t buf[PG];
+	memset(buf, 0x5c, sizeof(buf));
+	struct statfs before, held, after;
+	bool ok = fd >= 0 && fsync(fd) == 0 && statfs(".", &before) == 0;
+	for (int i = 0; ok && i < PAGES; i++)
+		ok = write(fd, buf, PG) == (ssize_t)PG;
+	uint8_t *p = ok ? map(PAGES * PG, PROT_READ | PROT_WRITE, fd, 0) : NULL;
+	ok = p && p[0] == 0x5c && munmap(p + PG, PG) == 0;
+	if (ok) {
+		p[2 * PG] = 1;
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(p[2 * PG] == 1 && p[(PAGES - 1) * PG] == 0x5c ? 0 : 1);
+		int st = -1;
+		waitpid(pid, &st, 0);
+		ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink("mmap_file.big");
+	ok = ok && statfs(".", &held) == 0 &&
+	     held.f_bfree + PAGES / 2 * (PG / held.f_bsize) <= before.f_bfree;
+	if (p) {
+		munmap(p, PG);
+		munmap(p + 2 * PG, (PAGES - 2) * PG);
+	}
+	sync();
+	CHECK("file-released-after-last-munmap", ok && statfs(".", &after) == 0 &&
+							 after.f_bfree + PAGES / 8 * (PG / after.f_bsize) >=
+								 before.f_bfree);
+}
+
 /* Truncation after mapping. Pages not touched before the truncation and wholly beyond the new
  * end raise SIGBUS, on Linux and here. (A page touched before keeps, here, the private copy it
  * got; Linux unmaps page-cache pages beyond the new end, so it is not checked.) */
@@ -316,6 +356,11 @@ static void errors(int fd)
 	if (sh != MAP_FAILED)
 		munmap(sh, PG);
 	errno = 0;
+	CHECK("eoverflow", mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0x7ffffffffffff000) ==
+				   MAP_FAILED && errno == EOVERFLOW);
+	uint8_t *far = map(PG, PROT_READ, fd, (off_t)1 << 40);
+	CHECK("offset-far-beyond-eof", far && touch(far) == SIGBUS && munmap(far, PG) == 0);
+	errno = 0;
 	CHECK("einval-len-0", mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED &&
 				      errno == EINVAL);
 }
@@ -337,6 +382,7 @@ int main(void)
 	write_from_own_mapping();
 	other_file(fd);
 	truncated();
+	released();
 	errors(fd);
 	close(fd);
 	unlink("mmap_file.data");
