@@ -18,6 +18,9 @@
  *    sibling links, the hash table, and dentry->inode.
  *  - inode->lock (mutex) guards the inode's contents and attributes (size, mode, uid, gid, times,
  *    nlink); stat may read them without it (a torn time is harmless).
+ *    A page fault on a private file mapping takes it (read_page) inside whatever copy faulted:
+ *    when the faulting thread holds another mutex it only tries (mutex_lock_unnested), so two
+ *    inode locks are never waited for in an unordered pair.
  *  - file->pos_lock (mutex) serialises read/write/lseek through one open file description, so
  *    the shared offset moves atomically.
  * Nothing sleeps with dcache_lock or mount_lock held. */
