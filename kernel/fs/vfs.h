@@ -356,6 +356,12 @@ struct file_ops {
 	 * file: then it must not sleep on a mutex, see mutex_lock_unnested). NULL: the file
 	 * cannot be mapped (ENODEV). */
 	int (*read_page)(struct file *f, uint64_t index, void *page);
+	/* The frame of page `index` for a shared mapping (MAP_SHARED), with a page_ref reference
+	 * for the mapping's page-table entry: 0, -ENXIO (beyond the end, or no space for a hole's
+	 * page) or -errno; called like read_page. Truncation leaves a mapped page to its mappings
+	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
+	 * mappings (ENODEV). */
+	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
 	/* The last reference to the open file description went away. */
 	void (*release)(struct file *f);
 };

@@ -63,10 +63,10 @@ static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma
 	list_add_tail(&child->vmas, &cv->node);
 	if (cv->file)
 		file_get(cv->file); /* its private pages are COW-shared like anonymous ones */
-	if (cv->shared) {
+	if (cv->shared)
 		shared_anon_get(cv->shared);
-		return 0; /* the child faults the object's pages in when it touches them */
-	}
+	if (cv->flags & VM_SHARED)
+		return 0; /* the child faults the object's or file's pages in when it touches them */
 	if (v->flags & VM_WIPEONFORK)
 		return 0;
 	struct cow_ctx c = { .child_pml4 = child->pml4_pa };

@@ -1,7 +1,7 @@
-/* The page-fault handler for user addresses: demand-zero pages, private copies of file pages,
- * copy-on-write, stack growth; and vm_write/vm_read, which reach an address space through the
- * same page resolution. A file page is read with mm->lock dropped (reading may sleep), then
- * installed if the mapping still wants it (see struct file_fill). */
+/* The page-fault handler for user addresses: demand-zero pages, file pages (private copies or
+ * the file's own), copy-on-write, stack growth; and vm_write/vm_read, which reach an address space through the
+ * same page resolution. A file page is got with mm->lock dropped (the file system may sleep),
+ * then installed if the mapping still wants it (see struct file_fill). */
 #include <mm/vm_internal.h>
 #include <mm/page_ref.h>
 #include <mm/phys.h>
@@ -30,13 +30,13 @@ static int populate_locked(struct vma *v, uint64_t page, bool write, struct file
 	bool writable = true;
 	if (v->file) {
 		uint64_t index = v->pgoff + (page - v->start) / PAGE_SIZE;
-		if (!fill || fill->file != v->file || fill->index != index)
+		if (!fill || fill->file != v->file || fill->index != index ||
+		    fill->shared != !!(v->flags & VM_SHARED))
 			return -EAGAIN;
 		if (fill->err)
 			return fill->err;
-		pa = fill->pa; /* a private copy: ours alone, so writable */
+		pa = fill->pa; /* its reference passes to the entry; a private copy is ours alone */
 		fill->pa = 0;
-		page_ref_set_one(pa);
 	} else if (v->shared) {
 		int err = shared_anon_page(v->shared, v->pgoff + (page - v->start) / PAGE_SIZE,
 					   &pa);
@@ -91,7 +91,7 @@ int vm_fault_page_locked(struct mm *mm, struct vma *v, uint64_t page, uint32_t a
 	int err = 0;
 	if (!pte_has_frame(*e))
 		err = populate_locked(v, page, access == VM_WRITE, fill, e);
-	if (!err && access == VM_WRITE && !v->shared && !(*e & PTE_W)) {
+	if (!err && access == VM_WRITE && !(v->flags & VM_SHARED) && !(*e & PTE_W)) {
 		uint64_t pa = *e & PTE_ADDR_MASK;
 		if (!force || pa == vm_zero_page_pa || page_ref_count(pa) > 1)
 			err = unshare_locked(mm, v, page, e);

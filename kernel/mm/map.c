@@ -65,7 +65,7 @@ static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, b
 	if (vma_spares_fill(&s, 3))
 		return -ENOMEM;
 	struct shared_anon *sa = NULL;
-	if ((flags & VM_SHARED) && !(sa = shared_anon_create(len / PAGE_SIZE))) {
+	if ((flags & VM_SHARED) && !file && !(sa = shared_anon_create(len / PAGE_SIZE))) {
 		vma_spares_free(&s);
 		return -ENOMEM;
 	}
@@ -102,8 +102,6 @@ int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool 
 int64_t vm_map_file(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 		    bool noreplace, struct file *file, uint64_t pgoff)
 {
-	if (flags & VM_SHARED)
-		return -ENODEV;
 	return map(mm, addr, len, flags, fixed, noreplace, file, pgoff);
 }
 
@@ -161,6 +159,13 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 	if (!vma_range_mapped_locked(mm, addr, addr + len)) {
 		err = -ENOMEM;
 		goto out_unlock;
+	}
+	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;
+	     v = vma_find_locked(mm, v->end)) {
+		if ((prot & VM_WRITE) && (v->flags & VM_RDONLY_FILE)) {
+			err = -EACCES;
+			goto out_unlock;
+		}
 	}
 	vma_change_flags_locked(mm, addr, addr + len, VM_PROT_MASK, prot, &s);
 	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;

@@ -1,8 +1,8 @@
 /* mmap, munmap, mprotect, mremap, madvise and brk: argument checking with Linux's semantics
- * and errors, then the address-space operations of mm/vm.h on the caller's space. Files are
- * mapped MAP_PRIVATE only (pages are private copies read at fault time); MAP_SHARED of a file is
- * -ENODEV, as is a file whose file system cannot map (file_ops.read_page NULL: directories,
- * pipes, devices). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by mmap and mprotect
+ * and errors, then the address-space operations of mm/vm.h on the caller's space. A file is
+ * mapped privately (pages are copies read at fault time) or shared (the file's pages) when its
+ * file system can (file_ops.read_page, map_page: tmpfs), else -ENODEV (directories, pipes,
+ * devices, procfs). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by mmap and mprotect
  * alike. */
 #include <mm/vm.h>
 #include <mm/layout.h>
@@ -53,22 +53,36 @@ static int mmap_flags_to_vm(uint64_t flags, uint32_t *vm_flags)
 	return 0;
 }
 
-/* The open file behind fd if it may be mapped (referenced in *file): 0, or -EBADF (no such
- * descriptor, O_PATH), -ENOTCAPABLE (no ZERO_CAP_MMAP right), -EACCES (not open for reading),
- * -ENODEV (nothing its file system can map). */
-static int mappable_file(int fd, struct file **file)
+/* Whether f's file system can map it privately, or shared. */
+static bool can_map(const struct file *f, bool shared)
+{
+	if (!f->ops || !S_ISREG(f->inode->mode))
+		return false;
+	return shared ? f->ops->map_page != NULL : f->ops->read_page != NULL;
+}
+
+/* The open file behind fd if it may be mapped with *vm_flags (referenced in *file; a shared
+ * mapping of a file not open for writing gets VM_RDONLY_FILE): 0, or -EBADF (no such
+ * descriptor, O_PATH), -ENOTCAPABLE (no ZERO_CAP_MMAP right), -EACCES (not open for reading;
+ * shared and writable but not open for writing), -ENODEV (nothing its file system can map). */
+static int mappable_file(int fd, uint32_t *vm_flags, struct file **file)
 {
 	int err = fd_get_rights(fd, ZERO_CAP_MMAP, file, NULL);
 	if (err)
 		return err;
+	bool shared = *vm_flags & VM_SHARED, writer = (*file)->mode & FMODE_WRITE;
 	if ((*file)->flags & O_PATH)
 		err = -EBADF;
-	else if (!((*file)->mode & FMODE_READ)) /* checked before ENODEV, as Linux */
+	else if (shared && (*vm_flags & VM_WRITE) && !writer) /* Linux's order of checks */
 		err = -EACCES;
-	else if (!(*file)->ops || !(*file)->ops->read_page || !S_ISREG((*file)->inode->mode))
+	else if (!((*file)->mode & FMODE_READ))
+		err = -EACCES;
+	else if (!can_map(*file, shared))
 		err = -ENODEV;
 	if (err)
 		file_put(*file);
+	else if (shared && !writer)
+		*vm_flags |= VM_RDONLY_FILE; /* mprotect may not add PROT_WRITE */
 	return err;
 }
 
@@ -97,7 +111,7 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 		if (plen >= len && plen <= USER_MAX_ADDR &&
 		    off / PAGE_SIZE > ((uint64_t)INT64_MAX - plen) / PAGE_SIZE)
 			return -EOVERFLOW;
-		at = mappable_file(fd, &file);
+		at = mappable_file(fd, &vm_flags, &file);
 		if (at)
 			return at;
 		at = vm_map_file(mm, addr, len, vm_flags, flags & MAP_FIXED,

@@ -25,13 +25,15 @@ extern uint64_t vm_zero_page_pa; /* read-only page of zeros mapped by read fault
 pte_t vm_pte_flags(uint32_t vm_flags, bool writable);
 /* Clear the entries of [start, end) (inside vma) and drop what they held. */
 void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
-/* A page of a private file mapping, read before mm->lock is taken (reading a file may sleep):
- * after vm_file_fill_prepare, file (referenced) is the file whose page `index` the frame pa
- * holds, or err says why not (-ENXIO: the page lies beyond the end of the file). file NULL:
- * the page needs no reading (not a file page, or already present). */
+/* A page of a file mapping, got before mm->lock is taken (a file system may sleep): after
+ * vm_file_fill_prepare, file (referenced) is the file whose page `index` the frame pa holds
+ * (with one page_ref reference, which a page-table entry may take over): a private copy, or with
+ * `shared` the file's own page; or err says why not (-ENXIO: the page lies beyond the end of
+ * the file). file NULL: the page needs nothing (not a file page, or already present). */
 struct file_fill {
 	struct file *file;
 	uint64_t index;
+	bool shared;
 	uint64_t pa;
 	int err;
 };

@@ -1,10 +1,12 @@
-/* File-backed mmap (MAP_PRIVATE of a tmpfs file): contents at several offsets, the zeroed tail of
+/* File-backed mmap of a tmpfs file. MAP_PRIVATE: contents at several offsets, the zeroed tail of
  * the last page, SIGBUS for pages wholly beyond the end of the file, private writes invisible to
  * read(2) and to other mappings, fork (COW of private file pages), munmap splitting a mapping,
  * mremap, the mapping outliving its descriptor, a write(2) whose source is a mapping of the very
  * file written, reads of one file into a mapping of another (crosswise from two processes),
- * truncation after mapping, the file freed with its last mapping, /proc/self/maps, and the
- * errors. Runs on Linux too (musl-gcc -static). */
+ * truncation after mapping, the file and its memory freed with its last mapping,
+ * /proc/self/maps. MAP_SHARED: writes seen by read(2) and other mappings and the other way
+ * round, across fork, SIGBUS, a read-only descriptor (no PROT_WRITE, not even by mprotect),
+ * truncation of a mapped file. And the errors. Runs on Linux too (musl-gcc -static). */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 
 #define PG 4096UL
@@ -262,20 +265,34 @@ static void other_file(int fd)
 	unlink("mmap_file.other");
 }
 
-/* The file's blocks come back once its last mapping goes (after close and unlink; one mapping
- * split by munmap, another inherited by a fork child): every VMA dropped its reference. */
-static void released(void)
+/* Free memory in pages (sysinfo). */
+static long free_pages(void)
+{
+	struct sysinfo si;
+	return sysinfo(&si) == 0 ? (long)(si.freeram * si.mem_unit / PG) : -1;
+}
+
+/* The file's blocks, and the memory of its pages, come back once its last mapping goes (after
+ * close and unlink; one mapping split by munmap, another inherited by a fork child, every page
+ * touched): every VMA dropped its reference to the file, every entry its page. */
+static void released(const char *name, int type)
 {
 	enum { PAGES = 512 };
 	int fd = open("mmap_file.big", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	static uint8_t buf[PG];
 	memset(buf, 0x5c, sizeof(buf));
 	struct statfs before, held, after;
+	long mem_before = free_pages();
 	bool ok = fd >= 0 && fsync(fd) == 0 && statfs(".", &before) == 0;
 	for (int i = 0; ok && i < PAGES; i++)
 		ok = write(fd, buf, PG) == (ssize_t)PG;
-	uint8_t *p = ok ? map(PAGES * PG, PROT_READ | PROT_WRITE, fd, 0) : NULL;
-	ok = p && p[0] == 0x5c && munmap(p + PG, PG) == 0;
+	uint8_t *p = ok ? mmap(NULL, PAGES * PG, PROT_READ | PROT_WRITE, type, fd, 0) : MAP_FAILED;
+	if (p == MAP_FAILED)
+		p = NULL;
+	unsigned sum = 0;
+	for (int i = 0; p && i < PAGES; i++)
+		sum += p[i * PG];
+	ok = p && sum == 0x5c * PAGES && munmap(p + PG, PG) == 0;
 	if (ok) {
 		p[2 * PG] = 1;
 		pid_t pid = fork();
@@ -295,9 +312,9 @@ static void released(void)
 		munmap(p + 2 * PG, (PAGES - 2) * PG);
 	}
 	sync();
-	CHECK("file-released-after-last-munmap", ok && statfs(".", &after) == 0 &&
-							 after.f_bfree + PAGES / 8 * (PG / after.f_bsize) >=
-								 before.f_bfree);
+	CHECK(name, ok && statfs(".", &after) == 0 &&
+			    after.f_bfree + PAGES / 8 * (PG / after.f_bsize) >= before.f_bfree &&
+			    free_pages() + PAGES / 2 >= mem_before);
 }
 
 /* Truncation after mapping. Pages not touched before the truncation and wholly beyond the new
@@ -315,6 +332,102 @@ static void truncated(void)
 	if (fd >= 0)
 		close(fd);
 	unlink("mmap_file.trunc");
+}
+
+static uint8_t *map_shared(size_t len, int prot, int fd)
+{
+	uint8_t *p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* MAP_SHARED: the file's own pages. */
+static void shared(void)
+{
+	int fd = make_file("mmap_file.shared", FILE_LEN);
+	uint8_t *s = fd >= 0 ? map_shared(4 * PG, PROT_READ | PROT_WRITE, fd) : NULL;
+	uint8_t *r = fd >= 0 ? map_shared(4 * PG, PROT_READ, fd) : NULL;
+	uint8_t b = 0;
+	CHECK("shared-contents", s && matches(s, 0, 64) && matches(s + 3 * PG, 3 * PG, 100) &&
+					 all_zero(s + FILE_LEN, 4 * PG - FILE_LEN));
+	if (s)
+		s[PG + 3] = 0x11;
+	CHECK("shared-write-in-file", s && pread(fd, &b, 1, PG + 3) == 1 && b == 0x11);
+	CHECK("shared-write-in-other-mapping", r && r[PG + 3] == 0x11);
+	uint8_t *q = fd >= 0 ? map(4 * PG, PROT_READ, fd, 0) : NULL;
+	CHECK("shared-write-in-new-private-mapping", q && q[PG + 3] == 0x11);
+	CHECK("write-in-shared-mapping", s && pwrite(fd, "Z", 1, 2 * PG + 1) == 1 &&
+						 s[2 * PG + 1] == 'Z' && r[2 * PG + 1] == 'Z');
+	pid_t pid = s ? fork() : -1;
+	if (pid == 0) {
+		s[5] = 'K';
+		_exit(s[PG + 3] == 0x11 ? 0 : 1);
+	}
+	int st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	CHECK("shared-fork", WIFEXITED(st) && WEXITSTATUS(st) == 0 && s[5] == 'K' &&
+				     pread(fd, &b, 1, 5) == 1 && b == 'K');
+	struct stat sb;
+	CHECK("shared-write-beyond-eof-no-growth", s && (s[FILE_LEN + 3] = 1) &&
+							   fstat(fd, &sb) == 0 && sb.st_size == FILE_LEN);
+	uint8_t *big = fd >= 0 ? map_shared(6 * PG, PROT_READ, fd) : NULL;
+	CHECK("shared-sigbus-beyond-eof", big && touch(big + 4 * PG) == SIGBUS &&
+						  touch(big + 3 * PG) == 0);
+	int ro = open("mmap_file.shared", O_RDONLY);
+	errno = 0;
+	CHECK("shared-writable-needs-write-fd", ro >= 0 && mmap(NULL, PG, PROT_READ | PROT_WRITE,
+								MAP_SHARED, ro, 0) == MAP_FAILED &&
+							   errno == EACCES);
+	uint8_t *rs = ro >= 0 ? map_shared(PG, PROT_READ, ro) : NULL;
+	errno = 0;
+	CHECK("shared-readonly-no-mprotect-write", rs && rs[5] == 'K' &&
+							   mprotect(rs, PG, PROT_READ | PROT_WRITE) == -1 &&
+							   errno == EACCES && mprotect(rs, PG, PROT_NONE) == 0);
+	uint8_t *rp = ro >= 0 ? map(PG, PROT_READ, ro, 0) : NULL;
+	CHECK("private-readonly-fd-mprotect-write",
+	      rp && mprotect(rp, PG, PROT_READ | PROT_WRITE) == 0 && (rp[0] = 9) == 9 &&
+		      pread(fd, &b, 1, 0) == 1 && b == pat(0));
+	if (rp)
+		munmap(rp, PG);
+	if (big)
+		munmap(big, 6 * PG);
+	if (rs)
+		munmap(rs, PG);
+	if (q)
+		munmap(q, 4 * PG);
+	if (r)
+		munmap(r, 4 * PG);
+	if (s)
+		munmap(s, 4 * PG);
+	if (ro >= 0)
+		close(ro);
+	if (fd >= 0)
+		close(fd);
+	unlink("mmap_file.shared");
+}
+
+/* A shared mapping and truncation. Untouched pages beyond the new end raise SIGBUS (as Linux).
+ * A page mapped before keeps, here, the page the file had (Linux unmaps it: SIGBUS), so either
+ * is accepted; what matters is that the memory stays valid after the file let go of it, and
+ * that the file's new pages are not disturbed by writes to it. */
+static void shared_truncated(void)
+{
+	int fd = make_file("mmap_file.strunc", FILE_LEN);
+	uint8_t *s = fd >= 0 ? map_shared(4 * PG, PROT_READ | PROT_WRITE, fd) : NULL;
+	bool ok = s && s[3 * PG] == pat(3 * PG) && ftruncate(fd, PG / 2) == 0;
+	CHECK("shared-truncate-untouched-sigbus", ok && touch(s + 2 * PG) == SIGBUS);
+	int sig = ok ? touch(s + 3 * PG) : -1;
+	if (sig == 0)
+		s[3 * PG] = 0x77; /* into the page the file no longer has */
+	uint8_t b = 1;
+	CHECK("shared-truncate-touched", (sig == 0 || sig == SIGBUS) && ftruncate(fd, 4 * PG) == 0 &&
+						 pread(fd, &b, 1, 3 * PG) == 1 && b == 0 &&
+						 all_zero(s + PG / 2, PG / 2));
+	if (s)
+		munmap(s, 4 * PG);
+	if (fd >= 0)
+		close(fd);
+	unlink("mmap_file.strunc");
 }
 
 static void errors(int fd)
@@ -349,12 +462,6 @@ static void errors(int fd)
 	errno = 0;
 	CHECK("einval-unaligned-offset", mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 100) ==
 						 MAP_FAILED && errno == EINVAL);
-	/* MAP_SHARED of a file is not implemented by Zero-OS (ENODEV); Linux maps it. */
-	errno = 0;
-	uint8_t *sh = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
-	CHECK("shared-enodev-or-mapped", sh == MAP_FAILED ? errno == ENODEV : matches(sh, 0, PG));
-	if (sh != MAP_FAILED)
-		munmap(sh, PG);
 	errno = 0;
 	CHECK("eoverflow", mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0x7ffffffffffff000) ==
 				   MAP_FAILED && errno == EOVERFLOW);
@@ -382,7 +489,10 @@ int main(void)
 	write_from_own_mapping();
 	other_file(fd);
 	truncated();
-	released();
+	released("file-released-after-last-munmap", MAP_PRIVATE);
+	released("shared-file-released-after-last-munmap", MAP_SHARED);
+	shared();
+	shared_truncated();
 	errors(fd);
 	close(fd);
 	unlink("mmap_file.data");
