@@ -1,7 +1,7 @@
 /* The page-fault handler for user addresses: demand-zero pages, file pages (private copies or
- * the file's own), copy-on-write, stack growth; and vm_write/vm_read, which reach an address space through the
- * same page resolution. A file page is got with mm->lock dropped (the file system may sleep),
- * then installed if the mapping still wants it (see struct file_fill). */
+ * the file's own), copy-on-write, stack growth; and vm_write/vm_read, which reach an address
+ * space through the same page resolution. A file page is got with mm->lock dropped (the file
+ * system may sleep), then installed if the mapping still wants it (see struct file_fill). */
 #include <mm/vm_internal.h>
 #include <mm/page_ref.h>
 #include <mm/phys.h>
@@ -85,6 +85,8 @@ int vm_fault_page_locked(struct mm *mm, struct vma *v, uint64_t page, uint32_t a
 	spin_assert_held(&mm->lock);
 	if (!force && !vma_allows(v, access))
 		return -EFAULT;
+	if (access == VM_WRITE && (v->flags & VM_RDONLY_FILE))
+		return -EFAULT; /* even forced: the file was not opened for writing */
 	pte_t *e = pt_entry(mm->pml4_pa, page, PT_LEVEL_PT, true);
 	if (!e)
 		return -ENOMEM;

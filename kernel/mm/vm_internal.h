@@ -43,10 +43,11 @@ void vm_file_fill_prepare(struct mm *mm, uint64_t page, struct file_fill *fill);
 void vm_file_fill_finish(struct file_fill *fill);
 
 /* Make the page at `page` (inside vma) present for `access` (VM_READ/WRITE/EXEC); with `force`
- * (vm_write) write access is granted on the frame but the PTE keeps the VMA's rights. A page of
- * a file mapping not yet present is taken from fill (which vm_file_fill_prepare made for this
- * page); -EAGAIN when fill does not match (the caller drops the lock, prepares, retries), -ENXIO
- * when the page lies beyond the end of the file. Returns 0 and the frame, -EFAULT or -ENOMEM. */
+ * (vm_write) write access is granted on the frame but the PTE keeps the VMA's rights (never to
+ * a VM_RDONLY_FILE area). A page of a file mapping not yet present is taken from fill (which
+ * vm_file_fill_prepare made for this page); -EAGAIN when fill does not match (the caller drops
+ * the lock, prepares, retries), -ENXIO when the page lies beyond the end of the file. Returns 0
+ * and the frame, -EFAULT or -ENOMEM. */
 int vm_fault_page_locked(struct mm *mm, struct vma *vma, uint64_t page, uint32_t access,
 			 bool force, struct file_fill *fill, uint64_t *pa_out);
 void vm_flush_tlb_all(struct mm *mm);

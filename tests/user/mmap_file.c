@@ -13,7 +13,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
@@ -383,6 +385,18 @@ static void shared(void)
 	CHECK("shared-readonly-no-mprotect-write", rs && rs[5] == 'K' &&
 							   mprotect(rs, PG, PROT_READ | PROT_WRITE) == -1 &&
 							   errno == EACCES && mprotect(rs, PG, PROT_NONE) == 0);
+	/* The kernel's own write of the child's tid (CLONE_CHILD_SETTID) must not reach a file that
+	 * was opened read-only either. */
+	long cpid = rs ? syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, 0, NULL, rs + 64, 0) : -1;
+	if (cpid == 0)
+		_exit(0);
+	st = -1;
+	if (cpid > 0)
+		waitpid((pid_t)cpid, &st, 0);
+	uint8_t tidbytes[4] = { 0 };
+	CHECK("shared-readonly-not-written-by-settid",
+	      cpid > 0 && WIFEXITED(st) && pread(fd, tidbytes, 4, 64) == 4 &&
+		      matches(tidbytes, 64, 4)); /* rs is PROT_NONE by now */
 	uint8_t *rp = ro >= 0 ? map(PG, PROT_READ, ro, 0) : NULL;
 	CHECK("private-readonly-fd-mprotect-write",
 	      rp && mprotect(rp, PG, PROT_READ | PROT_WRITE) == 0 && (rp[0] = 9) == 9 &&
