@@ -1,4 +1,4 @@
-/* mmap, munmap, mprotect, mremap, madvise and brk: argument checking with Linux's semantics
+/* mmap, munmap, mprotect, mremap, msync, madvise and brk: argument checking with Linux's semantics
  * and errors, then the address-space operations of mm/vm.h on the caller's space. A file is
  * mapped privately (pages are copies read at fault time) or shared (the file's pages) when its
  * file system can (file_ops.read_page, map_page: tmpfs), else -ENODEV (directories, pipes,
@@ -146,6 +146,22 @@ SYSCALL_DEFINE5(mremap, uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len
 	if (flags > UINT32_MAX)
 		return -EINVAL;
 	return mm ? vm_remap(mm, old_addr, old_len, new_len, (uint32_t)flags, new_addr) : -EFAULT;
+}
+
+/* A shared file mapping maps the file's own pages (tmpfs keeps nothing elsewhere), so there is
+ * nothing to write back: only the arguments are checked, as Linux does. */
+SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, int, flags)
+{
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (end < addr || ALIGN_UP(len, PAGE_SIZE) < len)
+		return -ENOMEM;
+	struct mm *mm = current_mm();
+	if (end == addr)
+		return 0;
+	return mm && vm_range_mapped(mm, addr, end) ? 0 : -ENOMEM;
 }
 
 SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, int, advice)

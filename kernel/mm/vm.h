@@ -123,6 +123,8 @@ int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
  * which fills each page of a segment from the file and installs it: no second copy. */
 int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa);
 
+/* True when every page of [start, end) is mapped (msync). */
+bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
 /* True when addr lies in a MAP_SHARED area of mm (futex keys depend on it). */
 bool vm_is_shared(struct mm *mm, uint64_t addr);
 

@@ -209,6 +209,14 @@ uint64_t vma_find_gap_locked(struct mm *mm, uint64_t len)
 	return addr ? addr : find_gap_below(mm, len, USER_MAX_ADDR);
 }
 
+bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	bool mapped = vma_range_mapped_locked(mm, start, end);
+	spin_unlock_irqrestore(&mm->lock, f);
+	return mapped;
+}
+
 bool vm_is_shared(struct mm *mm, uint64_t addr)
 {
 	uint64_t f = spin_lock_irqsave(&mm->lock);

@@ -6,7 +6,7 @@
  * truncation after mapping, the file and its memory freed with its last mapping,
  * /proc/self/maps. MAP_SHARED: writes seen by read(2) and other mappings and the other way
  * round, across fork, SIGBUS, a read-only descriptor (no PROT_WRITE, not even by mprotect),
- * truncation of a mapped file. And the errors. Runs on Linux too (musl-gcc -static). */
+ * truncation of a mapped file, msync. And the errors. Runs on Linux too (musl-gcc -static). */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -403,8 +403,16 @@ static void shared(void)
 		      pread(fd, &b, 1, 0) == 1 && b == pat(0));
 	if (rp)
 		munmap(rp, PG);
+	CHECK("msync", s && msync(s, 4 * PG, MS_SYNC) == 0 && msync(s, PG, MS_ASYNC) == 0 &&
+			       msync(s, 0, MS_SYNC) == 0);
+	errno = 0;
+	CHECK("msync-einval", s && msync(s + 1, PG, MS_SYNC) == -1 && errno == EINVAL &&
+				      msync(s, PG, MS_SYNC | MS_ASYNC) == -1 && errno == EINVAL &&
+				      msync(s, PG, 0x100) == -1 && errno == EINVAL);
 	if (big)
 		munmap(big, 6 * PG);
+	errno = 0;
+	CHECK("msync-unmapped-enomem", big && msync(big, PG, MS_SYNC) == -1 && errno == ENOMEM);
 	if (rs)
 		munmap(rs, PG);
 	if (q)
