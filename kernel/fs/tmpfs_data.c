@@ -1,10 +1,14 @@
 /* tmpfs file contents: pages found through a radix tree of 512-slot nodes whose height grows
  * with the file (height 0: the root slot is the single data page). Holes have no page and read
  * as zeros. Every page, data or node, is charged to the super block's limit: ENOSPC when it or
- * physical memory runs out, with nothing half-written beyond what the count reports. */
+ * physical memory runs out, with nothing half-written beyond what the count reports. Private
+ * mappings get copies of pages through read_page; shared ones map the pages themselves
+ * (map_page), which are therefore counted in page_ref: one reference the file's, one per page
+ * table entry, so that truncation never frees a page still mapped. */
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/layout.h>
+#include <mm/page_ref.h>
 #include <mm/phys.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
@@ -26,12 +30,17 @@ static uint64_t alloc_page(struct tmpfs_sb *sb)
 	uint64_t pa = used <= sb->max_pages ? phys_alloc_pages(0) : 0;
 	if (!pa)
 		__atomic_sub_fetch(&sb->used_pages, 1, __ATOMIC_RELAXED);
+	else
+		page_ref_set_one(pa); /* the file's; shared mappings add theirs */
 	return pa;
 }
 
+/* The file lets go of a page; a shared mapping may still map it (then it is freed with its
+ * last mapping, and no longer charged to the file system). */
 static void free_page(struct tmpfs_sb *sb, uint64_t pa)
 {
-	phys_free_pages(pa, 0);
+	if (page_ref_dec(pa) == 0)
+		phys_free_pages(pa, 0);
 	__atomic_sub_fetch(&sb->used_pages, 1, __ATOMIC_RELAXED);
 }
 
@@ -67,6 +76,22 @@ static uint64_t *find_slot(struct tmpfs_inode *ti, struct tmpfs_sb *sb, uint64_t
 		}
 		uint64_t i = (index >> ((level - 1) * SLOT_SHIFT)) & (SLOTS - 1);
 		slot = (uint64_t *)phys_to_virt(*slot) + i;
+	}
+	return slot;
+}
+
+/* The slot of data page `index` with its page, allocated for a hole; NULL with -ENOSPC. */
+static uint64_t *data_slot(struct tmpfs_inode *ti, struct tmpfs_sb *sb, uint64_t index, int *err)
+{
+	uint64_t *slot = find_slot(ti, sb, index, true, err);
+	if (slot && !*slot) {
+		*slot = alloc_page(sb);
+		if (!*slot) {
+			*err = -ENOSPC;
+			return NULL;
+		}
+		ti->data_pages++;
+		__atomic_add_fetch(&sb->data_pages, 1, __ATOMIC_RELAXED);
 	}
 	return slot;
 }
@@ -162,17 +187,8 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 		if (n > u->resid)
 			n = u->resid;
 		int err = 0;
-		uint64_t *slot = find_slot(ti, sb, (uint64_t)at / PAGE_SIZE, true, &err);
-		if (slot && !*slot) {
-			*slot = alloc_page(sb);
-			if (*slot) {
-				ti->data_pages++;
-				__atomic_add_fetch(&sb->data_pages, 1, __ATOMIC_RELAXED);
-			}
-			else
-				err = -ENOSPC;
-		}
-		if (err) {
+		uint64_t *slot = data_slot(ti, sb, (uint64_t)at / PAGE_SIZE, &err);
+		if (!slot) {
 			r = err;
 			break;
 		}
@@ -193,7 +209,62 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 	return done ? (long)done : r;
 }
 
+/* Page index for a fault on a mapping: copied into `copy` (bytes beyond the end zeroed) for a
+ * private mapping, else its frame in *pa, referenced, for a shared one (a hole gets its page).
+ * 0, -ENXIO (wholly beyond the end of the file; no space for a hole's page: SIGBUS, as Linux's
+ * tmpfs) or -EFAULT. A read or write of this file faulting on its own mapping already holds
+ * inode->lock; one of another file gets EFAULT rather than wait for it while holding its own. */
+static int fault_page(struct file *f, uint64_t index, void *copy, uint64_t *pa)
+{
+	struct inode *inode = f->inode;
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	bool locked = !mutex_held(&inode->lock);
+	if (locked && !mutex_lock_unnested(&inode->lock))
+		return -EFAULT;
+	int err = 0;
+	if (index >= (uint64_t)TMPFS_MAX_BYTES / PAGE_SIZE ||
+	    (int64_t)(index * PAGE_SIZE) >= inode->size) {
+		err = -ENXIO;
+		goto out_unlock;
+	}
+	if (copy) {
+		uint64_t *slot = find_slot(ti, sb, index, false, &err);
+		size_t n = MIN((uint64_t)(inode->size - (int64_t)(index * PAGE_SIZE)), PAGE_SIZE);
+		if (slot && *slot)
+			memcpy(copy, phys_to_virt(*slot), n);
+		else
+			memset(copy, 0, n);
+		memset((char *)copy + n, 0, PAGE_SIZE - n);
+		goto out_unlock;
+	}
+	uint64_t *slot = data_slot(ti, sb, index, &err);
+	if (!slot) {
+		err = -ENXIO;
+		goto out_unlock;
+	}
+	inode->blocks = ti->data_pages * (PAGE_SIZE / 512);
+	*pa = *slot;
+	page_ref_inc(*pa);
+out_unlock:
+	if (locked)
+		mutex_unlock(&inode->lock);
+	return err;
+}
+
+static int tmpfs_read_page(struct file *f, uint64_t index, void *page)
+{
+	return fault_page(f, index, page, NULL);
+}
+
+static int tmpfs_map_page(struct file *f, uint64_t index, uint64_t *pa)
+{
+	return fault_page(f, index, NULL, pa);
+}
+
 const struct file_ops tmpfs_file_ops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
+	.read_page = tmpfs_read_page,
+	.map_page = tmpfs_map_page,
 };

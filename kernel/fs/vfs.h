@@ -18,6 +18,9 @@
  *    sibling links, the hash table, and dentry->inode.
  *  - inode->lock (mutex) guards the inode's contents and attributes (size, mode, uid, gid, times,
  *    nlink); stat may read them without it (a torn time is harmless).
+ *    A page fault on a private file mapping takes it (read_page) inside whatever copy faulted:
+ *    when the faulting thread holds another mutex it only tries (mutex_lock_unnested), so two
+ *    inode locks are never waited for in an unordered pair.
  *  - file->pos_lock (mutex) serialises read/write/lseek through one open file description, so
  *    the shared offset moves atomically.
  * Nothing sleeps with dcache_lock or mount_lock held. */
@@ -346,6 +349,19 @@ struct file_ops {
 	 * always readable and writable. */
 	uint32_t (*poll)(struct file *f, struct poll_table *pt);
 	int (*fsync)(struct file *f);
+	/* Copy page `index` of the file into page (a whole page; bytes beyond the end of the file
+	 * zeroed) for a private mapping: 0, -ENXIO when the page lies wholly beyond the end, or
+	 * -errno. May sleep; called with no spinlock held, but perhaps with inode->lock (a read or
+	 * write of this file faulting on its own mapping) or another mutex (a copy of another
+	 * file: then it must not sleep on a mutex, see mutex_lock_unnested). NULL: the file
+	 * cannot be mapped (ENODEV). */
+	int (*read_page)(struct file *f, uint64_t index, void *page);
+	/* The frame of page `index` for a shared mapping (MAP_SHARED), with a page_ref reference
+	 * for the mapping's page-table entry: 0, -ENXIO (beyond the end, or no space for a hole's
+	 * page) or -errno; called like read_page. Truncation leaves a mapped page to its mappings
+	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
+	 * mappings (ENODEV). */
+	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
 	/* The last reference to the open file description went away. */
 	void (*release)(struct file *f);
 };

@@ -34,7 +34,8 @@ uint64_t vm_brk(struct mm *mm, uint64_t addr)
 		v->end = new_top;
 		v->flags = VM_READ | VM_WRITE;
 		v->shared = NULL;
-		v->shared_pgoff = 0;
+		v->file = NULL;
+		v->pgoff = 0;
 		vma_insert_locked(mm, v);
 		vma_merge_locked(mm, v);
 	}

@@ -1,10 +1,12 @@
-/* fork of an address space: VMAs are duplicated, private pages become copy-on-write in parent
- * and child alike (their frames' reference counts go up, nothing is copied), shared anonymous
+/* fork of an address space: VMAs are duplicated, private pages (anonymous or copies of file
+ * pages) become copy-on-write in parent and child alike (their frames' reference counts go up,
+ * nothing is copied), shared anonymous
  * areas keep their object and are faulted into the child on demand. */
 #include <mm/vm_internal.h>
 #include <mm/page_ref.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
+#include <fs/vfs.h>
 #include <uapi/errno.h>
 
 #define PT_SPAN (PT_ENTRIES * PAGE_SIZE) /* what one last-level table maps */
@@ -59,10 +61,12 @@ static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma
 	*cv = *v;
 	list_init(&cv->node);
 	list_add_tail(&child->vmas, &cv->node);
-	if (cv->shared) {
+	if (cv->file)
+		file_get(cv->file); /* its private pages are COW-shared like anonymous ones */
+	if (cv->shared)
 		shared_anon_get(cv->shared);
-		return 0; /* the child faults the object's pages in when it touches them */
-	}
+	if (cv->flags & VM_SHARED)
+		return 0; /* the child faults the object's or file's pages in when it touches them */
 	if (v->flags & VM_WIPEONFORK)
 		return 0;
 	struct cow_ctx c = { .child_pml4 = child->pml4_pa };

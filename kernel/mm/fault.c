@@ -1,5 +1,7 @@
-/* The page-fault handler for user addresses: demand-zero pages, copy-on-write, stack growth;
- * and vm_write/vm_read, which reach an address space through the same page resolution. */
+/* The page-fault handler for user addresses: demand-zero pages, file pages (private copies or
+ * the file's own), copy-on-write, stack growth; and vm_write/vm_read, which reach an address
+ * space through the same page resolution. A file page is got with mm->lock dropped (the file
+ * system may sleep), then installed if the mapping still wants it (see struct file_fill). */
 #include <mm/vm_internal.h>
 #include <mm/page_ref.h>
 #include <mm/phys.h>
@@ -8,7 +10,10 @@
 #include <lib/string.h>
 #include <sched/thread.h>
 #include <proc/process.h>
+#include <proc/signal.h>
+#include <arch/x86_64/cpu.h>
 #include <uapi/errno.h>
+#include <uapi/signal.h>
 
 static bool vma_allows(const struct vma *v, uint32_t access)
 {
@@ -18,12 +23,22 @@ static bool vma_allows(const struct vma *v, uint32_t access)
 }
 
 /* Map a frame where nothing is mapped yet. */
-static int populate_locked(struct vma *v, uint64_t page, bool write, pte_t *e)
+static int populate_locked(struct vma *v, uint64_t page, bool write, struct file_fill *fill,
+			   pte_t *e)
 {
 	uint64_t pa;
 	bool writable = true;
-	if (v->shared) {
-		int err = shared_anon_page(v->shared, v->shared_pgoff + (page - v->start) / PAGE_SIZE,
+	if (v->file) {
+		uint64_t index = v->pgoff + (page - v->start) / PAGE_SIZE;
+		if (!fill || fill->file != v->file || fill->index != index ||
+		    fill->shared != !!(v->flags & VM_SHARED))
+			return -EAGAIN;
+		if (fill->err)
+			return fill->err;
+		pa = fill->pa; /* its reference passes to the entry; a private copy is ours alone */
+		fill->pa = 0;
+	} else if (v->shared) {
+		int err = shared_anon_page(v->shared, v->pgoff + (page - v->start) / PAGE_SIZE,
 					   &pa);
 		if (err)
 			return err;
@@ -65,18 +80,20 @@ static int unshare_locked(struct mm *mm, struct vma *v, uint64_t page, pte_t *e)
 }
 
 int vm_fault_page_locked(struct mm *mm, struct vma *v, uint64_t page, uint32_t access,
-			 bool force, uint64_t *pa_out)
+			 bool force, struct file_fill *fill, uint64_t *pa_out)
 {
 	spin_assert_held(&mm->lock);
 	if (!force && !vma_allows(v, access))
 		return -EFAULT;
+	if (access == VM_WRITE && (v->flags & VM_RDONLY_FILE))
+		return -EFAULT; /* even forced: the file was not opened for writing */
 	pte_t *e = pt_entry(mm->pml4_pa, page, PT_LEVEL_PT, true);
 	if (!e)
 		return -ENOMEM;
 	int err = 0;
 	if (!pte_has_frame(*e))
-		err = populate_locked(v, page, access == VM_WRITE, e);
-	if (!err && access == VM_WRITE && !v->shared && !(*e & PTE_W)) {
+		err = populate_locked(v, page, access == VM_WRITE, fill, e);
+	if (!err && access == VM_WRITE && !(v->flags & VM_SHARED) && !(*e & PTE_W)) {
 		uint64_t pa = *e & PTE_ADDR_MASK;
 		if (!force || pa == vm_zero_page_pa || page_ref_count(pa) > 1)
 			err = unshare_locked(mm, v, page, e);
@@ -109,15 +126,43 @@ static uint32_t access_of(uint32_t error_code)
 	return (error_code & PF_ERR_IFETCH) ? VM_EXEC : VM_READ;
 }
 
-static int fault_locked(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t limit)
+int vm_page_op(struct mm *mm, uint64_t addr, vm_page_op_t op, void *arg)
 {
+	struct file_fill fill = { 0 };
+	int err;
+	for (;;) {
+		uint64_t f = spin_lock_irqsave(&mm->lock);
+		err = op(mm, addr, &fill, arg);
+		spin_unlock_irqrestore(&mm->lock, f);
+		if (err != -EAGAIN)
+			break;
+		if (!irqs_enabled()) { /* the faulting code cannot sleep: no file to read */
+			err = -EFAULT;
+			break;
+		}
+		vm_file_fill_finish(&fill);
+		vm_file_fill_prepare(mm, ALIGN_DOWN(addr, PAGE_SIZE), &fill);
+	}
+	vm_file_fill_finish(&fill);
+	return err;
+}
+
+struct fault_args {
+	uint32_t error_code;
+	uint64_t limit;
+};
+
+static int fault_locked(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg)
+{
+	const struct fault_args *a = arg;
+	uint32_t error_code = a->error_code;
 	struct vma *v = vma_find_locked(mm, addr);
 	if (!v)
 		return -EFAULT;
 	if (addr < v->start) {
 		if (!(v->flags & VM_GROWSDOWN))
 			return -EFAULT;
-		int err = grow_stack_locked(mm, v, addr, limit);
+		int err = grow_stack_locked(mm, v, addr, a->limit);
 		if (err)
 			return err;
 	}
@@ -130,17 +175,15 @@ static int fault_locked(struct mm *mm, uint64_t addr, uint32_t error_code, uint6
 	    (access != VM_WRITE || (*e & PTE_W)))
 		return -EFAULT;
 	uint64_t pa;
-	return vm_fault_page_locked(mm, v, page, access, false, &pa);
+	return vm_fault_page_locked(mm, v, page, access, false, fill, &pa);
 }
 
 int vm_fault(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t stack_limit)
 {
 	if (addr >= USER_SPACE_END || (error_code & PF_ERR_RSVD))
 		return -EFAULT;
-	uint64_t f = spin_lock_irqsave(&mm->lock);
-	int err = fault_locked(mm, addr, error_code, stack_limit);
-	spin_unlock_irqrestore(&mm->lock, f);
-	return err;
+	struct fault_args a = { error_code, stack_limit };
+	return vm_page_op(mm, addr, fault_locked, &a);
 }
 
 static uint64_t current_stack_limit(void)
@@ -158,37 +201,59 @@ bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code)
 	struct mm *mm = current_mm();
 	if (!mm)
 		return false;
-	return vm_fault(mm, addr, error_code, current_stack_limit()) == 0;
+	/* Reading a file page may sleep: interrupts on, if the faulting code had them on. */
+	bool irqs = f->rflags & RFLAGS_IF;
+	if (irqs)
+		irq_enable();
+	int err = vm_fault(mm, addr, error_code, current_stack_limit());
+	if (irqs)
+		irq_disable();
+	if (err == -ENXIO && trap_from_user(f)) { /* a file page beyond the end of the file */
+		signal_force_fault(SIGBUS, BUS_ADRERR, addr, VEC_PF, error_code);
+		return true;
+	}
+	return err == 0;
 }
 
-/* Copy between a kernel buffer and an address space through the direct map, a page at a time. */
+struct access_args {
+	void *buf;
+	uint64_t n;
+	bool write;
+};
+
+/* Copy between a kernel buffer and the page at addr through the direct map. */
+static int access_page_locked(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg)
+{
+	const struct access_args *a = arg;
+	uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE), off = addr - page, pa;
+	struct vma *v = vma_find_locked(mm, addr);
+	if (!v || v->start > addr)
+		return -EFAULT;
+	/* Untouched private pages map the zero page when read; shared ones their object's. */
+	int err = vm_fault_page_locked(mm, v, page, a->write ? VM_WRITE : VM_READ, true, fill,
+				       &pa);
+	if (err)
+		return err == -ENXIO ? -EFAULT : err;
+	if (a->write)
+		memcpy((char *)phys_to_virt(pa) + off, a->buf, a->n);
+	else
+		memcpy(a->buf, (char *)phys_to_virt(pa) + off, a->n);
+	return 0;
+}
+
+/* Copy between a kernel buffer and an address space, a page at a time. */
 static int access_mm(struct mm *mm, uint64_t addr, void *buf, uint64_t len, bool write)
 {
 	if (addr + len < addr || addr + len > USER_SPACE_END)
 		return -EFAULT;
 	int err = 0;
-	uint64_t f = spin_lock_irqsave(&mm->lock);
 	while (len && !err) {
-		uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE), off = addr - page;
-		uint64_t n = MIN(len, PAGE_SIZE - off), pa;
-		struct vma *v = vma_find_locked(mm, addr);
-		if (!v || v->start > addr) {
-			err = -EFAULT;
-		} else if (write) {
-			err = vm_fault_page_locked(mm, v, page, VM_WRITE, true, &pa);
-			if (!err)
-				memcpy((char *)phys_to_virt(pa) + off, buf, n);
-		} else {
-			/* Untouched private pages map the zero page; shared ones their object's. */
-			err = vm_fault_page_locked(mm, v, page, VM_READ, true, &pa);
-			if (!err)
-				memcpy(buf, (char *)phys_to_virt(pa) + off, n);
-		}
-		addr += n;
-		buf = (char *)buf + n;
-		len -= n;
+		struct access_args a = { buf, MIN(len, PAGE_SIZE - addr % PAGE_SIZE), write };
+		err = vm_page_op(mm, addr, access_page_locked, &a);
+		addr += a.n;
+		buf = (char *)buf + a.n;
+		len -= a.n;
 	}
-	spin_unlock_irqrestore(&mm->lock, f);
 	return err;
 }
 
@@ -210,7 +275,7 @@ int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa)
 	uint64_t f = spin_lock_irqsave(&mm->lock);
 	struct vma *v = vma_find_locked(mm, addr);
 	pte_t *e = NULL;
-	if (!v || v->start > addr || v->shared)
+	if (!v || v->start > addr || v->shared || v->file)
 		err = -EFAULT;
 	else if (!(e = pt_entry(mm->pml4_pa, addr, PT_LEVEL_PT, true)))
 		err = -ENOMEM;

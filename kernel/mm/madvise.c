@@ -52,7 +52,7 @@ static int advise_locked(struct mm *mm, uint64_t start, uint64_t end, int advice
 		if (advice == MADV_WIPEONFORK)
 			for (struct vma *v = vma_find_locked(mm, start); v && v->start < end;
 			     v = vma_find_locked(mm, v->end))
-				if (v->shared)
+				if (v->shared || v->file)
 					return -EINVAL; /* private anonymous only, as Linux */
 		vma_change_flags_locked(mm, start, end, clear, set, s);
 	}
@@ -74,6 +74,8 @@ int vm_advise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 		return 0;
 	if (advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE) {
 		int err = vm_populate(mm, addr, end - addr, advice == MADV_POPULATE_WRITE);
+		if (err == -ENXIO)
+			return -EFAULT; /* a file page beyond the end of the file: SIGBUS */
 		return err == -EFAULT ? -EINVAL : err;
 	}
 	struct vma_spares s;

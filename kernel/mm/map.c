@@ -5,6 +5,7 @@
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <core/panic.h>
+#include <fs/vfs.h>
 #include <uapi/errno.h>
 
 static bool wx(uint32_t flags)
@@ -40,8 +41,9 @@ static int64_t place_locked(struct mm *mm, uint64_t addr, uint64_t len, bool fix
 	return found ? (int64_t)found : -ENOMEM;
 }
 
-int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
-	       bool noreplace)
+/* vm_map and vm_map_file: file NULL for anonymous memory. */
+static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		   bool noreplace, struct file *file, uint64_t pgoff)
 {
 	if (!len)
 		return -EINVAL;
@@ -63,7 +65,7 @@ int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool 
 	if (vma_spares_fill(&s, 3))
 		return -ENOMEM;
 	struct shared_anon *sa = NULL;
-	if ((flags & VM_SHARED) && !(sa = shared_anon_create(len / PAGE_SIZE))) {
+	if ((flags & VM_SHARED) && !file && !(sa = shared_anon_create(len / PAGE_SIZE))) {
 		vma_spares_free(&s);
 		return -ENOMEM;
 	}
@@ -76,7 +78,10 @@ int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool 
 		v->end = (uint64_t)at + len;
 		v->flags = flags;
 		v->shared = sa;
-		v->shared_pgoff = 0;
+		v->file = file;
+		v->pgoff = pgoff;
+		if (file)
+			file_get(file);
 		sa = NULL;
 		vma_insert_locked(mm, v);
 		vma_merge_locked(mm, v);
@@ -86,6 +91,18 @@ int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool 
 		shared_anon_put(sa);
 	vma_spares_free(&s);
 	return at;
+}
+
+int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+	       bool noreplace)
+{
+	return map(mm, addr, len, flags, fixed, noreplace, NULL, 0);
+}
+
+int64_t vm_map_file(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		    bool noreplace, struct file *file, uint64_t pgoff)
+{
+	return map(mm, addr, len, flags, fixed, noreplace, file, pgoff);
 }
 
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
@@ -143,6 +160,13 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 		err = -ENOMEM;
 		goto out_unlock;
 	}
+	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;
+	     v = vma_find_locked(mm, v->end)) {
+		if ((prot & VM_WRITE) && (v->flags & VM_RDONLY_FILE)) {
+			err = -EACCES;
+			goto out_unlock;
+		}
+	}
 	vma_change_flags_locked(mm, addr, addr + len, VM_PROT_MASK, prot, &s);
 	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;
 	     v = vma_find_locked(mm, v->end)) {
@@ -156,20 +180,22 @@ out_unlock:
 	return err;
 }
 
+static int populate_page_locked(struct mm *mm, uint64_t page, struct file_fill *fill,
+				void *write)
+{
+	struct vma *v = vma_find_locked(mm, page);
+	uint64_t pa;
+	if (!v || v->start > page)
+		return -ENOMEM;
+	return vm_fault_page_locked(mm, v, page, *(bool *)write ? VM_WRITE : VM_READ, false, fill,
+				    &pa);
+}
+
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
 {
 	int err = 0;
 	uint64_t end = addr + page_len(len);
-	uint64_t f = spin_lock_irqsave(&mm->lock);
-	for (uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < end && !err; page += PAGE_SIZE) {
-		struct vma *v = vma_find_locked(mm, page);
-		uint64_t pa;
-		if (!v || v->start > page)
-			err = -ENOMEM;
-		else
-			err = vm_fault_page_locked(mm, v, page, write ? VM_WRITE : VM_READ, false,
-						   &pa);
-	}
-	spin_unlock_irqrestore(&mm->lock, f);
+	for (uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < end && !err; page += PAGE_SIZE)
+		err = vm_page_op(mm, page, populate_page_locked, &write);
 	return err;
 }

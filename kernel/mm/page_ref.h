@@ -1,6 +1,7 @@
 /* Per-frame reference counts for private user pages: how many page-table entries (across all
  * address spaces) map a frame, so that copy-on-write knows when a frame is shared and when the
- * last mapping is gone. Frames owned by something else (page tables, shared-anonymous objects,
+ * last mapping is gone; and for tmpfs data pages, one reference the file's plus one per entry
+ * of a shared mapping. Frames owned by something else (page tables, shared-anonymous objects,
  * the zero page) are not counted here. Counts are updated atomically; no lock. */
 #ifndef MM_PAGE_REF_H
 #define MM_PAGE_REF_H

@@ -81,7 +81,7 @@ static int grow_object(struct vma *v, uint64_t new_len)
 {
 	if (!v->shared)
 		return 0;
-	return shared_anon_grow(v->shared, v->shared_pgoff + new_len / PAGE_SIZE);
+	return shared_anon_grow(v->shared, v->pgoff + new_len / PAGE_SIZE);
 }
 
 static int64_t remap_locked(struct mm *mm, struct remap_args *a, struct vma_spares *s)

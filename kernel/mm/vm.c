@@ -81,13 +81,15 @@ static void mm_destroy(struct mm *mm)
 		write_cr3(kernel_pml4_pa);
 	uint64_t f = spin_lock_irqsave(&mm->lock);
 	struct list_node *n, *tmp;
-	list_for_each_safe(n, tmp, &mm->vmas) {
+	list_for_each(n, &mm->vmas) {
 		struct vma *vma = list_entry(n, struct vma, node);
 		vm_release_pages_locked(mm, vma, vma->start, vma->end);
-		list_remove(&vma->node);
-		vma_free(vma);
 	}
 	spin_unlock_irqrestore(&mm->lock, f);
+	list_for_each_safe(n, tmp, &mm->vmas) { /* unlocked: a mapped file's release may sleep */
+		list_remove(n);
+		vma_free(list_entry(n, struct vma, node));
+	}
 	pt_free_user_tables(mm->pml4_pa);
 	phys_free_pages(mm->pml4_pa, 0);
 	kfree(mm);
@@ -142,7 +144,7 @@ void vm_flush_tlb_all(struct mm *mm)
 
 struct release_ctx {
 	struct mm *mm;
-	bool shared;
+	bool object_owned; /* shared anonymous memory */
 };
 
 static void release_pte(uint64_t va, pte_t *e, void *ctx)
@@ -153,7 +155,7 @@ static void release_pte(uint64_t va, pte_t *e, void *ctx)
 	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE); /* before the frame can be reused */
 	uint64_t pa = old & PTE_ADDR_MASK;
 	/* Shared-anonymous frames belong to their object, the zero page to nobody. */
-	if (r->shared || !pte_has_frame(old) || pa == vm_zero_page_pa)
+	if (r->object_owned || !pte_has_frame(old) || pa == vm_zero_page_pa)
 		return;
 	if (page_ref_dec(pa) == 0)
 		phys_free_pages(pa, 0);
@@ -162,6 +164,6 @@ static void release_pte(uint64_t va, pte_t *e, void *ctx)
 void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
 	spin_assert_held(&mm->lock);
-	struct release_ctx r = { mm, vma->flags & VM_SHARED };
+	struct release_ctx r = { mm, vma->shared != NULL };
 	pt_walk_ptes(mm->pml4_pa, start, end, release_pte, &r);
 }

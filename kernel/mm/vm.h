@@ -1,7 +1,9 @@
 /* User address spaces: a page table (its kernel half shared with every other space) and the
  * list of virtual memory areas (VMAs) that say what may be mapped where with which rights.
  * Pages are filled lazily by the page-fault handler: demand-zero for anonymous memory (reads of
- * untouched private memory see a shared read-only zero page), copy-on-write after fork with
+ * untouched private memory see a shared read-only zero page), a private copy of the file's page
+ * for a MAP_PRIVATE file mapping and the file's page itself for a MAP_SHARED one (got with
+ * mm->lock dropped), copy-on-write after fork with
  * reference-counted frames (mm/page_ref.h), and stack growth downwards into a VM_GROWSDOWN area.
  * W^X: no mapping is ever writable and executable; asking for both is -EACCES.
  *
@@ -27,6 +29,7 @@
 #define VM_GROWSDOWN 0x10u /* the stack: a fault just below it extends it */
 #define VM_DONTCOPY 0x20u /* MADV_DONTFORK: absent in a fork child */
 #define VM_WIPEONFORK 0x40u /* MADV_WIPEONFORK: a fork child sees zero-filled memory */
+#define VM_RDONLY_FILE 0x80u /* shared mapping of a file not open for writing: never VM_WRITE */
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN_ADDR 0x10000ULL /* nothing is ever mapped below (NULL-pointer guard) */
@@ -37,13 +40,15 @@
 #define USER_MMAP_BASE 0x00007f0000000000ULL /* mmap searches downwards from here */
 
 struct shared_anon; /* pages of a MAP_SHARED|MAP_ANONYMOUS area, shared across fork */
+struct file;
 
 struct vma {
 	struct list_node node; /* in mm->vmas, sorted by start; guarded by mm->lock */
 	uint64_t start, end; /* page aligned, [start, end) */
 	uint32_t flags; /* VM_* */
-	struct shared_anon *shared; /* VM_SHARED only: one reference per VMA */
-	uint64_t shared_pgoff; /* page index into shared of start */
+	struct shared_anon *shared; /* VM_SHARED anonymous only: one reference per VMA */
+	struct file *file; /* a file mapping's file: one reference per VMA, else NULL */
+	uint64_t pgoff; /* page index of start into shared or file */
 };
 
 struct mm {
@@ -79,10 +84,16 @@ struct mm *current_mm(void);
  * USER_MIN_ADDR), -EEXIST. */
 int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 	       bool noreplace);
+/* The same for a mapping of file from page pgoff on; the VMA takes its own reference to file.
+ * Private: each page is a copy of the file's bytes, read when first touched (file_ops.read_page).
+ * VM_SHARED: the file's pages themselves (file_ops.map_page), so writes reach the file. A page
+ * wholly beyond the end of the file is SIGBUS when touched (-EFAULT for the kernel). */
+int64_t vm_map_file(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		    bool noreplace, struct file *file, uint64_t pgoff);
 /* Remove mappings in [addr, addr+len) (page aligned addr; nothing mapped is fine). */
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 /* Set VM_READ/WRITE/EXEC of every VMA in the range (all of it must be mapped: else -ENOMEM);
- * W+X is -EACCES. */
+ * W+X, and write to a VM_RDONLY_FILE area, are -EACCES. */
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
 /* mremap(2): flags are MREMAP_*; returns the new address or -errno. */
 int64_t vm_remap(struct mm *mm, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
@@ -106,20 +117,23 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
 
 /* Map the frame pa (a whole page the caller filled; it becomes a private page of mm, counted in
- * page_ref) at the page-aligned addr of a private VMA, with the VMA's rights (W^X holds: an
- * executable page is never writable). 0, or -EFAULT (not in a private VMA), -EEXIST (a page is
- * there already), -ENOMEM; on error pa stays the caller's. For exec, which fills each page of
- * a segment from the file and installs it: no second copy. */
+ * page_ref) at the page-aligned addr of a private anonymous VMA, with the VMA's rights (W^X
+ * holds: an executable page is never writable). 0, or -EFAULT (not in a private anonymous
+ * VMA), -EEXIST (a page is there already), -ENOMEM; on error pa stays the caller's. For exec,
+ * which fills each page of a segment from the file and installs it: no second copy. */
 int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa);
 
+/* True when every page of [start, end) is mapped (msync). */
+bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
 /* True when addr lies in a MAP_SHARED area of mm (futex keys depend on it). */
 bool vm_is_shared(struct mm *mm, uint64_t addr);
 
 /* Page-fault entry for user addresses (from user mode or from usercopy): true when resolved.
  * Registered with exceptions_set_page_fault_handler by vm_init. */
 bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code);
-/* The same for a given address space (PF_ERR_* error code): 0 when resolved, else -EFAULT or
- * -ENOMEM. stack_limit is RLIMIT_STACK for growing a VM_GROWSDOWN area. */
+/* The same for a given address space (PF_ERR_* error code): 0 when resolved, else -EFAULT,
+ * -ENOMEM or -ENXIO (a file page beyond the end of the file: SIGBUS). stack_limit is
+ * RLIMIT_STACK for growing a VM_GROWSDOWN area. */
 int vm_fault(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t stack_limit);
 
 /* TLB: drop stale translations of [start, end) of mm on every CPU that may cache them. */

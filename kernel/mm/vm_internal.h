@@ -1,6 +1,6 @@
 /* Internals shared by the files that implement user address spaces (vm.c, vma.c, fault.c,
- * cow.c, shared_anon.c, brk.c, madvise.c). Other subsystems use mm/vm.h only. Every function
- * ending in _locked needs mm->lock held. */
+ * cow.c, shared_anon.c, file_map.c, brk.c, madvise.c). Other subsystems use mm/vm.h only.
+ * Every function ending in _locked needs mm->lock held. */
 #ifndef MM_VM_INTERNAL_H
 #define MM_VM_INTERNAL_H
 
@@ -25,22 +25,50 @@ extern uint64_t vm_zero_page_pa; /* read-only page of zeros mapped by read fault
 pte_t vm_pte_flags(uint32_t vm_flags, bool writable);
 /* Clear the entries of [start, end) (inside vma) and drop what they held. */
 void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
+/* A page of a file mapping, got before mm->lock is taken (a file system may sleep): after
+ * vm_file_fill_prepare, file (referenced) is the file whose page `index` the frame pa holds
+ * (with one page_ref reference, which a page-table entry may take over): a private copy, or with
+ * `shared` the file's own page; or err says why not (-ENXIO: the page lies beyond the end of
+ * the file). file NULL: the page needs nothing (not a file page, or already present). */
+struct file_fill {
+	struct file *file;
+	uint64_t index;
+	bool shared;
+	uint64_t pa;
+	int err;
+};
+/* Without mm->lock: read the file page the fault of `page` in mm may need. */
+void vm_file_fill_prepare(struct mm *mm, uint64_t page, struct file_fill *fill);
+/* Without mm->lock: drop what vm_fault_page_locked did not take (the frame, the file). */
+void vm_file_fill_finish(struct file_fill *fill);
+
 /* Make the page at `page` (inside vma) present for `access` (VM_READ/WRITE/EXEC); with `force`
- * (vm_write) write access is granted on the frame but the PTE keeps the VMA's rights. Returns 0
+ * (vm_write) write access is granted on the frame but the PTE keeps the VMA's rights (never to
+ * a VM_RDONLY_FILE area). A page of a file mapping not yet present is taken from fill (which
+ * vm_file_fill_prepare made for this page); -EAGAIN when fill does not match (the caller drops
+ * the lock, prepares, retries), -ENXIO when the page lies beyond the end of the file. Returns 0
  * and the frame, -EFAULT or -ENOMEM. */
 int vm_fault_page_locked(struct mm *mm, struct vma *vma, uint64_t page, uint32_t access,
-			 bool force, uint64_t *pa_out);
+			 bool force, struct file_fill *fill, uint64_t *pa_out);
 void vm_flush_tlb_all(struct mm *mm);
+/* Run op on the page of addr with mm->lock held; when op returns -EAGAIN (a file page to read
+ * first), drop the lock, read it into a file_fill and run op again with it (-EFAULT instead if
+ * interrupts are off: the caller cannot sleep). op's result. */
+typedef int (*vm_page_op_t)(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg);
+int vm_page_op(struct mm *mm, uint64_t addr, vm_page_op_t op, void *arg);
 
-/* VMA structs needed by an operation, allocated before it starts changing anything. */
+/* VMA structs needed by an operation, allocated before it starts changing anything; and the
+ * VMAs it removed, freed by vma_spares_free once mm->lock is dropped (the last reference to a
+ * mapped file may go with them, and releasing a file may sleep). */
 #define VMA_SPARES_MAX 5
 struct vma_spares {
 	struct vma *v[VMA_SPARES_MAX];
 	int n;
+	struct list_node dead;
 };
 int vma_spares_fill(struct vma_spares *s, int n); /* 0 or -ENOMEM */
 struct vma *vma_spares_take(struct vma_spares *s);
-void vma_spares_free(struct vma_spares *s);
+void vma_spares_free(struct vma_spares *s); /* without mm->lock */
 
 struct vma *vma_find_locked(struct mm *mm, uint64_t addr); /* first VMA with end > addr */
 bool vma_range_free_locked(struct mm *mm, uint64_t start, uint64_t end);
@@ -54,7 +82,7 @@ void vma_insert_locked(struct mm *mm, struct vma *vma);
 struct vma *vma_merge_locked(struct mm *mm, struct vma *vma); /* returns the survivor */
 /* Unmap [start, end): needs 2 spares. */
 void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s);
-void vma_free(struct vma *vma);
+void vma_free(struct vma *vma); /* drops its references: without mm->lock if it has a file */
 /* Highest free, page-aligned range of len bytes below mm->mmap_base (else anywhere); 0 if none. */
 uint64_t vma_find_gap_locked(struct mm *mm, uint64_t len);
 /* Change VM_* bits (clear, then set) on whole VMAs covering [start, end); needs 2 spares. */

@@ -4,6 +4,7 @@
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <core/panic.h>
+#include <fs/vfs.h>
 #include <uapi/errno.h>
 
 static struct vma *vma_of(struct list_node *n)
@@ -15,6 +16,7 @@ int vma_spares_fill(struct vma_spares *s, int n)
 {
 	ASSERT(n <= VMA_SPARES_MAX);
 	s->n = 0;
+	list_init(&s->dead);
 	while (s->n < n) {
 		struct vma *v = kmalloc(sizeof(*v));
 		if (!v) {
@@ -37,12 +39,19 @@ void vma_spares_free(struct vma_spares *s)
 {
 	while (s->n > 0)
 		kfree(s->v[--s->n]);
+	while (!list_empty(&s->dead)) {
+		struct vma *v = vma_of(s->dead.next);
+		list_remove(&v->node);
+		vma_free(v);
+	}
 }
 
 void vma_free(struct vma *vma)
 {
 	if (vma->shared)
 		shared_anon_put(vma->shared);
+	if (vma->file)
+		file_put(vma->file);
 	kfree(vma);
 }
 
@@ -82,10 +91,11 @@ struct vma *vma_split_locked(struct mm *mm, struct vma *vma, uint64_t addr,
 	struct vma *hi = vma_spares_take(s);
 	*hi = *vma;
 	hi->start = addr;
-	if (hi->shared) {
+	if (hi->shared)
 		shared_anon_get(hi->shared);
-		hi->shared_pgoff += (addr - vma->start) / PAGE_SIZE;
-	}
+	if (hi->file)
+		file_get(hi->file);
+	hi->pgoff += (addr - vma->start) / PAGE_SIZE;
 	vma->end = addr;
 	list_insert_between(&hi->node, &vma->node, vma->node.next);
 	return hi;
@@ -112,10 +122,11 @@ void vma_insert_locked(struct mm *mm, struct vma *vma)
 
 static bool vma_mergeable(const struct vma *lo, const struct vma *hi)
 {
-	if (lo->end != hi->start || lo->flags != hi->flags || lo->shared != hi->shared)
+	if (lo->end != hi->start || lo->flags != hi->flags || lo->shared != hi->shared ||
+	    lo->file != hi->file)
 		return false;
-	return !lo->shared ||
-	       lo->shared_pgoff + (lo->end - lo->start) / PAGE_SIZE == hi->shared_pgoff;
+	return (!lo->shared && !lo->file) ||
+	       lo->pgoff + (lo->end - lo->start) / PAGE_SIZE == hi->pgoff;
 }
 
 /* Absorb the VMA after lo into lo when they fit together. */
@@ -128,7 +139,7 @@ static void merge_next(struct mm *mm, struct vma *lo)
 		return;
 	lo->end = hi->end;
 	list_remove(&hi->node);
-	vma_free(hi);
+	vma_free(hi); /* lo still references hi's file: never its last reference */
 }
 
 struct vma *vma_merge_locked(struct mm *mm, struct vma *vma)
@@ -153,7 +164,7 @@ void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct
 		struct list_node *next = v->node.next;
 		vm_release_pages_locked(mm, v, v->start, v->end);
 		list_remove(&v->node);
-		vma_free(v);
+		list_add_tail(&s->dead, &v->node);
 		v = next == &mm->vmas ? NULL : vma_of(next);
 	}
 }
@@ -196,6 +207,14 @@ uint64_t vma_find_gap_locked(struct mm *mm, uint64_t len)
 	spin_assert_held(&mm->lock);
 	uint64_t addr = find_gap_below(mm, len, mm->mmap_base);
 	return addr ? addr : find_gap_below(mm, len, USER_MAX_ADDR);
+}
+
+bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	bool mapped = vma_range_mapped_locked(mm, start, end);
+	spin_unlock_irqrestore(&mm->lock, f);
+	return mapped;
 }
 
 bool vm_is_shared(struct mm *mm, uint64_t addr)

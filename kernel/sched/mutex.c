@@ -21,25 +21,42 @@ void mutex_lock(struct mutex *m)
 		wait_queue_sleep_locked(&m->waiters, &m->lock, &f, 0);
 	m->owner = self;
 	spin_unlock_irqrestore(&m->lock, f);
+	if (self)
+		self->mutexes_held++;
 }
 
 bool mutex_trylock(struct mutex *m)
 {
 	uint64_t f = spin_lock_irqsave(&m->lock);
+	struct thread *self = current_thread();
 	bool got = m->owner == NULL;
 	if (got)
-		m->owner = current_thread();
+		m->owner = self;
 	spin_unlock_irqrestore(&m->lock, f);
+	if (got && self)
+		self->mutexes_held++;
 	return got;
+}
+
+bool mutex_lock_unnested(struct mutex *m)
+{
+	struct thread *self = current_thread();
+	if (self && self->mutexes_held > 0)
+		return mutex_trylock(m);
+	mutex_lock(m);
+	return true;
 }
 
 void mutex_unlock(struct mutex *m)
 {
 	uint64_t f = spin_lock_irqsave(&m->lock);
-	ASSERT(m->owner == current_thread());
+	struct thread *self = current_thread();
+	ASSERT(m->owner == self);
 	m->owner = NULL;
 	wait_queue_wake_locked(&m->waiters, 1);
 	spin_unlock_irqrestore(&m->lock, f);
+	if (self)
+		self->mutexes_held--;
 }
 
 bool mutex_held(const struct mutex *m)

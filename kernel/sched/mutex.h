@@ -24,6 +24,10 @@ void mutex_lock(struct mutex *m);
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_held(const struct mutex *m); /* by the calling thread */
+/* Lock m, but sleep for it only when the caller holds no other mutex: false (m not taken) when
+ * it is held and the caller holds one. For a page fault that reads a file in the middle of a
+ * copy made under some file's mutex: waiting there could close a cycle no lock order rules. */
+bool mutex_lock_unnested(struct mutex *m);
 
 #define mutex_assert_held(m) ASSERT(mutex_held(m))
 

@@ -76,6 +76,9 @@ struct thread {
 	 * instead of recursively; `releasing` is set while it runs. */
 	struct file *release_later;
 	bool releasing;
+
+	/* Own (sched/mutex.c): how many mutexes this thread holds. */
+	int mutexes_held;
 };
 
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when

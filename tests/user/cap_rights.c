@@ -5,6 +5,7 @@
 #include "cap_test.h"
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/stat.h>
@@ -33,6 +34,10 @@ static void test_file_rights(void)
 	CHECK("fstat_allowed", fstat(ro, &st) == 0 && st.st_size == 6);
 	CHECK("dup_denied", DENIED(dup(ro)) && DENIED(dup2(ro, 50)) &&
 				    DENIED(fcntl(ro, F_DUPFD, 0)));
+	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK("mmap_allowed", m != MAP_FAILED && ((char *)m)[1] == 'b' && munmap(m, 4096) == 0);
+	CHECK("mmap_denied", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, ro, 0) == MAP_FAILED &&
+				     errno == ENOTCAPABLE);
 	int wo = dup(fd);
 	zero_cap_limit(wo, ZERO_CAP_WRITE | ZERO_CAP_DUPLICATE);
 	CHECK("read_denied", DENIED(read(wo, b, 1)));

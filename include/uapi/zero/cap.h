@@ -16,7 +16,7 @@
 #define ZERO_CAP_READ (1ULL << 0) /* read, readv, pread, getdents64 */
 #define ZERO_CAP_WRITE (1ULL << 1) /* write, writev, pwrite, sendfile's output */
 #define ZERO_CAP_SEEK (1ULL << 2) /* lseek, pread, pwrite */
-#define ZERO_CAP_MMAP (1ULL << 3) /* mmap of the file (reserved: no file mappings yet) */
+#define ZERO_CAP_MMAP (1ULL << 3) /* mmap of the file (of a regular file) */
 #define ZERO_CAP_STAT (1ULL << 4) /* fstat, statx/newfstatat with AT_EMPTY_PATH */
 #define ZERO_CAP_SEND (1ULL << 8) /* zero_send on an endpoint */
 #define ZERO_CAP_RECV (1ULL << 9) /* zero_recv on an endpoint */

@@ -415,11 +415,15 @@ static void maps_line(struct proc_text *t, const struct mm *mm, const struct vma
 {
 	bool image = n->exe && vma_is_image(mm, a);
 	size_t before = t->len;
+	uint64_t dev = image ? n->exe_dev : 0, ino = image ? n->exe_ino : 0;
+	if (a->file) { /* a mapped file: its device, inode and offset (not yet its name) */
+		dev = a->file->inode->sb->dev;
+		ino = a->file->inode->ino;
+	}
 	proc_printf(t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", a->start, a->end,
 		    a->flags & VM_READ ? 'r' : '-', a->flags & VM_WRITE ? 'w' : '-',
-		    a->flags & VM_EXEC ? 'x' : '-', a->flags & VM_SHARED ? 's' : 'p', 0ul,
-		    image ? MAJOR(n->exe_dev) : 0, image ? MINOR(n->exe_dev) : 0,
-		    image ? n->exe_ino : 0);
+		    a->flags & VM_EXEC ? 'x' : '-', a->flags & VM_SHARED ? 's' : 'p',
+		    a->file ? a->pgoff * PAGE_SIZE : 0ul, MAJOR(dev), MINOR(dev), ino);
 	const char *name = image ? n->exe : NULL;
 	if (a->flags & VM_GROWSDOWN)
 		name = "[stack]";
