@@ -116,20 +116,6 @@ static bool release_chain(int n)
 	return true;
 }
 
-/* Memory is measured around a second run, so that caches grown by the first do not count. */
-static void test_long_chain(void)
-{
-	struct rlimit rl = { 64, 64 };
-	setrlimit(RLIMIT_NOFILE, &rl); /* the chain needs no more than a few descriptors */
-	CHECK("chain_20000_released", release_chain(20000));
-	long before = mem_free_kib();
-	CHECK("chain_again", release_chain(20000));
-	long after = mem_free_kib();
-	/* 20,000 endpoints of several hundred bytes each: a leak would be megabytes. */
-	test_result("chain_memory_returned", before > 0 && after > before - 1024,
-		    "MemFree %ld KiB before, %ld KiB after", before, after);
-}
-
 /* n two-endpoint rings attempted (each refused): all well? */
 static bool attempt_cycles(int n)
 {
@@ -144,14 +130,21 @@ static bool attempt_cycles(int n)
 	return ok;
 }
 
-static void test_cycle_attempts_leak_nothing(void)
+/* run(n) twice, checked; memory is measured around the second run, so that caches grown by the
+ * first do not count. n thousands of endpoints of several hundred bytes each: a leak would be
+ * megabytes. */
+static void check_leaks_nothing(const char *name, bool (*run)(int), int n)
 {
-	CHECK("cycle_attempts_5000", attempt_cycles(5000));
+	char what[64];
+	snprintf(what, sizeof(what), "%s_%d", name, n);
+	CHECK(what, run(n));
 	long before = mem_free_kib();
-	CHECK("cycle_attempts_5000_again", attempt_cycles(5000));
+	snprintf(what, sizeof(what), "%s_%d_again", name, n);
+	CHECK(what, run(n));
 	long after = mem_free_kib();
-	test_result("cycle_attempts_leak_nothing", before > 0 && after > before - 1024,
-		    "MemFree %ld KiB before, %ld KiB after", before, after);
+	snprintf(what, sizeof(what), "%s_leaks_nothing", name);
+	test_result(what, before > 0 && after > before - 1024, "MemFree %ld KiB before, %ld KiB after",
+		    before, after);
 }
 
 int main(void)
@@ -160,7 +153,9 @@ int main(void)
 	test_two_cycle();
 	test_three_cycle();
 	test_call_cycle();
-	test_cycle_attempts_leak_nothing();
-	test_long_chain();
+	check_leaks_nothing("cycle_attempts", attempt_cycles, 5000);
+	struct rlimit rl = { 64, 64 };
+	setrlimit(RLIMIT_NOFILE, &rl); /* a chain needs no more than a few descriptors */
+	check_leaks_nothing("chain_released", release_chain, 20000);
 	test_end();
 }
