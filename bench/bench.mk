@@ -117,5 +117,6 @@ bench-profile: bench-zero-images $(INSNPROF)
 
 bench-build: $(ZBENCH) $(ZTINY) $(LINUX_CPIO)
 
-.PHONY: bench bench-profile bench-linux bench-check bench-check-linux bench-build bench-linux-ref bench-zero-images
+.PHONY: bench bench-profile bench-linux bench-check bench-check-linux bench-build bench-linux-ref \
+	bench-zero-images
 -include $(ZBENCH_OBJS:.o=.d)

@@ -14,10 +14,10 @@ FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efaul
 	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	mmap_file sched futex futex_robust orphan_exit_signal fuzz prctl groups orphan_stop \
-	exec_script procfs pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc cap_reply_recv \
-	cap_rights cap_dotdot cap_reopen_by_proc cap_endpoint_graph exit_preempted_after_zombie \
-	$(FS_TEST_NAMES) pipe pipe_reopen_by_proc poll pipe_pipeline tty tty_jobs \
-	vfork_parent_killable signal_fpu fd_close_while_reading
+	exec_script procfs pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc \
+	cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc cap_endpoint_graph \
+	exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc poll pipe_pipeline \
+	tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

@@ -1,9 +1,9 @@
-/* mmap, munmap, mprotect, mremap, msync, madvise and brk: argument checking with Linux's semantics
- * and errors, then the address-space operations of mm/vm.h on the caller's space. A file is
- * mapped privately (pages are copies read at fault time) or shared (the file's pages) when its
- * file system can (file_ops.read_page, map_page: tmpfs), else -ENODEV (directories, pipes,
- * devices, procfs). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by mmap and mprotect
- * alike. */
+/* mmap, munmap, mprotect, mremap, msync, madvise and brk: argument checking with Linux's
+ * semantics and errors, then the address-space operations of mm/vm.h on the caller's space.
+ * A file is mapped privately (pages are copies read at fault time) or shared (the file's
+ * pages) when its file system can (file_ops.read_page, map_page: tmpfs), else -ENODEV
+ * (directories, pipes, devices, procfs). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by
+ * mmap and mprotect alike. */
 #include <mm/vm.h>
 #include <mm/layout.h>
 #include <fs/vfs.h>

@@ -5,7 +5,8 @@ Usage: report.py PROFILE --elf KERNEL_ELF --elf USER_ELF [--per FUNCTION] [--top
 Each block's instructions x executions go to the function (nm symbol) its start address is in;
 with --per FUNCTION (one called once per operation, e.g. sys_zero_call) the figures are per
 call of it (the executions of the block at its first instruction). Addresses
-that no ELF covers (firmware, the loader, other programs) are shown as "[elsewhere]". A developer tool (bench/README.md)."""
+that no ELF covers (firmware, the loader, other programs) are shown as "[elsewhere]".
+A developer tool (bench/README.md)."""
 import argparse
 import bisect
 import collections
