@@ -78,7 +78,9 @@ static bool wait_parent(pid_t p, pid_t c, int *st)
 }
 
 /* Signal P asleep in vfork with sig: a fatal one must end it at once and leave C alive and
- * fine; SIGUSR1 must not end the wait (its handler runs once C has exited). */
+ * fine; SIGUSR1 must not end the wait (its handler runs once C has exited), nor SIGQUIT, whose
+ * default dumps core (Linux ends a killable wait only for SIGKILL and the non-core fatal
+ * signals): P dies of it once C has exited. */
 static void vfork_case(const char *name, int sig)
 {
 	struct fds f;
@@ -97,21 +99,24 @@ static void vfork_case(const char *name, int sig)
 		      proc_wait_in_syscall(p, SYS_vfork, SYS_clone, TIMEOUT_S) &&
 		      proc_wait_in_syscall(c, SYS_read, SYS_read, TIMEOUT_S);
 	kill(p, sig);
-	bool fatal = sig != SIGUSR1, early = false, ended = false, alive = true;
+	bool fatal = sig == SIGKILL || sig == SIGTERM, early = false, ended = false, alive = true;
 	int st = 0;
 	if (fatal) {
 		ended = wait_parent(p, c, &st) && WIFSIGNALED(st) && WTERMSIG(st) == sig;
 		alive = kill(c, 0) == 0 && proc_syscall_of(c) == SYS_read;
 	} else {
-		/* A wrong early return would run the handler now: give it a bounded chance. */
+		/* A wrong early return would run the handler (or end P) now: give it a bounded
+		 * chance. */
 		struct pollfd pf = { .fd = f.sig[0], .events = POLLIN };
 		early = poll(&pf, 1, 300) != 0 || proc_syscall_of(p) != SYS_vfork;
 	}
 	close(f.hold[1]); /* C reads EOF, reports and exits */
 	char r = 0;
 	bool fine = read(f.report[0], &r, 1) == 1 && r == 'k';
-	if (!fatal)
+	if (sig == SIGUSR1)
 		ended = wait_parent(p, c, &st) && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	else if (!fatal)
+		ended = wait_parent(p, c, &st) && WIFSIGNALED(st) && WTERMSIG(st) == sig;
 	test_result(name, asleep && ended && alive && fine && !early,
 		    "asleep %d ended %d (status %#x) child alive %d fine %d early %d", asleep, ended,
 		    st, alive, fine, early);
@@ -129,6 +134,7 @@ int main(void)
 	vfork_case("sigkill_ends_vfork_wait", SIGKILL);
 	vfork_case("default_sigterm_ends_vfork_wait", SIGTERM);
 	vfork_case("handled_signal_waits_for_child", SIGUSR1);
+	vfork_case("core_signal_waits_for_child", SIGQUIT);
 	/* The children above outlived their parents; the kernel must still fork and reap. */
 	pid_t k = fork();
 	if (k == 0)
