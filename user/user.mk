@@ -17,7 +17,8 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	exec_script procfs pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc \
 	cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc cap_endpoint_graph \
 	exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc poll pipe_pipeline \
-	tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading
+	tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading clone_exit_group_race \
+	spurious_write_fault_segv long_copy_sigkill signal_lost_on_thread_exit sigtimedwait
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -75,6 +76,9 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
+# The tests that hold a thread at a kernel test hook.
+$(addprefix $(USER_OUT)/root/tests/,clone_exit_group_race spurious_write_fault_segv \
+	signal_lost_on_thread_exit): tests/user/test_hook.h include/uapi/zero/testhook.h
 # The terminal tests share their set-up.
 $(USER_OUT)/root/tests/tty $(USER_OUT)/root/tests/tty_jobs: tests/user/tty_test.h
 $(USER_OUT)/root/tests/procfs $(USER_OUT)/root/tests/fifo_open_race \
@@ -125,7 +129,7 @@ user: $(USER_INITRD)
 # USER_TEST_ONLY="pipe tty" limits the driver to those programs (for `make user-test`).
 $(BUILD)/test/usertest.cmdline: FORCE
 	@mkdir -p $(dir $@)
-	@echo 'run="/tests/runall$(if $(USER_TEST_ONLY), $(USER_TEST_ONLY))"' > $@.tmp
+	@echo 'run="/tests/runall$(if $(USER_TEST_ONLY), $(USER_TEST_ONLY))" testhooks' > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(BUILD)/test/usertest.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \

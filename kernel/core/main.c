@@ -12,6 +12,7 @@
 #include <mm/layout.h>
 #include <lib/cmdline.h>
 #include <core/ktest.h>
+#include <core/test_hook.h>
 #include <arch/x86_64/power.h>
 #include <arch/x86_64/cpu_features.h>
 #include <arch/x86_64/fpu.h>
@@ -83,6 +84,8 @@ static __noreturn void boot_finish(void)
 {
 	if (cmdline_has(boot_info.cmdline, "ktest"))
 		start_thread("ktest", ktest_thread);
+	if (cmdline_has(boot_info.cmdline, "testhooks"))
+		test_hooks_enable();
 	/* [proc] start init */
 	mem_devices_init();
 	tty_init();

@@ -53,8 +53,9 @@ void console_io_input(const char *buf, size_t n)
 size_t console_io_wait_input(char *buf, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&input_lock);
+	/* Only the console's input kernel thread waits here: no signal or exit concerns it. */
 	while (input_head == input_tail)
-		wait_queue_sleep_locked(&input_wait, &input_lock, &flags, 0);
+		wait_queue_sleep_locked(&input_wait, &input_lock, &flags, 0, SLEEP_UNINTERRUPTIBLE);
 	size_t got = 0;
 	while (got < n && input_tail != input_head)
 		buf[got++] = input_buf[input_tail++ % INPUT_BUF_SIZE];

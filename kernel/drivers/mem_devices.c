@@ -6,6 +6,8 @@
 #include <security/random.h>
 #include <lib/string.h>
 #include <core/printk.h>
+#include <mm/layout.h>
+#include <proc/signal.h>
 #include <uapi/errno.h>
 
 #define RANDOM_CHUNK 256
@@ -28,13 +30,19 @@ static long null_read(struct file *f, struct uio *u, int64_t *pos)
 	return 0;
 }
 
+/* A page at a time, so that a signal cuts a long read short (signal_copy_should_stop). */
 static long zero_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)f;
 	(void)pos;
-	size_t n = u->resid;
-	int r = uio_zero(u, n);
-	return r ? r : (long)n;
+	size_t done = 0;
+	while (u->resid && !(done && signal_copy_should_stop(done))) {
+		size_t n = u->resid < PAGE_SIZE ? u->resid : PAGE_SIZE;
+		if (uio_zero(u, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
 }
 
 static long full_write(struct file *f, struct uio *u, int64_t *pos)
@@ -51,15 +59,16 @@ static long random_read(struct file *f, struct uio *u, int64_t *pos)
 	(void)pos;
 	uint8_t chunk[RANDOM_CHUNK];
 	size_t done = 0;
-	while (u->resid) {
+	bool fault = false;
+	while (u->resid && !(done && signal_copy_should_stop(done))) {
 		size_t n = u->resid < RANDOM_CHUNK ? u->resid : RANDOM_CHUNK;
 		get_random_bytes(chunk, n);
-		if (uio_copy_out(u, chunk, n))
+		if ((fault = uio_copy_out(u, chunk, n) != 0))
 			break;
 		done += n;
 	}
 	memset(chunk, 0, sizeof(chunk));
-	return done ? (long)done : -EFAULT;
+	return done || !fault ? (long)done : -EFAULT;
 }
 
 static long random_write(struct file *f, struct uio *u, int64_t *pos)
@@ -68,15 +77,17 @@ static long random_write(struct file *f, struct uio *u, int64_t *pos)
 	(void)pos;
 	uint8_t chunk[RANDOM_CHUNK];
 	size_t done = 0;
-	while (u->resid) {
+	bool fault = false;
+	/* A zero-length write is 0, as on Linux (bug random_write_zero_efault: it was EFAULT). */
+	while (u->resid && !(done && signal_copy_should_stop(done))) {
 		size_t n = u->resid < RANDOM_CHUNK ? u->resid : RANDOM_CHUNK;
-		if (uio_copy_in(u, chunk, n))
+		if ((fault = uio_copy_in(u, chunk, n) != 0))
 			break;
 		random_mix_bytes(chunk, n);
 		done += n;
 	}
 	memset(chunk, 0, sizeof(chunk));
-	return done ? (long)done : -EFAULT;
+	return done || !fault ? (long)done : -EFAULT;
 }
 
 /* Every position is as good as any other on these devices: lseek succeeds and reports 0. */

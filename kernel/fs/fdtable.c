@@ -158,6 +158,9 @@ struct file *fd_get(int fd)
 int fd_get_rights(int fd, uint64_t need, struct file **out, uint64_t *rights)
 {
 	struct fd_table *t = current_fdtable();
+	*out = NULL; /* callers may put whatever *out holds on their error paths */
+	if (rights)
+		*rights = 0;
 	if (!t || fd < 0)
 		return -EBADF;
 	uint64_t f = spin_lock_irqsave(&t->lock);

@@ -123,9 +123,7 @@ static long poll_loop(poll_scan_fn scan, void *ctx, size_t max_entries, uint64_t
 			uint64_t retry = time_monotonic_ns() + POLL_RETRY_NS;
 			until = until && until < retry ? until : retry;
 		}
-		signal_sleep_begin();
-		wait_sleep_unless_fired(&pt.fired, until);
-		signal_sleep_end();
+		wait_sleep_unless_fired(&pt.fired, until, SLEEP_INTERRUPTIBLE);
 		poll_table_release(&pt);
 		if (deadline != DEADLINE_NEVER && time_monotonic_ns() >= deadline)
 			wait = false; /* one last scan, then report */

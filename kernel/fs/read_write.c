@@ -12,6 +12,7 @@
 #include <uapi/fcntl.h>
 #include <uapi/uio.h>
 #include <uapi/zero/cap.h>
+#include <proc/signal.h>
 
 #define MAX_RW_COUNT 0x7ffff000UL /* Linux's cap on one transfer (INT_MAX, page aligned) */
 
@@ -192,13 +193,17 @@ static long do_sendfile(struct file *out, struct file *in, int64_t *offset, size
 {
 	if (!(in->mode & FMODE_READ) || !(out->mode & FMODE_WRITE))
 		return -EBADF;
-	if ((out->flags & O_APPEND) || (offset && *offset < 0))
+	/* As Linux: the input must be a file with contents to map, not a stream. */
+	if ((out->flags & O_APPEND) || (offset && *offset < 0) || is_stream(in->inode))
 		return -EINVAL;
 	char *buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	long done = 0, r = 0;
-	while ((size_t)done < count) {
+	/* A signal ends a long copy between chunks with what is done (a fatal one ends the
+	 * process on the way out: bug long_copy_ignores_sigkill). Chunks from a pipe may be
+	 * short, so every chunk checks, not only page boundaries. */
+	while ((size_t)done < count && !(done && signal_pending())) {
 		size_t n = count - (size_t)done < PAGE_SIZE ? count - (size_t)done : PAGE_SIZE;
 		struct uio u = uio_kernel(buf, n);
 		r = offset ? vfs_read(in, &u, offset) : rw_file(in, &u, false);
@@ -227,7 +232,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t __user *, offset, siz
 	int64_t off = 0;
 	if (offset && get_user(&off, offset))
 		return -EFAULT;
-	struct file *in, *out = NULL;
+	struct file *in = NULL, *out = NULL;
 	long r = fd_get_rights(in_fd, rw_right(false, offset), &in, NULL);
 	if (!r)
 		r = fd_get_rights(out_fd, ZERO_CAP_WRITE, &out, NULL);

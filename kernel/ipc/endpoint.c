@@ -748,10 +748,10 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 		     uint64_t fl, const struct wait_spec *w, struct kmsg **out)
 {
 	uint64_t deadline = w->timed ? w->deadline : 0;
-	signal_sleep_begin();
 	int why = 0;
 	if (handoff)
-		why = sched_block_and_switch(handoff, deadline, NULL, &ep->lock, fl);
+		why = sched_block_and_switch(handoff, deadline, SLEEP_INTERRUPTIBLE, NULL, &ep->lock,
+					     fl);
 	fl = spin_lock_irqsave(&s->lock);
 	int r = 0;
 	/* The clock is read only after a timer wake-up: a call costs no clock read. */
@@ -764,7 +764,7 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 			r = -EINTR;
 			break;
 		}
-		sched_prepare_block(deadline);
+		sched_prepare_block(deadline, SLEEP_INTERRUPTIBLE);
 		spin_unlock_irqrestore(&s->lock, fl);
 		why = sched_block_finish();
 		fl = spin_lock_irqsave(&s->lock);
@@ -778,7 +778,6 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	}
 	s->caller = NULL;
 	spin_unlock_irqrestore(&s->lock, fl);
-	signal_sleep_end();
 	return r;
 }
 

@@ -112,6 +112,23 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w, uint64_t 
 	}
 }
 
+static long futex_wait_resume(struct restart_block *rb);
+
+/* A signal (or an exit) ended the wait, as Linux answers it: an untimed wait is restarted
+ * unless a handler without SA_RESTART runs (-ERESTARTSYS); a timed one resumes through
+ * restart_syscall with the same absolute deadline when no handler runs, and is -EINTR when
+ * one does. */
+static int futex_wait_interrupted(uint64_t uaddr, bool private, uint32_t val, uint32_t bitset,
+				  uint64_t deadline_ns)
+{
+	if (!deadline_ns)
+		return -ERESTARTSYS;
+	struct restart_block *rb = &current_thread()->restart;
+	*rb = (struct restart_block){ .fn = futex_wait_resume, .deadline_ns = deadline_ns,
+				      .arg = { uaddr | private, val | (uint64_t)bitset << 32 } };
+	return -ERESTART_RESTARTBLOCK;
+}
+
 static int futex_wait(uint64_t uaddr, bool private, uint32_t val, uint32_t bitset,
 		      uint64_t deadline_ns)
 {
@@ -134,7 +151,7 @@ static int futex_wait(uint64_t uaddr, bool private, uint32_t val, uint32_t bitse
 		return -EAGAIN;
 	}
 	list_add_tail(&b->waiters, &w.node);
-	sched_prepare_block(deadline_ns);
+	sched_prepare_block(deadline_ns, SLEEP_INTERRUPTIBLE);
 	spin_unlock_irqrestore(&b->lock, flags);
 	int reason = sched_block_finish();
 
@@ -144,7 +161,17 @@ static int futex_wait(uint64_t uaddr, bool private, uint32_t val, uint32_t bitse
 	spin_unlock_irqrestore(&b->lock, flags);
 	if (w.woken)
 		return 0;
-	return reason ? reason : -EINTR; /* woken without a futex wake: a signal */
+	if (reason == -ETIMEDOUT)
+		return -ETIMEDOUT;
+	return futex_wait_interrupted(uaddr, private, val, bitset, deadline_ns);
+}
+
+/* The restart of a timed wait (futex_wait_interrupted): uaddr is 4-byte aligned, so its low
+ * bit carries the private flag. */
+static long futex_wait_resume(struct restart_block *rb)
+{
+	return futex_wait(rb->arg[0] & ~1ULL, rb->arg[0] & 1, (uint32_t)rb->arg[1],
+			  (uint32_t)(rb->arg[1] >> 32), rb->deadline_ns);
 }
 
 /* Wake up to nr waiters of key whose bitset matches; caller holds b->lock. */

@@ -12,6 +12,7 @@
 #include <proc/process.h>
 #include <proc/signal.h>
 #include <arch/x86_64/cpu.h>
+#include <core/test_hook.h>
 #include <uapi/errno.h>
 #include <uapi/signal.h>
 
@@ -119,6 +120,18 @@ static int grow_stack_locked(struct mm *mm, struct vma *v, uint64_t addr, uint64
 	return 0;
 }
 
+/* The present user entry e lets user mode make this access now. */
+static bool pte_permits(pte_t e, uint32_t access)
+{
+	if (!(e & PTE_U))
+		return false;
+	if (access == VM_WRITE)
+		return e & PTE_W;
+	if (access == VM_EXEC)
+		return !(e & PTE_NX);
+	return true;
+}
+
 static uint32_t access_of(uint32_t error_code)
 {
 	if (error_code & PF_ERR_WRITE)
@@ -170,10 +183,17 @@ static int fault_locked(struct mm *mm, uint64_t addr, struct file_fill *fill, vo
 	uint32_t access = access_of(error_code);
 	pte_t *e = pt_entry(mm->pml4_pa, page, PT_LEVEL_PT, false);
 	/* A protection fault is resolvable only as a write to a COW page; anything else (a
-	 * kernel access without STAC, an exec of an NX page) would fault again forever. */
+	 * kernel access without STAC, an exec of an NX page) would fault again forever —
+	 * unless it is spurious: another thread made the page accessible (resolved the COW,
+	 * mprotect) between the fault and our taking mm->lock. The entry that faulted left
+	 * the TLB with the fault, so user mode simply runs the access again (as Linux; bug
+	 * spurious_write_fault_segv). Kernel accesses are not retried: that could loop. */
 	if ((error_code & PF_ERR_PRESENT) && e && (*e & PTE_P) &&
-	    (access != VM_WRITE || (*e & PTE_W)))
-		return -EFAULT;
+	    (access != VM_WRITE || (*e & PTE_W))) {
+		bool spurious = (error_code & PF_ERR_USER) && pte_permits(*e, access) &&
+				vma_allows(v, access);
+		return spurious ? 0 : -EFAULT;
+	}
 	uint64_t pa;
 	return vm_fault_page_locked(mm, v, page, access, false, fill, &pa);
 }
@@ -205,6 +225,8 @@ bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code)
 	bool irqs = f->rflags & RFLAGS_IF;
 	if (irqs)
 		irq_enable();
+	if (trap_from_user(f))
+		test_hook_hold(TEST_HOOK_FAULT_BEFORE_LOCK); /* interrupts on, no lock held */
 	int err = vm_fault(mm, addr, error_code, current_stack_limit());
 	if (irqs)
 		irq_disable();

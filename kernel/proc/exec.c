@@ -435,22 +435,29 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 	exec_reset_frame(frame, img->entry, img->sp);
 }
 
-/* exec from a multi-threaded process: the other threads exit first (Linux's de_thread). */
-static void exec_zap_other_threads(struct process *p)
+/* exec from a multi-threaded process: the other threads exit first (Linux's de_thread). Their
+ * sleeps all end on the zap, so the wait is short; it is killable all the same, and -EINTR
+ * when this thread was told to exit itself (a racing exec, exit_group or fatal signal got
+ * there first: the exec is abandoned and the thread leaves on its way out). */
+static int exec_zap_other_threads(struct process *p)
 {
 	struct thread *self = current_thread();
 	uint64_t flags = spin_lock_irqsave(&process_tree_lock);
-	struct list_node *pos;
-	list_for_each(pos, &p->threads) {
-		struct thread *o = list_entry(pos, struct thread, proc_node);
-		if (o != self) {
-			o->exit_pending = true;
-			sched_wake(o, -EINTR);
-		}
+	int r = 0;
+	if (self->exit_pending || p->group_exiting) {
+		r = -EINTR;
+		goto out_unlock;
 	}
-	while (p->nthreads > 1)
-		wait_queue_sleep_locked(&p->child_wait, &process_tree_lock, &flags, 0);
+	process_zap_threads_locked(p, self);
+	while (p->nthreads > 1) {
+		r = signal_wait_queue_sleep_killable_locked(&p->child_wait, &process_tree_lock,
+							    &flags);
+		if (r)
+			break;
+	}
+out_unlock:
 	spin_unlock_irqrestore(&process_tree_lock, flags);
+	return r;
 }
 
 static long do_execve(const char *path, const char *const *argv, const char *const *envp,
@@ -465,9 +472,9 @@ static long do_execve(const char *path, const char *const *argv, const char *con
 	r = exec_load(path, &a, p, &img);
 	if (r < 0)
 		goto out_free;
-	if (p->nthreads > 1)
-		exec_zap_other_threads(p);
-	r = process_files_exec(p, img.file.file);
+	r = p->nthreads > 1 ? exec_zap_other_threads(p) : 0;
+	if (r == 0)
+		r = process_files_exec(p, img.file.file);
 	if (r < 0) {
 		mm_put(img.mm);
 		goto out_free;

@@ -15,24 +15,34 @@
 #include <arch/x86_64/power.h>
 #include <core/printk.h>
 #include <core/panic.h>
+#include <core/test_hook.h>
 #include <core/time.h>
 #include <lib/string.h>
 #include <uapi/wait.h>
 #include <uapi/resource.h>
 #include <uapi/errno.h>
 
-/* Mark every other thread of p for exit and kick it out of any sleep. Tree lock held. */
-static void zap_other_threads_locked(struct process *p)
+void process_zap_threads_locked(struct process *p, struct thread *except)
 {
-	struct thread *self = current_thread();
+	spin_assert_held(&process_tree_lock);
 	struct list_node *pos;
 	list_for_each(pos, &p->threads) {
 		struct thread *o = list_entry(pos, struct thread, proc_node);
-		if (o != self && !o->exit_pending) {
-			o->exit_pending = true;
-			sched_wake(o, -EINTR);
+		if (o != except && !o->exit_pending) {
+			WRITE_ONCE(o->exit_pending, true); /* before the sleeper's run-queue lock */
+			sched_wake_sleeper(o);
 		}
 	}
+}
+
+void process_group_exit_locked(struct process *p, int status_word, struct thread *except)
+{
+	spin_assert_held(&process_tree_lock);
+	if (!p->group_exiting) {
+		p->group_exiting = true;
+		p->group_exit_status = status_word;
+	}
+	process_zap_threads_locked(p, except);
 }
 
 void process_vfork_release_locked(struct process *p)
@@ -121,17 +131,15 @@ __noreturn void do_exit(int status_word, bool group)
 	exit_futexes(t, p->mm);
 	signal_exit_thread(t);
 	endpoint_thread_exit(t);
+	test_hook_hold(TEST_HOOK_EXIT_BEFORE_UNLINK);
 
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	if (group && !p->group_exiting) {
-		p->group_exiting = true;
-		p->group_exit_status = status_word;
-	}
-	if (p->group_exiting) {
+	if (group || p->group_exiting) {
+		process_group_exit_locked(p, status_word, t);
 		status_word = p->group_exit_status;
-		zap_other_threads_locked(p);
 	}
 	list_remove(&t->proc_node);
+	signal_thread_gone_locked(p); /* its share of process-directed signals goes on */
 	if (t->tid == p->pid)
 		pid_set_thread_locked(t->tid, NULL); /* the pid stays until the reap */
 	else

@@ -16,6 +16,7 @@
 #include <arch/x86_64/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/panic.h>
+#include <core/test_hook.h>
 #include <uapi/sched.h>
 #include <uapi/errno.h>
 
@@ -163,7 +164,8 @@ static void vfork_wait(struct process *child, struct vfork_done *vd)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	while (!vd->done) {
-		if (signal_wait_queue_sleep_killable_locked(&vd->wq, &f) == -EINTR) {
+		if (signal_wait_queue_sleep_killable_locked(&vd->wq, &process_tree_lock, &f) ==
+		    -EINTR) {
 			if (!vd->done)
 				child->vfork_done = NULL;
 			break;
@@ -194,14 +196,18 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tid;
 	wait_queue_init(&vfork.wq);
+	mlfq_entity_init(&t->sched, (np ? np : p)->nice); /* not queued yet: no lock needed */
 	bool vforking = np && (flags & CLONE_VFORK);
 	int tid = clone_link(p, np, t, vforking ? &vfork : NULL);
 	if (tid < 0) {
 		r = tid;
 		goto out_thread;
 	}
-	/* The child is in the tables but has not run. Like Linux, a bad tid pointer is not an
-	 * error of the clone: the write is simply lost. */
+	/* The child is in the tables but has not run, and cannot until sched_add_thread: it is
+	 * THREAD_NEW, which a zap (exit_group, exec, a fatal signal) or a signal's wake-up leaves
+	 * alone, so nothing can start or free it under us (bug clone_exit_group_race: a zap
+	 * used to start it, and it could exit and be freed while still being set up here).
+	 * Like Linux, a bad tid pointer is not an error of the clone: the write is lost. */
 	if (flags & CLONE_PARENT_SETTID)
 		(void)put_user(tid, (int __user *)parent_tid);
 	if (flags & CLONE_CHILD_SETTID) {
@@ -210,8 +216,8 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 		else
 			(void)vm_write(np->mm, child_tid, &tid, sizeof(tid));
 	}
-	mlfq_entity_init(&t->sched, t->proc->nice); /* not queued yet: no lock needed */
-	sched_add_thread(t);
+	test_hook_hold(TEST_HOOK_CLONE_LINKED);
+	sched_add_thread(t); /* a zapped child exits on its way to user mode */
 	if (vforking)
 		vfork_wait(np, &vfork);
 	return tid;

@@ -88,8 +88,8 @@ static void init_thread(void *unused)
 		/* Bad input (a missing or hostile init) is not a kernel bug: say so and idle. */
 		pr_err("init: cannot run %s (error %ld): no user space; the system stays idle\n",
 		       init_argv[0], -r);
-		for (;;)
-			sched_sleep_until(UINT64_MAX);
+		for (;;) /* the boot flow's own thread: nothing is ever to wake it */
+			sched_sleep_until(UINT64_MAX, SLEEP_UNINTERRUPTIBLE);
 	}
 	enter_user_mode_regs(&regs);
 }

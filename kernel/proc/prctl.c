@@ -1,7 +1,8 @@
 /* prctl(2): the options programs use — the thread's name (PR_SET_NAME / PR_GET_NAME, the
  * process's comm when the main thread renames itself), the dumpable flag (kept: there are no
  * core dumps yet) and no_new_privs (one-way; exec honours no set-id bits at all, so it holds).
- * Every other option is -EINVAL, as Linux answers an option it does not know. */
+ * PR_ZERO_TEST_HOOK reaches the test hooks (core/test_hook.h) when they are enabled. Every
+ * other option is -EINVAL, as Linux answers an option it does not know. */
 #include <proc/process.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
@@ -9,6 +10,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/prctl.h>
+#include <core/test_hook.h>
 
 static long set_name(const char __user *uname)
 {
@@ -63,6 +65,7 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 			return -EINVAL;
 		__atomic_store_n(&p->no_new_privs, true, __ATOMIC_RELAXED);
 		return 0;
+	case PR_ZERO_TEST_HOOK: return test_hook_prctl(arg2, arg3);
 	default: return -EINVAL;
 	}
 }

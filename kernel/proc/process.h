@@ -145,6 +145,14 @@ void proc_start_init(const char *cmdline);
  * is the wait status word (W_EXITCODE). The last thread out makes the process a zombie. */
 __noreturn void do_exit(int status_word, bool group);
 
+/* Tell every thread of p but `except` (NULL: all) to exit: t->exit_pending, and any
+ * interruptible or killable sleep it is in ends (execve's de_thread, exit_group). The threads
+ * leave on their way back to user mode. process_tree_lock held. */
+void process_zap_threads_locked(struct process *p, struct thread *except);
+/* Begin p's group exit with status_word (the first one wins: a later kill does not change how
+ * it ended) and zap its threads but `except`. process_tree_lock held. */
+void process_group_exit_locked(struct process *p, int status_word, struct thread *except);
+
 /* The hook the return-to-user path (syscall exit, interrupt exit) calls: a thread whose process
  * is going away (exit_group, exec from another thread) exits here instead of returning. */
 void process_user_return_check(void);

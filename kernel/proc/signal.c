@@ -16,6 +16,7 @@
 #include <core/time.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 
@@ -141,8 +142,6 @@ void signal_thread_init(struct thread *t, const struct thread *parent, uint64_t 
 	t->sig_saved_blocked = 0;
 	t->sig_restore_blocked = false;
 	t->sig_pending = false;
-	t->sleep_interruptible = false;
-	t->sleep_killable = false;
 	bool own_stack = (clone_flags & (CLONE_VM_FLAG | CLONE_VFORK_FLAG)) == CLONE_VM_FLAG;
 	if (parent && !own_stack) {
 		t->sas_sp = parent->sas_sp;
@@ -296,39 +295,25 @@ static bool sig_fatal_locked(const struct signal_handlers *sh, const struct thre
 {
 	if (sig == SIGKILL)
 		return true;
-	if ((t->sig_blocked & SIGSET_BIT(sig)) || sh->action[sig - 1].handler != SIG_DFL)
+	if (((t->sig_blocked | t->sig_waited) & SIGSET_BIT(sig)) ||
+	    sh->action[sig - 1].handler != SIG_DFL)
 		return false;
 	return sig_default_action(sig) == SIGDFL_TERM;
 }
 
-/* Some signal of `set` is fatal for t. sh->lock held. */
-static bool any_fatal_locked(const struct signal_handlers *sh, const struct thread *t,
-			     uint64_t set)
-{
-	for (; set; set &= set - 1)
-		if (sig_fatal_locked(sh, t, __builtin_ctzll(set) + 1))
-			return true;
-	return false;
-}
-
-/* Tell t there is work: set the hint, then cut an interruptible sleep short (a killable one
- * too when the signal is fatal). The hint is written before sleep_interruptible is read;
- * sched_block_finish reads them in the other order after taking the run-queue lock, so one of
- * the two sides always sees the other. A killable sleeper checks and sleeps under
- * process_tree_lock, which every sender holds. */
-static void kick(struct thread *t, bool fatal)
+/* Tell t there is work: set the hint, then cut an interruptible sleep short (the hint is
+ * written before the sleeper's run-queue lock is taken: sched_wake_sleeper). */
+static void kick(struct thread *t)
 {
 	WRITE_ONCE(t->sig_pending, true);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (READ_ONCE(t->sleep_interruptible) || (fatal && READ_ONCE(t->sleep_killable)))
-		sched_wake(t, -EINTR);
+	sched_wake_sleeper(t);
 }
 
-static void kick_all_locked(struct process *p, bool fatal)
+static void kick_all_locked(struct process *p)
 {
 	struct list_node *pos;
 	list_for_each(pos, &p->threads)
-		kick(list_entry(pos, struct thread, proc_node), fatal);
+		kick(list_entry(pos, struct thread, proc_node));
 }
 
 /* ---- sending ----------------------------------------------------------------------------- */
@@ -431,10 +416,10 @@ static int send_locked(struct process *p, struct thread *t, int sig, const k_sig
 	if (!drop)
 		err = enqueue_locked(sh, p, t, sig, info, 0, 0);
 	if (!drop && !err) {
-		if (sig == SIGKILL)
-			kick_all_locked(p, true);
+		if (sig == SIGKILL || (target && !blocked && sig_fatal_locked(sh, target, sig)))
+			process_group_exit_locked(p, W_EXITCODE(0, sig), NULL); /* every thread */
 		else if (target && !blocked)
-			kick(target, sig_fatal_locked(sh, target, sig));
+			kick(target);
 	}
 	spin_unlock(&sh->lock);
 	if (notify)
@@ -493,7 +478,7 @@ static void force_sig_info(int sig, const k_siginfo_t *info, uint64_t trapno, ui
 	}
 	if (enqueue_locked(sh, p, t, sig, info, trapno, err) < 0)
 		sh->fatal_sig = sig; /* no memory to queue it: it cannot be handled, only die of */
-	kick(t, false); /* the current thread: not asleep */
+	kick(t); /* the current thread: not asleep */
 	spin_unlock(&sh->lock);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
@@ -687,11 +672,13 @@ bool signal_wait_continued_locked(struct process *child, bool consume, int *stat
 
 /* ---- delivery ---------------------------------------------------------------------------- */
 
-/* Take the signal t should handle next: synchronous (fault) signals first, then the lowest
- * number; thread-directed before process-directed. 0 when none. sh->lock held. */
-static int dequeue_locked(struct signal_handlers *sh, struct thread *t, struct sigqueue *out)
+/* Take the signal of `allowed` t should handle next: synchronous (fault) signals first, then
+ * the lowest number; thread-directed before process-directed. 0 when none. sh->lock held. */
+static int dequeue_locked(struct signal_handlers *sh, struct thread *t, uint64_t allowed,
+			  struct sigqueue *out)
 {
-	uint64_t ready = pending_for_locked(sh, t) & ~t->sig_blocked;
+	spin_assert_held(&sh->lock);
+	uint64_t ready = pending_for_locked(sh, t) & allowed;
 	if (!ready)
 		return 0;
 	uint64_t pick = (ready & SIG_SYNCHRONOUS) ? (ready & SIG_SYNCHRONOUS) : ready;
@@ -760,15 +747,16 @@ static void begin_group_stop_locked(struct signal_handlers *sh, struct process *
 	sh->stop_sig = sig;
 	sh->stop_unreported = true;
 	sh->cont_unreported = false;
-	kick_all_locked(p, false);
+	kick_all_locked(p);
 }
 
 /* Sleep while the process is stopped (until SIGCONT, SIGKILL, or the group exits). Called
  * with sh->lock held (IRQ state in *flags); returns with it held. */
 static void stop_wait_locked(struct signal_handlers *sh, struct thread *t, uint64_t *flags)
 {
+	/* Killable: SIGCONT wakes the queue, SIGKILL (a group exit) the thread. */
 	while (sh->stopped && !kill_pending_locked(sh, t) && !READ_ONCE(t->exit_pending))
-		wait_queue_sleep_locked(&sh->stop_wq, &sh->lock, flags, 0);
+		wait_queue_sleep_locked(&sh->stop_wq, &sh->lock, flags, 0, SLEEP_KILLABLE);
 }
 
 /* Build a handler's frame; on failure the process gets SIGSEGV (handled in the next round). */
@@ -798,7 +786,6 @@ void signal_deliver_pending(struct trap_frame *f)
 	struct signal_handlers *sh = cur_sh();
 	if (!sh)
 		die_of(SIGKILL, false); /* a signal is owed and cannot even be looked at */
-	t->sleep_interruptible = false;
 	bool syscall = frame_is_syscall(f), restart_decided = false;
 
 	while (READ_ONCE(t->sig_pending) && !READ_ONCE(t->exit_pending)) {
@@ -818,7 +805,7 @@ void signal_deliver_pending(struct trap_frame *f)
 			continue;
 		}
 		struct sigqueue q;
-		int sig = dequeue_locked(sh, t, &q);
+		int sig = dequeue_locked(sh, t, ~t->sig_blocked, &q);
 		if (!sig) {
 			recalc_locked(sh, t);
 			spin_unlock(&sh->lock);
@@ -878,13 +865,12 @@ void signal_deliver_pending(struct trap_frame *f)
 
 /* ---- masks, sigaction, altstack (for signal_syscalls.c) ---------------------------------- */
 
-/* Process-directed signals that t no longer takes go to another thread (Linux's
- * retarget_shared_pending). */
-static void retarget(struct process *p, uint64_t newly_blocked)
+/* Process-directed signals among `sigs` go to the threads of p that take them (Linux's
+ * retarget_shared_pending): a thread that blocked them or left may have been the one kicked.
+ * Tree lock and sh->lock held. */
+static void retarget_locked(struct signal_handlers *sh, struct process *p, uint64_t sigs)
 {
-	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	struct signal_handlers *sh = p->sighand;
-	spin_lock(&sh->lock);
+	spin_assert_held(&sh->lock);
 	uint64_t shared = 0;
 	struct list_node *pos;
 	list_for_each(pos, &sh->queue) {
@@ -892,17 +878,41 @@ static void retarget(struct process *p, uint64_t newly_blocked)
 		if (q->proc == p && !q->thread)
 			shared |= SIGSET_BIT(q->info.si_signo);
 	}
-	shared &= newly_blocked;
+	shared &= sigs;
 	list_for_each(pos, &p->threads) {
 		struct thread *o = list_entry(pos, struct thread, proc_node);
 		if (shared & ~o->sig_blocked)
-			kick(o, any_fatal_locked(sh, o, shared));
+			kick(o);
 	}
+}
+
+static void retarget(struct process *p, uint64_t newly_blocked)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct signal_handlers *sh = p->sighand;
+	spin_lock(&sh->lock);
+	retarget_locked(sh, p, newly_blocked);
 	spin_unlock(&sh->lock);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
 
+void signal_thread_gone_locked(struct process *p)
+{
+	spin_assert_held(&process_tree_lock);
+	struct signal_handlers *sh = p->sighand;
+	if (!sh || list_empty(&p->threads))
+		return;
+	spin_lock(&sh->lock);
+	retarget_locked(sh, p, ~0ULL);
+	spin_unlock(&sh->lock);
+}
+
 void signal_set_blocked(uint64_t mask)
+{
+	signal_set_blocked_waiting(mask, 0);
+}
+
+void signal_set_blocked_waiting(uint64_t mask, uint64_t waited)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
@@ -910,15 +920,33 @@ void signal_set_blocked(uint64_t mask)
 	mask &= ~SIG_UNCATCHABLE;
 	if (!sh) { /* no memory for the table: nothing can be pending either */
 		t->sig_blocked = mask;
+		t->sig_waited = waited;
 		return;
 	}
 	uint64_t f = spin_lock_irqsave(&sh->lock);
 	uint64_t newly_blocked = mask & ~t->sig_blocked;
 	t->sig_blocked = mask;
+	t->sig_waited = waited;
 	recalc_locked(sh, t);
 	spin_unlock_irqrestore(&sh->lock, f);
 	if (newly_blocked && p->nthreads > 1)
 		retarget(p, newly_blocked);
+}
+
+int signal_dequeue_set(uint64_t set, k_siginfo_t *info)
+{
+	struct thread *t = current_thread();
+	struct signal_handlers *sh = cur_sh();
+	if (!sh)
+		return 0;
+	struct sigqueue q;
+	uint64_t f = spin_lock_irqsave(&sh->lock);
+	int sig = dequeue_locked(sh, t, set, &q);
+	recalc_locked(sh, t);
+	spin_unlock_irqrestore(&sh->lock, f);
+	if (sig)
+		*info = q.info;
+	return sig;
 }
 
 uint64_t signal_pending_set(void)
@@ -1012,35 +1040,27 @@ int signal_do_sigaltstack(const k_stack_t *ss, k_stack_t *oss, uint64_t user_sp)
 
 bool signal_pending(void)
 {
-	return READ_ONCE(current_thread()->sig_pending);
+	struct thread *t = current_thread();
+	return READ_ONCE(t->sig_pending) || READ_ONCE(t->exit_pending);
 }
 
-void signal_sleep_begin(void)
+bool signal_fatal_pending(void)
 {
-	WRITE_ONCE(current_thread()->sleep_interruptible, true);
+	return READ_ONCE(current_thread()->exit_pending);
 }
 
-void signal_sleep_end(void)
+bool signal_copy_should_stop(uint64_t done)
 {
-	WRITE_ONCE(current_thread()->sleep_interruptible, false);
+	return done % PAGE_SIZE == 0 && signal_pending();
 }
 
 int signal_sleep_until(uint64_t deadline_ns)
 {
-	int r = 0;
-	signal_sleep_begin();
 	while (time_monotonic_ns() < deadline_ns) {
-		if (signal_pending()) {
-			r = -EINTR;
-			break;
-		}
-		r = sched_sleep_until(deadline_ns);
-		if (r == -EINTR)
-			break;
-		r = 0;
+		if (sched_sleep_until(deadline_ns, SLEEP_INTERRUPTIBLE) == -EINTR)
+			return -EINTR;
 	}
-	signal_sleep_end();
-	return r;
+	return 0;
 }
 
 int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
@@ -1058,38 +1078,20 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 			handoff_release(h);
 		return -EINTR;
 	}
-	signal_sleep_begin();
-	int r = wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, h);
-	signal_sleep_end();
+	int r = wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns,
+						SLEEP_INTERRUPTIBLE, h);
 	if (r == 0 && signal_pending())
 		r = -EINTR;
 	return r;
 }
 
-bool signal_fatal_pending_locked(void)
+int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, struct spinlock *lock,
+					    uint64_t *irqflags)
 {
-	spin_assert_held(&process_tree_lock);
-	struct thread *t = current_thread();
-	struct signal_handlers *sh = t->proc->sighand;
-	if (READ_ONCE(t->exit_pending))
-		return true;
-	if (!sh)
-		return false;
-	spin_lock(&sh->lock);
-	bool fatal = sh->fatal_sig || any_fatal_locked(sh, t, pending_for_locked(sh, t));
-	spin_unlock(&sh->lock);
-	return fatal;
-}
-
-int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, uint64_t *irqflags)
-{
-	if (signal_fatal_pending_locked())
+	if (signal_fatal_pending())
 		return -EINTR;
-	struct thread *t = current_thread();
-	WRITE_ONCE(t->sleep_killable, true);
-	wait_queue_sleep_locked(wq, &process_tree_lock, irqflags, 0);
-	WRITE_ONCE(t->sleep_killable, false);
-	return signal_fatal_pending_locked() ? -EINTR : 0; /* -EINTR from a waker is a hint */
+	wait_queue_sleep_locked(wq, lock, irqflags, 0, SLEEP_KILLABLE);
+	return signal_fatal_pending() ? -EINTR : 0;
 }
 
 /* ---- ITIMER_REAL: a kernel thread sleeps until the earliest armed deadline ---------------- */
@@ -1153,7 +1155,8 @@ static void itimer_thread(void *unused)
 			f = spin_lock_irqsave(&itimer_lock);
 			continue;
 		}
-		wait_queue_sleep_locked(&itimer_wq, &itimer_lock, &f, next);
+		/* A kernel thread: no signal reaches it, and it is never told to exit. */
+		wait_queue_sleep_locked(&itimer_wq, &itimer_lock, &f, next, SLEEP_UNINTERRUPTIBLE);
 	}
 }
 

@@ -16,17 +16,20 @@
  * the itimer lock is a leaf. Sending to a process (it may pick any of its threads) needs
  * process_tree_lock held, as the thread list is guarded by it.
  *
- * Interruptible sleeps. A thread sleeping on behalf of a system call sets
- * t->sleep_interruptible (signal_sleep_begin/end, or the helpers below); a sender sets the
- * target's sig_pending hint and then sched_wake(t, -EINTR)s it if that flag is set, and
- * sched_block_finish() refuses to sleep when the hint is already set, so a signal arriving
- * between the last check and the sleep is never lost. The interrupted call returns
- * -ERESTARTSYS (restarted when no handler runs or the handler has SA_RESTART), -ERESTARTNOHAND
- * (-EINTR if a handler runs) or -EINTR (never restarted).
+ * Sleeps. Every wait names its kind (sched/thread.h: interruptible, killable,
+ * uninterruptible). A sender sets the target's sig_pending hint and then wakes it if its sleep
+ * is interruptible (sched_wake_sleeper); a sleep does not begin when the hint is already set,
+ * so a signal arriving between the last check and the sleep is never lost. The interrupted
+ * call returns -ERESTARTSYS (restarted when no handler runs or the handler has SA_RESTART),
+ * -ERESTARTNOHAND (-EINTR if a handler runs), -ERESTART_RESTARTBLOCK or -EINTR (never
+ * restarted).
  *
- * Killable sleeps (t->sleep_killable) end only on a fatal signal. The sleeper checks for one
- * and sleeps under process_tree_lock, which every sender holds while it queues and kicks, so
- * none is missed; a sender wakes the sleeper only for a signal that will end the process. */
+ * Fatal signals. As in Linux (complete_signal), a signal that will end the process —
+ * SIGKILL, or one left at a terminating default action that the chosen thread does not block
+ * (core-dumping ones excepted: they end it only when delivered) — starts the group exit at
+ * once: every thread gets t->exit_pending, which ends interruptible and killable sleeps alike
+ * and makes the thread exit on its way back to user mode. exit_group and execve tell the
+ * other threads the same way (process_zap_threads_locked). */
 #ifndef PROC_SIGNAL_H
 #define PROC_SIGNAL_H
 
@@ -129,6 +132,9 @@ void signal_thread_init(struct thread *t, const struct thread *parent, uint64_t 
 int signal_exec(struct process *p);
 /* A thread is leaving: drop the signals queued for it alone. */
 void signal_exit_thread(struct thread *t);
+/* A thread left p's thread list: the process-directed signals it may have been chosen for are
+ * offered to the threads that remain (Linux hands them on too). process_tree_lock held. */
+void signal_thread_gone_locked(struct process *p);
 /* The process's last thread left (before it becomes a zombie; process_tree_lock held): drop
  * its queued signals, disarm its itimer, put p->sighand (set to NULL). */
 void signal_exit_process_locked(struct process *p);
@@ -192,11 +198,17 @@ static inline bool signal_work_pending(const struct thread *t, const struct trap
 }
 
 /* ---- interruptible sleeping (for blocking system calls) ----------------------------------- */
-/* An unblocked signal is pending for the current thread. */
+/* An unblocked signal is pending for the current thread, or it was told to exit: what ends an
+ * interruptible sleep (Linux's signal_pending). */
 bool signal_pending(void);
-/* The current thread's sleeps (until signal_sleep_end) end early with -EINTR on a signal. */
-void signal_sleep_begin(void);
-void signal_sleep_end(void);
+/* The current thread was told to exit (a fatal signal, exit_group or execve elsewhere): what
+ * ends a killable sleep (Linux's fatal_signal_pending). Long copy loops check it too. */
+bool signal_fatal_pending(void);
+/* For long copy loops (a device read, sendfile, getrandom): called with the bytes done so far,
+ * true when the loop should stop now and return them because a signal is pending — checked at
+ * each page boundary, as Linux does, so a call always makes progress first. A fatal signal
+ * ends the process on the way out; another one is handled after the partial return. */
+bool signal_copy_should_stop(uint64_t done);
 /* sched_sleep_until that a signal interrupts: 0 once deadline_ns passed, -EINTR. */
 int signal_sleep_until(uint64_t deadline_ns);
 /* wait_queue_sleep_locked that a signal interrupts: 0 woken, -ETIMEDOUT, -EINTR. */
@@ -208,26 +220,29 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 					   const struct handoff *h);
 
 /* Killable sleeping (Linux's TASK_KILLABLE), for waits that must not end on an ordinary signal
- * but must not outlive the process either. A fatal signal is pending for the current thread:
- * SIGKILL, an unblocked signal left at a terminating default action, or an exit under way.
- * process_tree_lock held. */
-bool signal_fatal_pending_locked(void);
-/* wait_queue_sleep_locked on a queue guarded by process_tree_lock (held) that only a fatal
- * signal cuts short: 0 woken (maybe spuriously), -EINTR. Other signals stay pending for the
- * return to user. */
-int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, uint64_t *irqflags);
+ * but must not outlive the process either: wait_queue_sleep_locked that only an exit (a fatal
+ * signal among them) cuts short: 0 woken (maybe spuriously), -EINTR. Other signals stay
+ * pending for the return to user. */
+int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, struct spinlock *lock,
+					    uint64_t *irqflags);
 
 /* ---- for signal_syscalls.c and signal_frame.c -------------------------------------------- */
 /* Fill in a kill-style siginfo (SI_USER / SI_TKILL) from the calling process. */
 void signal_info_kill(k_siginfo_t *info, int sig, int code);
 /* Set the current thread's blocked mask (SIGKILL/SIGSTOP removed) and recompute pending. */
 void signal_set_blocked(uint64_t mask);
+/* The same, with the set rt_sigtimedwait waits for (unblocked in mask so that the signals of
+ * it may choose this thread, yet never a fatal default action: Linux's real_blocked). */
+void signal_set_blocked_waiting(uint64_t mask, uint64_t waited);
 /* rt_sigsuspend, ppoll, pselect6: block the user's mask (sigsetsize must be 8) until the call
  * ends. When a signal interrupts the call, the handler's frame saves the original mask
  * (sigreturn restores it) or signal_deliver_pending puts it back; a call that ends otherwise
  * calls signal_end_temporary_mask. 0, -EINVAL or -EFAULT (mask unchanged). */
 int signal_set_temporary_mask(const k_sigset_t __user *umask, size_t sigsetsize);
 void signal_end_temporary_mask(void);
+/* Take one pending signal of `set` for the current thread (blocked or not) as delivery would,
+ * its siginfo into *info: the signal number, or 0 when none is pending (rt_sigtimedwait). */
+int signal_dequeue_set(uint64_t set, k_siginfo_t *info);
 /* Pending signals (process- and thread-directed) of the current thread, blocked or not. */
 uint64_t signal_pending_set(void);
 /* rt_sigaction's core: old/new may be NULL. -EINVAL for bad sig or uncatchable. */

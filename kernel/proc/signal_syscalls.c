@@ -11,6 +11,7 @@
 #include <core/time.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/time.h>
 
 /* struct timeval / struct itimerval as Linux x86_64 lays them out. */
 struct k_timeval {
@@ -192,12 +193,10 @@ SYSCALL_DEFINE2(rt_sigpending, k_sigset_t __user *, uset, size_t, sigsetsize)
 /* Sleep until a signal wants this thread (its handler, a stop, or death). */
 static void wait_for_signal(void)
 {
-	signal_sleep_begin();
 	while (!signal_pending()) {
-		sched_prepare_block(0);
+		sched_prepare_block(0, SLEEP_INTERRUPTIBLE);
 		sched_block_finish(); /* returns at once if a signal beat us to it */
 	}
-	signal_sleep_end();
 }
 
 int signal_set_temporary_mask(const k_sigset_t __user *umask, size_t sigsetsize)
@@ -230,6 +229,58 @@ SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t __user *, umask, size_t, sigsets
 		return r;
 	wait_for_signal();
 	return -ERESTARTNOHAND; /* -EINTR once a handler ran; otherwise suspended again */
+}
+
+/* rt_sigtimedwait's wait: until a signal of `set` is pending (taken, its number returned), the
+ * deadline (monotonic; 0 = none; already past = a poll) passes (-EAGAIN), or another signal
+ * interrupts (-EINTR, never restarted, as Linux). While it sleeps, `set` is unblocked so that
+ * a process-directed signal of the set may choose this thread (Linux's real_blocked). */
+static long wait_for_signal_in(uint64_t set, k_siginfo_t *info, uint64_t deadline)
+{
+	struct thread *t = current_thread();
+	uint64_t saved = t->sig_blocked;
+	for (;;) {
+		int sig = signal_dequeue_set(set, info);
+		if (sig)
+			return sig;
+		if (signal_pending())
+			return -EINTR;
+		if (deadline && time_monotonic_ns() >= deadline)
+			return -EAGAIN;
+		signal_set_blocked_waiting(saved & ~set, set);
+		sched_prepare_block(deadline, SLEEP_INTERRUPTIBLE);
+		sched_block_finish();
+		signal_set_blocked(saved); /* the set is dequeued above, never delivered */
+	}
+}
+
+SYSCALL_DEFINE4(rt_sigtimedwait, const k_sigset_t __user *, uset, k_siginfo_t __user *, uinfo,
+		const struct linux_timespec __user *, utimeout, size_t, sigsetsize)
+{
+	k_sigset_t set;
+	if (sigsetsize != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	uint64_t deadline = 0;
+	if (utimeout) {
+		struct linux_timespec ts;
+		if (copy_from_user(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
+			return -EINVAL;
+		uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC / 2
+				      ? UINT64_MAX / 2
+				      : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+		deadline = time_monotonic_ns() + ns;
+		if (!deadline)
+			deadline = 1;
+	}
+	k_siginfo_t info;
+	long r = wait_for_signal_in(set & ~SIG_UNCATCHABLE, &info, deadline);
+	if (r > 0 && uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return r;
 }
 
 SYSCALL_DEFINE0(pause)

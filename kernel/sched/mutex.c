@@ -17,8 +17,10 @@ void mutex_lock(struct mutex *m)
 	struct thread *self = current_thread();
 	uint64_t f = spin_lock_irqsave(&m->lock);
 	ASSERT(m->owner != self); /* not recursive */
+	/* Uninterruptible: a mutex guards short kernel sections (no holder sleeps on user
+	 * input or another process while holding one), so the wait is bounded by the kernel. */
 	while (m->owner)
-		wait_queue_sleep_locked(&m->waiters, &m->lock, &f, 0);
+		wait_queue_sleep_locked(&m->waiters, &m->lock, &f, 0, SLEEP_UNINTERRUPTIBLE);
 	m->owner = self;
 	spin_unlock_irqrestore(&m->lock, f);
 	if (self)

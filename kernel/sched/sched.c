@@ -154,16 +154,34 @@ void schedule(void)
 	switch_to_locked(rq, prev, next, flags);
 }
 
-/* Mark the current thread t blocked (rq->lock held), with an optional deadline. */
-static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadline_ns)
+/* Whether what has happened to t ends a sleep of this kind (thread.h). The hints are written
+ * before the waker takes t's run-queue lock (sched_wake_sleeper) and read here under it, so
+ * either the sleeper sees the hint or the waker sees the sleeper blocked. */
+static bool sleep_cut_short(const struct thread *t, enum sleep_kind kind)
 {
+	if (kind == SLEEP_UNINTERRUPTIBLE)
+		return false;
+	if (READ_ONCE(t->exit_pending))
+		return true;
+	return kind == SLEEP_INTERRUPTIBLE && READ_ONCE(t->sig_pending);
+}
+
+/* Mark the current thread t blocked (rq->lock held), with an optional deadline; a sleep that
+ * something already cuts short does not begin (t stays runnable, woken with -EINTR). */
+static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadline_ns,
+			 enum sleep_kind kind)
+{
+	spin_assert_held(&rq->lock);
 	t->state = THREAD_BLOCKED;
 	t->wake_reason = 0;
+	t->sleep_kind = kind;
 	if (deadline_ns) {
 		t->wake_at_ns = deadline_ns;
 		sleeper_insert_locked(rq, t);
 	}
 	mlfq_on_block(&t->sched);
+	if (sleep_cut_short(t, kind))
+		make_runnable_locked(rq, t, -EINTR);
 }
 
 /* The direct hand-off of a synchronous call (ipc/endpoint.c): instead of queueing t and
@@ -175,13 +193,14 @@ static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadlin
  * cannot miss it). Falls back to an ordinary wake (and block) when t belongs to another CPU or
  * is not blocked any more. */
 static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_ns,
-		    struct spinlock *wait_lock, struct spinlock *held, uint64_t flags)
+		    enum sleep_kind kind, struct spinlock *wait_lock, struct spinlock *held,
+		    uint64_t flags)
 {
 	struct thread *self = current_thread();
 	struct runqueue *rq = this_rq();
 	if (t->cpu != this_cpu_id()) {
-		if (block)
-			sched_prepare_block(deadline_ns); /* before the locks drop: no lost wake-up */
+		if (block) /* before the locks drop: no lost wake-up */
+			sched_prepare_block(deadline_ns, kind);
 		sched_wake(t, reason);
 		if (wait_lock)
 			spin_unlock(wait_lock);
@@ -190,12 +209,10 @@ static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_
 	}
 	spin_lock(&rq->lock);
 	if (block) /* before the locks drop: a waker needs our run-queue lock after them */
-		block_locked(rq, self, deadline_ns);
+		block_locked(rq, self, deadline_ns, kind);
 	if (wait_lock)
 		spin_unlock(wait_lock);
 	spin_unlock(held); /* IRQs stay off until the switch is done */
-	if (block && READ_ONCE(self->sleep_interruptible) && READ_ONCE(self->sig_pending))
-		make_runnable_locked(rq, self, -EINTR); /* a signal came first */
 	if (t->state != THREAD_BLOCKED) {
 		spin_unlock(&rq->lock);
 		irq_restore(flags);
@@ -216,13 +233,13 @@ static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_
 
 int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, uint64_t flags)
 {
-	return hand_off(t, reason, false, 0, NULL, held, flags);
+	return hand_off(t, reason, false, 0, SLEEP_UNINTERRUPTIBLE, NULL, held, flags);
 }
 
-int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *wait_lock,
-			   struct spinlock *held, uint64_t flags)
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, enum sleep_kind kind,
+			   struct spinlock *wait_lock, struct spinlock *held, uint64_t flags)
 {
-	return hand_off(t, 0, true, deadline_ns, wait_lock, held, flags);
+	return hand_off(t, 0, true, deadline_ns, kind, wait_lock, held, flags);
 }
 
 void sched_yield(void)
@@ -271,12 +288,12 @@ void sched_tick(bool from_user)
 	spin_unlock(&rq->lock);
 }
 
-void sched_prepare_block(uint64_t deadline_ns)
+void sched_prepare_block(uint64_t deadline_ns, enum sleep_kind kind)
 {
 	uint64_t flags = irq_save();
 	struct runqueue *rq = this_rq();
 	spin_lock(&rq->lock);
-	block_locked(rq, rq->curr, deadline_ns);
+	block_locked(rq, rq->curr, deadline_ns, kind);
 	spin_unlock(&rq->lock);
 	irq_restore(flags);
 }
@@ -284,30 +301,42 @@ void sched_prepare_block(uint64_t deadline_ns)
 int sched_block_finish(void)
 {
 	struct thread *t = current_thread();
-	/* An interruptible sleeper must not sleep through a signal that came before it was
-	 * marked blocked (proc/signal.h, "Interruptible sleeps"). */
-	if (READ_ONCE(t->sleep_interruptible) && READ_ONCE(t->sig_pending))
-		sched_wake(t, -EINTR);
 	schedule();
 	return t->wake_reason;
 }
 
-bool sched_wake(struct thread *t, int reason)
+/* Make t runnable if it is blocked and `wakes` says so, under t's run-queue lock. */
+static bool wake_if(struct thread *t, int reason, bool (*wakes)(const struct thread *t))
 {
 	struct runqueue *rq = &runqueues[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&rq->lock);
-	bool was_blocked = t->state == THREAD_BLOCKED;
-	if (was_blocked)
+	bool woken = t->state == THREAD_BLOCKED && (!wakes || wakes(t));
+	if (woken)
 		make_runnable_locked(rq, t, reason);
 	spin_unlock_irqrestore(&rq->lock, flags);
-	return was_blocked;
+	return woken;
 }
 
-int sched_sleep_until(uint64_t deadline_ns)
+bool sched_wake(struct thread *t, int reason)
+{
+	return wake_if(t, reason, NULL);
+}
+
+static bool sleep_ends_now(const struct thread *t)
+{
+	return sleep_cut_short(t, t->sleep_kind);
+}
+
+bool sched_wake_sleeper(struct thread *t)
+{
+	return wake_if(t, -EINTR, sleep_ends_now);
+}
+
+int sched_sleep_until(uint64_t deadline_ns, enum sleep_kind kind)
 {
 	if (deadline_ns <= time_monotonic_ns())
 		return 0;
-	sched_prepare_block(deadline_ns);
+	sched_prepare_block(deadline_ns, kind);
 	int reason = sched_block_finish();
 	return reason == -ETIMEDOUT ? 0 : reason;
 }
@@ -316,6 +345,7 @@ void sched_add_thread(struct thread *t)
 {
 	struct runqueue *rq = this_rq();
 	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	ASSERT(t->state == THREAD_NEW);
 	t->cpu = this_cpu_id();
 	t->state = THREAD_RUNNABLE;
 	mlfq_enqueue(&rq->mlfq, &t->sched);

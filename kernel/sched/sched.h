@@ -31,14 +31,20 @@ static inline bool sched_need_resched(void)
 }
 
 /* Blocking protocol: sched_prepare_block() marks current as blocked (with an optional deadline,
- * 0 = none); then the caller drops its own lock and calls schedule(). Any sched_wake() in
- * between is not lost: it makes the thread runnable again and schedule() returns at once.
- * Returns the reason it woke: 0, -ETIMEDOUT, or what the waker passed (-EINTR for signals). */
-void sched_prepare_block(uint64_t deadline_ns);
+ * 0 = none, and the kind of the sleep, thread.h); then the caller drops its own lock and calls
+ * sched_block_finish(). Any sched_wake() in between is not lost: it makes the thread runnable
+ * again and the switch returns at once. A sleep whose kind ends on something already pending
+ * (a signal, an exit) does not begin. Returns the reason it woke: 0, -ETIMEDOUT, or what the
+ * waker passed (-EINTR for signals and exits). */
+void sched_prepare_block(uint64_t deadline_ns, enum sleep_kind kind);
 int sched_block_finish(void);
 /* Make t runnable if it is blocked; `reason` is what its sched_block_finish returns. Returns
- * whether it was blocked. */
+ * whether it was blocked. A thread not yet started (THREAD_NEW) is left alone. */
 bool sched_wake(struct thread *t, int reason);
+/* Wake t with -EINTR if its sleep's kind ends on what t now has pending. The caller first
+ * sets the hint (t->sig_pending or t->exit_pending); the check is made under t's run-queue
+ * lock, the same as the sleeper's, so no signal or exit is missed. */
+bool sched_wake_sleeper(struct thread *t);
 
 /* Make the blocked thread t runnable and switch to it at once, bypassing the run queue (the
  * synchronous-call hand-off); the current thread stays runnable (queued; returns 0).
@@ -50,14 +56,14 @@ int sched_wake_and_switch(struct thread *t, int reason, struct spinlock *held, u
  * run-queue lock) and the call returns like sched_block_finish once it is woken. wait_lock
  * (NULL, or the held lock of the wait queue the current thread is on) is released too, once
  * the thread is marked blocked. */
-int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, struct spinlock *wait_lock,
-			   struct spinlock *held, uint64_t flags);
+int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, enum sleep_kind kind,
+			   struct spinlock *wait_lock, struct spinlock *held, uint64_t flags);
 
 /* Sleep until the monotonic clock reaches deadline_ns; 0 or -ETIMEDOUT semantics folded: returns
  * 0 when the time passed, or the wake reason of an early wake (-EINTR). */
-int sched_sleep_until(uint64_t deadline_ns);
+int sched_sleep_until(uint64_t deadline_ns, enum sleep_kind kind);
 
-/* Add a new thread to the current CPU's run queue. */
+/* Start a new thread (THREAD_NEW): it joins the current CPU's run queue. */
 void sched_add_thread(struct thread *t);
 /* Set t's nice value (NICE_MIN..NICE_MAX, clamped): it moves t's MLFQ base level. */
 void sched_set_nice(struct thread *t, int nice);

@@ -21,7 +21,7 @@ static bool wait_counter(int want)
 	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
 	uint64_t f = spin_lock_irqsave(&test_lock);
 	while (counter < want) {
-		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline) == -ETIMEDOUT)
+		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline, SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
 			break;
 	}
 	bool ok = counter >= want;
@@ -58,7 +58,7 @@ KTEST(sched_threads_run_and_wake_waiter)
 KTEST(sched_sleep_lasts_at_least_its_time)
 {
 	uint64_t start = time_monotonic_ns();
-	KEXPECT(sched_sleep_until(start + 20 * NSEC_PER_MSEC) == 0);
+	KEXPECT(sched_sleep_until(start + 20 * NSEC_PER_MSEC, SLEEP_UNINTERRUPTIBLE) == 0);
 	uint64_t slept = time_monotonic_ns() - start;
 	KEXPECT(slept >= 20 * NSEC_PER_MSEC);
 	KEXPECT(slept < TEST_DEADLINE_NS);
@@ -122,7 +122,8 @@ KTEST(wait_entry_wake_before_sleep_is_not_lost)
 	spin_unlock_irqrestore(&test_lock, f);
 	KEXPECT(fired == 1 && list_empty(&w.node));
 	uint64_t start = time_monotonic_ns();
-	KEXPECT(wait_sleep_unless_fired(&fired, start + TEST_DEADLINE_NS) == 0);
+	KEXPECT(wait_sleep_unless_fired(&fired, start + TEST_DEADLINE_NS,
+					SLEEP_UNINTERRUPTIBLE) == 0);
 	KEXPECT(time_monotonic_ns() - start < TEST_DEADLINE_NS);
 }
 
@@ -137,7 +138,7 @@ KTEST(wait_entry_woken_by_other_thread)
 	KEXPECT(spawn(bump, NULL));
 	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
 	while (!__atomic_load_n(&fired, __ATOMIC_SEQ_CST) && time_monotonic_ns() < deadline)
-		wait_sleep_unless_fired(&fired, deadline);
+		wait_sleep_unless_fired(&fired, deadline, SLEEP_UNINTERRUPTIBLE);
 	KEXPECT(fired == 1);
 	f = spin_lock_irqsave(&test_lock);
 	wait_entry_remove_locked(&w);
@@ -156,7 +157,8 @@ KTEST(wait_entry_removed_then_timeout)
 	spin_unlock_irqrestore(&test_lock, f);
 	KEXPECT(fired == 0);
 	uint64_t start = time_monotonic_ns();
-	KEXPECT(wait_sleep_unless_fired(&fired, start + NSEC_PER_MSEC) == -ETIMEDOUT);
+	KEXPECT(wait_sleep_unless_fired(&fired, start + NSEC_PER_MSEC, SLEEP_UNINTERRUPTIBLE) ==
+		-ETIMEDOUT);
 	KEXPECT(time_monotonic_ns() - start >= NSEC_PER_MSEC);
 }
 
@@ -171,7 +173,7 @@ static void handoff_server(void *unused)
 	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
 	uint64_t f = spin_lock_irqsave(&test_lock);
 	while (!handoff_go) {
-		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline) == -ETIMEDOUT)
+		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline, SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
 			break;
 	}
 	handoff_ran++;
@@ -225,7 +227,7 @@ KTEST(sched_block_and_switch_blocks_caller_until_woken)
 		return;
 	handoff_waker = current_thread();
 	/* woken, not timed out */
-	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS, NULL,
-				       &test_lock, f) == 0);
+	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS,
+				       SLEEP_UNINTERRUPTIBLE, NULL, &test_lock, f) == 0);
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
 }

@@ -34,12 +34,16 @@ static struct thread *thread_alloc(const char *name)
 	struct thread *t = kmalloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	/* Every field starts defined: a new thread can be looked at (its cpu's run-queue lock
+	 * taken by a wake-up) before it first runs. */
+	memset(t, 0, sizeof(*t));
+	t->cpu = this_cpu_id();
 	t->tid = alloc_tid();
 	strlcpy(t->name, name, sizeof(t->name));
 	mlfq_entity_init(&t->sched, 0);
 	list_init(&t->sleep_node);
 	list_init(&t->all_node);
-	t->state = THREAD_BLOCKED;
+	t->state = THREAD_NEW; /* until sched_add_thread */
 	return t;
 }
 

@@ -11,6 +11,7 @@
 #define THREAD_NAME_MAX 16
 
 enum thread_state {
+	THREAD_NEW, /* built but not yet given to the scheduler: no wake-up may start it */
 	THREAD_RUNNABLE, /* on a run queue or running */
 	THREAD_BLOCKED, /* waiting on a wait queue or a timer */
 	THREAD_DEAD, /* exited; its stack is freed by the next thread to run */
@@ -18,6 +19,20 @@ enum thread_state {
 
 struct process;
 struct reply_slot;
+
+/* What may end a sleep besides its event and its deadline (Linux's TASK_UNINTERRUPTIBLE,
+ * TASK_KILLABLE and TASK_INTERRUPTIBLE). Every wait names one (DESIGN.md convention 11;
+ * docs/sleeps.md lists the blocking points). */
+enum sleep_kind {
+	/* Nothing: only for waits whose end the kernel itself guarantees soon (a mutex held
+	 * for a bounded section, a kernel thread's own timer); each such call says why. */
+	SLEEP_UNINTERRUPTIBLE,
+	/* The thread being told to exit: SIGKILL or another fatal signal, exit_group or execve
+	 * by another thread (t->exit_pending). */
+	SLEEP_KILLABLE,
+	/* That, or any signal the thread does not block (t->sig_pending). */
+	SLEEP_INTERRUPTIBLE,
+};
 
 /* How an interrupted call resumes when no handler ran (ERESTART_RESTARTBLOCK): restart_syscall
  * calls fn with the block, whose fields the call chose (its deadline, its user arguments). */
@@ -38,6 +53,7 @@ struct thread {
 	uint64_t wake_at_ns; /* sleeping: when the timer wakes it (0 = not sleeping) */
 	struct list_node sleep_node; /* in the CPU's sleep list while sleeping with a timeout */
 	int wake_reason; /* 0 woken, -ETIMEDOUT, -EINTR: set by whoever makes it runnable */
+	enum sleep_kind sleep_kind; /* of the current or last sleep */
 
 	void *fpu_state; /* user FPU/SSE/AVX registers while switched out (NULL: kernel-only) */
 	uint64_t fs_base; /* user TLS base */
@@ -52,17 +68,18 @@ struct thread {
 	struct list_node proc_node; /* in proc->threads */
 	uint64_t clear_child_tid; /* user address zeroed + futex-woken at exit (0 = none); own */
 	uint64_t robust_list, robust_list_len; /* set_robust_list, kept for the futex code; own */
-	bool exit_pending; /* asked to exit (exit_group, exec by another thread) */
+	/* Asked to exit (exit_group or exec by another thread, a fatal signal): written under
+	 * process_tree_lock, read without it as a hint before sleeping (sched.c). */
+	bool exit_pending;
 	struct restart_block restart; /* own: set by a call returning ERESTART_RESTARTBLOCK */
 
 	/* Signals (proc/signal.h): written under proc->sighand->lock by the thread itself, read
 	 * by senders under that lock; sas_* are the thread's own (no lock). */
 	uint64_t sig_blocked; /* blocked mask (k_sigset_t) */
+	uint64_t sig_waited; /* rt_sigtimedwait's set, unblocked only to be taken, never fatal */
 	uint64_t sig_saved_blocked; /* mask to put back once sigsuspend's handler frame is built */
 	bool sig_restore_blocked; /* sig_saved_blocked is valid */
 	bool sig_pending; /* hint, read without the lock: an unblocked signal waits for us */
-	bool sleep_interruptible; /* own: the current wait ends early (-EINTR) on a signal */
-	bool sleep_killable; /* own, written under process_tree_lock: ends on a fatal signal */
 	uint32_t sas_flags; /* sigaltstack: 0 or SS_DISABLE (and SS_AUTODISARM) */
 	uint64_t sas_sp, sas_size;
 

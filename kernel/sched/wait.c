@@ -4,13 +4,13 @@
 #include <sched/sched.h>
 
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
-			    uint64_t deadline_ns)
+			    uint64_t deadline_ns, enum sleep_kind kind)
 {
-	return wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, NULL);
+	return wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, kind, NULL);
 }
 
 int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
-				    uint64_t *irqflags, uint64_t deadline_ns,
+				    uint64_t *irqflags, uint64_t deadline_ns, enum sleep_kind kind,
 				    const struct handoff *h)
 {
 	struct wait_entry w = { .thread = current_thread() };
@@ -18,10 +18,10 @@ int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock
 	int reason;
 	if (h) {
 		/* Marked blocked before either lock drops: no wake-up is lost. */
-		reason = sched_block_and_switch(h->to, deadline_ns, lock, h->lock, *irqflags);
+		reason = sched_block_and_switch(h->to, deadline_ns, kind, lock, h->lock, *irqflags);
 	} else {
 		/* Marked blocked before the lock drops: a wake-up from here on is not lost. */
-		sched_prepare_block(deadline_ns);
+		sched_prepare_block(deadline_ns, kind);
 		spin_unlock_irqrestore(lock, *irqflags);
 		reason = sched_block_finish();
 	}
@@ -48,9 +48,9 @@ void wait_entry_remove_locked(struct wait_entry *w)
 		list_remove(&w->node);
 }
 
-int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns)
+int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_kind kind)
 {
-	sched_prepare_block(deadline_ns);
+	sched_prepare_block(deadline_ns, kind);
 	/* A waker that ran before we were marked blocked found nothing to wake but set the flag
 	 * first; one that runs from here on makes us runnable. Both sides take our run-queue
 	 * lock, which orders the flag against the state. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <lib/list.h>
 #include <core/spinlock.h>
+#include <sched/thread.h>
 
 struct wait_queue {
 	struct list_node waiters; /* struct wait_entry, guarded by the owner's lock */
@@ -34,13 +35,13 @@ static inline void wait_queue_init(struct wait_queue *wq)
 }
 
 /* Sleep on wq; `lock` (held, taken with spin_lock_irqsave giving *irqflags) is released while
- * asleep and held again on return. deadline_ns 0 = none. Returns 0 when woken, -ETIMEDOUT, or
- * the reason a waker gave (-EINTR when a signal interrupted the sleep). Wake-ups can be
- * spurious: re-check the condition in a loop. */
+ * asleep and held again on return. deadline_ns 0 = none; kind says what else ends the sleep
+ * (sched/thread.h). Returns 0 when woken, -ETIMEDOUT, or -EINTR when a signal or an exit
+ * (as kind allows) cut it short or kept it from starting. Wake-ups can be spurious: re-check
+ * the condition in a loop. */
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
-			    uint64_t deadline_ns);
+			    uint64_t deadline_ns, enum sleep_kind kind);
 
-struct thread;
 /* A thread to run next instead of going through the run queue (the synchronous-call hand-off,
  * ipc/endpoint.c): `to` is blocked, and `lock` (held, taken with plain spin_lock inside the
  * sleeper's own lock) keeps it in its wait. A sleep given a hand-off always consumes it: `to`
@@ -51,7 +52,7 @@ struct handoff {
 };
 /* wait_queue_sleep_locked that hands the CPU straight to h->to (h may be NULL). */
 int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock,
-				    uint64_t *irqflags, uint64_t deadline_ns,
+				    uint64_t *irqflags, uint64_t deadline_ns, enum sleep_kind kind,
 				    const struct handoff *h);
 /* Consume h without sleeping: wake h->to, release h->lock. */
 void handoff_release(const struct handoff *h);
@@ -59,10 +60,10 @@ void handoff_release(const struct handoff *h);
  * lock guarding wq is held. */
 void wait_queue_add_locked(struct wait_queue *wq, struct wait_entry *w);
 void wait_entry_remove_locked(struct wait_entry *w);
-/* Block the current thread until a wake-up, the deadline (0 = none) or a signal (if it sleeps
- * interruptibly), unless *fired is already set: then return 0 at once. Returns like
- * wait_queue_sleep_locked. No lock may be held. */
-int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns);
+/* Block the current thread until a wake-up, the deadline (0 = none) or what kind allows,
+ * unless *fired is already set: then return 0 at once. Returns like wait_queue_sleep_locked.
+ * No lock may be held. */
+int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_kind kind);
 /* Wake up to nr waiters (0 = all) in FIFO order; returns how many were woken. An entry whose
  * thread was not asleep (a poller still scanning) is taken off and flagged but not counted. */
 int wait_queue_wake_locked(struct wait_queue *wq, int nr);

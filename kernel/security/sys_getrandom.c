@@ -5,6 +5,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
 #include <security/random.h>
+#include <proc/signal.h>
 #include <uapi/errno.h>
 #include <uapi/random.h>
 
@@ -22,7 +23,8 @@ SYSCALL_DEFINE3(getrandom, void __user *, buf, size_t, count, unsigned int, flag
 		return -EINVAL;
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	while (done < count) {
+	/* A signal stops a long request at a page boundary with what is done (as Linux). */
+	while (done < count && !(done && signal_copy_should_stop(done))) {
 		size_t n = count - done < CHUNK ? count - done : CHUNK;
 		get_random_bytes(chunk, n);
 		if (copy_to_user((char __user *)buf + done, chunk, n))

@@ -31,7 +31,7 @@ static bool wait_done(const struct usertest_page *data)
 	while (result(data, ETEST_R_DONE) != 1) {
 		if (time_monotonic_ns() > deadline)
 			return false;
-		sched_sleep_until(time_monotonic_ns() + POLL_NS);
+		sched_sleep_until(time_monotonic_ns() + POLL_NS, SLEEP_UNINTERRUPTIBLE);
 	}
 	return true;
 }
