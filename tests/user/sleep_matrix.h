@@ -43,6 +43,7 @@
 #define SM_WAKE_HANDLER 8u /* its wake-up runs the SIGUSR1 handler (pause, sigsuspend) */
 #define SM_NO_STOP 16u /* SIGSTOP waits until the call ends: no stop case (vfork) */
 #define SM_STOP_EINTR 32u /* stopped and continued, it fails with EINTR (signal(7)) */
+#define SM_LATE_HELPER 64u /* its helper child announces itself once the call sleeps (vfork) */
 
 /* What the driver and the case process share (MAP_SHARED): the call's resources. */
 struct sm_ctx {
@@ -178,11 +179,19 @@ static long sm_syscall_now(const struct sm_run *r)
 	return r->mt ? proc_thread_syscall_of(r->pid, r->tid) : proc_syscall_of(r->pid);
 }
 
-/* Where the blocking thread is, for failure messages. */
+/* Where the blocking thread is, for failure messages; without per-thread files, where the
+ * process's main thread is. */
 static const char *sm_where(const struct sm_run *r, char *buf, size_t n)
 {
 	long nr = sm_syscall_now(r);
-	snprintf(buf, n, "state %c, syscall %ld", sm_state(r), nr);
+	if (nr == -3 && r->mt) {
+		struct sm_run main = *r;
+		main.mt = false;
+		snprintf(buf, n, "no task file; process: state %c, syscall %ld", sm_state(&main),
+			 sm_syscall_now(&main));
+	} else {
+		snprintf(buf, n, "state %c, syscall %ld", sm_state(r), nr);
+	}
 	return buf;
 }
 
@@ -408,6 +417,19 @@ static int sm_wait_asleep(const struct sm_run *r, int ms)
 	}
 }
 
+/* A helper the call itself starts (vfork's child) must be known before the case goes on, so
+ * that the clean-up can kill it. */
+static bool sm_helper_started(struct sm_run *r)
+{
+	long end = sm_now_ns() + SM_BOUND_MS * 1000000L;
+	while ((r->call->flags & SM_LATE_HELPER) && sm->helper <= 0) {
+		if (sm_now_ns() > end)
+			return sm_fail(r, "the call's child did not start within %d ms", SM_BOUND_MS);
+		sched_yield();
+	}
+	return true;
+}
+
 /* The case process reached its call: its tid is read and it sleeps there. */
 static bool sm_start(struct sm_run *r)
 {
@@ -417,9 +439,11 @@ static bool sm_start(struct sm_run *r)
 		return sm_fail(r, "the case process did not reach its call in %d ms", SM_SETUP_MS);
 	int a = sm_wait_asleep(r, SM_SETUP_MS);
 	if (a == 1)
-		return true;
-	if (a == 0)
-		return sm_fail(r, "the call returned at once instead of blocking");
+		return sm_helper_started(r);
+	struct sm_report rep;
+	if (a == 0 && read(r->report, &rep, sizeof(rep)) == sizeof(rep))
+		return sm_fail(r, "returned %s at once instead of blocking",
+			       sm_res(rep.result, where, sizeof(where)));
 	return sm_fail(r, "never asleep in syscall %ld (%s)", r->call->nr,
 		       sm_where(r, where, sizeof(where)));
 }

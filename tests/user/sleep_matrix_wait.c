@@ -104,10 +104,7 @@ static long block_vfork(struct sm_ctx *c)
 
 static void wake_vfork(struct sm_ctx *c)
 {
-	long end = sm_now_ns() + SM_BOUND_MS * 1000000L;
-	while (c->helper <= 0 && sm_now_ns() < end)
-		sched_yield();
-	if (c->helper > 0)
+	if (c->helper > 0) /* known by now (SM_LATE_HELPER) */
 		kill(c->helper, SIGKILL);
 }
 
@@ -123,7 +120,7 @@ static const struct sm_call calls[] = {
 	{ "sendfile", SYS_sendfile, prep_file, sm_setup_fill, block_sendfile, sm_wake_drain,
 	  sm_cleanup_path, 1, SM_RESTARTS },
 	{ "vfork", SYS_vfork, NULL, NULL, block_vfork, wake_vfork, NULL, SM_HELPER,
-	  SM_UNINTERRUPTIBLE | SM_NO_STOP },
+	  SM_UNINTERRUPTIBLE | SM_NO_STOP | SM_LATE_HELPER },
 };
 
 /* sendfile from an empty pipe: Linux refuses a pipe as the source (EINVAL) at once. */
