@@ -4,10 +4,11 @@
 # Layers: host unit tests (ASan/UBSan), libFuzzer runs over the ELF and cpio parsers, the
 # loader's refusal of a corrupt kernel, the `make run` image booting to a shell prompt and a
 # session typed into our shell (zero-sh) over the serial console and the keyboard, in-kernel
-# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU, and a musl
-# program whose output must match the host Linux's (tests/compat), Debian's busybox running its
-# compatibility suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run
-# once on Zero-OS for correctness (bench/).
+# self-tests under QEMU, user-space tests (tests/user, run by init) under QEMU and those of them
+# that assert Linux's behaviour on the host's Linux too (user-linux), and a musl program whose
+# output must match the host Linux's (tests/compat), Debian's busybox running its compatibility
+# suite on Linux and on Zero-OS (tests/compat/busybox), and every benchmark run once on Zero-OS
+# for correctness (bench/).
 set -uo pipefail
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
@@ -98,6 +99,8 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
 	--log "$logs/usertest.log" --expect-tests \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
+# The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
+layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \
 	"$logs/compat.log"
 # Debian's busybox: its compatibility suite on this host's Linux (proving the expected outputs),

@@ -9,6 +9,14 @@ EXTRA ?=
 
 USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/root/bin/hello-pie \
 	$(USER_OUT)/root/bin/compat_demo
+# The sleep matrix (issue 12): every blocking call against every way a sleep must end,
+# tests/user/sleep_matrix_*.c sharing tests/user/sleep_matrix.h.
+SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep_matrix_wait
+# Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
+SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
+	signal_lost_on_thread_exit sigtimedwait
+# The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
+USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -17,8 +25,8 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	exec_script procfs pgrp_zombie_leader poll_opath fifo_open_race stop_cont_resume cap_ipc \
 	cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc cap_endpoint_graph \
 	exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc poll pipe_pipeline \
-	tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading clone_exit_group_race \
-	spurious_write_fault_segv long_copy_sigkill signal_lost_on_thread_exit sigtimedwait
+	tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading $(SLEEP_MATRIX_NAMES) \
+	$(SLEEP_REGRESSION_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -83,6 +91,8 @@ $(addprefix $(USER_OUT)/root/tests/,clone_exit_group_race spurious_write_fault_s
 $(USER_OUT)/root/tests/tty $(USER_OUT)/root/tests/tty_jobs: tests/user/tty_test.h
 $(USER_OUT)/root/tests/procfs $(USER_OUT)/root/tests/fifo_open_race \
 	$(USER_OUT)/root/tests/futex_robust $(USER_OUT)/root/tests/stop_cont_resume: tests/user/proc_wait.h
+$(addprefix $(USER_OUT)/root/tests/,$(SLEEP_MATRIX_NAMES)): tests/user/sleep_matrix.h \
+	tests/user/proc_wait.h
 
 # The compatibility demo (tests/compat): the same binary runs on the host's Linux and here.
 $(USER_OUT)/root/bin/compat_demo: tests/compat/demo.c $(DEPS_STAMP)
@@ -160,6 +170,12 @@ $(BUILD)/test/%.img: $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 	@echo "  IMAGE   $@"
 	@tools/mkimage.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/kernel/kernel.elf \
 		$(BUILD)/test/$*.cmdline $(USER_INITRD)
+
+# The Linux-compatible user tests on this host's Linux: proves their expectations are Linux's.
+USER_LINUX_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_LINUX_TEST_NAMES))
+user-linux-test: $(USER_LINUX_TESTS)
+	@tests/user/run-linux.sh $(USER_LINUX_TESTS)
+.PHONY: user-linux-test
 
 # Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
 user-test: $(BUILD)/test/usertest.img

@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The system-call number pid sleeps in, -1 outside one, -2 running, -3 unreadable (gone). */
-static inline long proc_syscall_of(pid_t pid)
+/* The system-call number a /proc "syscall" file shows: -1 outside one, -2 running, -3
+ * unreadable (gone, or no such file). */
+static inline long proc_syscall_at(const char *path)
 {
-	char path[64], text[256];
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	char text[256];
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -3;
@@ -28,6 +28,22 @@ static inline long proc_syscall_of(pid_t pid)
 	if (text[0] == 'r')
 		return -2;
 	return strtol(text, NULL, 10);
+}
+
+/* The system-call number pid (its main thread) sleeps in, as proc_syscall_at. */
+static inline long proc_syscall_of(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	return proc_syscall_at(path);
+}
+
+/* The same for thread tid of process pid (/proc/<pid>/task/<tid>/syscall). */
+static inline long proc_thread_syscall_of(pid_t pid, pid_t tid)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	return proc_syscall_at(path);
 }
 
 /* True once pid sleeps in system call a or b (pass the same twice for one), false after
