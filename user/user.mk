@@ -43,6 +43,9 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 # The shell, its tests, and upper (uppercases stdin), a program its pipelines run.
 USER_PROGS += $(USER_OUT)/root/bin/zero-sh
 USER_TEST_NAMES += shell
+# The multi-threaded fuzzer last: a kernel it panics has run every other test first.
+USER_TEST_NAMES += fuzz_mt
+USER_TESTS += $(USER_OUT)/root/tests/fuzz_mt
 USER_TESTS += $(addprefix $(USER_OUT)/root/tests/,shell upper)
 
 # zero-sh, our shell (user/sh), installed as /bin/zero-sh with /bin/sh a link to it (until
@@ -83,6 +86,9 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@ -lpthread
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
+# The fuzzers share their generator.
+$(USER_OUT)/root/tests/fuzz $(USER_OUT)/root/tests/fuzz_mt: tests/user/fuzz.h
+$(USER_OUT)/root/tests/fuzz_mt: include/uapi/zero/ipc.h include/uapi/zero/cap.h
 $(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
 # The tests that hold a thread at a kernel test hook.
 $(addprefix $(USER_OUT)/root/tests/,clone_exit_group_race spurious_write_fault_segv \
@@ -204,6 +210,19 @@ busybox-host-check:
 .PHONY: busybox-test busybox-host-check
 
 qemu-test-images: $(BUILD)/test/busybox.img
+
+# The long fuzz run (README): init runs the multi-threaded fuzzer over FUZZ_ARGS = "SEED_FIRST
+# SEED_LAST ROUNDS CALLS [ACTIONS]" (tests/user/fuzz_mt.c); the default: ~1.3 M calls, ~40 min.
+FUZZ_ARGS ?= 1 20 250 400
+FUZZ_TIMEOUT ?= 14400
+$(BUILD)/test/fuzzlong.cmdline: FORCE
+	@mkdir -p $(dir $@)
+	@echo 'run="/tests/fuzz_mt $(FUZZ_ARGS)"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+fuzz-long: $(BUILD)/test/fuzzlong.img
+	@tools/fuzz-long.sh $< $(BUILD)/fuzz-long.log $(FUZZ_TIMEOUT)
+.PHONY: fuzz-long
 # The capability tests include the Zero-OS user header.
 $(USER_OUT)/root/tests/cap_ipc $(USER_OUT)/root/tests/cap_reply_recv \
 	$(USER_OUT)/root/tests/cap_rights $(USER_OUT)/root/tests/cap_reopen_by_proc \
