@@ -31,6 +31,7 @@ import tempfile
 import time
 
 PANIC = re.compile(r"KERNEL PANIC|EXCEPTION .* in kernel mode")
+PANIC_END = "end of kernel panic: system halted"  # kernel/core/panic.c: the report is whole
 RESULT = re.compile(r"^(PASS|FAIL): (\S+)(.*)$")
 SUMMARY = re.compile(r"ktest: (\d+) passed, (\d+) failed")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")  # printk's prefix
@@ -245,7 +246,7 @@ def main():
                 verdict = "stop"
         if panic_lines:
             panic_lines += 1
-            if panic_lines > 40:
+            if panic_lines > 40 or PANIC_END in val:
                 verdict = "stop"
         elif PANIC.search(val):
             problem = problem or f"kernel panic: {val.strip()}"
