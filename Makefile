@@ -22,8 +22,8 @@ WARN := -Wall -Wextra -Werror
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fstack-protector-strong -mstack-protector-guard=global \
-	-fno-strict-aliasing -fcf-protection=none -ftrivial-auto-var-init=pattern -Ikernel -Iinclude \
-	-MMD -MP
+	-fno-strict-aliasing -fcf-protection=none -ftrivial-auto-var-init=pattern \
+	-Ikernel -Iinclude -MMD -MP
 KERNEL_ASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T kernel/kernel.ld
 

@@ -30,7 +30,7 @@ __noreturn void panic(const char *fmt, ...)
 	__builtin_va_end(ap);
 	emergency_printk("\nKERNEL PANIC on CPU %u: %s\n", this_cpu_id(), msg);
 	backtrace_print(0, (uint64_t)__builtin_frame_address(0)); /* starts at panic's caller */
-	/* The end of the report, so a watcher (tests/qemu/run.py) stops at once, not at a timeout. */
+	/* The end of the report: a watcher (tests/qemu/run.py) stops at once, not at a timeout. */
 	emergency_printk("---[ end of kernel panic: system halted ]---\n");
 	halt_forever();
 }

@@ -750,8 +750,8 @@ static int call_wait(struct reply_slot *s, struct thread *handoff, struct endpoi
 	uint64_t deadline = w->timed ? w->deadline : 0;
 	int why = 0;
 	if (handoff)
-		why = sched_block_and_switch(handoff, deadline, SLEEP_INTERRUPTIBLE, NULL, &ep->lock,
-					     fl);
+		why = sched_block_and_switch(handoff, deadline, SLEEP_INTERRUPTIBLE, NULL,
+					     &ep->lock, fl);
 	fl = spin_lock_irqsave(&s->lock);
 	int r = 0;
 	/* The clock is read only after a timer wake-up: a call costs no clock read. */

@@ -167,11 +167,15 @@ static bool sleep_cut_short(const struct thread *t, enum sleep_kind kind)
 }
 
 /* Mark the current thread t blocked (rq->lock held), with an optional deadline; a sleep that
- * something already cuts short does not begin (t stays runnable, woken with -EINTR). */
+ * something already cuts short does not begin (t stays runnable, its reason -EINTR). */
 static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadline_ns,
 			 enum sleep_kind kind)
 {
 	spin_assert_held(&rq->lock);
+	if (sleep_cut_short(t, kind)) {
+		t->wake_reason = -EINTR;
+		return;
+	}
 	t->state = THREAD_BLOCKED;
 	t->wake_reason = 0;
 	t->sleep_kind = kind;
@@ -180,8 +184,6 @@ static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadlin
 		sleeper_insert_locked(rq, t);
 	}
 	mlfq_on_block(&t->sched);
-	if (sleep_cut_short(t, kind))
-		make_runnable_locked(rq, t, -EINTR);
 }
 
 /* The direct hand-off of a synchronous call (ipc/endpoint.c): instead of queueing t and

@@ -21,7 +21,8 @@ static bool wait_counter(int want)
 	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
 	uint64_t f = spin_lock_irqsave(&test_lock);
 	while (counter < want) {
-		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline, SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
+		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline,
+					    SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
 			break;
 	}
 	bool ok = counter >= want;
@@ -173,7 +174,8 @@ static void handoff_server(void *unused)
 	uint64_t deadline = time_monotonic_ns() + TEST_DEADLINE_NS;
 	uint64_t f = spin_lock_irqsave(&test_lock);
 	while (!handoff_go) {
-		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline, SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
+		if (wait_queue_sleep_locked(&test_wq, &test_lock, &f, deadline,
+					    SLEEP_UNINTERRUPTIBLE) == -ETIMEDOUT)
 			break;
 	}
 	handoff_ran++;

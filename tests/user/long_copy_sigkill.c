@@ -41,7 +41,8 @@ static long cpu_ticks(pid_t pid)
 	buf[n] = 0;
 	char *p = strrchr(buf, ')');
 	long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &st) != 2)
+	const char *fields = "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld";
+	if (!p || sscanf(p + 2, fields, &ut, &st) != 2)
 		return -1;
 	return ut + st;
 }
@@ -79,22 +80,38 @@ static char *big_buffer(void)
 	return b == MAP_FAILED ? NULL : b;
 }
 
+static volatile int caught;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught = 1;
+}
+
+/* A child making copy k into buf. With report_fd >= 0 it catches SIGUSR1 and writes there
+ * what the call returned and whether the handler ran. */
+static pid_t spawn_copier(enum copy_kind k, char *buf, int report_fd)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (report_fd >= 0) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		sigaction(SIGUSR1, &sa, NULL);
+	}
+	long out[2] = { do_copy(k, buf), 0 };
+	out[1] = caught;
+	if (report_fd >= 0 && write(report_fd, out, sizeof(out)) != sizeof(out))
+		_exit(1);
+	_exit(0);
+}
+
 /* SIGKILL during the copy: the child must be reaped within KILL_BOUND_MS. */
 static void kill_case(const char *name, enum copy_kind k)
 {
 	char *buf = big_buffer();
-	int ready[2];
-	if (!buf || pipe(ready))
+	if (!buf)
 		exit(2);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(ready[0]);
-		close(ready[1]);
-		do_copy(k, buf);
-		_exit(0);
-	}
-	close(ready[0]);
-	close(ready[1]);
+	pid_t pid = spawn_copier(k, buf, -1);
 	bool busy = wait_busy(pid, 0);
 	long t0 = now_ms();
 	kill(pid, SIGKILL);
@@ -112,13 +129,6 @@ static void kill_case(const char *name, enum copy_kind k)
 	munmap(buf, BIG);
 }
 
-static volatile int caught;
-static void on_usr1(int sig)
-{
-	(void)sig;
-	caught = 1;
-}
-
 /* A caught signal during the copy: the call returns what it copied (> 0), not EINTR. */
 static void signal_case(const char *name, enum copy_kind k)
 {
@@ -126,14 +136,7 @@ static void signal_case(const char *name, enum copy_kind k)
 	int res[2];
 	if (!buf || pipe(res))
 		exit(2);
-	pid_t pid = fork();
-	if (pid == 0) {
-		struct sigaction sa = { .sa_handler = on_usr1 };
-		sigaction(SIGUSR1, &sa, NULL);
-		long n = do_copy(k, buf);
-		long out[2] = { n, caught };
-		_exit(write(res[1], out, sizeof(out)) == sizeof(out) ? 0 : 1);
-	}
+	pid_t pid = spawn_copier(k, buf, res[1]);
 	wait_busy(pid, 0);
 	kill(pid, SIGUSR1);
 	long out[2] = { -2, 0 };

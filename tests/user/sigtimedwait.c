@@ -46,7 +46,8 @@ int main(void)
 	CHECK("taken_signal_no_longer_pending", !sigismember(&pend, SIGUSR1));
 	struct timespec zero = { 0, 0 }, short_wait = { 0, 20 * 1000 * 1000 };
 	errno = 0;
-	CHECK("zero_timeout_polls_eagain", sigtimedwait(&usr1, &si, &zero) == -1 && errno == EAGAIN);
+	CHECK("zero_timeout_polls_eagain",
+	      sigtimedwait(&usr1, &si, &zero) == -1 && errno == EAGAIN);
 	errno = 0;
 	CHECK("timeout_eagain", sigtimedwait(&usr1, &si, &short_wait) == -1 && errno == EAGAIN);
 	struct timespec bad = { 0, 1000000000 };

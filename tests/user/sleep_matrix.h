@@ -424,7 +424,8 @@ static bool sm_helper_started(struct sm_run *r)
 	long end = sm_now_ns() + SM_BOUND_MS * 1000000L;
 	while ((r->call->flags & SM_LATE_HELPER) && sm->helper <= 0) {
 		if (sm_now_ns() > end)
-			return sm_fail(r, "the call's child did not start within %d ms", SM_BOUND_MS);
+			return sm_fail(r, "the call's child did not start within %d ms",
+				       SM_BOUND_MS);
 		sched_yield();
 	}
 	return true;
@@ -522,7 +523,8 @@ static bool sm_still_asleep(struct sm_run *r, const char *after, bool watch)
 	if (a == 0 && read(r->report, &rep, sizeof(rep)) == sizeof(rep))
 		return sm_fail(r, "returned %s after %s, want it to sleep on",
 			       sm_res(rep.result, got, sizeof(got)), after);
-	return sm_fail(r, "not asleep again after %s (%s)", after, sm_where(r, where, sizeof(where)));
+	return sm_fail(r, "not asleep again after %s (%s)", after,
+		       sm_where(r, where, sizeof(where)));
 }
 
 /* A caught SIGUSR1: EINTR, or (restarted, or uninterruptible) sleeping on until woken. */
