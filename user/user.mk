@@ -14,7 +14,7 @@ USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/
 SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep_matrix_wait
 # Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
-	signal_lost_on_thread_exit sigtimedwait
+	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.

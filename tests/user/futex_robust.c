@@ -122,6 +122,36 @@ static void test_process_death(enum leaving how)
 	test_result(names[how], m && recovers(m), "the lock did not come back with EOWNERDEAD");
 }
 
+/* The owner process is killed while another process sleeps in the lock (issue 12): the kill
+ * must release the lock and wake the sleeper with EOWNERDEAD. */
+static void test_killed_owner_wakes_sleeper(void)
+{
+	pthread_mutex_t *m = robust_mutex(true);
+	int *ready = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_SHARED, -1, 0);
+	pid_t owner = fork();
+	if (owner == 0) {
+		pthread_mutex_lock(m);
+		__atomic_store_n(ready, 1, __ATOMIC_SEQ_CST);
+		for (;;)
+			pause();
+	}
+	while (!__atomic_load_n(ready, __ATOMIC_SEQ_CST))
+		sched_yield();
+	pid_t waiter = fork();
+	if (waiter == 0) {
+		alarm(10); /* a sleeper nobody wakes dies of it instead of hanging the test */
+		_exit(pthread_mutex_lock(m) == EOWNERDEAD ? 0 : 1);
+	}
+	bool asleep = proc_wait_in_syscall(waiter, SYS_futex, SYS_futex, 10);
+	kill(owner, SIGKILL);
+	waitpid(owner, NULL, 0);
+	int st = 0;
+	waitpid(waiter, &st, 0);
+	test_result("owner_killed_while_process_sleeps_in_lock",
+		    asleep && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "waiter asleep: %d, status %#x", asleep, st);
+}
+
 /* Garbage robust lists: the thread still exits normally. */
 struct bad_head {
 	long list, offset, pending;
@@ -170,6 +200,7 @@ int main(void)
 	test_process_death(BY_EXIT);
 	test_process_death(BY_KILL);
 	test_process_death(BY_EXEC);
+	test_killed_owner_wakes_sleeper();
 	test_hostile_lists();
 	test_end();
 }
