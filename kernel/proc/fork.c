@@ -17,6 +17,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/panic.h>
 #include <core/test_hook.h>
+#include <core/time.h>
 #include <uapi/sched.h>
 #include <uapi/errno.h>
 
@@ -139,6 +140,7 @@ static int clone_link(struct process *p, struct process *np, struct thread *t,
 	if (tid < 0)
 		goto out_unlock;
 	t->tid = tid;
+	t->start_ns = np ? np->start_ns : time_monotonic_ns();
 	pid_set_thread_locked(tid, t);
 	if (np) {
 		np->pid = tid;

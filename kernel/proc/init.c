@@ -65,6 +65,7 @@ static struct process *become_init(void)
 	int pid = pid_alloc_locked();
 	ASSERT(pid == INIT_PID);
 	p->pid = t->tid = pid;
+	t->start_ns = p->start_ns;
 	pid_set_process_locked(pid, p);
 	pid_set_thread_locked(pid, t);
 	list_init(&t->proc_node);

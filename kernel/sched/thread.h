@@ -66,6 +66,8 @@ struct thread {
 
 	/* User threads (proc/): guarded by process_tree_lock (proc/process.h) unless noted. */
 	struct list_node proc_node; /* in proc->threads */
+	uint64_t start_ns; /* when it joined its process (its start for the first thread); set
+			   * before it is linked, immutable after */
 	uint64_t clear_child_tid; /* user address zeroed + futex-woken at exit (0 = none); own */
 	uint64_t robust_list, robust_list_len; /* set_robust_list, kept for the futex code; own */
 	/* Asked to exit (exit_group or exec by another thread, a fatal signal): written under

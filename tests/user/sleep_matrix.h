@@ -28,7 +28,6 @@
 #define SM_SETUP_MS 5000 /* how long a case process may take to reach its call */
 #define SM_QUIET_MS 300 /* how long a call that must not end is watched */
 #define SM_REM_SLACK_NS 10000000L /* what nanosleep's time left may exceed the request by */
-#define SM_NO_TASK_GRACE_MS 100 /* see sm_thread_asleep */
 #define SM_EXIT_STATUS 42 /* the sibling's exit_group status */
 #define SM_EXEC_STATUS 43 /* the status of the program the sibling execs */
 
@@ -80,7 +79,6 @@ static const char *const sm_behaviour_names[] = { "sig", "restart", "sigkill", "
 
 static struct sm_ctx *sm; /* the shared context of the running case */
 static const char *sm_self = "/proc/self/exe"; /* this program, for the execve cases */
-static bool sm_no_task_noted;
 static const char *sm_only; /* run only the cases whose names contain this (argv[1]) */
 
 /* The driver's view of one case. */
@@ -179,15 +177,15 @@ static long sm_syscall_now(const struct sm_run *r)
 	return r->mt ? proc_thread_syscall_of(r->pid, r->tid) : proc_syscall_of(r->pid);
 }
 
-/* Where the blocking thread is, for failure messages; without per-thread files, where the
- * process's main thread is. */
+/* Where the blocking thread is, for failure messages; once a blocking thread (mt) has gone,
+ * where the process's main thread is. */
 static const char *sm_where(const struct sm_run *r, char *buf, size_t n)
 {
 	long nr = sm_syscall_now(r);
 	if (nr == -3 && r->mt) {
 		struct sm_run main = *r;
 		main.mt = false;
-		snprintf(buf, n, "no task file; process: state %c, syscall %ld", sm_state(&main),
+		snprintf(buf, n, "thread gone; process: state %c, syscall %ld", sm_state(&main),
 			 sm_syscall_now(&main));
 	} else {
 		snprintf(buf, n, "state %c, syscall %ld", sm_state(r), nr);
@@ -380,21 +378,6 @@ static bool sm_expect_end(struct sm_run *r, int sig, int code, const char *after
 		       sig ? sig : code);
 }
 
-/* Without /proc/<pid>/task/<tid>/syscall (Zero-OS today) there is no way to see a non-main
- * thread asleep: the thread said it was about to make the call, and is given a grace period. */
-static bool sm_thread_asleep_fallback(const struct sm_run *r)
-{
-	if (!r->mt || proc_thread_syscall_of(r->pid, r->tid) != -3 ||
-	    proc_syscall_of(r->pid) == -3)
-		return false;
-	if (!sm_no_task_noted)
-		printf("sleep_matrix: no /proc/<pid>/task/<tid>/syscall: a thread is taken to be "
-		       "asleep %d ms after it says it is about to block\n", SM_NO_TASK_GRACE_MS);
-	sm_no_task_noted = true;
-	sm_sleep_ms(SM_NO_TASK_GRACE_MS);
-	return true;
-}
-
 /* 1 once the blocking thread sleeps in its call (or in restart_syscall), 0 if the call has
  * returned (its report is readable), -1 after ms milliseconds. Asleep is the call's number in
  * /proc/.../syscall and the state S or D: Linux shows the number while a thread is stopped or
@@ -409,8 +392,6 @@ static int sm_wait_asleep(const struct sm_run *r, int ms)
 		char st = sm_state(r);
 		if ((nr == r->call->nr || nr == SYS_restart_syscall) && (st == 'S' || st == 'D'))
 			return 1;
-		if (nr == -3 && sm_thread_asleep_fallback(r))
-			return sm_readable(r->report, 0) ? 0 : 1;
 		if (sm_now_ns() > end)
 			return -1;
 		sched_yield();

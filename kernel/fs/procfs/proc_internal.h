@@ -6,7 +6,13 @@
  * die with their last reference, so a dead process's directory vanishes. A pid directory's
  * inode names the pid only; the process is looked up again at each use, and an open file pins
  * the identity it was opened for (pid and start time) so that a recycled pid never shows
- * another process's data through an old descriptor. */
+ * another process's data through an old descriptor.
+ *
+ * Threads. /proc/<pid>/task/<tid> (and /proc/<tid> for a thread that is not the leader, a name
+ * readdir of /proc does not show) are the same directories as /proc/<pid> with a thread id in
+ * their inode: their files show that thread's values (id, name, state, signal mask, system
+ * call) where Linux shows a thread's, and die with the thread. A file of a thread pins its tid
+ * and the thread's start time as well. */
 #ifndef FS_PROCFS_INTERNAL_H
 #define FS_PROCFS_INTERNAL_H
 
@@ -66,14 +72,17 @@ struct proc_entry {
 struct proc_inode {
 	const struct proc_entry *ent;
 	int pid; /* 0: system-wide */
+	int tid; /* the thread whose view this is (see Threads above); 0: the process's own */
 	int fd; /* /proc/<pid>/fd/<fd>; -1 otherwise */
 };
 
-/* What a generator is called with: the file's entry and the process it was opened for. */
+/* What a generator is called with: the file's entry and the process (and thread) it was
+ * opened for. */
 struct proc_file_ctx {
 	const struct proc_entry *ent;
-	int pid;
+	int pid, tid; /* tid 0: the process's own file */
 	uint64_t start_ns; /* identity of the process: pid plus start time */
+	uint64_t tstart_ns; /* of the thread: tid plus its start time */
 };
 
 static inline struct proc_inode *proc_i(const struct inode *inode)
@@ -106,6 +115,7 @@ extern const struct inode_ops proc_file_iops;
 /* Inode numbers: fixed for everything, so that getdents and stat agree. */
 #define PROC_INO_PID_SHIFT 32
 #define PROC_INO_FD_FLAG (1ULL << 31)
+#define PROC_INO_TASK_FLAG (1ULL << 30) /* task/<tid> and its files: proc_ino_pid(tid, ...) */
 static inline uint64_t proc_ino_pid(int pid, uint64_t sub)
 {
 	return ((uint64_t)pid << PROC_INO_PID_SHIFT) | sub;
@@ -115,21 +125,40 @@ static inline uint64_t proc_ino_pid(int pid, uint64_t sub)
 
 extern const struct inode_ops proc_pid_dir_iops;
 extern const struct file_ops proc_pid_dir_fops;
-extern const struct proc_entry proc_pid_dir_entry;
+extern const struct proc_entry proc_pid_dir_entry; /* /proc/<pid> and /proc/<tid> */
+extern const struct proc_entry proc_tid_dir_entry; /* /proc/<pid>/task/<tid> */
 
 /* The process with this pid (and start time, unless start_ns is 0), under process_tree_lock:
  * NULL when it is gone. */
 struct process *proc_find_locked(int pid, uint64_t start_ns);
+/* Thread tid of p (and start time, unless tstart_ns is 0), process_tree_lock held: NULL when
+ * it is gone or another process's. */
+struct thread *proc_thread_locked(struct process *p, int tid, uint64_t tstart_ns);
+/* What c was opened for, process_tree_lock held: the process, NULL when it (or, for a thread's
+ * file, the thread) is gone; *t the thread whose values the file shows: c's thread, or for a
+ * process's own file its main thread (NULL once that has exited). */
+struct process *proc_ctx_find_locked(const struct proc_file_ctx *c, struct thread **t);
 /* The caller may see p's private files (environ, maps, fd/, exe, cwd): same uid or root.
  * process_tree_lock held. */
 bool proc_may_access_locked(struct process *p);
 /* The same by pid (takes the lock): 0, -ESRCH (gone) or -EACCES. */
 int proc_check_access(int pid, uint64_t start_ns);
-/* A new inode for the directory of process pid (owned by its euid/egid): 0 with *out, -ENOENT
- * (no such process) or -ENOMEM. */
-int proc_pid_dir_inode(struct super_block *sb, int pid, struct inode **out);
+/* A new inode for /proc/<id> (owned by the process's euid/egid): the directory of process id,
+ * or of thread id seen as its own (Linux resolves a tid there too): 0 with *out, -ENOENT (no
+ * such process or thread) or -ENOMEM. */
+int proc_pid_dir_inode(struct super_block *sb, int id, struct inode **out);
+/* A new inode for ent, a directory of process pid (proc_pid_dir_entry, proc_tid_dir_entry) or
+ * an entry of one, in the view of its thread tid (0: the process's own), with ino. Owned as
+ * Linux's task_dump_owner: the process's effective ids, root for the entries of one that is
+ * not dumpable. 0 with *out, -ENOENT (the process or thread is gone) or -ENOMEM. */
+int proc_pid_inode(struct super_block *sb, const struct proc_entry *ent, int pid, int tid,
+		   uint64_t ino, struct inode **out);
 
-/* /proc/<pid>/syscall (proc_syscall.c). */
+/* /proc/<pid>/task: one directory per thread (proc_task.c). */
+extern const struct inode_ops proc_task_dir_iops;
+extern const struct file_ops proc_task_dir_fops;
+
+/* /proc/<pid>/syscall and task/<tid>/syscall (proc_syscall.c). */
 int proc_show_syscall(struct proc_text *t, const struct proc_file_ctx *c);
 
 /* ---- file descriptors and magic links (proc_fd.c) ------------------------------------------ */

@@ -1,6 +1,8 @@
 /* procfs's per-process directories /proc/<pid>: lookup and listing, access rules, and the text
  * files stat, status, statm, comm, cmdline, environ and maps, formatted from a snapshot of the
- * process taken under its locks. The fd directory and the exe/cwd links are in proc_fd.c. */
+ * process (or of one of its threads) taken under its locks. The same directory serves a thread
+ * (task/<tid>, /proc/<tid>); task/ itself is in proc_task.c, the fd directory and the exe/cwd
+ * links in proc_fd.c. */
 #include <fs/procfs/proc_internal.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
@@ -27,6 +29,29 @@ struct process *proc_find_locked(int pid, uint64_t start_ns)
 	if (!p || p->pid != pid || (start_ns && p->start_ns != start_ns))
 		return NULL;
 	return p;
+}
+
+struct thread *proc_thread_locked(struct process *p, int tid, uint64_t tstart_ns)
+{
+	spin_assert_held(&process_tree_lock);
+	struct thread *t = thread_by_tid_locked(tid);
+	if (!t || t->proc != p || (tstart_ns && t->start_ns != tstart_ns))
+		return NULL;
+	return t;
+}
+
+struct process *proc_ctx_find_locked(const struct proc_file_ctx *c, struct thread **t)
+{
+	struct process *p = proc_find_locked(c->pid, c->start_ns);
+	*t = NULL;
+	if (!p)
+		return NULL;
+	if (!c->tid) {
+		*t = thread_by_tid_locked(p->pid);
+		return p;
+	}
+	*t = proc_thread_locked(p, c->tid, c->tstart_ns);
+	return *t ? p : NULL;
 }
 
 static struct cred cred_of(struct process *p)
@@ -64,7 +89,7 @@ int proc_check_access(int pid, uint64_t start_ns)
 /* ---- the snapshot -------------------------------------------------------------------------- */
 
 struct proc_snap {
-	int pid, ppid, pgid, sid, nthreads, nice, cpu, exit_code, exit_signal, sig_queued;
+	int pid, tid, ppid, pgid, sid, nthreads, nice, cpu, exit_code, exit_signal, sig_queued;
 	int tpgid; /* foreground group of the controlling terminal; -1 without one */
 	uint32_t tty_nr; /* its device number; 0 without one */
 	char name[PROC_NAME_MAX];
@@ -79,18 +104,21 @@ struct proc_snap {
 	struct mm *mm; /* referenced; NULL for a zombie */
 };
 
-/* Thread states fold into Linux's letters: a group stop is T, any runnable thread makes the
- * process R, otherwise it sleeps (S; there is no uninterruptible "D" distinction yet). */
-static char state_locked(struct process *p)
+/* Thread states in Linux's letters: a group stop is T, a runnable thread R, otherwise it
+ * sleeps (S; there is no uninterruptible "D" distinction yet). A process's own state (t NULL)
+ * folds its threads': R when any of them is runnable. */
+static char state_locked(struct process *p, struct thread *t)
 {
 	if (p->state == PROCESS_ZOMBIE)
 		return 'Z';
 	if (p->sighand && READ_ONCE(p->sighand->stopped))
 		return 'T';
+	if (t)
+		return READ_ONCE(t->state) == THREAD_RUNNABLE ? 'R' : 'S';
 	struct list_node *pos;
 	list_for_each(pos, &p->threads) {
-		struct thread *t = list_entry(pos, struct thread, proc_node);
-		if (READ_ONCE(t->state) == THREAD_RUNNABLE)
+		struct thread *th = list_entry(pos, struct thread, proc_node);
+		if (READ_ONCE(th->state) == THREAD_RUNNABLE)
 			return 'R';
 	}
 	return 'S';
@@ -126,15 +154,18 @@ static void snap_signals_locked(struct process *p, struct thread *main, struct p
 	spin_unlock_irqrestore(&sh->lock, f);
 }
 
-/* The fields under p->lock: credentials, limits, nice, name, and a reference to the mm. */
-static void snap_own_locked(struct process *p, struct proc_snap *s)
+_Static_assert(PROC_NAME_MAX <= THREAD_NAME_MAX, "a thread's name fills comm");
+
+/* The fields under p->lock: credentials, limits, nice, name (thread t's when not NULL), and a
+ * reference to the mm. */
+static void snap_own_locked(struct process *p, struct thread *t, struct proc_snap *s)
 {
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	s->cred = p->cred;
 	s->nice = p->nice;
 	s->rlim_sigpending = p->rlimits[RLIMIT_SIGPENDING].rlim_cur;
 	s->rlim_rss = p->rlimits[RLIMIT_RSS].rlim_cur;
-	memcpy(s->name, p->name, sizeof(s->name));
+	memcpy(s->name, t ? t->name : p->name, sizeof(s->name));
 	s->name[PROC_NAME_MAX - 1] = 0;
 	s->mm = p->mm;
 	if (s->mm)
@@ -142,20 +173,21 @@ static void snap_own_locked(struct process *p, struct proc_snap *s)
 	spin_unlock_irqrestore(&p->lock, f);
 }
 
-/* Everything the per-process files show, for the process c was opened for: 0 or -ESRCH.
- * proc_snap_put releases it. */
+/* Everything the per-process files show, for the process (and thread) c was opened for: 0 or
+ * -ESRCH. proc_snap_put releases it. */
 static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 {
 	struct fd_table *files = NULL;
 	struct fs_context *fs = NULL;
-	*s = (struct proc_snap){ .pid = c->pid, .exit_signal = 0 };
+	struct thread *main;
+	*s = (struct proc_snap){ .pid = c->pid, .tid = c->tid ? c->tid : c->pid };
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	struct process *p = proc_find_locked(c->pid, c->start_ns);
+	struct process *p = proc_ctx_find_locked(c, &main);
 	if (!p) {
 		spin_unlock_irqrestore(&process_tree_lock, f);
 		return -ESRCH;
 	}
-	struct thread *main = thread_by_tid_locked(p->pid);
+	struct thread *own = c->tid ? main : NULL; /* the thread whose name and state show */
 	if (!main && !list_empty(&p->threads))
 		main = list_first(&p->threads, struct thread, proc_node);
 	s->ppid = p->parent ? p->parent->pid : 0;
@@ -164,7 +196,7 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->tpgid = p->ctty ? p->ctty->pgrp : -1;
 	s->tty_nr = p->ctty ? (uint32_t)p->ctty->dev : 0;
 	s->nthreads = p->nthreads;
-	s->state = state_locked(p);
+	s->state = state_locked(p, own);
 	s->exit_code = p->state == PROCESS_ZOMBIE ? p->exit_status : 0;
 	s->exit_signal = p->exit_signal;
 	s->cpu = main ? (int)main->cpu : 0;
@@ -172,10 +204,10 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->stime_ns = __atomic_load_n(&p->stime_ns, __ATOMIC_RELAXED);
 	s->cutime_ns = p->cutime_ns;
 	s->cstime_ns = p->cstime_ns;
-	s->start_ns = p->start_ns;
+	s->start_ns = own ? own->start_ns : p->start_ns;
 	s->access = proc_may_access_locked(p);
 	snap_signals_locked(p, main, s);
-	snap_own_locked(p, s);
+	snap_own_locked(p, own, s);
 	proc_refs_locked(p, &files, &fs, NULL);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	if (files) {
@@ -272,7 +304,7 @@ static int fmt_stat(struct proc_text *t, const struct proc_snap *sp, const struc
 	struct proc_vm v = *vp;
 	if (!s.access)
 		v = (struct proc_vm){ .size = v.size, .rss_pages = v.rss_pages };
-	proc_printf(t, "%d (%s) %c %d %d %d %u %d %u ", s.pid, s.name, s.state, s.ppid, s.pgid,
+	proc_printf(t, "%d (%s) %c %d %d %d %u %d %u ", s.tid, s.name, s.state, s.ppid, s.pgid,
 		    s.sid, s.tty_nr, s.tpgid, 0u /* flags */);
 	proc_printf(t, "%lu %lu %lu %lu %lu %lu %ld %ld %ld %ld %d %d %lu ",
 		    0ul, 0ul, 0ul, 0ul /* faults */, ns_to_ticks(s.utime_ns),
@@ -335,12 +367,12 @@ static int fmt_status(struct proc_text *t, const struct proc_snap *sp, const str
 {
 	const struct proc_snap s = *sp;
 	proc_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
-		    s.name, s.umask, state_name(s.state), s.pid, s.pid);
+		    s.name, s.umask, state_name(s.state), s.pid, s.tid);
 	proc_printf(t, "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
 		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.euid, s.cred.gid,
 		    s.cred.egid, s.cred.sgid, s.cred.egid);
 	proc_printf(t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		    s.fd_size, s.pid, s.pid, s.pgid, s.sid);
+		    s.fd_size, s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
 		status_memory(t, v);
 	uint64_t cap = s.cred.euid == 0 ? CAP_FULL : 0;
@@ -482,9 +514,12 @@ out_put:
 	return r;
 }
 
-/* ---- the directory ------------------------------------------------------------------------- */
+/* ---- the directories ----------------------------------------------------------------------- */
 
+/* Linux's order starts with task/, which a thread's own directory (task/<tid>) lacks. */
 static const struct proc_entry pid_entries[] = {
+	{ .name = "task", .mode = S_IFDIR | 0555, .iops = &proc_task_dir_iops,
+	  .fops = &proc_task_dir_fops },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_cmdline },
 	{ .name = "comm", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_comm },
 	{ .name = "cwd", .mode = S_IFLNK | 0777, .iops = &proc_link_iops, .link = PROC_LINK_CWD },
@@ -501,12 +536,31 @@ static const struct proc_entry pid_entries[] = {
 	  .owner_only = true, .live = true },
 };
 
-/* The owner of a pid's directory: its effective ids; of the files in it, root when it is not
- * dumpable (Linux's task_dump_owner). */
-static int pid_owner(int pid, bool files, uint32_t *uid, uint32_t *gid)
+/* The entries of a directory: those of a process, or of a thread (all but task/). */
+static const struct proc_entry *dir_entries(const struct proc_inode *pi, size_t *n)
+{
+	bool thread = pi->ent == &proc_tid_dir_entry;
+	*n = ARRAY_SIZE(pid_entries) - thread;
+	return pid_entries + thread;
+}
+
+/* A directory's inode number; its entries follow it (+ 1 + index). /proc/<pid>, /proc/<tid>
+ * and task/<tid> each have their own. */
+static uint64_t dir_ino(const struct proc_inode *pi)
+{
+	if (pi->ent == &proc_tid_dir_entry)
+		return proc_ino_pid(pi->tid, PROC_INO_TASK_FLAG);
+	return proc_ino_pid(pi->tid ? pi->tid : pi->pid, 0);
+}
+
+/* The owner of a directory of process pid (and thread tid unless 0): its effective ids; of the
+ * files in it, root when it is not dumpable (Linux's task_dump_owner). 0 or -ENOENT (gone). */
+static int proc_owner(int pid, int tid, bool files, uint32_t *uid, uint32_t *gid)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct process *p = proc_find_locked(pid, 0);
+	if (p && tid && !proc_thread_locked(p, tid, 0))
+		p = NULL;
 	if (p) {
 		struct cred c = cred_of(p);
 		bool root = files && !__atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
@@ -517,28 +571,46 @@ static int pid_owner(int pid, bool files, uint32_t *uid, uint32_t *gid)
 	return p ? 0 : -ENOENT;
 }
 
-int proc_pid_dir_inode(struct super_block *sb, int pid, struct inode **out)
+int proc_pid_inode(struct super_block *sb, const struct proc_entry *ent, int pid, int tid,
+		   uint64_t ino, struct inode **out)
 {
 	uint32_t uid, gid;
-	int r = pid_owner(pid, false, &uid, &gid);
+	bool dir = ent == &proc_pid_dir_entry || ent == &proc_tid_dir_entry;
+	int r = proc_owner(pid, tid, !dir, &uid, &gid);
 	if (r)
 		return r;
-	*out = proc_inode_new(sb, &proc_pid_dir_entry, pid, -1, proc_ino_pid(pid, 0), uid, gid);
-	return *out ? 0 : -ENOMEM;
+	*out = proc_inode_new(sb, ent, pid, -1, ino, uid, gid);
+	if (!*out)
+		return -ENOMEM;
+	proc_i(*out)->tid = tid;
+	return 0;
+}
+
+int proc_pid_dir_inode(struct super_block *sb, int id, struct inode **out)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(id, 0);
+	struct thread *t = p ? NULL : thread_by_tid_locked(id);
+	int pid = p ? id : t && t->proc ? t->proc->pid : 0;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (!pid)
+		return -ENOENT;
+	return proc_pid_inode(sb, &proc_pid_dir_entry, pid, p ? 0 : id, proc_ino_pid(id, 0), out);
 }
 
 static int pid_dir_lookup(struct inode *dir, struct dentry *d)
 {
-	int pid = proc_i(dir)->pid;
-	uint32_t uid, gid;
-	const struct proc_entry *e = proc_entry_find(pid_entries, ARRAY_SIZE(pid_entries), d->name,
-						     d->name_len);
-	if (!e || pid_owner(pid, true, &uid, &gid))
+	const struct proc_inode *pi = proc_i(dir);
+	size_t n;
+	const struct proc_entry *tab = dir_entries(pi, &n);
+	const struct proc_entry *e = proc_entry_find(tab, n, d->name, d->name_len);
+	if (!e)
 		return 0;
-	uint64_t ino = proc_ino_pid(pid, 1 + (uint64_t)(e - pid_entries));
-	struct inode *inode = proc_inode_new(dir->sb, e, pid, -1, ino, uid, gid);
-	if (!inode)
-		return -ENOMEM;
+	struct inode *inode;
+	uint64_t ino = dir_ino(pi) + 1 + (uint64_t)(e - tab);
+	int r = proc_pid_inode(dir->sb, e, pi->pid, pi->tid, ino, &inode);
+	if (r)
+		return r == -ENOENT ? 0 : r; /* gone: the name stays negative */
 	d_instantiate(d, inode);
 	return 0;
 }
@@ -546,17 +618,21 @@ static int pid_dir_lookup(struct inode *dir, struct dentry *d)
 static uint64_t pid_ino_of(const struct dir_context *ctx, size_t i, void *arg)
 {
 	(void)ctx;
-	return proc_ino_pid(*(int *)arg, 1 + i);
+	return *(const uint64_t *)arg + 1 + i;
 }
 
 static int pid_dir_iterate(struct file *f, struct dir_context *ctx)
 {
-	int pid = proc_i(f->inode)->pid;
+	const struct proc_inode *pi = proc_i(f->inode);
 	uint32_t uid, gid;
-	if (pid_owner(pid, false, &uid, &gid))
+	if (proc_owner(pi->pid, pi->tid, false, &uid, &gid))
 		return -ENOENT;
-	proc_emit_table(ctx, proc_ino_pid(pid, 0), PROC_ROOT_INO, pid_entries,
-			ARRAY_SIZE(pid_entries), pid_ino_of, &pid);
+	size_t n;
+	const struct proc_entry *tab = dir_entries(pi, &n);
+	uint64_t ino = dir_ino(pi);
+	bool thread = pi->ent == &proc_tid_dir_entry;
+	uint64_t parent = thread ? proc_ino_pid(pi->pid, 1) /* task/ */ : PROC_ROOT_INO;
+	proc_emit_table(ctx, ino, parent, tab, n, pid_ino_of, &ino);
 	return 0;
 }
 
@@ -570,6 +646,13 @@ const struct file_ops proc_pid_dir_fops = {
 
 const struct proc_entry proc_pid_dir_entry = {
 	.name = "<pid>",
+	.mode = S_IFDIR | 0555,
+	.iops = &proc_pid_dir_iops,
+	.fops = &proc_pid_dir_fops,
+};
+
+const struct proc_entry proc_tid_dir_entry = {
+	.name = "<tid>",
 	.mode = S_IFDIR | 0555,
 	.iops = &proc_pid_dir_iops,
 	.fops = &proc_pid_dir_fops,

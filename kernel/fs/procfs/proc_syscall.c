@@ -1,7 +1,8 @@
-/* /proc/<pid>/syscall: what the process's main thread is doing in the kernel, in Linux's format.
- * A thread blocked in (or reading this from within) a system call shows its number, its six
- * arguments, and its user stack pointer and instruction pointer; one blocked outside a system
- * call (a page fault) shows -1 with the two pointers; one that is runnable shows "running".
+/* /proc/<pid>/syscall and /proc/<pid>/task/<tid>/syscall: what the process's main thread, or
+ * the given thread, is doing in the kernel, in Linux's format. A thread blocked in (or reading
+ * this from within) a system call shows its number, its six arguments, and its user stack
+ * pointer and instruction pointer; one blocked outside a system call (a page fault) shows -1
+ * with the two pointers; one that is runnable shows "running".
  * It is how a hung program is diagnosed from a shell without a debugger. */
 #include <fs/procfs/proc_internal.h>
 #include <arch/x86_64/syscall.h>
@@ -11,8 +12,8 @@
 int proc_show_syscall(struct proc_text *t, const struct proc_file_ctx *c)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
-	struct process *p = proc_find_locked(c->pid, c->start_ns);
-	struct thread *th = p ? thread_by_tid_locked(p->pid) : NULL;
+	struct thread *th;
+	struct process *p = proc_ctx_find_locked(c, &th);
 	if (!th) { /* gone, or its main thread has exited: Linux shows an exited task so */
 		spin_unlock_irqrestore(&process_tree_lock, f);
 		return p ? (proc_printf(t, "running\n"), 0) : -ESRCH;

@@ -103,29 +103,36 @@ static int proc_file_generate(struct proc_file *pf)
 	return 0;
 }
 
+/* Pin the process (and thread) the name means now in c, and check access against it (not
+ * against the inode's owner, which may be an earlier holder of the pid). */
+static int proc_file_pin(struct proc_file_ctx *c)
+{
+	int r = 0;
+	struct thread *t;
+	uint64_t fl = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_ctx_find_locked(c, &t);
+	if (!p) {
+		r = -ENOENT;
+	} else if (c->ent->owner_only && !proc_may_access_locked(p)) {
+		r = -EACCES;
+	} else {
+		c->start_ns = p->start_ns;
+		c->tstart_ns = c->tid ? t->start_ns : 0;
+	}
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	return r;
+}
+
 static int proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_inode *pi = proc_i(inode);
 	struct proc_file *pf = kmalloc(sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
-	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid };
+	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid, .tid = pi->tid };
 	mutex_init(&pf->lock, "procfs_file");
 	proc_text_init(&pf->text);
-	int r = 0;
-	if (pi->pid) {
-		/* Pin the process the name means now, and check access against it (not against the
-		 * inode's owner, which may be an earlier holder of the pid). */
-		uint64_t fl = spin_lock_irqsave(&process_tree_lock);
-		struct process *p = proc_find_locked(pi->pid, 0);
-		if (!p)
-			r = -ENOENT;
-		else if (pi->ent->owner_only && !proc_may_access_locked(p))
-			r = -EACCES;
-		else
-			pf->ctx.start_ns = p->start_ns;
-		spin_unlock_irqrestore(&process_tree_lock, fl);
-	}
+	int r = pi->pid ? proc_file_pin(&pf->ctx) : 0;
 	if (!r)
 		r = proc_file_generate(pf);
 	pf->fresh = !pi->ent->live;
