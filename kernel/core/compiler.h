@@ -12,6 +12,10 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __section(s) __attribute__((section(s)))
 #define __user /* marks a pointer into user space: only usercopy may touch it */
+/* A local that a callee fills whole (memset, a full copy) before anything reads it, on a hot
+ * path: exempt from the pattern fill of -ftrivial-auto-var-init, which the compiler cannot
+ * prove redundant across the call. Never for a buffer filled in part. */
+#define __noinit __attribute__((uninitialized))
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

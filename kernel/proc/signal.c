@@ -306,7 +306,8 @@ static bool sig_fatal_locked(const struct signal_handlers *sh, const struct thre
 static void kick(struct thread *t)
 {
 	WRITE_ONCE(t->sig_pending, true);
-	sched_wake_sleeper(t);
+	if (t != current_thread()) /* the sender itself is running, not asleep */
+		sched_wake_sleeper(t);
 }
 
 static void kick_all_locked(struct process *p)

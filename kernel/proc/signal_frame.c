@@ -227,13 +227,13 @@ int signal_setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	if (sp < frame || !user_range_ok(frame, sp - frame))
 		return -EFAULT;
 
-	struct fpu_frame_tail tail;
+	struct fpu_frame_tail tail __noinit; /* fpu_frame_tail_fill clears it */
 	if (fpu_save_user(fpstate, &tail, fpu_frame_tail_fill(&tail, fpsize)))
 		return -EFAULT;
 	if (fp_extra && put_user((uint32_t)FP_XSTATE_MAGIC2, (uint32_t __user *)(fpstate + fpsize)))
 		return -EFAULT;
 
-	struct k_rt_sigframe fr_k;
+	struct k_rt_sigframe fr_k __noinit; /* cleared here: no stack byte reaches user space */
 	memset(&fr_k, 0, sizeof(fr_k));
 	fr_k.pretcode = ka->restorer;
 	fr_k.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (fp_extra ? UC_FP_XSTATE : 0);
@@ -327,7 +327,7 @@ static void restore_regs(struct trap_frame *f, const struct k_sigcontext *sc)
 int signal_restore_frame(struct trap_frame *f)
 {
 	uint64_t frame = f->rsp - sizeof(uint64_t); /* the handler's ret popped pretcode */
-	struct k_ucontext uc;
+	struct k_ucontext uc __noinit; /* copied whole from user space before any use */
 	if (f->rsp < sizeof(uint64_t) ||
 	    copy_from_user(&uc, (const void __user *)(frame + offsetof(struct k_rt_sigframe, uc)),
 			   sizeof(uc)))

@@ -31,17 +31,16 @@ _Static_assert(sizeof(struct k_itimerval) == 32, "itimerval is 32 bytes");
 static bool may_signal(const struct process *target)
 {
 	struct process *me = process_current();
-	struct cred a, b;
-	uint64_t f = spin_lock_irqsave(&me->lock);
-	a = me->cred;
-	spin_unlock_irqrestore(&me->lock, f);
 	if (target == me)
 		return true;
+	/* Only the user ids matter: not the whole cred with its groups. */
+	uint64_t f = spin_lock_irqsave(&me->lock);
+	uint32_t uid = me->cred.uid, euid = me->cred.euid;
+	spin_unlock_irqrestore(&me->lock, f);
 	f = spin_lock_irqsave((struct spinlock *)&target->lock);
-	b = target->cred;
+	uint32_t tuid = target->cred.uid, tsuid = target->cred.suid;
 	spin_unlock_irqrestore((struct spinlock *)&target->lock, f);
-	return a.euid == 0 || a.euid == b.suid || a.euid == b.uid || a.uid == b.suid ||
-	       a.uid == b.uid;
+	return euid == 0 || euid == tsuid || euid == tuid || uid == tsuid || uid == tuid;
 }
 
 /* One target: permission, then (unless sig 0) the send. Tree lock held. */
@@ -78,7 +77,7 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	k_siginfo_t info;
+	k_siginfo_t info __noinit; /* signal_info_kill clears it */
 	signal_info_kill(&info, sig, SI_USER);
 	struct process *me = process_current();
 	if (capmode_current() && pid != me->pid)
