@@ -45,6 +45,7 @@ void printk_set_console_level(int level)
 
 static void ring_append_locked(const char *s, size_t n)
 {
+	spin_assert_held(&console_lock);
 	for (size_t i = 0; i < n; i++)
 		log_ring[(log_head + i) % LOG_RING_SIZE] = s[i];
 	log_head += n;
@@ -53,6 +54,7 @@ static void ring_append_locked(const char *s, size_t n)
 /* Bytes of the ring still readable: the last LOG_RING_SIZE, and none from before a clear. */
 static size_t ring_avail_locked(void)
 {
+	spin_assert_held(&console_lock);
 	size_t avail = log_head < LOG_RING_SIZE ? log_head : LOG_RING_SIZE;
 	return MIN(avail, log_head - log_cleared);
 }

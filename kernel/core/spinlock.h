@@ -9,6 +9,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/percpu.h>
 #include <core/compiler.h>
+#include <core/panic.h> /* spin_assert_held */
 
 #define SPINLOCK_NO_OWNER 0xffffffffu
 

@@ -96,6 +96,7 @@ static bool plausible(const struct rtc_time *t)
 /* Under rtc_lock. */
 static int read_stable_locked(struct rtc_raw *r, uint8_t *status_b)
 {
+	spin_assert_held(&rtc_lock);
 	struct rtc_raw again;
 	for (int i = 0; i < READ_ATTEMPTS; i++) {
 		if (!wait_no_update())

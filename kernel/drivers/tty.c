@@ -45,6 +45,7 @@ static struct tty console_tty = {
 
 void tty_wake_locked(struct tty *tty)
 {
+	spin_assert_held(&tty->lock);
 	wait_queue_wake_locked(&tty->read_wait, 0);
 	wait_queue_wake_locked(&tty->write_wait, 0);
 }
@@ -53,6 +54,7 @@ void tty_wake_locked(struct tty *tty)
 
 static void flush_echo_locked(struct tty *tty)
 {
+	spin_assert_held(&tty->lock);
 	uint8_t buf[ECHO_CHUNK];
 	size_t n;
 	while ((n = n_tty_take_echo(&tty->ld, buf, sizeof(buf))) > 0)
@@ -88,6 +90,7 @@ static void console_input_thread(void *unused)
 static int claim_locked(struct tty *tty, bool *busy, struct wait_queue *wq, bool nonblock,
 			uint64_t *fl)
 {
+	spin_assert_held(&tty->lock);
 	while (*busy) {
 		if (nonblock)
 			return -EAGAIN;
@@ -121,6 +124,7 @@ struct read_limits {
 
 static struct read_limits read_limits_locked(const struct tty *tty)
 {
+	spin_assert_held(&tty->lock);
 	const struct k_termios *t = &tty->ld.termios;
 	struct read_limits l = { .canon = (t->c_lflag & ICANON) != 0 };
 	if (l.canon)
@@ -141,6 +145,7 @@ static struct read_limits read_limits_locked(const struct tty *tty)
  * -ERESTARTSYS when nothing was read. */
 static long read_locked(struct tty *tty, size_t want, bool nonblock, uint64_t *fl)
 {
+	spin_assert_held(&tty->lock);
 	struct read_limits l = read_limits_locked(tty);
 	size_t got = 0;
 	for (;;) {
@@ -201,6 +206,7 @@ static long tty_read(struct file *f, struct uio *u, int64_t *pos)
 static long write_locked(struct tty *tty, const uint8_t *in, size_t n, bool nonblock,
 			 uint64_t *fl)
 {
+	spin_assert_held(&tty->lock);
 	uint8_t out[WRITE_CHUNK];
 	size_t done = 0;
 	while (done < n) {

@@ -129,6 +129,7 @@ static struct dentry *dentry_new(struct super_block *sb, const char *name, size_
 /* Link d under parent (taking a reference to parent) and hash it. dcache_lock held. */
 static void attach_locked(struct dentry *d, struct dentry *parent)
 {
+	spin_assert_held(&dcache_lock);
 	parent->refcount++;
 	d->parent = parent;
 	d->dir_cookie = parent->next_cookie++;
@@ -246,6 +247,7 @@ void dentry_move(struct dentry *d, struct dentry *nd)
 /* Unhash and unlink d from its parent's children. dcache_lock held. */
 static void detach_locked(struct dentry *d)
 {
+	spin_assert_held(&dcache_lock);
 	if (d->hashed)
 		list_remove(&d->hash_node);
 	list_init(&d->hash_node);
@@ -256,6 +258,7 @@ static void detach_locked(struct dentry *d)
 /* Link d under parent without taking a reference (the caller moved one) and hash it. */
 static void reattach_locked(struct dentry *d, struct dentry *parent)
 {
+	spin_assert_held(&dcache_lock);
 	attach_locked(d, parent);
 	parent->refcount--;
 }

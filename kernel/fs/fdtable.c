@@ -108,6 +108,7 @@ int fd_limit(void)
 
 static void set_cloexec_locked(struct fd_table *t, int fd, bool on)
 {
+	spin_assert_held(&t->lock);
 	if (on)
 		t->cloexec[fd / 64] |= 1ULL << (fd % 64);
 	else
@@ -118,6 +119,7 @@ static void set_cloexec_locked(struct fd_table *t, int fd, bool on)
  * allocate. 0 or -ENOMEM. */
 static int grow_locked(struct fd_table *t, int fd, uint64_t *flags)
 {
+	spin_assert_held(&t->lock);
 	while (fd >= t->size) {
 		int want = t->size;
 		while (want <= fd)
@@ -297,6 +299,7 @@ int fd_install_at_rights(int fd, struct file *file, bool cloexec, uint64_t right
 /* Take the file out of slot fd (NULL when empty). Lock held. */
 static struct file *take_locked(struct fd_table *t, int fd)
 {
+	spin_assert_held(&t->lock);
 	struct file *file = t->files[fd];
 	t->files[fd] = NULL;
 	set_cloexec_locked(t, fd, false);

@@ -442,6 +442,7 @@ static struct wait_spec wait_spec(const struct file *f, int flags, int64_t timeo
 static int ep_wait_locked(struct endpoint *ep, struct wait_queue *wq, const struct wait_spec *w,
 			  uint64_t *fl, const struct handoff *h)
 {
+	spin_assert_held(&ep->lock);
 	if (w->nowait || (w->timed && time_monotonic_ns() >= w->deadline)) {
 		if (h)
 			handoff_release(h);
@@ -460,6 +461,7 @@ static int ep_wait_locked(struct endpoint *ep, struct wait_queue *wq, const stru
 static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait_spec *w,
 			  uint64_t *fl, struct thread **handoff)
 {
+	spin_assert_held(&ep->lock);
 	for (;;) {
 		if (ep->receivers == 0)
 			return -EPIPE;

@@ -178,6 +178,7 @@ static long futex_wait_resume(struct restart_block *rb)
 static int wake_locked(struct futex_bucket *b, const struct futex_key *key, int nr,
 		       uint32_t bitset)
 {
+	spin_assert_held(&b->lock);
 	struct list_node *pos, *tmp;
 	int woken = 0;
 	list_for_each_safe(pos, tmp, &b->waiters) {

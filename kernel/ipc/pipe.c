@@ -75,6 +75,7 @@ static void pipe_free(struct pipe *p)
 /* Count the ends a file opens (fmode FMODE_*) and wake whoever waits for a partner. */
 static void pipe_add_ends_locked(struct pipe *p, uint8_t fmode)
 {
+	spin_assert_held(&p->lock);
 	if (fmode & FMODE_READ) {
 		p->readers++;
 		p->r_opens++;
@@ -122,6 +123,7 @@ static size_t min_size(size_t a, size_t b)
  * dropped. Bytes moved, or -EFAULT when none could be. */
 static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 {
+	spin_assert_held(&p->lock);
 	p->reading = true;
 	size_t want = min_size(p->len, u->resid), done = 0;
 	int err = 0;
@@ -148,6 +150,7 @@ static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
  * changes (0) or a signal comes (-ERESTARTSYS). */
 static int pipe_wait_locked(struct pipe *p, struct wait_queue *wq, bool nowait, uint64_t *fl)
 {
+	spin_assert_held(&p->lock);
 	if (nowait)
 		return -EAGAIN;
 	if (signal_wait_queue_sleep_locked(wq, &p->lock, fl, 0) == -EINTR)
@@ -193,6 +196,7 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
  * published at once. Bytes moved, or -EFAULT / -ENOMEM when none could be. */
 static long pipe_copy_in_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 {
+	spin_assert_held(&p->lock);
 	p->writing = true;
 	size_t want = min_size(PIPE_CAPACITY - p->len, u->resid), done = 0;
 	int err = 0;

@@ -53,6 +53,7 @@ static void share_pte(uint64_t va, pte_t *e, void *ctx)
 /* Copy one VMA into child (the caller frees child on failure). */
 static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma *v)
 {
+	spin_assert_held(&parent->lock);
 	if (v->flags & VM_DONTCOPY)
 		return 0;
 	struct vma *cv = kmalloc(sizeof(*cv));

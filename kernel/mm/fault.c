@@ -60,6 +60,7 @@ static int populate_locked(struct vma *v, uint64_t page, bool write, struct file
  * is copied; a frame only this entry maps is kept. */
 static int unshare_locked(struct mm *mm, struct vma *v, uint64_t page, pte_t *e)
 {
+	spin_assert_held(&mm->lock);
 	uint64_t old = *e & PTE_ADDR_MASK;
 	if (old != vm_zero_page_pa && page_ref_count(old) == 1) {
 		*e = old | vm_pte_flags(v->flags, true);
@@ -108,6 +109,7 @@ int vm_fault_page_locked(struct mm *mm, struct vma *v, uint64_t page, uint32_t a
  * the guard gap to the mapping below. */
 static int grow_stack_locked(struct mm *mm, struct vma *v, uint64_t addr, uint64_t limit)
 {
+	spin_assert_held(&mm->lock);
 	uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
 	if (start < USER_MIN_ADDR || v->end - start > limit)
 		return -EFAULT;
@@ -167,6 +169,7 @@ struct fault_args {
 
 static int fault_locked(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg)
 {
+	spin_assert_held(&mm->lock);
 	const struct fault_args *a = arg;
 	uint32_t error_code = a->error_code;
 	struct vma *v = vma_find_locked(mm, addr);
@@ -246,6 +249,7 @@ struct access_args {
 /* Copy between a kernel buffer and the page at addr through the direct map. */
 static int access_page_locked(struct mm *mm, uint64_t addr, struct file_fill *fill, void *arg)
 {
+	spin_assert_held(&mm->lock);
 	const struct access_args *a = arg;
 	uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE), off = addr - page, pa;
 	struct vma *v = vma_find_locked(mm, addr);

@@ -65,6 +65,7 @@ static bool map_free(const struct slab *s, uint32_t i)
 
 static void partial_add_locked(struct cache *c, struct slab *s)
 {
+	spin_assert_held(&c->lock);
 	s->prev = NULL;
 	s->next = c->partial;
 	if (c->partial)
@@ -74,6 +75,7 @@ static void partial_add_locked(struct cache *c, struct slab *s)
 
 static void partial_remove_locked(struct cache *c, struct slab *s)
 {
+	spin_assert_held(&c->lock);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

@@ -21,6 +21,7 @@ static bool is_hint(int advice)
 
 static int dontneed_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
+	spin_assert_held(&mm->lock);
 	for (struct vma *v = vma_find_locked(mm, start); v && v->start < end;
 	     v = vma_find_locked(mm, v->end))
 		vm_release_pages_locked(mm, v, MAX(v->start, start), MIN(v->end, end));
@@ -43,6 +44,7 @@ static bool fork_flags(int advice, uint32_t *clear, uint32_t *set)
 static int advise_locked(struct mm *mm, uint64_t start, uint64_t end, int advice,
 			 struct vma_spares *s)
 {
+	spin_assert_held(&mm->lock);
 	uint32_t clear, set;
 	if (!vma_range_mapped_locked(mm, start, end))
 		return -ENOMEM;

@@ -29,6 +29,7 @@ static bool user_range(uint64_t addr, uint64_t len)
 static int64_t place_locked(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
 			    bool noreplace)
 {
+	spin_assert_held(&mm->lock);
 	if (fixed) {
 		if (noreplace && !vma_range_free_locked(mm, addr, addr + len))
 			return -EEXIST;
@@ -183,6 +184,7 @@ out_unlock:
 static int populate_page_locked(struct mm *mm, uint64_t page, struct file_fill *fill,
 				void *write)
 {
+	spin_assert_held(&mm->lock);
 	struct vma *v = vma_find_locked(mm, page);
 	uint64_t pa;
 	if (!v || v->start > page)

@@ -67,6 +67,7 @@ static int prepare_tables(struct mm *mm, uint64_t dst, uint64_t len)
 /* Move the whole VMA v (exactly the old range) to dst with length new_len. */
 static void move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t new_len)
 {
+	spin_assert_held(&mm->lock);
 	struct move_ctx m = { mm, dst - v->start };
 	pt_walk_ptes(mm->pml4_pa, v->start, v->end, move_pte, &m);
 	list_remove(&v->node);
@@ -86,6 +87,7 @@ static int grow_object(struct vma *v, uint64_t new_len)
 
 static int64_t remap_locked(struct mm *mm, struct remap_args *a, struct vma_spares *s)
 {
+	spin_assert_held(&mm->lock);
 	uint64_t old_end = a->old_addr + a->old_len;
 	struct vma *v = vma_find_locked(mm, a->old_addr);
 	if (!v || v->start > a->old_addr || old_end > v->end || old_end < a->old_addr)

@@ -68,12 +68,14 @@ struct vma *vma_find_locked(struct mm *mm, uint64_t addr)
 
 bool vma_range_free_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
+	spin_assert_held(&mm->lock);
 	struct vma *v = vma_find_locked(mm, start);
 	return !v || v->start >= end;
 }
 
 bool vma_range_mapped_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
+	spin_assert_held(&mm->lock);
 	struct vma *v = vma_find_locked(mm, start);
 	uint64_t covered = start;
 	while (v && v->start <= covered && covered < end) {
@@ -103,6 +105,7 @@ struct vma *vma_split_locked(struct mm *mm, struct vma *vma, uint64_t addr,
 
 void vma_isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s)
 {
+	spin_assert_held(&mm->lock);
 	struct vma *v = vma_find_locked(mm, start);
 	if (v && v->start < start && v->end > start)
 		v = vma_split_locked(mm, v, start, s);
@@ -158,6 +161,7 @@ struct vma *vma_merge_locked(struct mm *mm, struct vma *vma)
 
 void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s)
 {
+	spin_assert_held(&mm->lock);
 	vma_isolate_range_locked(mm, start, end, s);
 	struct vma *v = vma_find_locked(mm, start);
 	while (v && v->start < end) {
@@ -172,6 +176,7 @@ void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct
 void vma_change_flags_locked(struct mm *mm, uint64_t start, uint64_t end, uint32_t clear,
 			     uint32_t set, struct vma_spares *s)
 {
+	spin_assert_held(&mm->lock);
 	vma_isolate_range_locked(mm, start, end, s);
 	struct vma *v = vma_find_locked(mm, start);
 	while (v && v->start < end) {

@@ -74,6 +74,7 @@ void process_notify_parent_locked(struct process *child)
 /* Children of a dying process go to init; zombies among them are announced to init. */
 static void reparent_children_locked(struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
@@ -221,6 +222,7 @@ static bool wait_selects(const struct wait_req *w, const struct process *c)
 /* Take a zombie out of the tree and free it; its times go to the parent. Tree lock held. */
 static void reap_locked(struct process *parent, struct process *c, struct wait_result *res)
 {
+	spin_assert_held(&process_tree_lock);
 	res->pid = c->pid;
 	res->status = c->exit_status;
 	res->uid = c->cred.uid;
@@ -236,6 +238,7 @@ static void reap_locked(struct process *parent, struct process *c, struct wait_r
 /* A zombie nobody will wait for (the parent ignores SIGCHLD). Tree lock held. */
 static void reap_now_locked(struct process *parent, struct process *c)
 {
+	spin_assert_held(&process_tree_lock);
 	struct wait_result res;
 	reap_locked(parent, c, &res);
 }

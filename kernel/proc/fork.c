@@ -110,6 +110,7 @@ static struct process *clone_process(struct process *p, uint64_t flags)
 
 static bool nproc_exceeded_locked(const struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	uint64_t limit = p->rlimits[RLIMIT_NPROC].rlim_cur;
 	/* Root is exempt, as on Linux (INIT_USER / CAP_SYS_RESOURCE). */
 	if (p->cred.uid == 0 || limit >= PID_MAX)

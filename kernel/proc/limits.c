@@ -22,6 +22,7 @@ static bool privileged(struct process *p)
  * caller may only touch processes of its own real uid. */
 static struct process *target_locked(int pid, int *err)
 {
+	spin_assert_held(&process_tree_lock);
 	struct process *self = process_current();
 	struct process *p = pid ? process_by_pid_locked(pid) : self;
 	*err = -ESRCH;

@@ -180,10 +180,12 @@ static void for_each_process_locked(void (*fn)(struct process *p, void *ctx), vo
 
 void process_for_each_locked(void (*fn)(struct process *p, void *ctx), void *ctx)
 {
+	spin_assert_held(&process_tree_lock);
 	for_each_process_locked(fn, ctx, false);
 }
 
 void process_for_each_with_zombies_locked(void (*fn)(struct process *p, void *ctx), void *ctx)
 {
+	spin_assert_held(&process_tree_lock);
 	for_each_process_locked(fn, ctx, true);
 }

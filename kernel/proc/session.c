@@ -76,6 +76,7 @@ static void query_member(struct process *p, void *ctx)
 static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiting,
 					   bool want_stopped)
 {
+	spin_assert_held(&process_tree_lock);
 	struct pgrp_query q = { .pgid = pgid, .exiting = exiting, .want_stopped = want_stopped };
 	process_for_each_with_zombies_locked(query_member, &q);
 	return q;
@@ -85,11 +86,13 @@ static struct pgrp_query pgrp_query_locked(int pgid, const struct process *exiti
  * session (the parent being the only link to a job-control shell). */
 static bool pgrp_orphaned_locked(int pgid, const struct process *exiting)
 {
+	spin_assert_held(&process_tree_lock);
 	return !pgrp_query_locked(pgid, exiting, false).connected;
 }
 
 bool session_pgrp_orphaned_locked(int pgid)
 {
+	spin_assert_held(&process_tree_lock);
 	return pgrp_orphaned_locked(pgid, NULL);
 }
 
@@ -97,6 +100,7 @@ bool session_pgrp_orphaned_locked(int pgid)
 
 static struct tty *ctty_locked(const struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	struct tty *tty = p->ctty;
 	return tty && tty->session == p->sid ? tty : NULL;
 }
@@ -110,6 +114,7 @@ static void clear_member_ctty(struct process *p, void *ctx)
 /* tty stops being anyone's controlling terminal. */
 static void tty_release_session_locked(struct tty *tty)
 {
+	spin_assert_held(&process_tree_lock);
 	tty->session = 0;
 	tty->pgrp = 0;
 	process_for_each_locked(clear_member_ctty, tty);
@@ -119,6 +124,7 @@ static void tty_release_session_locked(struct tty *tty)
  * and the terminal is free. */
 static void hangup_session_locked(struct tty *tty)
 {
+	spin_assert_held(&process_tree_lock);
 	if (tty->pgrp) {
 		session_kill_pgrp_locked(tty->pgrp, SIGHUP);
 		session_kill_pgrp_locked(tty->pgrp, SIGCONT);
@@ -128,6 +134,7 @@ static void hangup_session_locked(struct tty *tty)
 
 static void set_ctty_locked(struct process *p, struct tty *tty)
 {
+	spin_assert_held(&process_tree_lock);
 	tty->session = p->sid;
 	tty->pgrp = p->pgid;
 	p->ctty = tty;
@@ -240,6 +247,7 @@ int session_ioctl_gsid(struct tty *tty, int *sid)
  * session_of_pgrp). *exists: the id names a group or a process at all. */
 static int session_of_pgrp_locked(int id, bool *exists)
 {
+	spin_assert_held(&process_tree_lock);
 	struct pgrp_query q = pgrp_query_locked(id, NULL, false);
 	struct process *p = process_by_pid_locked(id);
 	*exists = q.any || p;
@@ -325,6 +333,7 @@ out_unlock:
 static void hangup_if_orphaned_locked(int pgid, int sid, const struct process *outside,
 				      const struct process *exiting)
 {
+	spin_assert_held(&process_tree_lock);
 	if (!outside || outside->pgid == pgid || outside->sid != sid)
 		return;
 	struct pgrp_query q = pgrp_query_locked(pgid, exiting, true);

@@ -76,6 +76,7 @@ static void itimer_disarm(struct itimer_real *it);
  * memory. Tree lock held. */
 static struct signal_handlers *sh_ensure_locked(struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	if (!p->sighand && p->state == PROCESS_ALIVE)
 		p->sighand = sighand_alloc();
 	return p->sighand;
@@ -162,6 +163,7 @@ static bool targets(const struct sigqueue *q, const struct thread *t)
 static void flush_locked(struct signal_handlers *sh, const struct process *p,
 			 const struct thread *t, uint64_t sigs)
 {
+	spin_assert_held(&sh->lock);
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &sh->queue) {
 		struct sigqueue *q = list_entry(pos, struct sigqueue, node);
@@ -264,6 +266,7 @@ void signal_exit_process_locked(struct process *p)
 /* Signals waiting for t (blocked or not). sh->lock held. */
 static uint64_t pending_for_locked(const struct signal_handlers *sh, const struct thread *t)
 {
+	spin_assert_held(&sh->lock);
 	uint64_t set = 0;
 	const struct list_node *pos;
 	list_for_each(pos, &sh->queue) {
@@ -276,12 +279,14 @@ static uint64_t pending_for_locked(const struct signal_handlers *sh, const struc
 
 static bool kill_pending_locked(const struct signal_handlers *sh, const struct thread *t)
 {
+	spin_assert_held(&sh->lock);
 	return pending_for_locked(sh, t) & SIGSET_BIT(SIGKILL);
 }
 
 /* Recompute t's hint: an unblocked signal, or a group stop to join. sh->lock held. */
 static bool recalc_locked(const struct signal_handlers *sh, struct thread *t)
 {
+	spin_assert_held(&sh->lock);
 	bool work = sh->stopped || sh->fatal_sig || (pending_for_locked(sh, t) & ~t->sig_blocked);
 	WRITE_ONCE(t->sig_pending, work);
 	return work;
@@ -293,6 +298,7 @@ static bool recalc_locked(const struct signal_handlers *sh, struct thread *t)
  * a killable sleep there either). sh->lock held. */
 static bool sig_fatal_locked(const struct signal_handlers *sh, const struct thread *t, int sig)
 {
+	spin_assert_held(&sh->lock);
 	if (sig == SIGKILL)
 		return true;
 	if (((t->sig_blocked | t->sig_waited) & SIGSET_BIT(sig)) ||
@@ -312,6 +318,7 @@ static void kick(struct thread *t)
 
 static void kick_all_locked(struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	struct list_node *pos;
 	list_for_each(pos, &p->threads)
 		kick(list_entry(pos, struct thread, proc_node));
@@ -331,6 +338,7 @@ static bool sig_ignored_by_action(const struct signal_handlers *sh, int sig)
  * the parent (CLD_CONTINUED) or 0. sh->lock held. */
 static int stop_cont_locked(struct signal_handlers *sh, struct process *p, int sig)
 {
+	spin_assert_held(&sh->lock);
 	if (sig == SIGCONT || sig == SIGKILL) {
 		flush_locked(sh, p, NULL, STOP_SIGNALS);
 		struct list_node *pos;
@@ -354,6 +362,7 @@ static int stop_cont_locked(struct signal_handlers *sh, struct process *p, int s
 static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct thread *t,
 			  int sig, const k_siginfo_t *info, uint64_t trapno, uint64_t err)
 {
+	spin_assert_held(&sh->lock);
 	if (sig < SIGRTMIN) { /* standard signals do not queue twice */
 		struct list_node *pos;
 		list_for_each(pos, &sh->queue) {
@@ -381,6 +390,7 @@ static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct 
 /* A thread of p that does not block sig (the current one preferred), or NULL. */
 static struct thread *pick_thread_locked(struct process *p, int sig)
 {
+	spin_assert_held(&process_tree_lock);
 	struct thread *cur = current_thread();
 	if (cur->proc == p && !(cur->sig_blocked & SIGSET_BIT(sig)))
 		return cur;
@@ -430,6 +440,7 @@ static int send_locked(struct process *p, struct thread *t, int sig, const k_sig
 
 int signal_send_process_locked(struct process *p, int sig, const k_siginfo_t *info)
 {
+	spin_assert_held(&process_tree_lock);
 	if (!sig_valid(sig))
 		return -EINVAL;
 	return send_locked(p, NULL, sig, info, false);
@@ -437,6 +448,7 @@ int signal_send_process_locked(struct process *p, int sig, const k_siginfo_t *in
 
 int signal_send_thread_locked(struct thread *t, int sig, const k_siginfo_t *info)
 {
+	spin_assert_held(&process_tree_lock);
 	if (!sig_valid(sig) || !t->proc)
 		return -EINVAL;
 	/* SIGKILL and SIGSTOP act on the whole process even when sent to one thread. */
@@ -582,6 +594,7 @@ void signal_user_fault(struct trap_frame *f, uint64_t cr2)
 static void send_chld_locked(struct process *parent, struct process *child, int sig, int code,
 			     int status)
 {
+	spin_assert_held(&process_tree_lock);
 	k_siginfo_t info;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = sig;
@@ -627,6 +640,7 @@ bool signal_notify_parent_exit_locked(struct process *child)
 /* A stop or continue of p: wake the parent's wait4 and send SIGCHLD unless SA_NOCLDSTOP. */
 static void notify_parent_stop_locked(struct process *p, int why, int sig)
 {
+	spin_assert_held(&process_tree_lock);
 	struct process *parent = p->parent;
 	if (!parent || !parent->sighand)
 		return;
@@ -641,6 +655,7 @@ static void notify_parent_stop_locked(struct process *p, int why, int sig)
 
 bool signal_wait_stopped_locked(struct process *child, bool consume, int *status)
 {
+	spin_assert_held(&process_tree_lock);
 	struct signal_handlers *sh = child->sighand;
 	if (!sh)
 		return false;
@@ -657,6 +672,7 @@ bool signal_wait_stopped_locked(struct process *child, bool consume, int *status
 
 bool signal_wait_continued_locked(struct process *child, bool consume, int *status)
 {
+	spin_assert_held(&process_tree_lock);
 	struct signal_handlers *sh = child->sighand;
 	if (!sh)
 		return false;
@@ -744,6 +760,8 @@ static __noreturn void die_of(int sig, bool core)
 /* A stop signal's default action: the whole process stops. Tree lock and sh->lock held. */
 static void begin_group_stop_locked(struct signal_handlers *sh, struct process *p, int sig)
 {
+	spin_assert_held(&process_tree_lock);
+	spin_assert_held(&sh->lock);
 	sh->stopped = true;
 	sh->stop_sig = sig;
 	sh->stop_unreported = true;
@@ -755,6 +773,7 @@ static void begin_group_stop_locked(struct signal_handlers *sh, struct process *
  * with sh->lock held (IRQ state in *flags); returns with it held. */
 static void stop_wait_locked(struct signal_handlers *sh, struct thread *t, uint64_t *flags)
 {
+	spin_assert_held(&sh->lock);
 	/* Killable: SIGCONT wakes the queue, SIGKILL (a group exit) the thread. */
 	while (sh->stopped && !kill_pending_locked(sh, t) && !READ_ONCE(t->exit_pending))
 		wait_queue_sleep_locked(&sh->stop_wq, &sh->lock, flags, 0, SLEEP_KILLABLE);
@@ -871,6 +890,7 @@ void signal_deliver_pending(struct trap_frame *f)
  * Tree lock and sh->lock held. */
 static void retarget_locked(struct signal_handlers *sh, struct process *p, uint64_t sigs)
 {
+	spin_assert_held(&process_tree_lock);
 	spin_assert_held(&sh->lock);
 	uint64_t shared = 0;
 	struct list_node *pos;
@@ -1067,6 +1087,7 @@ int signal_sleep_until(uint64_t deadline_ns)
 int signal_wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock,
 				   uint64_t *irqflags, uint64_t deadline_ns)
 {
+	spin_assert_held(lock);
 	return signal_wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, NULL);
 }
 
@@ -1074,6 +1095,7 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 					   uint64_t *irqflags, uint64_t deadline_ns,
 					   const struct handoff *h)
 {
+	spin_assert_held(lock);
 	if (signal_pending()) {
 		if (h)
 			handoff_release(h);
@@ -1089,6 +1111,7 @@ int signal_wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinloc
 int signal_wait_queue_sleep_killable_locked(struct wait_queue *wq, struct spinlock *lock,
 					    uint64_t *irqflags)
 {
+	spin_assert_held(lock);
 	if (signal_fatal_pending())
 		return -EINTR;
 	wait_queue_sleep_locked(wq, lock, irqflags, 0, SLEEP_KILLABLE);
@@ -1165,6 +1188,7 @@ static void itimer_thread(void *unused)
 static void itimer_read_locked(const struct itimer_real *it, uint64_t *value_ns,
 			       uint64_t *interval_ns)
 {
+	spin_assert_held(&itimer_lock);
 	uint64_t now = time_monotonic_ns();
 	*value_ns = !it->deadline_ns ? 0
 		    : it->deadline_ns > now ? it->deadline_ns - now : NSEC_PER_USEC;

@@ -46,6 +46,7 @@ static bool may_signal(const struct process *target)
 /* One target: permission, then (unless sig 0) the send. Tree lock held. */
 static int kill_one_locked(struct process *p, int sig, const k_siginfo_t *info)
 {
+	spin_assert_held(&process_tree_lock);
 	if (!may_signal(p))
 		return -EPERM;
 	return sig ? signal_send_process_locked(p, sig, info) : 0;
@@ -55,6 +56,7 @@ static int kill_one_locked(struct process *p, int sig, const k_siginfo_t *info)
  * error, -ESRCH when nothing matched. */
 static int kill_many_locked(int pgid, bool all, int sig, const k_siginfo_t *info)
 {
+	spin_assert_held(&process_tree_lock);
 	struct process *me = process_current();
 	int ret = -ESRCH;
 	bool any = false;

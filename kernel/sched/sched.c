@@ -45,6 +45,7 @@ static bool *rq_need_resched(struct runqueue *rq)
 
 static void sleeper_insert_locked(struct runqueue *rq, struct thread *t)
 {
+	spin_assert_held(&rq->lock);
 	struct list_node *pos;
 	list_for_each(pos, &rq->sleepers) {
 		struct thread *o = list_entry(pos, struct thread, sleep_node);
@@ -56,6 +57,7 @@ static void sleeper_insert_locked(struct runqueue *rq, struct thread *t)
 
 static void make_runnable_locked(struct runqueue *rq, struct thread *t, int reason)
 {
+	spin_assert_held(&rq->lock);
 	t->state = THREAD_RUNNABLE;
 	t->wake_reason = reason;
 	if (t->wake_at_ns) {
@@ -102,6 +104,7 @@ static void free_thread(struct thread *t)
 static struct thread *finish_switch_locked(void)
 {
 	struct runqueue *rq = this_rq();
+	spin_assert_held(&rq->lock);
 	struct thread *dead = rq->dead;
 	rq->dead = NULL;
 	spin_unlock(&rq->lock);
@@ -122,6 +125,7 @@ void sched_finish_switch(void)
 static void switch_to_locked(struct runqueue *rq, struct thread *prev, struct thread *next,
 			     uint64_t flags)
 {
+	spin_assert_held(&rq->lock);
 	rq->curr = next;
 	sched_stats_switch();
 	switch_thread_state(prev, next);

@@ -6,6 +6,7 @@
 int wait_queue_sleep_locked(struct wait_queue *wq, struct spinlock *lock, uint64_t *irqflags,
 			    uint64_t deadline_ns, enum sleep_kind kind)
 {
+	spin_assert_held(lock);
 	return wait_queue_sleep_handoff_locked(wq, lock, irqflags, deadline_ns, kind, NULL);
 }
 
@@ -13,6 +14,7 @@ int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock
 				    uint64_t *irqflags, uint64_t deadline_ns, enum sleep_kind kind,
 				    const struct handoff *h)
 {
+	spin_assert_held(lock);
 	struct wait_entry w = { .thread = current_thread() };
 	list_add_tail(&wq->waiters, &w.node);
 	int reason;

@@ -24,6 +24,7 @@ static uint64_t bytes_since_reseed, last_reseed_ns;
 
 static void reseed_locked(void)
 {
+	spin_assert_held(&rng_lock);
 	uint8_t e[ENTROPY_BYTES];
 	entropy_collect(e);
 	chacha_rng_reseed(&rng, e);

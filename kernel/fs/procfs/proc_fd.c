@@ -20,6 +20,7 @@
 void proc_refs_locked(struct process *p, struct fd_table **files, struct fs_context **fs,
 		      struct file **exe)
 {
+	spin_assert_held(&process_tree_lock);
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	if (files && (*files = p->files))
 		fdtable_get(*files);

@@ -42,6 +42,7 @@ struct thread *proc_thread_locked(struct process *p, int tid, uint64_t tstart_ns
 
 struct process *proc_ctx_find_locked(const struct proc_file_ctx *c, struct thread **t)
 {
+	spin_assert_held(&process_tree_lock);
 	struct process *p = proc_find_locked(c->pid, c->start_ns);
 	*t = NULL;
 	if (!p)
@@ -66,6 +67,7 @@ static struct cred cred_of(struct process *p)
  * all of the target's real, effective and saved ids and the target is dumpable. */
 bool proc_may_access_locked(struct process *p)
 {
+	spin_assert_held(&process_tree_lock);
 	struct process *me = process_current();
 	if (!me || me == p)
 		return true;
@@ -109,6 +111,7 @@ struct proc_snap {
  * folds its threads': R when any of them is runnable. */
 static char state_locked(struct process *p, struct thread *t)
 {
+	spin_assert_held(&process_tree_lock);
 	if (p->state == PROCESS_ZOMBIE)
 		return 'Z';
 	if (p->sighand && READ_ONCE(p->sighand->stopped))
@@ -127,6 +130,7 @@ static char state_locked(struct process *p, struct thread *t)
 /* Handlers and pending signals (main: the thread whose blocked mask status shows). */
 static void snap_signals_locked(struct process *p, struct thread *main, struct proc_snap *s)
 {
+	spin_assert_held(&process_tree_lock);
 	struct signal_handlers *sh = p->sighand;
 	if (!sh)
 		return;
@@ -160,6 +164,7 @@ _Static_assert(PROC_NAME_MAX <= THREAD_NAME_MAX, "a thread's name fills comm");
  * reference to the mm. */
 static void snap_own_locked(struct process *p, struct thread *t, struct proc_snap *s)
 {
+	spin_assert_held(&process_tree_lock);
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	s->cred = p->cred;
 	s->nice = p->nice;
