@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define __noreturn __attribute__((noreturn))
+#define __always_inline inline __attribute__((always_inline))
 #define __packed __attribute__((packed))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __unused __attribute__((unused))

@@ -72,7 +72,8 @@ static bool key_equal(const struct futex_key *a, const struct futex_key *b)
 }
 
 /* The key of the word at uaddr of mm for a private or non-private operation (see the kinds). */
-static int key_of(struct mm *mm, uint64_t uaddr, bool private, struct futex_key *k)
+static __always_inline int key_of(struct mm *mm, uint64_t uaddr, bool private,
+				  struct futex_key *k)
 {
 	uint64_t pa, flags;
 	if (private) {
@@ -129,10 +130,11 @@ static int futex_wait_interrupted(uint64_t uaddr, bool private, uint32_t val, ui
 	return -ERESTART_RESTARTBLOCK;
 }
 
-static int futex_wait(uint64_t uaddr, bool private, uint32_t val, uint32_t bitset,
-		      uint64_t deadline_ns)
+/* Inlined into do_futex, the hot caller; the restart (futex_wait_resume) is the other. */
+static __always_inline int futex_wait(uint64_t uaddr, bool private, uint32_t val,
+				      uint32_t bitset, uint64_t deadline_ns)
 {
-	struct futex_key key;
+	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
 	int err = make_key(uaddr, private, &key);
 	if (err)
 		return err;
@@ -197,7 +199,7 @@ static int wake_locked(struct futex_bucket *b, const struct futex_key *key, int 
 
 static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 {
-	struct futex_key key;
+	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
 	int err = make_key(uaddr, private, &key);
 	if (err)
 		return err;
@@ -210,7 +212,7 @@ static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 
 void futex_wake_one(struct mm *mm, uint64_t uaddr, bool private)
 {
-	struct futex_key key;
+	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
 	if ((uaddr & 3) || key_of(mm, uaddr, private, &key))
 		return;
 	struct futex_bucket *b = bucket_of(&key);
@@ -246,7 +248,7 @@ static void unlock_pair(struct futex_bucket *a, struct futex_bucket *b, uint64_t
 static int futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake,
 			 int nr_requeue, bool cmp, uint32_t cmpval)
 {
-	struct futex_key k1, k2;
+	struct futex_key k1 __noinit, k2 __noinit; /* make_key fills them or fails */
 	int err = make_key(uaddr, private, &k1);
 	if (!err)
 		err = make_key(uaddr2, private, &k2);

@@ -172,8 +172,8 @@ static bool sleep_cut_short(const struct thread *t, enum sleep_kind kind)
 
 /* Mark the current thread t blocked (rq->lock held), with an optional deadline; a sleep that
  * something already cuts short does not begin (t stays runnable, its reason -EINTR). */
-static void block_locked(struct runqueue *rq, struct thread *t, uint64_t deadline_ns,
-			 enum sleep_kind kind)
+static __always_inline void block_locked(struct runqueue *rq, struct thread *t,
+					 uint64_t deadline_ns, enum sleep_kind kind)
 {
 	spin_assert_held(&rq->lock);
 	if (sleep_cut_short(t, kind)) {
