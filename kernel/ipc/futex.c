@@ -4,7 +4,11 @@
  * lock, which is what makes FUTEX_WAIT atomic against FUTEX_WAKE.
  *
  * Locking: each bucket's lock guards its waiter list and every waiter's `bucket` and `woken`
- * fields; a requeue holds both buckets' locks, taken in address order. */
+ * fields; a requeue holds both buckets' locks, taken in address order. The futex word is read
+ * under the bucket lock (the atomicity above needs it): make_key faulted its page in first,
+ * but if it went meanwhile (munmap by another thread) the read faults with the lock held, and
+ * the fault takes mm->lock — so bucket locks come before mm->lock, and a fault that would
+ * sleep (a file page) fails with -EFAULT there, as interrupts are off. */
 #include <ipc/futex.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>

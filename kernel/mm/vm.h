@@ -10,8 +10,8 @@
  * Locking: mm->lock guards the VMA list, brk and every change to the user half of the page
  * tables. It is taken with interrupts off (spin_lock_irqsave): the page-fault handler takes it,
  * and there is no preemption counter, so a holder must never be preempted. Nothing sleeps and
- * nothing touches user memory while holding it. Lock order: (process locks) before mm->lock
- * before shared_anon.lock before phys_lock/kmalloc. */
+ * nothing touches user memory while holding it. Lock order: (process locks, futex bucket locks)
+ * before mm->lock before shared_anon.lock before phys_lock/kmalloc. */
 #ifndef MM_VM_H
 #define MM_VM_H
 
