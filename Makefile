@@ -147,6 +147,9 @@ include tests/qemu/qemu.mk
 include bench/bench.mk
 # ---- end of benchmarks ----------------------------------------------------------------------
 
+# ---- LTP's system-call tests inside Zero-OS: make ltp, ltp-mini (tests/ltp/ltp.mk) ----------
+include tests/ltp/ltp.mk
+
 test: all $(DEPS_STAMP)
 	@tools/run-tests.sh
 
