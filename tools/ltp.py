@@ -4,10 +4,11 @@ test's class with Linux's (../shared/ltp/, see docs/ltp.md).
 
   ltp.py run --tar LTP.tar.xz --list NAME --out DIR --loader EFI --kernel ELF --initrd CPIO
              --ltp-run BIN [--batch-mb 40] [--timeout 300] [--mul 4] [--only NAME ...]
+  ltp.py check --results DIR/zero-results.txt --pass-list tests/ltp/pass-mini.txt
   ltp.py compare --results DIR/zero-results.txt --linux linux-results.txt --logs DIR/logs
              --json DIR/results.json [--pass-list FILE]
 
-`run` unpacks the binaries into DIR/ltp, splits the runtest list (DIR/ltp/runtest/NAME) into
+`run` unpacks the binaries into DIR/../ltp, splits the runtest list (runtest/NAME) into
 batches whose binaries fit the 64 MiB ESP, and boots one image per batch: the usual initramfs
 plus /ltp (that batch's binaries, the helpers every batch may exec, ltp-run), /etc/passwd and
 /etc/group, and a KCONFIG_PATH file; init runs /ltp/run.sh (run="..."). Each test's output is
@@ -270,9 +271,10 @@ def next_batch(batch, b, why, log):
 
 
 def cmd_run(a):
-    ltp = unpack(a.tar, a.out)
+    ltp = unpack(a.tar, os.path.dirname(os.path.abspath(a.out)))  # shared by the lists
     all_entries = read_list(os.path.join(ltp, "runtest/syscalls"), None)
-    entries = read_list(os.path.join(ltp, "runtest", a.list), set(a.only or []))
+    only = set(a.only or []) | set(read_names(a.only_file) if a.only_file else [])
+    entries = read_list(os.path.join(ltp, "runtest", a.list), only)
     bindir = os.path.join(ltp, "testcases/bin")
     extra = helpers(bindir, all_entries)
     results, logs, failures, n = {}, {}, [], 1
@@ -300,9 +302,28 @@ def save_results(out, entries, results, logs):
                 lf.write(logs.get(e[0], ""))
 
 
+def read_names(path):
+    """A pass list: one test name a line, '#' comments."""
+    return [w for w in (line.split("#")[0].strip() for line in open(path)) if w]
+
+
+def cmd_check(a):
+    """Every test of the pass list must pass: one PASS/FAIL line each, then the totals."""
+    zero = read_classes(a.results)
+    failed = 0
+    for name in read_names(a.pass_list):
+        cls = zero.get(name, "LOST")
+        failed += cls != "PASS"
+        print(f"PASS: ltp/{name}" if cls == "PASS" else f"FAIL: ltp/{name}: {cls}")
+    total = len(read_names(a.pass_list))
+    print(f"ltp-pass: {total - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 # ---- compare --------------------------------------------------------------------------------
 
 ERRNO = re.compile(r"\b(E[A-Z0-9]{2,})\b")
+NR = re.compile(r"__NR_(\w+)")
 CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
 PATH = re.compile(r"(/(?:proc|sys|dev)/[\w./-]+)")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -368,7 +389,7 @@ def cause(cls, log):
     if path and ("ENOENT" in errnos or "No such file" in msg):
         return f"missing {re.sub(r'/[0-9]+', '/<pid>', path.group(1))}"
     if "ENOSYS" in errnos or "not supported" in msg or "not implemented" in msg:
-        call = CALL.search(msg)
+        call = NR.search(msg) or CALL.search(msg)
         return f"ENOSYS/unsupported: {call.group(1) if call else short(msg)}"
     if errnos:
         call = CALL.search(msg)
@@ -452,12 +473,16 @@ def main():
     r.add_argument("--mul", default="4")
     r.add_argument("--mem", default="1G")
     r.add_argument("--only", nargs="*")
+    r.add_argument("--only-file", help="a pass list: only the tests it names")
     c = sub.add_parser("compare")
     for opt in ("--results", "--linux", "--logs", "--json"):
         c.add_argument(opt, required=True)
     c.add_argument("--pass-list")
+    k = sub.add_parser("check")
+    k.add_argument("--results", required=True)
+    k.add_argument("--pass-list", required=True)
     a = ap.parse_args()
-    return cmd_run(a) if a.cmd == "run" else cmd_compare(a)
+    return {"run": cmd_run, "compare": cmd_compare, "check": cmd_check}[a.cmd](a)
 
 
 if __name__ == "__main__":
