@@ -1,10 +1,12 @@
 # LTP's system-call tests inside Zero-OS (docs/ltp.md): `make ltp` runs all of runtest/syscalls,
 # `make ltp-mini` the 537 everyday tests of runtest/mini, one boot per batch of binaries
 # (tools/ltp.py), then compares each test's class with Linux's; `make ltp-pass` runs only the
-# pass list and fails if one of its tests does not pass. None is part of `make test` yet.
+# pass list and fails if one of its tests does not pass; `make test` runs it (its `ltp` layer),
+# and says so, without a result line, where the LTP tarball is not on the machine.
 # Variables: LTP_DIR (the shared folder), LTP_ONLY="name ..." (only those tests),
 # LTP_TIMEOUT (seconds per test, ltp-run's -t), LTP_TIMEOUT_MUL (LTP's own timeouts' factor).
-LTP_DIR ?= ../shared/ltp
+# The workspace's shared folder: beside the checkout, or at its fixed place for a clone elsewhere.
+LTP_DIR ?= $(firstword $(wildcard ../shared/ltp /work/shared/ltp) ../shared/ltp)
 LTP_TAR = $(firstword $(wildcard $(LTP_DIR)/ltp-syscalls-musl-static-*.tar.xz))
 LTP_OUT := $(BUILD)/ltp
 LTP_TIMEOUT ?= 300
@@ -47,4 +49,8 @@ ltp-pass: $(LTP_DEPS) $(LTP_PASS_LIST)
 	@$(PYTHON) tools/ltp.py check --results $(LTP_OUT)/pass/zero-results.txt \
 		--pass-list $(LTP_PASS_LIST)
 
-.PHONY: ltp ltp-mini ltp-pass
+# The tarball's path, empty when the machine has none (tools/run-tests.sh asks).
+ltp-tar-path:
+	@echo $(LTP_TAR)
+
+.PHONY: ltp ltp-mini ltp-pass ltp-tar-path
