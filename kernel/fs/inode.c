@@ -2,6 +2,7 @@
  * every open, exec, lookup and directory change goes through (owner/group/other bits against
  * the caller's effective ids; root passes all but exec of a non-executable file). */
 #include <fs/vfs.h>
+#include <fs/xattr_store.h>
 #include <core/panic.h>
 #include <core/time.h>
 #include <mm/kmalloc.h>
@@ -40,6 +41,7 @@ void inode_put(struct inode *inode)
 		return;
 	if (inode->sb && inode->sb->ops && inode->sb->ops->evict)
 		inode->sb->ops->evict(inode);
+	xattr_store_free(inode);
 	kfree(inode);
 }
 

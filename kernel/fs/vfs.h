@@ -47,6 +47,7 @@ struct poll_table;
 struct dir_context;
 struct fs_type;
 struct file_ops;
+struct xattr_set;
 
 extern struct mutex namespace_mutex;
 extern struct spinlock dcache_lock;
@@ -150,6 +151,9 @@ struct inode {
 	/* The pipe of a FIFO or anonymous-pipe inode while any end is open, else NULL; guarded by
 	 * ipc/pipe.c's fifo_lock. */
 	struct pipe *pipe;
+	/* Extended attributes (fs/xattr_store.h) of a SB_XATTR file system, NULL while there are
+	 * none; guarded by lock. */
+	struct xattr_set *xattrs;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };
@@ -240,6 +244,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
 #define SB_RDONLY 0x2u
+#define SB_XATTR 0x4u /* keeps extended attributes in memory (fs/xattr_store.h) */
 
 struct super_ops {
 	/* Free the file system's part of an inode whose last reference went (may be NULL). */
