@@ -176,7 +176,7 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 	struct tmpfs_inode *ti = inode->priv;
 	struct tmpfs_sb *sb = inode->sb->priv;
 	mutex_lock(&inode->lock);
-	int64_t at = (f->flags & O_APPEND) ? inode->size : *pos;
+	int64_t at = uio_append(u, f->flags) ? inode->size : *pos;
 	size_t done = 0;
 	long r = 0;
 	if (at >= TMPFS_MAX_BYTES)

@@ -36,6 +36,8 @@
 #include <sched/mutex.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
+#include <uapi/fcntl.h>
+#include <uapi/uio.h>
 
 struct inode;
 struct dentry;
@@ -63,6 +65,7 @@ struct uio {
 	};
 	size_t resid; /* bytes still to move */
 	bool kernel;
+	uint8_t rwf; /* RWF_NOWAIT, RWF_APPEND, RWF_NOAPPEND: preadv2/pwritev2's per-call flags */
 };
 
 static inline struct uio uio_user(void __user *buf, size_t len)
@@ -73,6 +76,18 @@ static inline struct uio uio_user(void __user *buf, size_t len)
 static inline struct uio uio_kernel(void *buf, size_t len)
 {
 	return (struct uio){ .kbuf = buf, .resid = len, .kernel = true };
+}
+
+/* Does this transfer not wait (O_NONBLOCK on the file, or RWF_NOWAIT for this call)? Does this
+ * write go to the end of the file (O_APPEND unless RWF_NOAPPEND, or RWF_APPEND)? */
+static inline bool uio_nonblock(const struct uio *u, uint32_t file_flags)
+{
+	return (file_flags & O_NONBLOCK) || (u->rwf & RWF_NOWAIT);
+}
+
+static inline bool uio_append(const struct uio *u, uint32_t file_flags)
+{
+	return (u->rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(u->rwf & RWF_NOAPPEND));
 }
 
 /* Move n bytes (n <= resid) from src into the buffer / from the buffer into dst, advancing it.
