@@ -18,40 +18,28 @@
 #define RWF_APPEND 0x10
 #define RWF_NOAPPEND 0x20
 
-static long res(long r)
-{
-	return r < 0 ? -errno : r;
-}
-
 static long preadv2_(int fd, const struct iovec *v, int n, long pos, int flags)
 {
-	return res(syscall(SYS_preadv2, fd, v, n, pos, 0L, flags));
+	return sys_res(syscall(SYS_preadv2, fd, v, n, pos, 0L, flags));
 }
 
 static long pwritev2_(int fd, const struct iovec *v, int n, long pos, int flags)
 {
-	return res(syscall(SYS_pwritev2, fd, v, n, pos, 0L, flags));
+	return sys_res(syscall(SYS_pwritev2, fd, v, n, pos, 0L, flags));
 }
-
-#define EXPECT(name, got, want)                                                                 \
-	do {                                                                                    \
-		long got_ = (got);                                                              \
-		test_result((name), got_ == (want), "%s = %ld, want %ld", #got, got_,           \
-			    (long)(want));                                                      \
-	} while (0)
 
 static void test_positional(int fd)
 {
 	char a[4] = "abcd", b[3] = "xyz", out[8] = { 0 };
 	struct iovec w[2] = { { a, 4 }, { b, 3 } };
-	EXPECT("pwritev-at-offset", res(pwritev(fd, w, 2, 10)), 7);
-	EXPECT("pwritev-offset-unmoved", res(lseek(fd, 0, SEEK_CUR)), 0);
+	EXPECT("pwritev-at-offset", sys_res(pwritev(fd, w, 2, 10)), 7);
+	EXPECT("pwritev-offset-unmoved", sys_res(lseek(fd, 0, SEEK_CUR)), 0);
 	struct iovec r[2] = { { out, 2 }, { out + 2, 5 } };
-	long n = res(preadv(fd, r, 2, 10));
+	long n = sys_res(preadv(fd, r, 2, 10));
 	test_result("preadv-at-offset", n == 7 && !memcmp(out, "abcdxyz", 7), "n %ld", n);
-	EXPECT("preadv-negative-einval", res(preadv(fd, r, 2, -1)), -EINVAL);
-	EXPECT("preadv-bad-count-einval", res(preadv(fd, r, -1, 0)), -EINVAL);
-	EXPECT("preadv-past-end", res(preadv(fd, r, 2, 100)), 0);
+	EXPECT("preadv-negative-einval", sys_res(preadv(fd, r, 2, -1)), -EINVAL);
+	EXPECT("preadv-bad-count-einval", sys_res(preadv(fd, r, -1, 0)), -EINVAL);
+	EXPECT("preadv-past-end", sys_res(preadv(fd, r, 2, 100)), 0);
 }
 
 static void test_file_offset(int fd)
@@ -60,7 +48,7 @@ static void test_file_offset(int fd)
 	struct iovec w = { c, 2 }, r = { out, 2 };
 	lseek(fd, 10, SEEK_SET);
 	EXPECT("pwritev2-minus-one-at-file-offset", pwritev2_(fd, &w, 1, -1, 0), 2);
-	EXPECT("pwritev2-minus-one-moves-offset", res(lseek(fd, 0, SEEK_CUR)), 12);
+	EXPECT("pwritev2-minus-one-moves-offset", sys_res(lseek(fd, 0, SEEK_CUR)), 12);
 	lseek(fd, 10, SEEK_SET);
 	long n = preadv2_(fd, &r, 1, -1, 0);
 	test_result("preadv2-minus-one-reads-at-offset", n == 2 && !memcmp(out, "CD", 2),
@@ -77,7 +65,7 @@ static void test_append_flags(int fd)
 	struct iovec w = { &c, 1 };
 	off_t size = lseek(fd, 0, SEEK_END);
 	EXPECT("pwritev2-rwf-append-goes-to-end", pwritev2_(fd, &w, 1, 0, RWF_APPEND), 1);
-	EXPECT("rwf-append-grew-file", res(lseek(fd, 0, SEEK_END)), size + 1);
+	EXPECT("rwf-append-grew-file", sys_res(lseek(fd, 0, SEEK_END)), size + 1);
 	int afd = open(FILE_NAME, O_WRONLY | O_APPEND);
 	long r = pwritev2_(afd, &w, 1, 0, RWF_NOAPPEND);
 	char first = 0;
@@ -97,8 +85,8 @@ static void test_pipe(void)
 	char buf[4];
 	struct iovec r = { buf, sizeof(buf) };
 	EXPECT("pipe-preadv2-nowait-eagain", preadv2_(p[0], &r, 1, -1, RWF_NOWAIT), -EAGAIN);
-	EXPECT("pipe-preadv-offset-espipe", res(preadv(p[0], &r, 1, 0)), -ESPIPE);
-	EXPECT("pipe-still-blocking-flags", res(fcntl(p[0], F_GETFL) & O_NONBLOCK), 0);
+	EXPECT("pipe-preadv-offset-espipe", sys_res(preadv(p[0], &r, 1, 0)), -ESPIPE);
+	EXPECT("pipe-still-blocking-flags", sys_res(fcntl(p[0], F_GETFL) & O_NONBLOCK), 0);
 	write(p[1], "hi", 2);
 	EXPECT("pipe-preadv2-nowait-data", preadv2_(p[0], &r, 1, -1, RWF_NOWAIT), 2);
 	close(p[0]);

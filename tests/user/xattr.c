@@ -15,37 +15,24 @@
 #define VALUE "blue-green"
 #define NOBODY 65534
 
-/* The call's result and errno as one comparable number: -errno on failure. */
-static long res(long r)
-{
-	return r < 0 ? -errno : r;
-}
-
-#define EXPECT(name, call, want)                                                                \
-	do {                                                                                    \
-		long got_ = res(call);                                                          \
-		test_result((name), got_ == (want), "%s = %ld, want %ld", #call, got_,          \
-			    (long)(want));                                                      \
-	} while (0)
-
 static void test_round_trip(void)
 {
 	char buf[64] = { 0 };
-	EXPECT("set", setxattr(FILE_NAME, KEY, VALUE, strlen(VALUE), 0), 0);
-	EXPECT("get-size-query", getxattr(FILE_NAME, KEY, NULL, 0), (long)strlen(VALUE));
+	EXPECT("set", sys_res(setxattr(FILE_NAME, KEY, VALUE, strlen(VALUE), 0)), 0);
+	EXPECT("get-size-query", sys_res(getxattr(FILE_NAME, KEY, NULL, 0)), (long)strlen(VALUE));
 	long n = getxattr(FILE_NAME, KEY, buf, sizeof(buf));
 	test_result("get-value", n == (long)strlen(VALUE) && !memcmp(buf, VALUE, (size_t)n),
 		    "got %ld '%.*s'", n, n > 0 ? (int)n : 0, buf);
-	EXPECT("get-small-buffer-erange", getxattr(FILE_NAME, KEY, buf, 3), -ERANGE);
+	EXPECT("get-small-buffer-erange", sys_res(getxattr(FILE_NAME, KEY, buf, 3)), -ERANGE);
 	EXPECT("create-existing-eexist",
-	       setxattr(FILE_NAME, KEY, "x", 1, XATTR_CREATE), -EEXIST);
-	EXPECT("replace-existing", setxattr(FILE_NAME, KEY, "red", 3, XATTR_REPLACE), 0);
-	EXPECT("replaced-size", getxattr(FILE_NAME, KEY, NULL, 0), 3);
+	       sys_res(setxattr(FILE_NAME, KEY, "x", 1, XATTR_CREATE)), -EEXIST);
+	EXPECT("replace-existing", sys_res(setxattr(FILE_NAME, KEY, "red", 3, XATTR_REPLACE)), 0);
+	EXPECT("replaced-size", sys_res(getxattr(FILE_NAME, KEY, NULL, 0)), 3);
 	EXPECT("replace-missing-enodata",
-	       setxattr(FILE_NAME, "user.none", "x", 1, XATTR_REPLACE), -ENODATA);
-	EXPECT("empty-value", setxattr(FILE_NAME, "user.empty", "", 0, XATTR_CREATE), 0);
-	EXPECT("empty-value-size", getxattr(FILE_NAME, "user.empty", buf, sizeof(buf)), 0);
-	EXPECT("get-missing-enodata", getxattr(FILE_NAME, "user.none", buf, sizeof(buf)),
+	       sys_res(setxattr(FILE_NAME, "user.none", "x", 1, XATTR_REPLACE)), -ENODATA);
+	EXPECT("empty-value", sys_res(setxattr(FILE_NAME, "user.empty", "", 0, XATTR_CREATE)), 0);
+	EXPECT("empty-value-size", sys_res(getxattr(FILE_NAME, "user.empty", buf, sizeof(buf))), 0);
+	EXPECT("get-missing-enodata", sys_res(getxattr(FILE_NAME, "user.none", buf, sizeof(buf))),
 	       -ENODATA);
 }
 
@@ -53,14 +40,14 @@ static void test_list_and_remove(void)
 {
 	char list[256];
 	const char want[] = KEY "\0user.empty";
-	EXPECT("list-size-query", listxattr(FILE_NAME, NULL, 0), (long)sizeof(want));
+	EXPECT("list-size-query", sys_res(listxattr(FILE_NAME, NULL, 0)), (long)sizeof(want));
 	long n = listxattr(FILE_NAME, list, sizeof(list));
 	test_result("list-names", n == (long)sizeof(want) && !memcmp(list, want, sizeof(want)),
 		    "got %ld bytes", n);
-	EXPECT("list-small-buffer-erange", listxattr(FILE_NAME, list, 4), -ERANGE);
-	EXPECT("remove", removexattr(FILE_NAME, "user.empty"), 0);
-	EXPECT("remove-missing-enodata", removexattr(FILE_NAME, "user.empty"), -ENODATA);
-	EXPECT("list-after-remove", listxattr(FILE_NAME, list, sizeof(list)),
+	EXPECT("list-small-buffer-erange", sys_res(listxattr(FILE_NAME, list, 4)), -ERANGE);
+	EXPECT("remove", sys_res(removexattr(FILE_NAME, "user.empty")), 0);
+	EXPECT("remove-missing-enodata", sys_res(removexattr(FILE_NAME, "user.empty")), -ENODATA);
+	EXPECT("list-after-remove", sys_res(listxattr(FILE_NAME, list, sizeof(list))),
 	       (long)sizeof(KEY));
 }
 
@@ -71,49 +58,56 @@ static void test_bad_arguments(void)
 	memcpy(name, "user.", 5);
 	name[256] = 0; /* 256 bytes: one more than XATTR_NAME_MAX */
 	static char big[65537];
-	EXPECT("bad-flags-einval", setxattr(FILE_NAME, KEY, "x", 1, 4), -EINVAL);
-	EXPECT("empty-name-erange", setxattr(FILE_NAME, "", "x", 1, 0), -ERANGE);
-	EXPECT("long-name-erange", setxattr(FILE_NAME, name, "x", 1, 0), -ERANGE);
+	EXPECT("bad-flags-einval", sys_res(setxattr(FILE_NAME, KEY, "x", 1, 4)), -EINVAL);
+	EXPECT("empty-name-erange", sys_res(setxattr(FILE_NAME, "", "x", 1, 0)), -ERANGE);
+	EXPECT("long-name-erange", sys_res(setxattr(FILE_NAME, name, "x", 1, 0)), -ERANGE);
 	name[255] = 0;
-	EXPECT("name-255-ok", setxattr(FILE_NAME, name, "x", 1, 0), 0);
-	EXPECT("name-255-removed", removexattr(FILE_NAME, name), 0);
-	EXPECT("value-too-big-e2big", setxattr(FILE_NAME, KEY, big, sizeof(big), 0), -E2BIG);
-	EXPECT("bare-prefix-einval", setxattr(FILE_NAME, "user.", "x", 1, 0), -EINVAL);
-	EXPECT("unknown-namespace-eopnotsupp", setxattr(FILE_NAME, "colour", "x", 1, 0),
+	EXPECT("name-255-ok", sys_res(setxattr(FILE_NAME, name, "x", 1, 0)), 0);
+	EXPECT("name-255-removed", sys_res(removexattr(FILE_NAME, name)), 0);
+	EXPECT("value-too-big-e2big",
+	       sys_res(setxattr(FILE_NAME, KEY, big, sizeof(big), 0)), -E2BIG);
+	EXPECT("bare-prefix-einval", sys_res(setxattr(FILE_NAME, "user.", "x", 1, 0)), -EINVAL);
+	EXPECT("unknown-namespace-eopnotsupp", sys_res(setxattr(FILE_NAME, "colour", "x", 1, 0)),
 	       -EOPNOTSUPP);
-	EXPECT("bad-name-pointer-efault", setxattr(FILE_NAME, KERNEL_PTR, "x", 1, 0), -EFAULT);
-	EXPECT("bad-value-pointer-efault", setxattr(FILE_NAME, KEY, UNMAPPED_PTR, 4, 0), -EFAULT);
-	EXPECT("bad-buffer-efault", getxattr(FILE_NAME, KEY, UNMAPPED_PTR, 64), -EFAULT);
-	EXPECT("missing-file-enoent", getxattr(DIR_NAME "/none", KEY, NULL, 0), -ENOENT);
-	EXPECT("bad-fd-ebadf", fgetxattr(-1, KEY, NULL, 0), -EBADF);
+	EXPECT("bad-name-pointer-efault",
+	       sys_res(setxattr(FILE_NAME, KERNEL_PTR, "x", 1, 0)), -EFAULT);
+	EXPECT("bad-value-pointer-efault",
+	       sys_res(setxattr(FILE_NAME, KEY, UNMAPPED_PTR, 4, 0)), -EFAULT);
+	EXPECT("bad-buffer-efault", sys_res(getxattr(FILE_NAME, KEY, UNMAPPED_PTR, 64)), -EFAULT);
+	EXPECT("missing-file-enoent", sys_res(getxattr(DIR_NAME "/none", KEY, NULL, 0)), -ENOENT);
+	EXPECT("bad-fd-ebadf", sys_res(fgetxattr(-1, KEY, NULL, 0)), -EBADF);
 }
 
 static void test_file_kinds(void)
 {
 	char buf[16];
 	mkfifo(DIR_NAME "/fifo", 0644);
-	EXPECT("fifo-user-set-eperm", setxattr(DIR_NAME "/fifo", KEY, "x", 1, 0), -EPERM);
-	EXPECT("fifo-user-get-enodata", getxattr(DIR_NAME "/fifo", KEY, buf, sizeof(buf)),
+	EXPECT("fifo-user-set-eperm", sys_res(setxattr(DIR_NAME "/fifo", KEY, "x", 1, 0)), -EPERM);
+	EXPECT("fifo-user-get-enodata", sys_res(getxattr(DIR_NAME "/fifo", KEY, buf, sizeof(buf))),
 	       -ENODATA);
 	symlink("file", DIR_NAME "/link");
-	EXPECT("symlink-followed", getxattr(DIR_NAME "/link", KEY, buf, sizeof(buf)), 3);
-	EXPECT("symlink-itself-user-eperm", lsetxattr(DIR_NAME "/link", KEY, "x", 1, 0), -EPERM);
-	EXPECT("symlink-itself-get-enodata", lgetxattr(DIR_NAME "/link", KEY, buf, sizeof(buf)),
+	EXPECT("symlink-followed", sys_res(getxattr(DIR_NAME "/link", KEY, buf, sizeof(buf))), 3);
+	EXPECT("symlink-itself-user-eperm",
+	       sys_res(lsetxattr(DIR_NAME "/link", KEY, "x", 1, 0)), -EPERM);
+	EXPECT("symlink-itself-get-enodata",
+	       sys_res(lgetxattr(DIR_NAME "/link", KEY, buf, sizeof(buf))),
 	       -ENODATA);
-	EXPECT("directory-user-set", setxattr(DIR_NAME, KEY, "d", 1, 0), 0);
+	EXPECT("directory-user-set", sys_res(setxattr(DIR_NAME, KEY, "d", 1, 0)), 0);
 	int fd = open(FILE_NAME, O_RDONLY);
-	EXPECT("fd-get", fgetxattr(fd, KEY, buf, sizeof(buf)), 3);
-	EXPECT("fd-set-on-read-only-fd", fsetxattr(fd, "user.fd", "f", 1, 0), 0);
-	EXPECT("fd-list", flistxattr(fd, NULL, 0), (long)(sizeof(KEY) + sizeof("user.fd")));
-	EXPECT("fd-remove", fremovexattr(fd, "user.fd"), 0);
+	EXPECT("fd-get", sys_res(fgetxattr(fd, KEY, buf, sizeof(buf))), 3);
+	EXPECT("fd-set-on-read-only-fd", sys_res(fsetxattr(fd, "user.fd", "f", 1, 0)), 0);
+	EXPECT("fd-list",
+	       sys_res(flistxattr(fd, NULL, 0)), (long)(sizeof(KEY) + sizeof("user.fd")));
+	EXPECT("fd-remove", sys_res(fremovexattr(fd, "user.fd")), 0);
 	close(fd);
 	fd = open(FILE_NAME, O_PATH);
-	EXPECT("o-path-fd-ebadf", fgetxattr(fd, KEY, buf, sizeof(buf)), -EBADF);
+	EXPECT("o-path-fd-ebadf", sys_res(fgetxattr(fd, KEY, buf, sizeof(buf))), -EBADF);
 	close(fd);
 	int p[2];
 	if (pipe(p) == 0) {
-		EXPECT("pipe-user-set-eperm", fsetxattr(p[1], KEY, "x", 1, 0), -EPERM);
-		EXPECT("pipe-trusted-get-eopnotsupp", fgetxattr(p[0], "trusted.x", buf, 16),
+		EXPECT("pipe-user-set-eperm", sys_res(fsetxattr(p[1], KEY, "x", 1, 0)), -EPERM);
+		EXPECT("pipe-trusted-get-eopnotsupp",
+		       sys_res(fgetxattr(p[0], "trusted.x", buf, 16)),
 		       -EOPNOTSUPP);
 		close(p[0]);
 		close(p[1]);
@@ -127,25 +121,25 @@ static int unprivileged_checks(void)
 	char buf[64];
 	if (setuid(NOBODY))
 		return 1;
-	if (res(getxattr(FILE_NAME, KEY, buf, sizeof(buf))) != 3)
+	if (sys_res(getxattr(FILE_NAME, KEY, buf, sizeof(buf))) != 3)
 		return 2; /* readable: the file is 0644 */
-	if (res(setxattr(FILE_NAME, KEY, "x", 1, 0)) != -EACCES)
+	if (sys_res(setxattr(FILE_NAME, KEY, "x", 1, 0)) != -EACCES)
 		return 3; /* not writable by others */
-	if (res(getxattr(FILE_NAME, "trusted.secret", buf, sizeof(buf))) != -ENODATA)
+	if (sys_res(getxattr(FILE_NAME, "trusted.secret", buf, sizeof(buf))) != -ENODATA)
 		return 4;
-	if (res(setxattr(FILE_NAME, "trusted.secret", "x", 1, 0)) != -EPERM)
+	if (sys_res(setxattr(FILE_NAME, "trusted.secret", "x", 1, 0)) != -EPERM)
 		return 5;
-	if (res(listxattr(FILE_NAME, buf, sizeof(buf))) != (long)sizeof(KEY))
+	if (sys_res(listxattr(FILE_NAME, buf, sizeof(buf))) != (long)sizeof(KEY))
 		return 6; /* trusted.secret is not listed */
-	if (res(setxattr(FILE_NAME, "security.label", "x", 1, 0)) != -EPERM)
+	if (sys_res(setxattr(FILE_NAME, "security.label", "x", 1, 0)) != -EPERM)
 		return 7;
 	return 0;
 }
 
 static void test_unprivileged(void)
 {
-	EXPECT("trusted-set-as-root", setxattr(FILE_NAME, "trusted.secret", "s", 1, 0), 0);
-	EXPECT("list-shows-trusted-to-root", listxattr(FILE_NAME, NULL, 0),
+	EXPECT("trusted-set-as-root", sys_res(setxattr(FILE_NAME, "trusted.secret", "s", 1, 0)), 0);
+	EXPECT("list-shows-trusted-to-root", sys_res(listxattr(FILE_NAME, NULL, 0)),
 	       (long)(sizeof(KEY) + sizeof("trusted.secret")));
 	pid_t pid = fork();
 	if (pid == 0)
