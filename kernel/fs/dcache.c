@@ -150,6 +150,22 @@ struct dentry *dentry_alloc(struct dentry *parent, const char *name, size_t len)
 	return d;
 }
 
+struct dentry *dentry_alloc_unnamed(struct dentry *parent, const char *name, size_t len,
+				    struct inode *inode)
+{
+	struct dentry *d = dentry_new(parent->sb, name, len);
+	if (!d) {
+		inode_put(inode);
+		return NULL;
+	}
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	parent->refcount++;
+	d->parent = parent;
+	d->inode = inode;
+	spin_unlock_irqrestore(&dcache_lock, f);
+	return d;
+}
+
 struct dentry *dentry_alloc_root(struct super_block *sb, struct inode *inode)
 {
 	struct dentry *d = dentry_new(sb, "/", 1);

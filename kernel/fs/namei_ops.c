@@ -3,6 +3,7 @@
  * last name up again under it, check types and permissions, then let the file system act. */
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
@@ -115,6 +116,35 @@ static int create_name(int dirfd, const char *path, uint32_t mode, uint64_t rdev
 	return r;
 }
 
+int vfs_tmpfile(const struct path *dir, uint32_t mode, bool linkable, struct path *out)
+{
+	struct inode *di = dir->dentry->inode;
+	if (!di->iops || !di->iops->tmpfile)
+		return -EOPNOTSUPP;
+	struct inode *inode = NULL;
+	mutex_lock(&namespace_mutex);
+	int r = may_create(dir);
+	if (!r) {
+		mutex_lock(&di->lock);
+		r = di->iops->tmpfile(di, S_IFREG | (mode & S_IALLUGO), &inode);
+		mutex_unlock(&di->lock);
+	}
+	struct dentry *d = NULL;
+	if (!r) {
+		char name[24]; /* as Linux names it in /proc/<pid>/fd: "#<inode number>" */
+		int len = ksnprintf(name, sizeof(name), "#%lu", inode->ino);
+		inode->linkable = linkable;
+		d = dentry_alloc_unnamed(dir->dentry, name, (size_t)len, inode);
+		r = d ? 0 : -ENOMEM;
+	}
+	mutex_unlock(&namespace_mutex);
+	if (r)
+		return r;
+	*out = (struct path){ .mnt = dir->mnt, .dentry = d };
+	mount_get(out->mnt);
+	return 0;
+}
+
 int vfs_mknodat(int dirfd, const char *path, uint32_t mode, uint64_t rdev)
 {
 	switch (mode & S_IFMT) {
@@ -154,8 +184,8 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 		return r;
 	if (S_ISDIR(old.dentry->inode->mode))
 		r = -EPERM;
-	else if (old.dentry->inode->nlink == 0)
-		r = -ENOENT;
+	else if (old.dentry->inode->nlink == 0 && !READ_ONCE(old.dentry->inode->linkable))
+		r = -ENOENT; /* unlinked, or an O_TMPFILE file made with O_EXCL */
 	if (!r) {
 		struct parent_lookup pl;
 		r = path_parent_at(newdirfd, newpath, &pl);
@@ -168,6 +198,11 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 	if (!r)
 		r = create_name(newdirfd, newpath, old.dentry->inode->mode, 0, NULL, old.dentry,
 				NULL);
+	if (!r) { /* named now: once unlinked again, it stays so (as Linux's I_LINKABLE) */
+		mutex_lock(&namespace_mutex);
+		old.dentry->inode->linkable = false;
+		mutex_unlock(&namespace_mutex);
+	}
 	path_put(&old);
 	return r;
 }

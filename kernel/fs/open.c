@@ -12,11 +12,11 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
-/* Flags open(2) accepts; anything else is ignored by Linux too, except O_TMPFILE (refused). */
+/* Flags open(2) accepts; anything else is ignored by Linux too. */
 #define OPEN_VALID_FLAGS                                                                         \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |   \
 	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |   \
-	 O_SYNC | O_PATH)
+	 O_SYNC | O_PATH | O_TMPFILE)
 
 int vfs_truncate(const struct path *p, int64_t size)
 {
@@ -106,6 +106,25 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 	return r;
 }
 
+/* O_TMPFILE: an unnamed regular file in the directory path names. It must be opened for
+ * writing, and O_CREAT does not go with it (EINVAL, as Linux); a file system without unnamed
+ * files says EOPNOTSUPP. */
+static int open_tmpfile(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+			struct path *out, bool *created)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	if ((flags & O_CREAT) || (acc != O_WRONLY && acc != O_RDWR))
+		return -EINVAL;
+	struct path dir;
+	int r = path_lookup_at(dirfd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (r)
+		return r;
+	r = vfs_tmpfile(&dir, mode, !(flags & O_EXCL), out);
+	path_put(&dir);
+	*created = !r;
+	return r;
+}
+
 /* Which operations an open of this inode uses. */
 static int file_ops_for(const struct inode *inode, const struct file_ops **ops)
 {
@@ -146,17 +165,23 @@ static int open_checks(const struct path *p, uint32_t flags, bool created)
 
 int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
+	if ((flags & O_PATH) && (flags & O_TMPFILE) == O_TMPFILE)
+		return -EINVAL;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
 	struct path p;
 	bool created = false;
-	int r = (flags & O_CREAT) ? open_create(dirfd, path, flags, mode, &p, &created)
-				  : path_lookup_at(dirfd, path,
-						   ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
-							   ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
-						   &p);
+	int r;
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		r = open_tmpfile(dirfd, path, flags, mode, &p, &created);
+		flags &= ~(uint32_t)O_TMPFILE; /* O_DIRECTORY named the parent, not this file */
+	} else if (flags & O_CREAT)
+		r = open_create(dirfd, path, flags, mode, &p, &created);
+	else
+		r = path_lookup_at(dirfd, path,
+				   ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+					   ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
+				   &p);
 	if (r)
 		return r;
 	const struct file_ops *ops = NULL;

@@ -67,6 +67,16 @@ static int tmpfs_create(struct inode *dir, struct dentry *d, uint32_t mode, uint
 	return 0;
 }
 
+static int tmpfs_tmpfile(struct inode *dir, uint32_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_inode(dir->sb, mode, 0);
+	if (!inode)
+		return -ENOSPC;
+	inode->nlink = 0; /* no name: gone at the last close, unless linkat names it */
+	*out = inode;
+	return 0;
+}
+
 static int tmpfs_symlink(struct inode *dir, struct dentry *d, const char *target)
 {
 	size_t len = strlen(target);
@@ -166,6 +176,7 @@ static int tmpfs_setattr(struct dentry *d, const struct iattr *a)
 
 static const struct inode_ops tmpfs_iops = {
 	.create = tmpfs_create,
+	.tmpfile = tmpfs_tmpfile,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,
 	.unlink = tmpfs_unlink,

@@ -127,6 +127,9 @@ struct inode_ops {
 	 * permission bits after umask; owner = the caller's fsuid/fsgid. namespace_mutex held. */
 	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode, uint64_t rdev);
 	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
+	/* O_TMPFILE: a new regular file (mode as for create) with no name and no link, in *out
+	 * (referenced). namespace_mutex and dir->lock held. */
+	int (*tmpfile)(struct inode *dir, uint32_t mode, struct inode **out);
 	/* A new name d (negative, in dir) for the inode of old. */
 	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
 	/* Remove the name d (a non-directory / an empty directory: the VFS checked). */
@@ -169,6 +172,9 @@ struct inode {
 	/* Extended attributes (fs/xattr_store.h) of a SB_XATTR file system, NULL while there are
 	 * none; guarded by lock. */
 	struct xattr_set *xattrs;
+	/* An O_TMPFILE file made without O_EXCL that linkat has not named yet: the one inode with
+	 * no link that may get one. Guarded by namespace_mutex. */
+	bool linkable;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };
@@ -233,6 +239,11 @@ struct dentry *dentry_get_parent(struct dentry *d);
 struct dentry *dcache_lookup(struct dentry *parent, const char *name, size_t len);
 /* A new hashed negative child of parent named name (referenced). NULL on ENOMEM. */
 struct dentry *dentry_alloc(struct dentry *parent, const char *name, size_t len);
+/* An unnamed child of parent holding inode (the reference passes to it), for an O_TMPFILE
+ * file: neither hashed nor among parent's children, so no lookup or getdents finds it. NULL on
+ * ENOMEM (inode then released). */
+struct dentry *dentry_alloc_unnamed(struct dentry *parent, const char *name, size_t len,
+				    struct inode *inode);
 /* A root dentry for sb with inode (takes over the reference to inode). */
 struct dentry *dentry_alloc_root(struct super_block *sb, struct inode *inode);
 /* Attach inode (the caller's reference passes to the dentry) to a negative dentry. */

@@ -14,6 +14,9 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 int vfs_unlinkat(int dirfd, const char *path, bool rmdir);
 int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		  unsigned flags);
+/* O_TMPFILE: a new unnamed regular file in the directory dir (mode final), its path in *out
+ * (referenced); linkable unless O_EXCL was given. */
+int vfs_tmpfile(const struct path *dir, uint32_t mode, bool linkable, struct path *out);
 /* open(2): the new open file in *out. */
 int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* Change attributes through the file system's setattr (ctime set to now; -EROFS, -EPERM);

@@ -5,26 +5,13 @@
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
-#include <sys/vfs.h>
 
-#define TMPFS_MAGIC 0x01021994
 #define PG 4096L
-
-static const char *tmpfs_dir(void)
-{
-	static const char *const dirs[] = { "/tmp", "/dev/shm" };
-	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		struct statfs st;
-		if (statfs(dirs[i], &st) == 0 && st.f_type == TMPFS_MAGIC)
-			return dirs[i];
-	}
-	return NULL;
-}
 
 int main(void)
 {
 	test_begin("seek_hole");
-	const char *dir = tmpfs_dir();
+	const char *dir = test_tmpfs_dir();
 	if (!dir) {
 		printf("SKIP: user/seek_hole: no tmpfs at /tmp or /dev/shm\n");
 		test_end();

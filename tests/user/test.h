@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/vfs.h>
 
 static const char *test_area = "?";
 static int test_passed, test_failed;
@@ -57,6 +58,19 @@ static inline long sys_res(long r)
 		test_result((name), got_ == (long)(want), "%s = %ld, want %ld", #got, got_,     \
 			    (long)(want));                                                      \
 	} while (0)
+
+/* A directory on a tmpfs (/tmp in Zero-OS, /dev/shm on most Linux hosts), for tests of what
+ * tmpfs does on both systems; NULL when there is none. */
+static inline const char *test_tmpfs_dir(void)
+{
+	static const char *const dirs[] = { "/tmp", "/dev/shm" };
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		struct statfs st;
+		if (statfs(dirs[i], &st) == 0 && st.f_type == 0x01021994 /* TMPFS_MAGIC */)
+			return dirs[i];
+	}
+	return NULL;
+}
 
 static inline int test_exit_code(void)
 {
