@@ -17,7 +17,7 @@ SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_c
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task xattr \
-	rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile
+	rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile settime
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -28,7 +28,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) xattr rw_vectors futex_waitv sysfs_call \
-	seek_hole random_ioctl o_tmpfile
+	seek_hole random_ioctl o_tmpfile settime
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

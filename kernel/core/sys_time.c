@@ -1,4 +1,5 @@
-/* Clock system calls: clock_gettime, clock_getres, gettimeofday, time. CLOCK_REALTIME(_COARSE)
+/* Clock system calls: clock_gettime, clock_getres, gettimeofday, time, and setting the wall
+ * clock (clock_settime, settimeofday) with its time zone. CLOCK_REALTIME(_COARSE)
  * and CLOCK_TAI are the wall clock (time_realtime_ns; TAI without the leap-second offset);
  * the others are the monotonic clock for now: there is no suspend (BOOTTIME = MONOTONIC), no
  * frequency adjustment (RAW = MONOTONIC), and the CPU-time clocks wait for per-thread
@@ -7,10 +8,17 @@
 #include <arch/x86_64/timer.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
+#include <lib/string.h>
+#include <proc/process.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
 
 #define COARSE_RES_NS (NSEC_PER_SEC / TIMER_HZ)
+
+/* The time zone settimeofday last set (struct linux_timezone, both fields in one atomic word);
+ * the kernel only keeps it for gettimeofday, as Linux's sys_tz. */
+static uint64_t sys_tz;
+_Static_assert(sizeof(struct linux_timezone) == sizeof(sys_tz), "timezone fits one word");
 #define HIRES_RES_NS 1
 
 /* Nanoseconds on `clock`, or -EINVAL for an id this kernel does not know. */
@@ -74,12 +82,74 @@ SYSCALL_DEFINE2(gettimeofday, struct linux_timeval __user *, tv, struct linux_ti
 		if (copy_to_user(tv, &v, sizeof(v)))
 			return -EFAULT;
 	}
-	if (tz) { /* UTC, no DST: the kernel keeps no time zone */
-		struct linux_timezone z = { 0, 0 };
+	if (tz) {
+		uint64_t packed = __atomic_load_n(&sys_tz, __ATOMIC_RELAXED);
+		struct linux_timezone z;
+		memcpy(&z, &packed, sizeof(z));
 		if (copy_to_user(tz, &z, sizeof(z)))
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* Linux's limit for a settable wall clock: 30 years short of where 64-bit nanoseconds end, so
+ * that uptime can be added to it (TIME_SETTOD_SEC_MAX). */
+#define SETTOD_SEC_MAX (INT64_MAX / (int64_t)NSEC_PER_SEC - 30LL * 365 * 86400)
+
+/* Set the wall clock to ts, checked as Linux does: EINVAL for a bad value or a time before the
+ * system started (the monotonic clock), then EPERM without privilege (CAP_SYS_TIME). */
+static int settime(const struct linux_timespec *ts)
+{
+	if (ts->tv_sec < 0 || ts->tv_sec >= SETTOD_SEC_MAX || ts->tv_nsec < 0 ||
+	    ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	if (process_current()->cred.euid != 0)
+		return -EPERM;
+	uint64_t ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	if (ns < time_monotonic_ns())
+		return -EINVAL;
+	time_set_realtime(ns);
+	return 0;
+}
+
+SYSCALL_DEFINE2(clock_settime, int, clock, const struct linux_timespec __user *, tp)
+{
+	uint64_t ns;
+	int err = clock_now_ns(clock, &ns);
+	if (err)
+		return err;
+	if (clock != CLOCK_REALTIME)
+		return -EINVAL; /* the other clocks cannot be set */
+	struct linux_timespec ts;
+	if (copy_from_user(&ts, tp, sizeof(ts)))
+		return -EFAULT;
+	return settime(&ts);
+}
+
+SYSCALL_DEFINE2(settimeofday, const struct linux_timeval __user *, tv,
+		const struct linux_timezone __user *, tz)
+{
+	struct linux_timeval v;
+	struct linux_timezone z;
+	if (tv && copy_from_user(&v, tv, sizeof(v)))
+		return -EFAULT;
+	if (tz && copy_from_user(&z, tz, sizeof(z)))
+		return -EFAULT;
+	if (tv && (v.tv_usec < 0 || v.tv_usec >= (int64_t)(NSEC_PER_SEC / NSEC_PER_USEC)))
+		return -EINVAL;
+	if (tz && (z.tz_minuteswest < -15 * 60 || z.tz_minuteswest > 15 * 60))
+		return -EINVAL;
+	if ((tv || tz) && process_current()->cred.euid != 0)
+		return -EPERM;
+	if (tz) {
+		uint64_t packed;
+		memcpy(&packed, &z, sizeof(packed));
+		__atomic_store_n(&sys_tz, packed, __ATOMIC_RELAXED);
+	}
+	if (!tv)
+		return 0;
+	struct linux_timespec ts = { v.tv_sec, v.tv_usec * (int64_t)NSEC_PER_USEC };
+	return settime(&ts);
 }
 
 SYSCALL_DEFINE1(time, int64_t __user *, tloc)
