@@ -68,31 +68,36 @@ static bool is_epoll(const struct file *f)
 
 /* ---- the callback ------------------------------------------------------------------------ */
 
-/* A ready interest goes on the ready list (or is marked for the scan that holds it). */
-static void ep_mark_ready_locked(struct epitem *item)
+/* A ready interest goes on the ready list (or is marked for the scan that holds it). True
+ * when a thread was woken or the interest was already waiting to be reported (either way this
+ * epoll takes the event: what EPOLLEXCLUSIVE asks, even of a file that wakes twice). */
+static bool ep_mark_ready_locked(struct epitem *item)
 {
 	struct epoll *ep = item->ep;
 	spin_assert_held(&ep->lock);
 	if (!(item->events & ~EP_PRIVATE_BITS))
-		return; /* a one-shot that fired: disabled until EPOLL_CTL_MOD */
+		return false; /* a one-shot that fired: disabled until EPOLL_CTL_MOD */
+	bool pending = item->on_list && !item->in_scan;
 	if (item->in_scan) {
 		item->rewake = true;
 	} else if (!item->on_list) {
 		list_add_tail(&ep->ready, &item->rdlink);
 		item->on_list = true;
 	}
-	wait_queue_wake_locked(&ep->wq, 0);
-	wait_queue_wake_locked(&ep->poll_wq, 0);
+	int woken = wait_queue_wake_locked(&ep->wq, 0);
+	woken += wait_queue_wake_locked(&ep->poll_wq, 0);
+	return woken > 0 || pending;
 }
 
 /* Runs under the watched queue's lock (IRQs off): ep->lock nests inside it. */
-static void ep_hook_fired(struct wait_entry *w)
+static bool ep_hook_fired(struct wait_entry *w)
 {
 	struct ep_hook *hook = list_entry(w, struct ep_hook, w);
 	struct epoll *ep = hook->item->ep;
 	spin_lock(&ep->lock);
-	ep_mark_ready_locked(hook->item);
+	bool woke = ep_mark_ready_locked(hook->item);
 	spin_unlock(&ep->lock);
+	return woke;
 }
 
 /* The poll table of an interest being added: hooks instead of thread entries. */
@@ -108,6 +113,7 @@ static void ep_table_queue(struct poll_table *pt, struct wait_queue *wq, struct 
 		return; /* no poll op registers on more (fs/epoll.h) */
 	struct ep_hook *hook = &item->hooks[item->nhooks++];
 	wait_entry_init_func(&hook->w, ep_hook_fired);
+	hook->w.exclusive = item->events & EPOLLEXCLUSIVE;
 	hook->lock = lock;
 	hook->item = item;
 	wait_queue_add_locked(wq, &hook->w);
@@ -290,6 +296,17 @@ static bool ep_report(struct epitem *item, struct ep_sink *sink)
 	return !(item->events & EPOLLET);
 }
 
+/* The scan is done with item: true when it goes back on the ready list (it stays ready, or
+ * the callback ran meanwhile). */
+static bool ep_scan_done_locked(struct epitem *item, bool stays)
+{
+	spin_assert_held(&item->ep->lock);
+	item->in_scan = false;
+	item->on_list = stays || item->rewake;
+	item->rewake = false;
+	return item->on_list;
+}
+
 /* Take the ready list, report what is ready into sink, and put back what stays ready or fired
  * meanwhile. ep->mtx held: no interest goes away under the scan. */
 static void ep_scan(struct epoll *ep, struct ep_sink *sink)
@@ -306,23 +323,35 @@ static void ep_scan(struct epoll *ep, struct ep_sink *sink)
 		item->in_scan = true;
 	}
 	spin_unlock_irqrestore(&ep->lock, fl);
-	struct list_node done;
+	struct list_node unseen, done;
+	list_init(&unseen);
 	list_init(&done);
 	while (!list_empty(&tx)) {
 		struct epitem *item = list_first(&tx, struct epitem, rdlink);
 		list_remove(&item->rdlink);
-		bool stays = sink->n == sink->max || sink->err || ep_report(item, sink);
-		list_add_tail(stays ? &keep : &done, &item->rdlink);
+		struct list_node *to = &done;
+		if (sink->n == sink->max || sink->err)
+			to = &unseen;
+		else if (ep_report(item, sink))
+			to = &keep;
+		list_add_tail(to, &item->rdlink);
 	}
 	fl = spin_lock_irqsave(&ep->lock);
+	/* As Linux: what the scan did not reach goes back in front, what it reported and stays
+	 * ready goes to the back, so that a small maxevents still sees every interest in turn. */
+	struct list_node *at = &ep->ready;
+	while (!list_empty(&unseen)) {
+		struct epitem *item = list_first(&unseen, struct epitem, rdlink);
+		list_remove(&item->rdlink);
+		list_insert_between(&item->rdlink, at, at->next);
+		at = &item->rdlink;
+		ep_scan_done_locked(item, true);
+	}
 	while (!list_empty(&keep) || !list_empty(&done)) {
 		bool stays = !list_empty(&keep);
 		struct epitem *item = list_first(stays ? &keep : &done, struct epitem, rdlink);
 		list_remove(&item->rdlink);
-		item->in_scan = false;
-		item->on_list = stays || item->rewake;
-		item->rewake = false;
-		if (item->on_list)
+		if (ep_scan_done_locked(item, stays))
 			list_add_tail(&ep->ready, &item->rdlink);
 	}
 	spin_unlock_irqrestore(&ep->lock, fl);

@@ -64,12 +64,14 @@ int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_k
 int wait_queue_wake_locked(struct wait_queue *wq, int nr)
 {
 	int woken = 0;
+	bool exclusive_woke = false;
 	struct list_node *n = wq->waiters.next;
 	while (n != &wq->waiters) {
 		struct wait_entry *w = list_entry(n, struct wait_entry, node);
 		n = n->next; /* a callback may not remove entries other than its own */
 		if (w->func) {
-			w->func(w);
+			if (!(w->exclusive && exclusive_woke) && w->func(w) && w->exclusive)
+				exclusive_woke = true;
 			continue;
 		}
 		if (nr != 0 && woken >= nr)

@@ -26,8 +26,8 @@ struct wait_queue {
 struct wait_entry;
 /* A callback entry's function: runs in the waker's context with the queue's lock held (IRQs
  * off), so it may take only spinlocks ordered after that lock, and must not remove entries
- * other than its own. */
-typedef void (*wait_func_t)(struct wait_entry *w);
+ * other than its own. Returns true when it woke a thread. */
+typedef bool (*wait_func_t)(struct wait_entry *w);
 
 /* One waiter on one queue. wait_queue_sleep_locked keeps its own on the stack; poll.c embeds
  * them in its table. A thread entry is taken off the queue (node points at itself) by the
@@ -37,6 +37,9 @@ struct wait_entry {
 	struct thread *thread; /* thread entries */
 	int *fired; /* NULL, or set to 1 (atomically, before the wake) when woken */
 	wait_func_t func; /* NULL for a thread entry; else run by the waker instead */
+	/* Callback entries only (epoll's EPOLLEXCLUSIVE): once one exclusive entry's callback
+	 * has woken a thread, a wake-up skips the exclusive entries after it. */
+	bool exclusive;
 };
 
 /* A callback entry (not yet queued): wakers of its queue call func(w). */
@@ -46,6 +49,7 @@ static inline void wait_entry_init_func(struct wait_entry *w, wait_func_t func)
 	w->thread = NULL;
 	w->fired = NULL;
 	w->func = func;
+	w->exclusive = false;
 }
 
 #define WAIT_QUEUE_INIT(wq) { LIST_HEAD_INIT((wq).waiters) }
@@ -87,7 +91,8 @@ void wait_entry_remove_locked(struct wait_entry *w);
 int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_kind kind);
 /* Wake up to nr waiters (0 = all) in FIFO order; returns how many were woken. An entry whose
  * thread was not asleep (a poller still scanning) is taken off and flagged but not counted.
- * Every callback entry is run, whatever nr, and is not counted either. */
+ * Every callback entry is run, whatever nr, and is not counted either, except the exclusive
+ * ones after the first that woke a thread. */
 int wait_queue_wake_locked(struct wait_queue *wq, int nr);
 
 #endif
