@@ -17,7 +17,7 @@ SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_c
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 # The event descriptors (tests/user/{eventfd,epoll,timerfd,signalfd}.c, sharing evfd.h).
-EVFD_TEST_NAMES := eventfd epoll timerfd
+EVFD_TEST_NAMES := eventfd epoll timerfd signalfd
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
 	$(EVFD_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.

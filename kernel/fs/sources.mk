@@ -10,4 +10,4 @@ KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o
 # poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
 KERNEL_OBJS += fs/poll.o
 # The event descriptors: eventfd, epoll (fs/epoll.h), timerfd, signalfd.
-KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o
+KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o
