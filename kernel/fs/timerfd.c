@@ -26,6 +26,8 @@ struct timerfd {
 	uint64_t expiry; /* next expiration on the timer's clock, ns; 0: disarmed */
 	uint64_t interval; /* ns; 0: one-shot */
 	uint64_t ticks; /* expirations not yet read */
+	bool cancel_on_set; /* TFD_TIMER_CANCEL_ON_SET given with an absolute realtime value */
+	bool canceled; /* the clock was set since: the next read fails with ECANCELED */
 	struct wait_queue wq; /* readers and pollers */
 	struct list_node node; /* in timerfd_armed while expiry != 0 */
 };
@@ -91,6 +93,23 @@ static void timerfd_thread(void *unused)
 	}
 }
 
+void timerfd_clock_was_set(void)
+{
+	if (!__atomic_load_n(&timerfd_thread_started, __ATOMIC_ACQUIRE))
+		return; /* no timerfd was ever made (the boot's own setting) */
+	uint64_t fl = spin_lock_irqsave(&timerfd_lock);
+	struct list_node *pos;
+	list_for_each(pos, &timerfd_armed) {
+		struct timerfd *t = list_entry(pos, struct timerfd, node);
+		if (t->cancel_on_set) {
+			t->canceled = true;
+			wait_queue_wake_locked(&t->wq, 0);
+		}
+	}
+	wait_queue_wake_locked(&timerfd_thread_wq, 0); /* realtime deadlines moved */
+	spin_unlock_irqrestore(&timerfd_lock, fl);
+}
+
 static int timerfd_thread_start(void)
 {
 	if (__atomic_exchange_n(&timerfd_thread_started, 1, __ATOMIC_ACQ_REL))
@@ -115,6 +134,12 @@ static long timerfd_read(struct file *f, struct uio *u, int64_t *pos)
 	uint64_t fl = spin_lock_irqsave(&timerfd_lock);
 	long r = 0;
 	for (;;) {
+		if (t->canceled) {
+			t->canceled = false;
+			t->ticks = 0;
+			r = -ECANCELED;
+			break;
+		}
 		timerfd_update_locked(t);
 		if (t->ticks)
 			break;
@@ -146,7 +171,7 @@ static uint32_t timerfd_poll(struct file *f, struct poll_table *pt)
 	if (pt)
 		poll_wait_locked(pt, &t->wq, &timerfd_lock);
 	timerfd_update_locked(t);
-	uint32_t mask = t->ticks ? POLLIN | POLLRDNORM : 0;
+	uint32_t mask = t->ticks || t->canceled ? POLLIN | POLLRDNORM : 0;
 	spin_unlock_irqrestore(&timerfd_lock, fl);
 	return mask;
 }
@@ -293,6 +318,9 @@ SYSCALL_DEFINE4(timerfd_settime, int, fd, int, flags, const struct linux_itimers
 	if (value == 0 && (its.it_value.tv_sec || its.it_value.tv_nsec))
 		value = 1;
 	timerfd_arm_locked(t, value, interval, flags & TFD_TIMER_ABSTIME);
+	t->cancel_on_set = t->clockid == CLOCK_REALTIME && (flags & TFD_TIMER_ABSTIME) &&
+			   (flags & TFD_TIMER_CANCEL_ON_SET);
+	t->canceled = false;
 	spin_unlock_irqrestore(&timerfd_lock, fl);
 	file_put(f);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))

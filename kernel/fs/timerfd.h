@@ -15,4 +15,8 @@
 #ifndef FS_TIMERFD_H
 #define FS_TIMERFD_H
 
+/* CLOCK_REALTIME was set (core/time.c's time_set_realtime): realtime timers' deadlines move,
+ * and those armed with TFD_TIMER_CANCEL_ON_SET are cancelled (a read fails with ECANCELED). */
+void timerfd_clock_was_set(void);
+
 #endif
