@@ -427,6 +427,18 @@ static const struct file_ops epoll_ops = {
 
 /* ---- the system calls ---------------------------------------------------------------------- */
 
+/* The file behind fd (referenced) as Linux's fdget sees it: O_PATH descriptors are not there
+ * for epoll (and their ops never opened). NULL: EBADF. */
+static struct file *fd_get_no_path(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (f && (f->flags & O_PATH)) {
+		file_put(f);
+		return NULL;
+	}
+	return f;
+}
+
 SYSCALL_DEFINE1(epoll_create1, int, flags)
 {
 	if (flags & ~EPOLL_CLOEXEC)
@@ -505,10 +517,10 @@ SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, struct linux_epoll_event
 	/* Without a wake lock to hold, EPOLLWAKEUP means nothing (Linux drops it without
 	 * CAP_BLOCK_SUSPEND). */
 	ev.events &= ~EPOLLWAKEUP;
-	struct file *f = fd_get(epfd);
+	struct file *f = fd_get_no_path(epfd);
 	if (!f)
 		return -EBADF;
-	struct file *tf = fd_get(fd);
+	struct file *tf = fd_get_no_path(fd);
 	int r = -EBADF;
 	if (!tf)
 		goto out_put_ep;
@@ -536,7 +548,7 @@ static long do_epoll_wait(int epfd, struct linux_epoll_event __user *uevents, in
 		return -EINVAL;
 	if (!user_range_ok((uint64_t)uevents, (uint64_t)maxevents * sizeof(*uevents)))
 		return -EFAULT;
-	struct file *f = fd_get(epfd);
+	struct file *f = fd_get_no_path(epfd);
 	if (!f)
 		return -EBADF;
 	long r = is_epoll(f) ? ep_wait(f->priv, uevents, maxevents, block, deadline) : -EINVAL;

@@ -44,8 +44,8 @@ static bool fails(long r, int err)
 
 static void test_create(void)
 {
-	CHECK("create_size0", fails(syscall(SYS_epoll_create, 0), EINVAL));
-	CHECK("create_neg", fails(syscall(SYS_epoll_create, -1), EINVAL));
+	CHECK("create_size0_neg", fails(syscall(SYS_epoll_create, 0), EINVAL) &&
+					  fails(syscall(SYS_epoll_create, -1), EINVAL));
 	int ep = epoll_create(1);
 	CHECK("create", ep >= 0 && (fcntl(ep, F_GETFD) & FD_CLOEXEC) == 0);
 	close(ep);
@@ -88,8 +88,8 @@ static void test_ctl_errors(void)
 	CHECK("ctl_mod_of_excl", fails(ep_mod(ep, p[0], EPOLLIN, 0), EINVAL));
 	CHECK("ctl_wakeup_accepted", ep_add(ep, p[1], EPOLLOUT | EPOLLWAKEUP, 0) == 0);
 	struct epoll_event evs[2];
-	CHECK("wait_maxevents0", fails(epoll_wait(ep, evs, 0, 0), EINVAL));
-	CHECK("wait_maxevents_neg", fails(epoll_wait(ep, evs, -1, 0), EINVAL));
+	CHECK("wait_maxevents", fails(epoll_wait(ep, evs, 0, 0), EINVAL) &&
+					fails(epoll_wait(ep, evs, -1, 0), EINVAL));
 	CHECK("wait_efault", fails(epoll_wait(ep, KERNEL_PTR, 2, 0), EFAULT));
 	CHECK("wait_not_epoll", fails(epoll_wait(p[0], evs, 2, 0), EINVAL));
 	CHECK("wait_ebadf", fails(epoll_wait(1000, evs, 2, 0), EBADF));
@@ -203,6 +203,9 @@ static void test_kinds(void)
 	write(fifo, "f", 1);
 	CHECK("fifo_ready", wait1(ep, &ev, 0) == 1 && ev.data.u64 == 2);
 	close(fifo);
+	int opath = open("/tmp/epoll_fifo", O_PATH);
+	CHECK("o_path_ebadf", opath >= 0 && fails(ep_add(ep, opath, EPOLLIN, 3), EBADF));
+	close(opath);
 	unlink("/tmp/epoll_fifo");
 	long t0 = evfd_now_ms();
 	CHECK("timeout", wait1(ep, &ev, 50) == 0 && evfd_now_ms() - t0 >= 45);
