@@ -16,8 +16,9 @@ SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
-# The event descriptors (tests/user/{eventfd,epoll,timerfd,signalfd}.c, sharing evfd.h).
-EVFD_TEST_NAMES := eventfd epoll timerfd signalfd
+# The event descriptors (tests/user/{eventfd,epoll,timerfd,signalfd}.c, sharing evfd.h) and
+# their rows of the sleep matrix (sleep_matrix_evfd.c).
+EVFD_TEST_NAMES := eventfd epoll timerfd signalfd sleep_matrix_evfd
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
 	$(EVFD_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
@@ -90,6 +91,7 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
+$(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator.
 $(USER_OUT)/root/tests/fuzz $(USER_OUT)/root/tests/fuzz_mt: tests/user/fuzz.h
 $(USER_OUT)/root/tests/fuzz_mt: include/uapi/zero/ipc.h include/uapi/zero/cap.h
