@@ -2,6 +2,7 @@
  * starts near zero and never runs backwards when a better source replaces a worse one. */
 #include <core/time.h>
 #include <core/compiler.h>
+#include <fs/timerfd.h>
 
 static const struct clocksource *current_cs; /* written once per switch, at boot */
 static uint64_t cs_offset; /* added to the source's reading */
@@ -39,4 +40,5 @@ uint64_t time_realtime_ns(void)
 void time_set_realtime(uint64_t now_ns)
 {
 	WRITE_ONCE(realtime_offset, (int64_t)(now_ns - time_monotonic_ns()));
+	timerfd_clock_was_set(); /* TFD_TIMER_CANCEL_ON_SET, realtime deadlines */
 }

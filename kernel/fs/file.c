@@ -2,6 +2,8 @@
  * read/write entry points every caller goes through, seeking, and the character-device table
  * that gives device inodes their operations. */
 #include <fs/vfs.h>
+#include <fs/epoll.h>
+#include <fs/fdtable.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -43,6 +45,7 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->ops = ops;
 	f->priv = priv;
 	mutex_init(&f->pos_lock, "file_pos");
+	list_init(&f->epoll_links);
 	if (ops && ops->open && !(flags & O_PATH)) {
 		int r = ops->open(inode, f);
 		if (r) {
@@ -67,6 +70,7 @@ int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
 static struct super_block *anon_sb;
 static const struct fs_type anon_type = { .name = "anon_inodefs", .nodev = true };
 static struct mount anon_mnt = { .parent = &anon_mnt, .refcount = 1 };
+#define ANON_FD_MODE 0600 /* Linux's anon_inode: no type bits */
 
 int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, void *priv,
 		    struct file **out)
@@ -85,6 +89,20 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 		inode->gid = p->cred.egid;
 	}
 	return file_setup(NULL, inode, flags, ops, priv, out);
+}
+
+int anon_fd_create(const struct file_ops *ops, void *priv, uint32_t flags, bool cloexec)
+{
+	struct file *f;
+	int r = file_alloc_anon(ANON_FD_MODE, flags, ops, priv, &f);
+	if (r) {
+		kfree(priv);
+		return r;
+	}
+	int fd = fd_install(f, cloexec, 0);
+	if (fd < 0)
+		file_put(f); /* releases priv */
+	return fd;
 }
 
 int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
@@ -116,6 +134,8 @@ void file_get(struct file *f)
 
 static void file_release(struct file *f)
 {
+	if (!list_empty(&f->epoll_links)) /* no one can add one now: no reference is left */
+		epoll_file_closed(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)

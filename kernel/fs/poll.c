@@ -44,17 +44,24 @@ struct poll_entry {
 };
 
 /* Owned by the polling thread (on its stack); only `fired` is written by others. */
-struct poll_table {
+struct poll_set {
+	struct poll_table pt;
 	struct poll_entry *entries;
 	int n, cap;
 	int fired; /* an entry was woken since the last scan began */
 	bool overflow; /* a registration did not fit: re-poll on a short timer */
-	struct file *cur; /* the file whose poll op is running */
 };
 
 void poll_wait_locked(struct poll_table *pt, struct wait_queue *wq, struct spinlock *lock)
 {
 	spin_assert_held(lock);
+	pt->queue(pt, wq, lock);
+}
+
+/* poll/select's queue function: a thread entry flagging the set. */
+static void poll_set_queue(struct poll_table *table, struct wait_queue *wq, struct spinlock *lock)
+{
+	struct poll_set *pt = list_entry(table, struct poll_set, pt);
 	if (pt->n == pt->cap) {
 		pt->overflow = true;
 		return;
@@ -62,14 +69,15 @@ void poll_wait_locked(struct poll_table *pt, struct wait_queue *wq, struct spinl
 	struct poll_entry *e = &pt->entries[pt->n++];
 	e->w.thread = current_thread();
 	e->w.fired = &pt->fired;
+	e->w.func = NULL;
 	e->lock = lock;
-	e->file = pt->cur;
+	e->file = table->cur;
 	file_get(e->file);
 	wait_queue_add_locked(wq, &e->w);
 }
 
 /* Take every registration off its queue and drop its file. */
-static void poll_table_release(struct poll_table *pt)
+static void poll_table_release(struct poll_set *pt)
 {
 	for (int i = 0; i < pt->n; i++) {
 		struct poll_entry *e = &pt->entries[i];
@@ -81,8 +89,7 @@ static void poll_table_release(struct poll_table *pt)
 	pt->n = 0;
 }
 
-/* The readiness of f, registering on pt (may be NULL). */
-static uint32_t file_poll(struct file *f, struct poll_table *pt)
+uint32_t file_poll(struct file *f, struct poll_table *pt)
 {
 	if (!f->ops || !f->ops->poll) /* O_PATH descriptors have no operations at all */
 		return POLL_DEFAULT_MASK;
@@ -99,7 +106,8 @@ typedef long (*poll_scan_fn)(void *ctx, struct poll_table *pt);
 static long poll_loop(poll_scan_fn scan, void *ctx, size_t max_entries, uint64_t deadline)
 {
 	struct poll_entry stack_entries[POLL_STACK_ENTRIES];
-	struct poll_table pt = { .entries = stack_entries, .cap = POLL_STACK_ENTRIES };
+	struct poll_set pt = { .pt.queue = poll_set_queue, .entries = stack_entries,
+			       .cap = POLL_STACK_ENTRIES };
 	if (deadline != DEADLINE_NOW && max_entries > POLL_STACK_ENTRIES) {
 		pt.cap = max_entries > POLL_MAX_ENTRIES ? POLL_MAX_ENTRIES : (int)max_entries;
 		pt.entries = kmalloc((size_t)pt.cap * sizeof(*pt.entries));
@@ -111,7 +119,7 @@ static long poll_loop(poll_scan_fn scan, void *ctx, size_t max_entries, uint64_t
 	for (;;) {
 		__atomic_store_n(&pt.fired, 0, __ATOMIC_SEQ_CST);
 		pt.overflow = false;
-		ret = scan(ctx, wait ? &pt : NULL);
+		ret = scan(ctx, wait ? &pt.pt : NULL);
 		if (ret != 0 || !wait)
 			break;
 		if (signal_pending()) {

@@ -28,6 +28,18 @@ static bool is_stream(const struct inode *inode)
 	return S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode);
 }
 
+/* Anonymous objects (eventfd, epoll...: no file type bits) have no positions to read at. */
+static bool no_pread(const struct inode *inode)
+{
+	return is_stream(inode) || (inode->mode & S_IFMT) == 0;
+}
+
+int64_t noop_llseek(struct file *f, int64_t off, int whence)
+{
+	(void)off, (void)whence;
+	return f->pos;
+}
+
 static bool pos_is_shared(const struct inode *inode)
 {
 	return S_ISREG(inode->mode) || S_ISDIR(inode->mode);
@@ -62,7 +74,7 @@ static long rw_fd(int fd, void __user *buf, size_t count, bool write, const int6
 	long r;
 	if (!at) {
 		r = rw_file(f, &u, write);
-	} else if (is_stream(f->inode)) {
+	} else if (no_pread(f->inode)) {
 		r = -ESPIPE;
 	} else if (*at < 0) {
 		r = -EINVAL;

@@ -11,3 +11,5 @@ KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o fs/sys_sysf
 KERNEL_OBJS += fs/poll.o
 # Extended attributes: the system calls and the in-memory store of tmpfs inodes.
 KERNEL_OBJS += fs/xattr.o fs/xattr_store.o
+# The event descriptors: eventfd, epoll (fs/epoll.h), timerfd, signalfd.
+KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o

@@ -408,6 +408,9 @@ struct file {
 	int64_t pos;
 	void *priv; /* the file system's or driver's */
 	struct file *release_next; /* on thread->release_later, once unreferenced */
+	/* The epoll interests watching this file (fs/epoll.h), guarded by epoll's global mutex;
+	 * the last reference's release removes them. */
+	struct list_node epoll_links;
 };
 
 #define FMODE_READ 1
@@ -422,6 +425,12 @@ int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
  * (S_IFIFO | 0600 for pipes), priv set before ops->open runs. 0 with *out, or -errno. */
 int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, void *priv,
 		    struct file **out);
+/* An anonymous object's descriptor (eventfd, epoll, timerfd, signalfd: Linux's anon_inode,
+ * mode 0600 without a file type): a new file with ops and priv (a kmalloc'd object that the file
+ * owns from now on: kfree'd here when no file could be made, else ops->release frees it),
+ * installed in the lowest free slot. flags are open(2)'s (O_RDWR | O_NONBLOCK...). The fd, or
+ * -ENOMEM / -EMFILE. */
+int anon_fd_create(const struct file_ops *ops, void *priv, uint32_t flags, bool cloexec);
 /* Another anonymous file on sibling's inode (the second end of a pipe: one inode, as Linux). */
 int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,
 		       void *priv, struct file **out);
@@ -437,6 +446,8 @@ void file_put(struct file *f);
 long vfs_read(struct file *f, struct uio *u, int64_t *pos);
 long vfs_write(struct file *f, struct uio *u, int64_t *pos);
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
+/* Linux's noop_llseek: the position stays, and is returned (anonymous objects). */
+int64_t noop_llseek(struct file *f, int64_t off, int whence);
 /* Whole-file helpers for the kernel (exec, initramfs): read at pos into buf. */
 long kernel_read(struct file *f, void *buf, size_t len, int64_t pos);
 long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos);

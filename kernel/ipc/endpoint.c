@@ -475,7 +475,7 @@ static int enqueue_locked(struct endpoint *ep, struct kmsg *k, const struct wait
 	ep->count++;
 	if (handoff && !list_empty(&ep->rd_wait.waiters)) {
 		struct wait_entry *we = list_first(&ep->rd_wait.waiters, struct wait_entry, node);
-		if (!we->fired) { /* a receiver, not a poller */
+		if (!we->fired && !we->func) { /* a receiver, not a poller or an epoll */
 			list_remove(&we->node);
 			*handoff = we->thread;
 			return 0;

@@ -66,6 +66,7 @@ struct signal_handlers *sighand_alloc(void)
 	sh->refcount = 1;
 	list_init(&sh->queue);
 	wait_queue_init(&sh->stop_wq);
+	wait_queue_init(&sh->signalfd_wq);
 	list_init(&sh->itimer.node);
 	return sh; /* kmalloc zeroed: every action SIG_DFL, nothing pending */
 }
@@ -384,6 +385,7 @@ static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct 
 	q->err = err;
 	list_add_tail(&sh->queue, &q->node);
 	sh->nqueued++;
+	wait_queue_wake_locked(&sh->signalfd_wq, 0);
 	return 0;
 }
 
@@ -966,6 +968,44 @@ int signal_dequeue_set(uint64_t set, k_siginfo_t *info)
 	recalc_locked(sh, t);
 	spin_unlock_irqrestore(&sh->lock, f);
 	if (sig)
+		*info = q.info;
+	return sig;
+}
+
+struct signal_handlers *signal_sighand_get(void)
+{
+	struct signal_handlers *sh = cur_sh();
+	if (!sh)
+		return NULL;
+	uint64_t f = spin_lock_irqsave(&sh->lock);
+	sh->refcount++;
+	spin_unlock_irqrestore(&sh->lock, f);
+	return sh;
+}
+
+int signal_dequeue_wait(uint64_t set, bool nonblock, k_siginfo_t *info)
+{
+	struct thread *t = current_thread();
+	struct signal_handlers *sh = cur_sh();
+	if (!sh)
+		return -ENOMEM;
+	struct sigqueue q;
+	uint64_t f = spin_lock_irqsave(&sh->lock);
+	int sig;
+	while (!(sig = dequeue_locked(sh, t, set, &q))) {
+		if (nonblock) {
+			sig = -EAGAIN;
+			break;
+		}
+		if (signal_wait_queue_sleep_locked(&sh->signalfd_wq, &sh->lock, &f, 0) == -EINTR) {
+			sig = -ERESTARTSYS;
+			break;
+		}
+	}
+	if (sig > 0)
+		recalc_locked(sh, t);
+	spin_unlock_irqrestore(&sh->lock, f);
+	if (sig > 0)
 		*info = q.info;
 	return sig;
 }

@@ -99,6 +99,9 @@ struct signal_handlers {
 	bool cont_unreported; /* wait4(WCONTINUED) has not seen the continue yet */
 	struct wait_queue stop_wq; /* stopped threads sleep here */
 	struct itimer_real itimer; /* guarded by the itimer lock, not sh->lock */
+	/* Readers and pollers of signalfds (fs/signalfd.h), woken by every queued signal. Epoll
+	 * callbacks run under sh->lock: epoll's ready-list lock nests inside it. */
+	struct wait_queue signalfd_wq;
 };
 
 /* Default action of a signal with SIG_DFL (pure; signal_test.c checks the table). */
@@ -243,6 +246,12 @@ void signal_end_temporary_mask(void);
 /* Take one pending signal of `set` for the current thread (blocked or not) as delivery would,
  * its siginfo into *info: the signal number, or 0 when none is pending (rt_sigtimedwait). */
 int signal_dequeue_set(uint64_t set, k_siginfo_t *info);
+/* signalfd: take one pending signal of `set` for the current thread (its number, siginfo in
+ * *info), waiting interruptibly on sh->signalfd_wq until one comes unless nonblock: -EAGAIN,
+ * -ERESTARTSYS (another signal came), -ENOMEM. */
+int signal_dequeue_wait(uint64_t set, bool nonblock, k_siginfo_t *info);
+/* A reference to the calling process's handlers (sighand_put it), or NULL (no memory). */
+struct signal_handlers *signal_sighand_get(void);
 /* Pending signals (process- and thread-directed) of the current thread, blocked or not. */
 uint64_t signal_pending_set(void);
 /* rt_sigaction's core: old/new may be NULL. -EINVAL for bad sig or uncatchable. */

@@ -146,6 +146,48 @@ KTEST(wait_entry_woken_by_other_thread)
 	spin_unlock_irqrestore(&test_lock, f);
 }
 
+/* Callback entries (epoll's): every wake-up runs them under the queue's lock, they stay
+ * queued and are not counted; once an exclusive one reports a woken thread, the exclusive
+ * entries after it are skipped. */
+struct cb_entry {
+	struct wait_entry w;
+	int calls;
+	bool woke; /* what the callback reports */
+};
+
+static bool cb_count(struct wait_entry *w)
+{
+	struct cb_entry *c = list_entry(w, struct cb_entry, w);
+	spin_assert_held(&test_lock);
+	c->calls++;
+	return c->woke;
+}
+
+KTEST(wait_entry_callback_runs_and_stays)
+{
+	struct cb_entry a, b, c;
+	struct cb_entry *all[] = { &a, &b, &c };
+	for (int i = 0; i < 3; i++) {
+		wait_entry_init_func(&all[i]->w, cb_count);
+		all[i]->calls = 0;
+		all[i]->woke = true;
+	}
+	a.w.exclusive = b.w.exclusive = true;
+	uint64_t f = spin_lock_irqsave(&test_lock);
+	for (int i = 0; i < 3; i++)
+		wait_queue_add_locked(&test_wq, &all[i]->w);
+	KEXPECT(wait_queue_wake_locked(&test_wq, 1) == 0);
+	KEXPECT(a.calls == 1 && b.calls == 0 && c.calls == 1); /* b: exclusive, after a */
+	a.woke = false; /* a woke no one: the next exclusive entry gets its turn */
+	wait_queue_wake_locked(&test_wq, 0);
+	KEXPECT(a.calls == 2 && b.calls == 1 && c.calls == 2);
+	KEXPECT(!list_empty(&a.w.node) && !list_empty(&c.w.node));
+	for (int i = 0; i < 3; i++)
+		wait_entry_remove_locked(&all[i]->w);
+	spin_unlock_irqrestore(&test_lock, f);
+	KEXPECT(list_empty(&test_wq.waiters));
+}
+
 /* An entry taken off before any wake-up is not flagged, and the sleep times out. */
 KTEST(wait_entry_removed_then_timeout)
 {

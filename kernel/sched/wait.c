@@ -15,7 +15,7 @@ int wait_queue_sleep_handoff_locked(struct wait_queue *wq, struct spinlock *lock
 				    const struct handoff *h)
 {
 	spin_assert_held(lock);
-	struct wait_entry w = { .thread = current_thread() };
+	struct wait_entry w = { .thread = current_thread(), .func = NULL };
 	list_add_tail(&wq->waiters, &w.node);
 	int reason;
 	if (h) {
@@ -64,8 +64,18 @@ int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_k
 int wait_queue_wake_locked(struct wait_queue *wq, int nr)
 {
 	int woken = 0;
-	while (!list_empty(&wq->waiters) && (nr == 0 || woken < nr)) {
-		struct wait_entry *w = list_first(&wq->waiters, struct wait_entry, node);
+	bool exclusive_woke = false;
+	struct list_node *n = wq->waiters.next;
+	while (n != &wq->waiters) {
+		struct wait_entry *w = list_entry(n, struct wait_entry, node);
+		n = n->next; /* a callback may not remove entries other than its own */
+		if (w->func) {
+			if (!(w->exclusive && exclusive_woke) && w->func(w) && w->exclusive)
+				exclusive_woke = true;
+			continue;
+		}
+		if (nr != 0 && woken >= nr)
+			continue; /* later callback entries still run */
 		list_remove(&w->node);
 		if (w->fired)
 			__atomic_store_n(w->fired, 1, __ATOMIC_SEQ_CST);

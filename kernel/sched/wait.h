@@ -6,7 +6,11 @@
  * poll/select need one thread on many queues at once: they add their own entries with
  * wait_queue_add_locked (each under its queue's lock), give each a `fired` flag, and sleep with
  * wait_sleep_unless_fired. A waker sets the flag before it wakes the thread, so a wake-up that
- * comes after registration but before the poller is marked blocked is never lost. */
+ * comes after registration but before the poller is marked blocked is never lost.
+ *
+ * epoll needs no thread at all: its entries carry a callback (wait_entry_init_func) that the
+ * waker runs, under the queue's lock, instead of waking anyone; such an entry stays queued until
+ * its owner removes it, and does not count against a wake-up's nr. */
 #ifndef SCHED_WAIT_H
 #define SCHED_WAIT_H
 
@@ -19,13 +23,34 @@ struct wait_queue {
 	struct list_node waiters; /* struct wait_entry, guarded by the owner's lock */
 };
 
+struct wait_entry;
+/* A callback entry's function: runs in the waker's context with the queue's lock held (IRQs
+ * off), so it may take only spinlocks ordered after that lock, and must not remove entries
+ * other than its own. Returns true when it woke a thread. */
+typedef bool (*wait_func_t)(struct wait_entry *w);
+
 /* One waiter on one queue. wait_queue_sleep_locked keeps its own on the stack; poll.c embeds
- * them in its table. Taken off the queue (node points at itself) by the waker that wakes it. */
+ * them in its table. A thread entry is taken off the queue (node points at itself) by the
+ * waker that wakes it; a callback entry stays. */
 struct wait_entry {
 	struct list_node node; /* in wq->waiters while queued */
-	struct thread *thread;
+	struct thread *thread; /* thread entries */
 	int *fired; /* NULL, or set to 1 (atomically, before the wake) when woken */
+	wait_func_t func; /* NULL for a thread entry; else run by the waker instead */
+	/* Callback entries only (epoll's EPOLLEXCLUSIVE): once one exclusive entry's callback
+	 * has woken a thread, a wake-up skips the exclusive entries after it. */
+	bool exclusive;
 };
+
+/* A callback entry (not yet queued): wakers of its queue call func(w). */
+static inline void wait_entry_init_func(struct wait_entry *w, wait_func_t func)
+{
+	list_init(&w->node);
+	w->thread = NULL;
+	w->fired = NULL;
+	w->func = func;
+	w->exclusive = false;
+}
 
 #define WAIT_QUEUE_INIT(wq) { LIST_HEAD_INIT((wq).waiters) }
 
@@ -65,7 +90,9 @@ void wait_entry_remove_locked(struct wait_entry *w);
  * No lock may be held. */
 int wait_sleep_unless_fired(const int *fired, uint64_t deadline_ns, enum sleep_kind kind);
 /* Wake up to nr waiters (0 = all) in FIFO order; returns how many were woken. An entry whose
- * thread was not asleep (a poller still scanning) is taken off and flagged but not counted. */
+ * thread was not asleep (a poller still scanning) is taken off and flagged but not counted.
+ * Every callback entry is run, whatever nr, and is not counted either, except the exclusive
+ * ones after the first that woke a thread. */
 int wait_queue_wake_locked(struct wait_queue *wq, int nr);
 
 #endif
