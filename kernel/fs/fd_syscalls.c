@@ -1,8 +1,9 @@
 /* Descriptor system calls: dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
- * F_GETFL, F_SETFL) and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
+ * F_GETFL, F_SETFL; the lock commands go to fs/locks.c), flock, and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
  * FIONBIO handled here, as Linux does for every file). */
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
@@ -105,10 +106,29 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_SETFL:
 		r = setfl(f, arg);
 		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		r = fcntl_lock(f, cmd, (struct linux_flock __user *)arg);
+		break;
 	default:
-		r = -EINVAL; /* locks, owners, leases, seals: not implemented */
+		r = -EINVAL; /* owners, leases, seals: not implemented */
 		break;
 	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE2(flock, int, fd, unsigned int, operation)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	/* As Linux: an O_PATH descriptor cannot be locked. */
+	long r = (f->flags & O_PATH) ? -EBADF : flock_file(f, operation);
 	file_put(f);
 	return r;
 }

@@ -2,6 +2,7 @@
  * read/write entry points every caller goes through, seeking, and the character-device table
  * that gives device inodes their operations. */
 #include <fs/vfs.h>
+#include <fs/locks.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -116,6 +117,7 @@ void file_get(struct file *f)
 
 static void file_release(struct file *f)
 {
+	locks_remove_file(f); /* its OFD and flock locks */
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)

@@ -47,6 +47,7 @@ struct poll_table;
 struct dir_context;
 struct fs_type;
 struct file_ops;
+struct file_lock_ctx;
 
 extern struct mutex namespace_mutex;
 extern struct spinlock dcache_lock;
@@ -150,6 +151,9 @@ struct inode {
 	/* The pipe of a FIFO or anonymous-pipe inode while any end is open, else NULL; guarded by
 	 * ipc/pipe.c's fifo_lock. */
 	struct pipe *pipe;
+	/* Its advisory locks (fs/locks.h), made at the first lock: published once under
+	 * file_lock_lock, read without it as a hint; freed with the inode. */
+	struct file_lock_ctx *flctx;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };
