@@ -15,8 +15,8 @@ SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep
 # Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
-# File locks: fcntl's POSIX and OFD locks, flock (tests/user/file_locks*.c).
-FILE_LOCK_TEST_NAMES := file_locks file_locks_procs file_locks_flock
+# File locks: fcntl's POSIX and OFD locks, flock, leases and file owners (tests/user/file_locks*.c).
+FILE_LOCK_TEST_NAMES := file_locks file_locks_procs file_locks_flock file_locks_lease
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
 	$(FILE_LOCK_TEST_NAMES)

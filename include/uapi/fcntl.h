@@ -65,6 +65,16 @@ struct linux_flock {
 };
 _Static_assert(sizeof(struct linux_flock) == 32, "struct flock is 32 bytes on x86_64");
 
+/* F_SETOWN_EX / F_GETOWN_EX. */
+#define F_OWNER_TID 0
+#define F_OWNER_PID 1
+#define F_OWNER_PGRP 2
+struct linux_f_owner_ex {
+	int type;
+	int pid;
+};
+_Static_assert(sizeof(struct linux_f_owner_ex) == 8, "struct f_owner_ex is 8 bytes");
+
 /* flock(2) operations. */
 #define LOCK_SH 1
 #define LOCK_EX 2

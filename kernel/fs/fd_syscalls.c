@@ -1,9 +1,11 @@
 /* Descriptor system calls: dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
- * F_GETFL, F_SETFL; the lock commands go to fs/locks.c), flock, and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
+ * F_GETFL, F_SETFL; the lock and lease commands go to fs/locks.c and fs/leases.c, the owner
+ * and signal ones to fs/fown.c), flock, and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
  * FIONBIO handled here, as Linux does for every file). */
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
+#include <fs/fown.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
@@ -114,8 +116,20 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_OFD_SETLKW:
 		r = fcntl_lock(f, cmd, (struct linux_flock __user *)arg);
 		break;
+	case F_SETLEASE:
+	case F_GETLEASE:
+		r = fcntl_lease(f, fd, cmd, arg);
+		break;
+	case F_SETOWN:
+	case F_GETOWN:
+	case F_SETOWN_EX:
+	case F_GETOWN_EX:
+	case F_SETSIG:
+	case F_GETSIG:
+		r = fcntl_owner(f, cmd, arg);
+		break;
 	default:
-		r = -EINVAL; /* owners, leases, seals: not implemented */
+		r = -EINVAL; /* seals, pipe sizes, notifications: not implemented */
 		break;
 	}
 	file_put(f);

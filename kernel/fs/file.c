@@ -25,6 +25,15 @@ static uint8_t fmode_of(uint32_t flags)
 	}
 }
 
+/* Keep the inode's counts of writers and read-only opens (leases check them). */
+static void open_count(struct inode *inode, uint8_t mode, int delta)
+{
+	if (mode & FMODE_WRITE)
+		__atomic_add_fetch(&inode->open_writers, delta, __ATOMIC_RELAXED);
+	else if (mode & FMODE_READ)
+		__atomic_add_fetch(&inode->open_readers, delta, __ATOMIC_RELAXED);
+}
+
 static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
 		      const struct file_ops *ops, void *priv, struct file **out)
 {
@@ -38,6 +47,7 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->refcount = 1;
 	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
 	f->mode = fmode_of(flags);
+	open_count(inode, f->mode, 1);
 	if (path)
 		f->path = *path;
 	f->inode = inode;
@@ -117,7 +127,8 @@ void file_get(struct file *f)
 
 static void file_release(struct file *f)
 {
-	locks_remove_file(f); /* its OFD and flock locks */
+	locks_remove_file(f); /* its OFD and flock locks, its lease */
+	open_count(f->inode, f->mode, -1);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)

@@ -3,6 +3,7 @@
  * blocking waits with deadlock detection, release on close and at the last reference to a file,
  * and the listing behind /proc/locks. The lock order and the lifetime rules are in fs/locks.h. */
 #include <fs/locks.h>
+#include <fs/locks_internal.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <arch/x86_64/usercopy.h>
@@ -14,28 +15,7 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
-#define OFFSET_MAX INT64_MAX
 #define DEADLOCK_MAX_STEPS 10 /* as Linux: longer cycles go undetected */
-#define SPARE_LOCKS 2 /* a change needs at most a split remainder and the new lock */
-
-/* One lock held on an inode. Every field is guarded by file_lock_lock. */
-struct file_lock {
-	struct list_node node; /* in its context's posix or flock list, by start */
-	struct list_node all; /* in all_locks, newest first (as /proc/locks lists them) */
-	struct inode *inode; /* not referenced: see the lifetime note in locks.h */
-	const void *owner; /* struct fd_table (POSIX) or struct file (OFD, flock) */
-	enum lock_flavor flavor;
-	int type; /* F_RDLCK or F_WRLCK */
-	int pid; /* tgid of the process that set it */
-	int64_t start, end; /* inclusive; end OFFSET_MAX: to the end of file and beyond */
-};
-
-/* An inode's locks (inode->flctx). Guarded by file_lock_lock. */
-struct file_lock_ctx {
-	struct list_node posix; /* POSIX and OFD locks: they conflict with each other */
-	struct list_node flock; /* flock(2) locks */
-	struct wait_queue waiters; /* every request blocked on a lock of this inode */
-};
 
 /* A blocked POSIX request (F_SETLKW), on the caller's stack while it sleeps: the wait-for
  * graph that deadlock detection walks. Guarded by file_lock_lock. */
@@ -45,26 +25,17 @@ struct lock_waiter {
 	const void *blocker; /* the owner of the lock it waits for */
 };
 
-/* A request, decoded and checked. */
-struct lock_req {
-	const void *owner;
-	enum lock_flavor flavor;
-	int type; /* F_RDLCK, F_WRLCK or F_UNLCK */
-	int pid;
-	int64_t start, end;
-};
-
-static struct spinlock file_lock_lock = SPINLOCK_INIT("file_lock");
+struct spinlock file_lock_lock = SPINLOCK_INIT("file_lock");
 static struct list_node all_locks = LIST_HEAD_INIT(all_locks); /* file_lock_lock */
 static struct list_node blocked_posix = LIST_HEAD_INIT(blocked_posix); /* file_lock_lock */
 
-static struct file_lock_ctx *ctx_peek(struct inode *inode)
+struct file_lock_ctx *ctx_peek(struct inode *inode)
 {
 	return __atomic_load_n(&inode->flctx, __ATOMIC_ACQUIRE);
 }
 
 /* The inode's context, made at its first lock (NULL: out of memory, or none and !create). */
-static struct file_lock_ctx *ctx_get_locked(struct inode *inode, bool create)
+struct file_lock_ctx *ctx_get_locked(struct inode *inode, bool create)
 {
 	spin_assert_held(&file_lock_lock);
 	struct file_lock_ctx *ctx = inode->flctx;
@@ -75,6 +46,7 @@ static struct file_lock_ctx *ctx_get_locked(struct inode *inode, bool create)
 		return NULL;
 	list_init(&ctx->posix);
 	list_init(&ctx->flock);
+	list_init(&ctx->leases);
 	wait_queue_init(&ctx->waiters);
 	__atomic_store_n(&inode->flctx, ctx, __ATOMIC_RELEASE);
 	return ctx;
@@ -116,14 +88,14 @@ static void lock_unlink_locked(struct file_lock *l)
 	list_remove(&l->all);
 }
 
-static void lock_free_locked(struct file_lock *l)
+void lock_free_locked(struct file_lock *l)
 {
 	lock_unlink_locked(l);
 	kfree(l);
 }
 
 /* One of the records allocated before the lock was taken. */
-static struct file_lock *spare_take(struct file_lock **spare)
+struct file_lock *spare_take(struct file_lock **spare)
 {
 	for (int i = 0; i < SPARE_LOCKS; i++) {
 		struct file_lock *l = spare[i];
@@ -136,14 +108,15 @@ static struct file_lock *spare_take(struct file_lock **spare)
 }
 
 /* A new lock for rq on inode, from the spares, linked into list. */
-static void lock_insert_locked(struct list_node *list, struct inode *inode,
-			       const struct lock_req *rq, struct file_lock **spare)
+struct file_lock *lock_insert_locked(struct list_node *list, struct inode *inode,
+				     const struct lock_req *rq, struct file_lock **spare)
 {
 	struct file_lock *l = spare_take(spare);
 	*l = (struct file_lock){ .inode = inode, .owner = rq->owner, .flavor = rq->flavor,
 				 .type = rq->type, .pid = rq->pid, .start = rq->start,
 				 .end = rq->end };
 	lock_link_locked(list, l);
+	return l;
 }
 
 /* The first lock in list that keeps rq from being granted, or NULL. */
@@ -242,7 +215,7 @@ static bool posix_deadlock_locked(const void *me, const void *blocker)
 	return false;
 }
 
-static void wake_waiters_locked(struct file_lock_ctx *ctx)
+void wake_waiters_locked(struct file_lock_ctx *ctx)
 {
 	spin_assert_held(&file_lock_lock);
 	wait_queue_wake_locked(&ctx->waiters, 0); /* all: each re-checks its own request */
@@ -370,14 +343,14 @@ static long posix_getlk(struct file *f, const struct lock_req *rq, struct linux_
 	return 0;
 }
 
-static bool spares_alloc(struct file_lock **spare)
+bool spares_alloc(struct file_lock **spare)
 {
 	for (int i = 0; i < SPARE_LOCKS; i++)
 		spare[i] = kmalloc(sizeof(struct file_lock));
 	return spare[SPARE_LOCKS - 1] && spare[0];
 }
 
-static void spares_free(struct file_lock **spare)
+void spares_free(struct file_lock **spare)
 {
 	for (int i = 0; i < SPARE_LOCKS; i++)
 		kfree(spare[i]);
@@ -468,7 +441,7 @@ long flock_file(struct file *f, unsigned int operation)
 /* ---- release ------------------------------------------------------------------------------- */
 
 /* Free owner's locks in list: true when there were any. */
-static bool remove_owned_locked(struct list_node *list, const void *owner)
+bool remove_owned_locked(struct list_node *list, const void *owner)
 {
 	spin_assert_held(&file_lock_lock);
 	bool any = false;
@@ -483,14 +456,17 @@ static bool remove_owned_locked(struct list_node *list, const void *owner)
 	return any;
 }
 
-static void remove_owned(struct inode *inode, const void *owner, bool flock_too)
+/* Drop owner's POSIX/OFD locks on inode, and with by_file its flock lock and lease too. */
+static void remove_owned(struct inode *inode, const void *owner, bool by_file)
 {
 	if (!ctx_peek(inode)) /* never locked: the common case costs one load */
 		return;
 	uint64_t irq = spin_lock_irqsave(&file_lock_lock);
 	struct file_lock_ctx *ctx = inode->flctx;
 	bool any = remove_owned_locked(&ctx->posix, owner);
-	if (flock_too && remove_owned_locked(&ctx->flock, owner))
+	if (by_file && remove_owned_locked(&ctx->flock, owner))
+		any = true;
+	if (by_file && remove_owned_locked(&ctx->leases, owner))
 		any = true;
 	if (any)
 		wake_waiters_locked(ctx);
@@ -504,7 +480,7 @@ void locks_remove_posix(struct file *f, struct fd_table *owner)
 
 void locks_remove_file(struct file *f)
 {
-	remove_owned(f->inode, f, true); /* its OFD locks and its flock lock */
+	remove_owned(f->inode, f, true); /* its OFD locks, its flock lock and its lease */
 }
 
 void locks_inode_evict(struct inode *inode)
@@ -518,6 +494,8 @@ void locks_inode_evict(struct inode *inode)
 		lock_free_locked(list_first(&ctx->posix, struct file_lock, node));
 	while (!list_empty(&ctx->flock))
 		lock_free_locked(list_first(&ctx->flock, struct file_lock, node));
+	while (!list_empty(&ctx->leases))
+		lock_free_locked(list_first(&ctx->leases, struct file_lock, node));
 	ASSERT(list_empty(&ctx->waiters.waiters)); /* a sleeper holds a reference */
 	inode->flctx = NULL;
 	spin_unlock_irqrestore(&file_lock_lock, irq);
@@ -530,8 +508,10 @@ void locks_for_each(void (*fn)(const struct file_lock_info *li, void *ctx), void
 	struct list_node *pos;
 	list_for_each(pos, &all_locks) {
 		const struct file_lock *l = list_entry(pos, struct file_lock, all);
+		bool lease = l->flavor == LOCK_FLAVOR_LEASE;
 		struct file_lock_info li = {
-			.flavor = l->flavor, .type = l->type,
+			.flavor = l->flavor, .breaking = lease && l->pending,
+			.type = lease ? lease_target(l) : l->type,
 			.pid = l->flavor == LOCK_FLAVOR_OFD ? -1 : l->pid,
 			.dev = l->inode->sb ? l->inode->sb->dev : 0, .ino = l->inode->ino,
 			.start = l->start, .end = l->end,

@@ -9,5 +9,5 @@ KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs
 KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o
 # poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
 KERNEL_OBJS += fs/poll.o
-# Advisory file locks: POSIX, OFD and flock (fs/locks.h).
-KERNEL_OBJS += fs/locks.o
+# Advisory file locks: POSIX, OFD and flock (fs/locks.h), leases, file owners (fs/fown.h).
+KERNEL_OBJS += fs/locks.o fs/leases.o fs/fown.o

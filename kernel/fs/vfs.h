@@ -154,6 +154,8 @@ struct inode {
 	/* Its advisory locks (fs/locks.h), made at the first lock: published once under
 	 * file_lock_lock, read without it as a hint; freed with the inode. */
 	struct file_lock_ctx *flctx;
+	/* Open files of it that may write / that only read (leases' conflict checks); atomic. */
+	int open_writers, open_readers;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };
@@ -370,6 +372,14 @@ struct file_ops {
 	void (*release)(struct file *f);
 };
 
+/* Who gets a file's signals (SIGIO, leases) and which signal: fs/fown.h. */
+struct file_owner {
+	int type; /* F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP */
+	int pid; /* 0: nobody */
+	int signum; /* F_SETSIG: 0 means SIGIO without details */
+	uint32_t uid, euid; /* of the process that set it (the permission to signal) */
+};
+
 struct file {
 	int refcount; /* atomic: fd table slots and in-kernel users */
 	uint32_t flags; /* O_ACCMODE bits and status flags (O_APPEND, O_NONBLOCK, ...) */
@@ -380,6 +390,7 @@ struct file {
 	struct mutex pos_lock;
 	int64_t pos;
 	void *priv; /* the file system's or driver's */
+	struct file_owner owner; /* F_SETOWN/F_SETSIG (fs/fown.h); fown_lock */
 	struct file *release_next; /* on thread->release_later, once unreferenced */
 };
 

@@ -345,6 +345,7 @@ static const char *const lock_flavor_text[] = {
 	[LOCK_FLAVOR_POSIX] = "POSIX  ADVISORY  ",
 	[LOCK_FLAVOR_OFD] = "OFDLCK ADVISORY  ",
 	[LOCK_FLAVOR_FLOCK] = "FLOCK  ADVISORY  ",
+	[LOCK_FLAVOR_LEASE] = "LEASE  ACTIVE    ",
 };
 
 struct locks_list {
@@ -356,8 +357,9 @@ struct locks_list {
 static void list_lock(const struct file_lock_info *li, void *arg)
 {
 	struct locks_list *l = arg;
-	proc_printf(l->t, "%d: %s%s %d %02x:%02x:%llu %lld ", ++l->id, lock_flavor_text[li->flavor],
-		    li->type == F_WRLCK ? "WRITE" : "READ", li->pid, MAJOR(li->dev), MINOR(li->dev),
+	const char *kind = li->breaking ? "LEASE  BREAKING  " : lock_flavor_text[li->flavor];
+	proc_printf(l->t, "%d: %s%s %d %02x:%02x:%llu %lld ", ++l->id, kind,
+		    li->type == F_WRLCK ? "WRITE" : li->type == F_RDLCK ? "READ" : "UNLCK", li->pid, MAJOR(li->dev), MINOR(li->dev),
 		    (unsigned long long)li->ino,
 		    (long long)(li->flavor == LOCK_FLAVOR_FLOCK ? 0 : li->start));
 	if (li->end == INT64_MAX || li->flavor == LOCK_FLAVOR_FLOCK)
