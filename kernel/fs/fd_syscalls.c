@@ -70,11 +70,18 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 	return do_dup3(oldfd, newfd, flags);
 }
 
-static long setfl(struct file *f, uint64_t arg)
+/* F_SETFL: a change of O_ASYNC first tells the file (its fasync list), as Linux. The
+ * compare-and-swap keeps a concurrent change of another flag. */
+static long setfl(struct file *f, int fd, uint64_t arg)
 {
 	uint32_t want = (uint32_t)arg & SETFL_MASK;
 	/* O_APPEND cannot be cleared on an append-only file; we have none. */
 	uint32_t old = __atomic_load_n(&f->flags, __ATOMIC_RELAXED), upd;
+	if (((old ^ want) & O_ASYNC) && f->ops && f->ops->fasync) {
+		int r = f->ops->fasync(f, fd, want & O_ASYNC);
+		if (r)
+			return r;
+	}
 	do
 		upd = (old & ~(uint32_t)SETFL_MASK) | want;
 	while (!__atomic_compare_exchange_n(&f->flags, &old, upd, false, __ATOMIC_RELAXED,
@@ -106,7 +113,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 		r = f->flags | (f->path.dentry ? O_LARGEFILE : 0);
 		break;
 	case F_SETFL:
-		r = setfl(f, arg);
+		r = setfl(f, fd, arg);
 		break;
 	case F_GETLK:
 	case F_SETLK:
@@ -162,7 +169,7 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case FIONBIO:
 		r = get_user(&on, (const int __user *)arg);
 		if (!r)
-			r = setfl(f, on ? (f->flags | O_NONBLOCK) : (f->flags & ~(uint32_t)O_NONBLOCK));
+			r = setfl(f, fd, on ? (f->flags | O_NONBLOCK) : (f->flags & ~(uint32_t)O_NONBLOCK));
 		break;
 	default:
 		r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;

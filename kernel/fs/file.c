@@ -129,6 +129,8 @@ static void file_release(struct file *f)
 {
 	locks_remove_file(f); /* its OFD and flock locks, its lease */
 	open_count(f->inode, f->mode, -1);
+	if ((f->flags & O_ASYNC) && f->ops && f->ops->fasync)
+		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)

@@ -1,14 +1,17 @@
 /* File owners (fs/fown.h): who receives a file's SIGIO or lease-break signal and which signal
- * it is, set by fcntl's F_SETOWN, F_SETOWN_EX and F_SETSIG with Linux's checks, and the
- * sending, with Linux's permission rule (the setter's ids against the target's). */
+ * it is, set by fcntl's F_SETOWN, F_SETOWN_EX and F_SETSIG with Linux's checks; the sending,
+ * with Linux's permission rule (the setter's ids against the target's); and the fasync lists
+ * through which an object signals the files that asked for O_ASYNC. */
 #include <fs/fown.h>
 #include <fs/vfs.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/spinlock.h>
+#include <mm/kmalloc.h>
 #include <proc/process.h>
 #include <proc/signal.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/poll.h>
 #include <uapi/signal.h>
 
 static struct spinlock fown_lock = SPINLOCK_INIT("fown");
@@ -139,6 +142,16 @@ struct sigio {
 	k_siginfo_t info;
 };
 
+/* si_band for each POLL_* code (Linux's band_table). */
+static const int64_t poll_band[] = {
+	[POLL_IN] = POLLIN | POLLRDNORM,
+	[POLL_OUT] = POLLOUT | POLLWRNORM | POLLWRBAND,
+	[POLL_MSG] = POLLIN | POLLRDNORM | POLLMSG,
+	[POLL_ERR] = POLLERR,
+	[POLL_PRI] = POLLPRI | POLLRDBAND,
+	[POLL_HUP] = POLLHUP | POLLERR,
+};
+
 /* Linux's sigio_perm: the setter was root, or one of its ids matches the target's. */
 static bool may_signal_locked(const struct file_owner *o, struct process *p)
 {
@@ -162,30 +175,92 @@ static void send_to_member(struct process *p, void *arg)
 		send_to_process_locked(p, s);
 }
 
-void fown_send_signal(struct file *f, int fd, int code, int64_t band)
+/* Send owner o its signal (see fown_send_signal). */
+static void sigio_send(const struct file_owner *o, int fd, int code)
 {
-	struct sigio s = { .o = owner_get(f) };
-	if (!s.o.pid)
+	if (!o->pid)
 		return;
-	s.sig = s.o.signum ? s.o.signum : SIGIO;
+	struct sigio s = { .o = *o, .sig = o->signum ? o->signum : SIGIO };
 	s.info.si_signo = s.sig;
 	s.info.si_code = SI_KERNEL;
-	if (s.o.signum) { /* as Linux: the details only with F_SETSIG's signal */
+	if (o->signum) { /* as Linux: the details only with F_SETSIG's signal */
 		s.info.si_code = code;
-		s.info.u.poll.band = band;
+		s.info.u.poll.band = code >= POLL_IN && code <= POLL_HUP ? poll_band[code] : 0;
 		s.info.u.poll.fd = fd;
 	}
 	uint64_t irq = spin_lock_irqsave(&process_tree_lock);
-	if (s.o.type == F_OWNER_TID) {
-		struct thread *t = thread_by_tid_locked(s.o.pid);
-		if (t && may_signal_locked(&s.o, t->proc))
+	if (o->type == F_OWNER_TID) {
+		struct thread *t = thread_by_tid_locked(o->pid);
+		if (t && may_signal_locked(o, t->proc))
 			signal_send_thread_locked(t, s.sig, &s.info);
-	} else if (s.o.type == F_OWNER_PID) {
-		struct process *p = process_by_pid_locked(s.o.pid);
+	} else if (o->type == F_OWNER_PID) {
+		struct process *p = process_by_pid_locked(o->pid);
 		if (p)
 			send_to_process_locked(p, &s);
 	} else {
 		process_for_each_locked(send_to_member, &s);
 	}
 	spin_unlock_irqrestore(&process_tree_lock, irq);
+}
+
+void fown_send_signal(struct file *f, int fd, int code)
+{
+	struct file_owner o = owner_get(f);
+	sigio_send(&o, fd, code);
+}
+
+/* ---- fasync lists -------------------------------------------------------------------------- */
+
+struct fasync_entry {
+	struct list_node node; /* in the list; fown_lock */
+	struct file *file; /* not referenced: it takes itself off at its release */
+	int fd;
+};
+
+static struct fasync_entry *fasync_find_locked(struct fasync_list *l, const struct file *f)
+{
+	spin_assert_held(&fown_lock);
+	struct list_node *pos;
+	list_for_each(pos, &l->entries) {
+		struct fasync_entry *e = list_entry(pos, struct fasync_entry, node);
+		if (e->file == f)
+			return e;
+	}
+	return NULL;
+}
+
+int fasync_update(struct fasync_list *l, struct file *f, int fd, bool on)
+{
+	struct fasync_entry *fresh = on ? kmalloc(sizeof(*fresh)) : NULL;
+	if (on && !fresh)
+		return -ENOMEM;
+	uint64_t irq = spin_lock_irqsave(&fown_lock);
+	struct fasync_entry *e = fasync_find_locked(l, f);
+	if (e && on) {
+		e->fd = fd; /* already there: the newest descriptor names it */
+	} else if (e) {
+		list_remove(&e->node);
+	} else if (on) {
+		*fresh = (struct fasync_entry){ .file = f, .fd = fd };
+		list_add_tail(&l->entries, &fresh->node);
+		fresh = NULL;
+	}
+	spin_unlock_irqrestore(&fown_lock, irq);
+	kfree(fresh);
+	if (e && !on)
+		kfree(e);
+	return 0;
+}
+
+void fasync_signal(struct fasync_list *l, int code)
+{
+	if (list_empty(&l->entries)) /* a hint: the common case takes no lock */
+		return;
+	uint64_t irq = spin_lock_irqsave(&fown_lock);
+	struct list_node *pos;
+	list_for_each(pos, &l->entries) {
+		struct fasync_entry *e = list_entry(pos, struct fasync_entry, node);
+		sigio_send(&e->file->owner, e->fd, code); /* fown_lock before process_tree_lock */
+	}
+	spin_unlock_irqrestore(&fown_lock, irq);
 }

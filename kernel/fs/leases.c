@@ -12,13 +12,10 @@
 #include <proc/process.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
-#include <uapi/poll.h>
 #include <uapi/signal.h>
 
 /* Linux's default /proc/sys/fs/lease-break-time (45 s); not tunable here yet. */
 #define LEASE_BREAK_NS (45ull * 1000000000ull)
-/* si_band of the lease signal (Linux's band for POLL_MSG). */
-#define LEASE_BAND (POLLIN | POLLRDNORM | POLLMSG)
 
 int lease_target(const struct file_lock *l)
 {
@@ -197,7 +194,7 @@ static void lease_start_breaks(struct inode *inode, bool want_write)
 		if (!l)
 			return;
 		if (holder) {
-			fown_send_signal(holder, fd, POLL_MSG, LEASE_BAND);
+			fown_send_signal(holder, fd, POLL_MSG);
 			file_put(holder);
 		}
 	}

@@ -368,6 +368,10 @@ struct file_ops {
 	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
 	 * mappings (ENODEV). */
 	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
+	/* O_ASYNC was set (on) or cleared on f through descriptor fd (F_SETFL), or f is being
+	 * released with it set (fd -1, off): put f on / take it off the object's fasync list
+	 * (fs/fown.h). 0 or -errno. NULL: O_ASYNC raises no signal on this file. */
+	int (*fasync)(struct file *f, int fd, bool on);
 	/* The last reference to the open file description went away. */
 	void (*release)(struct file *f);
 };

@@ -2,9 +2,11 @@
  * F_GETOWN_EX, F_SETSIG, F_GETSIG): argument errors, who may take which lease while which opens
  * exist, a conflicting open or truncate breaking the lease (the holder's signal, with si_fd and
  * POLL_MSG under F_SETSIG, plain SIGIO otherwise), O_NONBLOCK's EWOULDBLOCK, the opener woken
- * by the downgrade or release, EINTR of the opener, release at close, and the LEASE lines of
- * /proc/locks. Linux's behaviour throughout (also run on the host). */
+ * by the downgrade or release, EINTR of the opener, release at close, the LEASE lines of
+ * /proc/locks, and O_ASYNC on a pipe signalling its owner. Linux's behaviour throughout (also
+ * run on the host). */
 #include "file_locks.h"
+#include <poll.h>
 
 #define SIG_WAIT_S 10
 
@@ -199,6 +201,38 @@ static void test_owner(void)
 	close(fd);
 }
 
+/* Signal-driven I/O on a pipe: O_ASYNC on the read end, its owner told when data comes. */
+static void test_async_pipe(void)
+{
+	int p[2];
+	if (pipe(p))
+		return;
+	block_signal(SIGIO);
+	block_signal(SIGUSR1);
+	fcntl(p[0], F_SETOWN, getpid());
+	VAL("setfl_o_async", fcntl(p[0], F_SETFL, O_ASYNC), 0);
+	CHECK("getfl_o_async", fcntl(p[0], F_GETFL) & O_ASYNC);
+	(void)!write(p[1], "a", 1);
+	siginfo_t si = take_signal(SIGIO);
+	test_result("pipe_sigio", si.si_signo == SIGIO && si.si_code == SI_KERNEL,
+		    "signal %d code %d", si.si_signo, si.si_code);
+	fcntl(p[0], F_SETSIG, SIGUSR1);
+	(void)!write(p[1], "b", 1);
+	si = take_signal(SIGUSR1);
+	test_result("pipe_setsig_poll_in", si.si_signo == SIGUSR1 && si.si_code == POLL_IN &&
+						   si.si_fd == p[0] &&
+						   si.si_band == (POLLIN | POLLRDNORM),
+		    "signal %d code %d fd %d band %ld", si.si_signo, si.si_code, si.si_fd,
+		    (long)si.si_band);
+	fcntl(p[0], F_SETFL, 0);
+	(void)!write(p[1], "c", 1);
+	sigset_t pend;
+	sigpending(&pend);
+	CHECK("no_signal_without_o_async", !sigismember(&pend, SIGUSR1));
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	test_begin("file_locks_lease");
@@ -208,6 +242,7 @@ int main(void)
 	test_taking();
 	test_breaking();
 	test_owner();
+	test_async_pipe();
 	unlink(lock_path);
 	test_end();
 }
