@@ -1,7 +1,8 @@
 /* File locks between processes: two processes contending, F_SETLKW woken by the unlock,
  * EDEADLK between two processes, EINTR and SA_RESTART, SIGKILL of a waiter, release on any
- * close and at exit, no inheritance by fork, kept across exec, and OFD locks' ownership by the
- * open file description and their conflicts with POSIX locks. Linux's behaviour throughout. */
+ * close and at exit, no inheritance by fork, kept across exec, processes sharing a counter in
+ * the file under each kind of lock, and OFD locks' ownership by the open file description and
+ * their conflicts with POSIX locks. Linux's behaviour throughout. */
 #include "file_locks.h"
 
 /* ---- two processes -------------------------------------------------------------------------- */
@@ -190,6 +191,54 @@ static void test_exec_keeps(const char *self)
 	close(fd);
 }
 
+/* ---- many processes keeping a counter in the file ------------------------------------------ */
+
+#define COUNTERS 4
+#define COUNTER_ROUNDS 50
+
+/* Child: add 1 to the counter at offset 0 COUNTER_ROUNDS times, under F_SETLKW (lock_cmd) or
+ * flock (lock_cmd 0). */
+static int counter_child(void *arg)
+{
+	int cmd = *(int *)arg;
+	int fd = lock_open(O_RDWR);
+	for (int i = 0; i < COUNTER_ROUNDS; i++) {
+		if (cmd ? lock_range(fd, cmd, F_WRLCK, 0, 0) : flock(fd, LOCK_EX))
+			return 1;
+		int v = 0;
+		if (pread(fd, &v, sizeof(v), 0) < 0)
+			return 2;
+		v++;
+		if (pwrite(fd, &v, sizeof(v), 0) != sizeof(v))
+			return 3;
+		if (cmd ? lock_range(fd, F_SETLK, F_UNLCK, 0, 0) : flock(fd, LOCK_UN))
+			return 4;
+	}
+	return 0;
+}
+
+static void counter_run(const char *name, int cmd)
+{
+	int fd = lock_open(O_RDWR | O_TRUNC);
+	pid_t pids[COUNTERS];
+	for (int i = 0; i < COUNTERS; i++)
+		pids[i] = spawn(counter_child, &cmd);
+	int bad = 0, v = -1;
+	for (int i = 0; i < COUNTERS; i++)
+		bad += reap(pids[i]) != 0;
+	(void)!pread(fd, &v, sizeof(v), 0);
+	test_result(name, !bad && v == COUNTERS * COUNTER_ROUNDS, "%d children failed, counter %d",
+		    bad, v);
+	close(fd);
+}
+
+static void test_counter(void)
+{
+	counter_run("counter_setlkw", F_SETLKW);
+	counter_run("counter_ofd_setlkw", F_OFD_SETLKW);
+	counter_run("counter_flock", 0);
+}
+
 /* ---- OFD locks ------------------------------------------------------------------------------ */
 
 static int ofd_fork_child(void *arg)
@@ -243,6 +292,7 @@ int main(int argc, char **argv)
 	test_deadlock();
 	test_ownership();
 	test_exec_keeps(argv[0]);
+	test_counter();
 	test_ofd();
 	unlink(lock_path);
 	test_end();
