@@ -121,7 +121,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		r = fcntl_lock(f, cmd, (struct linux_flock __user *)arg);
+		r = fcntl_lock(fd, f, cmd, (struct linux_flock __user *)arg);
 		break;
 	case F_SETLEASE:
 	case F_GETLEASE:

@@ -376,7 +376,16 @@ out_free:
 	return r;
 }
 
-long fcntl_lock(struct file *f, unsigned int cmd, struct linux_flock __user *arg)
+/* Does descriptor fd still name f? (A close racing a lock is undone, as Linux.) */
+static bool fd_still_names(int fd, struct file *f)
+{
+	struct file *now = fd_get(fd);
+	if (now)
+		file_put(now); /* the table's reference keeps it */
+	return now == f;
+}
+
+long fcntl_lock(int fd, struct file *f, unsigned int cmd, struct linux_flock __user *arg)
 {
 	struct linux_flock fl;
 	if (f->flags & O_PATH)
@@ -392,7 +401,13 @@ long fcntl_lock(struct file *f, unsigned int cmd, struct linux_flock __user *arg
 		return copy_to_user(arg, &fl, sizeof(fl)) ? -EFAULT : 0;
 	}
 	bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
-	return lock_set(f->inode, false, &rq, wait, posix_apply_locked);
+	long set = lock_set(f->inode, false, &rq, wait, posix_apply_locked);
+	if (set || rq.type == F_UNLCK || rq.flavor != LOCK_FLAVOR_POSIX || fd_still_names(fd, f))
+		return set;
+	/* Another thread closed fd while we waited: that close could not drop this lock. */
+	rq.type = F_UNLCK;
+	lock_set(f->inode, false, &rq, false, posix_apply_locked);
+	return -EBADF;
 }
 
 /* ---- flock(2) ------------------------------------------------------------------------------ */

@@ -33,9 +33,9 @@ struct linux_flock;
 enum lock_flavor { LOCK_FLAVOR_POSIX, LOCK_FLAVOR_OFD, LOCK_FLAVOR_FLOCK, LOCK_FLAVOR_LEASE };
 
 /* fcntl's lock commands (F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW) on
- * f: 0 or -errno (-EAGAIN, -EDEADLK, -ERESTARTSYS, -EBADF, -EINVAL, -EOVERFLOW, -EFAULT,
- * -ENOLCK). */
-long fcntl_lock(struct file *f, unsigned int cmd, struct linux_flock __user *arg);
+ * f, which descriptor fd of the caller named: 0 or -errno (-EAGAIN, -EDEADLK, -ERESTARTSYS,
+ * -EBADF, -EINVAL, -EOVERFLOW, -EFAULT, -ENOLCK). */
+long fcntl_lock(int fd, struct file *f, unsigned int cmd, struct linux_flock __user *arg);
 
 /* flock(2) on f: 0, -EWOULDBLOCK, -ERESTARTSYS, -EINVAL. */
 long flock_file(struct file *f, unsigned int operation);

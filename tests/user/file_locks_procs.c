@@ -4,6 +4,8 @@
  * the file under each kind of lock, and OFD locks' ownership by the open file description and
  * their conflicts with POSIX locks. Linux's behaviour throughout. */
 #include "file_locks.h"
+#include <pthread.h>
+#include <sched.h>
 
 /* ---- two processes -------------------------------------------------------------------------- */
 
@@ -105,6 +107,77 @@ static void test_deadlock(void)
 	VAL("deadlock_child_gets_lock", reap(pid), 0);
 	close(p[0]);
 	close(p[1]);
+	close(fd);
+}
+
+/* A thread blocks in F_SETLKW while its sibling closes the descriptor: once the lock comes,
+ * the call undoes it and fails with EBADF (Linux's close/fcntl race rule). */
+struct race {
+	int fd;
+	volatile int tid;
+	volatile int result;
+};
+
+static void *race_thread(void *arg)
+{
+	struct race *r = arg;
+	r->tid = (int)syscall(SYS_gettid);
+	r->result = lock_range(r->fd, F_SETLKW, F_WRLCK, 0, 10) ? errno : 0;
+	return NULL;
+}
+
+static bool thread_asleep(int tid, long nr)
+{
+	char path[64], buf[512];
+	for (int i = 0; i < ASLEEP_TRIES; i++) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+		bool in = read_small(path, buf, sizeof(buf)) && strtol(buf, NULL, 10) == nr;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+		const char *p = in && read_small(path, buf, sizeof(buf)) ? strrchr(buf, ')') : NULL;
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static int race_child(void *arg)
+{
+	int go = *(int *)arg; /* the parent unlocks when this pipe gets a byte */
+	struct race r = { .fd = lock_open(O_RDWR) };
+	pthread_t th;
+	if (pthread_create(&th, NULL, race_thread, &r))
+		return 100;
+	while (!r.tid)
+		sched_yield();
+	if (!thread_asleep(r.tid, SYS_fcntl))
+		return 101;
+	close(r.fd);
+	if (write(go, "x", 1) != 1)
+		return 102;
+	pthread_join(th, NULL);
+	if (r.result != EBADF)
+		return 103;
+	struct flock fl;
+	if (!probe(F_GETLK, F_WRLCK, 0, 0, &fl) || fl.l_type != F_UNLCK)
+		return 104; /* the lock the thread got must be gone */
+	return 0;
+}
+
+static void test_close_race(void)
+{
+	int fd = lock_open(O_RDWR), p[2];
+	if (pipe(p))
+		return;
+	lock_range(fd, F_SETLK, F_WRLCK, 0, 10);
+	pid_t pid = spawn(race_child, &p[1]);
+	close(p[1]); /* a child that fails early gives EOF, not a hang */
+	char x;
+	bool told = read(p[0], &x, 1) == 1;
+	lock_range(fd, F_SETLK, F_UNLCK, 0, 10);
+	int st = reap(pid);
+	test_result("setlkw_close_race_ebadf", told && st == 0, "child %d", st);
+	close(p[0]);
 	close(fd);
 }
 
@@ -290,6 +363,7 @@ int main(int argc, char **argv)
 	lock_file_init("file_locks_procs");
 	test_contention();
 	test_deadlock();
+	test_close_race();
 	test_ownership();
 	test_exec_keeps(argv[0]);
 	test_counter();
