@@ -14,8 +14,15 @@
 #include <uapi/fcntl.h>
 #include <uapi/signal.h>
 
-/* Linux's default /proc/sys/fs/lease-break-time (45 s); not tunable here yet. */
-#define LEASE_BREAK_NS (45ull * 1000000000ull)
+#define NS_PER_S 1000000000ull
+
+int lease_break_time = 45; /* Linux's default */
+
+static uint64_t lease_break_ns(void)
+{
+	int s = __atomic_load_n(&lease_break_time, __ATOMIC_RELAXED);
+	return s > 0 ? (uint64_t)s * NS_PER_S : 0;
+}
 
 int lease_target(const struct file_lock *l)
 {
@@ -172,7 +179,7 @@ static struct file_lock *lease_mark_next_locked(struct file_lock_ctx *ctx, bool 
 		    (!want_write && l->pending))
 			continue;
 		l->pending |= want;
-		l->break_deadline = time_monotonic_ns() + LEASE_BREAK_NS;
+		l->break_deadline = time_monotonic_ns() + lease_break_ns();
 		*holder = file_tryget((struct file *)l->owner) ? (struct file *)l->owner : NULL;
 		return l;
 	}

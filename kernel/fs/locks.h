@@ -50,6 +50,11 @@ long fcntl_lease(struct file *f, int fd, unsigned int cmd, uint64_t arg);
  * -ERESTARTSYS. Cheap when the inode never had a lock. */
 int lease_break(struct inode *inode, uint32_t oflags);
 
+/* Seconds a lease holder has to answer a break before it is forced (Linux's
+ * /proc/sys/fs/lease-break-time, default 45; 0 or less: at once). Read and written
+ * atomically; the place for a sysctl file to connect to. */
+extern int lease_break_time;
+
 /* A descriptor of table `owner` naming f is being closed: drop owner's POSIX locks on f's
  * inode (the POSIX rule: any close releases them all). Cheap when the inode has no locks. */
 void locks_remove_posix(struct file *f, struct fd_table *owner);
