@@ -19,8 +19,8 @@ SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_c
 # File locks: fcntl's POSIX and OFD locks, flock, leases and file owners (tests/user/file_locks*.c).
 FILE_LOCK_TEST_NAMES := file_locks file_locks_procs file_locks_flock file_locks_lease
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
-USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
-	$(FILE_LOCK_TEST_NAMES)
+USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task xattr \
+	rw_vectors futex_waitv sysfs_call seek_hole random_ioctl $(FILE_LOCK_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -30,7 +30,8 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	stop_cont_resume cap_ipc cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc \
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
-	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(FILE_LOCK_TEST_NAMES)
+	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) xattr rw_vectors futex_waitv sysfs_call \
+	seek_hole random_ioctl $(FILE_LOCK_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

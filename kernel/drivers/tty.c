@@ -175,7 +175,7 @@ static long tty_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
 	struct tty *tty = f->priv;
-	bool nonblock = f->flags & O_NONBLOCK;
+	bool nonblock = uio_nonblock(u, f->flags);
 	/* Checked before anything is taken from the input, so that a bad buffer loses nothing. */
 	if (!u->kernel && !user_range_ok((uint64_t)u->ubuf, u->resid))
 		return -EFAULT;
@@ -237,7 +237,7 @@ static long tty_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
 	struct tty *tty = f->priv;
-	bool nonblock = f->flags & O_NONBLOCK;
+	bool nonblock = uio_nonblock(u, f->flags);
 	if (tostop_set(tty)) {
 		int r = session_job_control(tty, SIGTTOU);
 		if (r)

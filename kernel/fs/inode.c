@@ -3,6 +3,7 @@
  * the caller's effective ids; root passes all but exec of a non-executable file). */
 #include <fs/vfs.h>
 #include <fs/locks.h>
+#include <fs/xattr_store.h>
 #include <core/panic.h>
 #include <core/time.h>
 #include <mm/kmalloc.h>
@@ -42,6 +43,7 @@ void inode_put(struct inode *inode)
 	locks_inode_evict(inode);
 	if (inode->sb && inode->sb->ops && inode->sb->ops->evict)
 		inode->sb->ops->evict(inode);
+	xattr_store_free(inode);
 	kfree(inode);
 }
 

@@ -1,4 +1,5 @@
-/* The data system calls: read, write, readv, writev, pread64, pwrite64, lseek and sendfile.
+/* The data system calls: read, write, readv, writev, pread64, pwrite64, preadv, pwritev,
+ * preadv2, pwritev2, lseek and sendfile.
  * The shared offset of an open file description moves under its pos_lock (regular files and
  * directories), so that threads and processes sharing it never read the same bytes twice;
  * streams (pipes, terminals) have no offset. */
@@ -120,53 +121,121 @@ static int iovec_import(const struct linux_iovec __user *uiov, int n, struct lin
 	return 0;
 }
 
-/* readv/writev: the vectors in order at the file's offset (held for the whole call), stopping
- * at the first short transfer. */
-static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool write)
+/* The vectors in order through f at *pos, stopping at the first short transfer. */
+static long rw_iovecs(struct file *f, const struct linux_iovec *v, int n, bool write, int rwf,
+		      int64_t *pos)
 {
-	struct linux_iovec *v;
-	struct fd_light fl;
-	long r = fd_get_light(fd, rw_right(write, false), &fl);
-	if (r)
-		return r;
-	struct file *f = fl.file;
-	r = iovec_import(uiov, n, &v);
-	if (r) {
-		fd_put_light(&fl);
-		return r;
-	}
-	bool shared = pos_is_shared(f->inode);
-	if (shared)
-		mutex_lock(&f->pos_lock);
-	int64_t pos = f->pos;
-	long done = 0;
+	long done = 0, r = 0;
 	for (int i = 0; i < n; i++) {
 		if (!v[i].iov_len)
 			continue;
 		struct uio u = uio_user((void __user *)v[i].iov_base, v[i].iov_len);
-		r = rw_at(f, &u, write, &pos);
+		u.rwf = (uint8_t)rwf;
+		r = rw_at(f, &u, write, pos);
 		if (r <= 0)
 			break;
 		done += r;
 		if ((uint64_t)r < v[i].iov_len)
 			break;
 	}
+	if (done && write && (rwf & (RWF_DSYNC | RWF_SYNC)) && f->ops && f->ops->fsync) {
+		r = f->ops->fsync(f); /* the write is done only once it is durable */
+		if (r < 0)
+			return r;
+	}
+	return done ? done : r;
+}
+
+/* The file's offset (held for the whole call) for readv/writev and preadv2/pwritev2 at -1. */
+static long rw_iovecs_at_file_pos(struct file *f, const struct linux_iovec *v, int n,
+				  bool write, int rwf)
+{
+	bool shared = pos_is_shared(f->inode);
+	if (shared)
+		mutex_lock(&f->pos_lock);
+	int64_t pos = f->pos;
+	long r = rw_iovecs(f, v, n, write, rwf, &pos);
 	f->pos = pos;
 	if (shared)
 		mutex_unlock(&f->pos_lock);
+	return r;
+}
+
+#define RWF_SUPPORTED (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND)
+
+/* readv/writev (at NULL), preadv/pwritev and preadv2/pwritev2 (*at, where -1 means the file's
+ * offset for the *v2 calls only): the checks in Linux's order (offset, descriptor, seekable,
+ * flags, vectors), then the transfer. */
+static long rw_vector(int fd, const struct linux_iovec __user *uiov, int n, bool write,
+		      const int64_t *at, int rwf)
+{
+	if (at && *at < 0)
+		return -EINVAL;
+	struct fd_light fl;
+	long r = fd_get_light(fd, rw_right(write, at != NULL), &fl);
+	if (r)
+		return r;
+	struct file *f = fl.file;
+	struct linux_iovec *v = NULL;
+	if (at && is_stream(f->inode))
+		r = -ESPIPE;
+	else if (rwf & ~RWF_SUPPORTED)
+		r = -EOPNOTSUPP; /* RWF_ATOMIC, RWF_DONTCACHE and unknown bits */
+	else
+		r = iovec_import(uiov, n, &v);
+	if (!r && at) {
+		int64_t pos = *at;
+		r = rw_iovecs(f, v, n, write, rwf, &pos);
+	} else if (!r) {
+		r = rw_iovecs_at_file_pos(f, v, n, write, rwf);
+	}
 	kfree(v);
 	fd_put_light(&fl);
-	return done ? done : (r < 0 ? r : 0);
+	return r;
 }
 
 SYSCALL_DEFINE3(readv, int, fd, const struct linux_iovec __user *, iov, int, iovcnt)
 {
-	return rw_vector(fd, iov, iovcnt, false);
+	return rw_vector(fd, iov, iovcnt, false, NULL, 0);
 }
 
 SYSCALL_DEFINE3(writev, int, fd, const struct linux_iovec __user *, iov, int, iovcnt)
 {
-	return rw_vector(fd, iov, iovcnt, true);
+	return rw_vector(fd, iov, iovcnt, true, NULL, 0);
+}
+
+/* The offset of preadv/pwritev(2) comes in two registers for 32-bit callers; on x86_64 the low
+ * one holds all of it (Linux ignores the high one). */
+SYSCALL_DEFINE5(preadv, int, fd, const struct linux_iovec __user *, iov, int, iovcnt,
+		uint64_t, pos_l, uint64_t, pos_h)
+{
+	(void)pos_h;
+	int64_t pos = (int64_t)pos_l;
+	return rw_vector(fd, iov, iovcnt, false, &pos, 0);
+}
+
+SYSCALL_DEFINE5(pwritev, int, fd, const struct linux_iovec __user *, iov, int, iovcnt,
+		uint64_t, pos_l, uint64_t, pos_h)
+{
+	(void)pos_h;
+	int64_t pos = (int64_t)pos_l;
+	return rw_vector(fd, iov, iovcnt, true, &pos, 0);
+}
+
+SYSCALL_DEFINE6(preadv2, int, fd, const struct linux_iovec __user *, iov, int, iovcnt,
+		uint64_t, pos_l, uint64_t, pos_h, int, flags)
+{
+	(void)pos_h;
+	int64_t pos = (int64_t)pos_l;
+	return rw_vector(fd, iov, iovcnt, false, pos == -1 ? NULL : &pos, flags);
+}
+
+SYSCALL_DEFINE6(pwritev2, int, fd, const struct linux_iovec __user *, iov, int, iovcnt,
+		uint64_t, pos_l, uint64_t, pos_h, int, flags)
+{
+	(void)pos_h;
+	int64_t pos = (int64_t)pos_l;
+	return rw_vector(fd, iov, iovcnt, true, pos == -1 ? NULL : &pos, flags);
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned int, whence)

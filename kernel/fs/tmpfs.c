@@ -355,7 +355,7 @@ static int tmpfs_mount_type(const struct fs_type *type, const char *data,
 	if (o.max_pages == 0)
 		o.max_pages = UINT64_MAX; /* size=0: unlimited, as Linux (memory still bounds it) */
 	struct tmpfs_sb *ts = kmalloc(sizeof(*ts));
-	struct super_block *sb = ts ? sb_alloc(type, &tmpfs_sops, SB_DCACHE_IS_DIRECTORY,
+	struct super_block *sb = ts ? sb_alloc(type, &tmpfs_sops, SB_DCACHE_IS_DIRECTORY | SB_XATTR,
 					     TMPFS_MAGIC) : NULL;
 	if (!sb) {
 		kfree(ts);

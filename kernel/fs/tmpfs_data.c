@@ -4,7 +4,8 @@
  * physical memory runs out, with nothing half-written beyond what the count reports. Private
  * mappings get copies of pages through read_page; shared ones map the pages themselves
  * (map_page), which are therefore counted in page_ref: one reference the file's, one per page
- * table entry, so that truncation never frees a page still mapped. */
+ * table entry, so that truncation never frees a page still mapped. lseek's SEEK_DATA and
+ * SEEK_HOLE see the holes. */
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/layout.h>
@@ -176,7 +177,7 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 	struct tmpfs_inode *ti = inode->priv;
 	struct tmpfs_sb *sb = inode->sb->priv;
 	mutex_lock(&inode->lock);
-	int64_t at = (f->flags & O_APPEND) ? inode->size : *pos;
+	int64_t at = uio_append(u, f->flags) ? inode->size : *pos;
 	size_t done = 0;
 	long r = 0;
 	if (at >= TMPFS_MAX_BYTES)
@@ -262,9 +263,63 @@ static int tmpfs_map_page(struct file *f, uint64_t index, uint64_t *pa)
 	return fault_page(f, index, NULL, pa);
 }
 
+/* The first page index in [from, limit) of the subtree at slot (covering pages from base) that
+ * holds data (data) or is a hole (!data); limit when there is none. Empty subtrees are skipped
+ * whole, so a huge sparse file costs its populated nodes, not its size. */
+static uint64_t seek_walk(uint64_t slot, int height, uint64_t base, uint64_t from,
+			  uint64_t limit, bool data)
+{
+	if (!slot)
+		return data ? limit : MAX(base, from);
+	if (height == 0)
+		return data ? MAX(base, from) : limit;
+	const uint64_t *node = phys_to_virt(slot);
+	uint64_t child_span = span(height - 1);
+	uint64_t i = from > base ? (from - base) / child_span : 0;
+	for (; i < SLOTS && base + i * child_span < limit; i++) {
+		uint64_t r = seek_walk(node[i], height - 1, base + i * child_span, from, limit, data);
+		if (r < limit)
+			return r;
+	}
+	return limit;
+}
+
+/* SEEK_DATA / SEEK_HOLE at page granularity (a page is data once written, even with zeros);
+ * the end of the file is a hole. inode->lock held. */
+static int64_t seek_data_hole_locked(struct inode *inode, int64_t off, bool data)
+{
+	struct tmpfs_inode *ti = inode->priv;
+	if (off < 0 || off >= inode->size)
+		return -ENXIO;
+	uint64_t pages = ((uint64_t)inode->size + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t covered = MIN(pages, span(ti->height)); /* pages beyond the tree are holes */
+	uint64_t from = (uint64_t)off / PAGE_SIZE;
+	uint64_t p = from < covered ? seek_walk(ti->root, ti->height, 0, from, covered, data)
+				    : covered;
+	if (p == covered && !data && covered < pages)
+		p = MAX(covered, from);
+	if (p >= pages)
+		return data ? -ENXIO : inode->size;
+	int64_t at = p == from ? off : (int64_t)(p * PAGE_SIZE);
+	return MIN(at, inode->size);
+}
+
+static int64_t tmpfs_llseek(struct file *f, int64_t off, int whence)
+{
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_llseek(f, off, whence);
+	mutex_lock(&f->inode->lock);
+	int64_t r = seek_data_hole_locked(f->inode, off, whence == SEEK_DATA);
+	mutex_unlock(&f->inode->lock);
+	if (r >= 0)
+		f->pos = r;
+	return r;
+}
+
 const struct file_ops tmpfs_file_ops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
+	.llseek = tmpfs_llseek,
 	.read_page = tmpfs_read_page,
 	.map_page = tmpfs_map_page,
 };

@@ -36,6 +36,8 @@
 #include <sched/mutex.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
+#include <uapi/fcntl.h>
+#include <uapi/uio.h>
 
 struct inode;
 struct dentry;
@@ -48,6 +50,7 @@ struct dir_context;
 struct fs_type;
 struct file_ops;
 struct file_lock_ctx;
+struct xattr_set;
 
 extern struct mutex namespace_mutex;
 extern struct spinlock dcache_lock;
@@ -63,6 +66,7 @@ struct uio {
 	};
 	size_t resid; /* bytes still to move */
 	bool kernel;
+	uint8_t rwf; /* RWF_NOWAIT, RWF_APPEND, RWF_NOAPPEND: preadv2/pwritev2's per-call flags */
 };
 
 static inline struct uio uio_user(void __user *buf, size_t len)
@@ -73,6 +77,18 @@ static inline struct uio uio_user(void __user *buf, size_t len)
 static inline struct uio uio_kernel(void *buf, size_t len)
 {
 	return (struct uio){ .kbuf = buf, .resid = len, .kernel = true };
+}
+
+/* Does this transfer not wait (O_NONBLOCK on the file, or RWF_NOWAIT for this call)? Does this
+ * write go to the end of the file (O_APPEND unless RWF_NOAPPEND, or RWF_APPEND)? */
+static inline bool uio_nonblock(const struct uio *u, uint32_t file_flags)
+{
+	return (file_flags & O_NONBLOCK) || (u->rwf & RWF_NOWAIT);
+}
+
+static inline bool uio_append(const struct uio *u, uint32_t file_flags)
+{
+	return (u->rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(u->rwf & RWF_NOAPPEND));
 }
 
 /* Move n bytes (n <= resid) from src into the buffer / from the buffer into dst, advancing it.
@@ -156,6 +172,9 @@ struct inode {
 	struct file_lock_ctx *flctx;
 	/* Open files of it that may write / that only read (leases' conflict checks); atomic. */
 	int open_writers, open_readers;
+	/* Extended attributes (fs/xattr_store.h) of a SB_XATTR file system, NULL while there are
+	 * none; guarded by lock. */
+	struct xattr_set *xattrs;
 
 	int refcount; /* dentries and files referring to it; atomic */
 };
@@ -246,6 +265,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
 #define SB_RDONLY 0x2u
+#define SB_XATTR 0x4u /* keeps extended attributes in memory (fs/xattr_store.h) */
 
 struct super_ops {
 	/* Free the file system's part of an inode whose last reference went (may be NULL). */

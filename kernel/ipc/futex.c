@@ -10,6 +10,7 @@
  * the fault takes mm->lock — so bucket locks come before mm->lock, and a fault that would
  * sleep (a file page) fails with -EFAULT there, as interrupts are off. */
 #include <ipc/futex.h>
+#include <ipc/futex_internal.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <core/spinlock.h>
@@ -23,56 +24,14 @@
 #include <uapi/futex.h>
 #include <uapi/time.h>
 
-#define FUTEX_BUCKETS 256
-
-/* As in Linux, three kinds of key that never match each other: a private operation, a
- * non-private operation on private memory (musl's thread-list lock and the CHILD_CLEARTID wake
- * meet there), and a non-private operation on MAP_SHARED memory, keyed by physical address so
- * that other processes mapping the page meet too. */
-enum futex_key_kind { KEY_PRIVATE_OP, KEY_SHARED_OP_PRIVATE_MEM, KEY_SHARED_MEM };
-
-struct futex_key {
-	const void *space; /* the mm, or NULL for KEY_SHARED_MEM */
-	uint64_t addr; /* user address, or physical address for KEY_SHARED_MEM */
-	enum futex_key_kind kind;
-};
-
-struct futex_bucket {
-	struct spinlock lock;
-	struct list_node waiters;
-};
-
-struct futex_waiter {
-	struct list_node node;
-	struct futex_key key;
-	uint32_t bitset;
-	struct thread *thread;
-	struct futex_bucket *bucket; /* changes on requeue */
-	bool woken;
-};
-
-static struct futex_bucket buckets[FUTEX_BUCKETS];
-
-static struct futex_bucket *bucket_of(const struct futex_key *k)
-{
-	uint64_t h = k->addr ^ ((uint64_t)k->space >> 4) ^ k->kind;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return &buckets[h % FUTEX_BUCKETS];
-}
+struct futex_bucket futex_buckets[FUTEX_BUCKETS];
 
 void futex_init(void)
 {
 	for (unsigned i = 0; i < FUTEX_BUCKETS; i++) {
-		buckets[i].lock = (struct spinlock)SPINLOCK_INIT("futex");
-		list_init(&buckets[i].waiters);
+		futex_buckets[i].lock = (struct spinlock)SPINLOCK_INIT("futex");
+		list_init(&futex_buckets[i].waiters);
 	}
-}
-
-static bool key_equal(const struct futex_key *a, const struct futex_key *b)
-{
-	return a->space == b->space && a->addr == b->addr && a->kind == b->kind;
 }
 
 /* The key of the word at uaddr of mm for a private or non-private operation (see the kinds). */
@@ -94,8 +53,7 @@ static __always_inline int key_of(struct mm *mm, uint64_t uaddr, bool private,
 	return 0;
 }
 
-/* The futex word must be 4-byte aligned user memory; reading it faults the page in. */
-static int make_key(uint64_t uaddr, bool private, struct futex_key *k)
+int futex_make_key(uint64_t uaddr, bool private, struct futex_key *k)
 {
 	uint32_t probe;
 	if (uaddr & 3)
@@ -105,17 +63,6 @@ static int make_key(uint64_t uaddr, bool private, struct futex_key *k)
 	return key_of(process_current()->mm, uaddr, private, k);
 }
 
-/* Lock the bucket a waiter is in now (a requeue may move it while we wait for the lock). */
-static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w, uint64_t *flags)
-{
-	for (;;) {
-		struct futex_bucket *b = READ_ONCE(w->bucket);
-		*flags = spin_lock_irqsave(&b->lock);
-		if (b == w->bucket)
-			return b;
-		spin_unlock_irqrestore(&b->lock, *flags);
-	}
-}
 
 static long futex_wait_resume(struct restart_block *rb);
 
@@ -138,11 +85,11 @@ static int futex_wait_interrupted(uint64_t uaddr, bool private, uint32_t val, ui
 static __always_inline int futex_wait(uint64_t uaddr, bool private, uint32_t val,
 				      uint32_t bitset, uint64_t deadline_ns)
 {
-	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
-	int err = make_key(uaddr, private, &key);
+	struct futex_key key __noinit; /* futex_make_key/key_of fill it or fail */
+	int err = futex_make_key(uaddr, private, &key);
 	if (err)
 		return err;
-	struct futex_bucket *b = bucket_of(&key);
+	struct futex_bucket *b = futex_bucket_of(&key);
 	struct futex_waiter w = { .key = key, .bitset = bitset, .thread = current_thread(),
 				  .bucket = b };
 	uint32_t cur;
@@ -161,7 +108,7 @@ static __always_inline int futex_wait(uint64_t uaddr, bool private, uint32_t val
 	spin_unlock_irqrestore(&b->lock, flags);
 	int reason = sched_block_finish();
 
-	b = lock_waiter_bucket(&w, &flags);
+	b = futex_lock_waiter_bucket(&w, &flags);
 	if (!w.woken)
 		list_remove(&w.node);
 	spin_unlock_irqrestore(&b->lock, flags);
@@ -191,10 +138,12 @@ static int wake_locked(struct futex_bucket *b, const struct futex_key *key, int 
 		if (woken >= nr)
 			break;
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, node);
-		if (!key_equal(&w->key, key) || !(w->bitset & bitset))
+		if (!futex_key_equal(&w->key, key) || !(w->bitset & bitset))
 			continue;
 		list_remove(&w->node);
 		w->woken = true;
+		if (w->fired)
+			__atomic_store_n(w->fired, 1, __ATOMIC_SEQ_CST);
 		sched_wake(w->thread, 0);
 		woken++;
 	}
@@ -203,11 +152,11 @@ static int wake_locked(struct futex_bucket *b, const struct futex_key *key, int 
 
 static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 {
-	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
-	int err = make_key(uaddr, private, &key);
+	struct futex_key key __noinit; /* futex_make_key/key_of fill it or fail */
+	int err = futex_make_key(uaddr, private, &key);
 	if (err)
 		return err;
-	struct futex_bucket *b = bucket_of(&key);
+	struct futex_bucket *b = futex_bucket_of(&key);
 	uint64_t flags = spin_lock_irqsave(&b->lock);
 	int woken = wake_locked(b, &key, nr, bitset);
 	spin_unlock_irqrestore(&b->lock, flags);
@@ -216,10 +165,10 @@ static int futex_wake(uint64_t uaddr, bool private, int nr, uint32_t bitset)
 
 void futex_wake_one(struct mm *mm, uint64_t uaddr, bool private)
 {
-	struct futex_key key __noinit; /* make_key/key_of fill it or fail */
+	struct futex_key key __noinit; /* futex_make_key/key_of fill it or fail */
 	if ((uaddr & 3) || key_of(mm, uaddr, private, &key))
 		return;
-	struct futex_bucket *b = bucket_of(&key);
+	struct futex_bucket *b = futex_bucket_of(&key);
 	uint64_t flags = spin_lock_irqsave(&b->lock);
 	wake_locked(b, &key, 1, FUTEX_BITSET_MATCH_ANY);
 	spin_unlock_irqrestore(&b->lock, flags);
@@ -252,13 +201,13 @@ static void unlock_pair(struct futex_bucket *a, struct futex_bucket *b, uint64_t
 static int futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake,
 			 int nr_requeue, bool cmp, uint32_t cmpval)
 {
-	struct futex_key k1 __noinit, k2 __noinit; /* make_key fills them or fails */
-	int err = make_key(uaddr, private, &k1);
+	struct futex_key k1 __noinit, k2 __noinit; /* futex_make_key fills them or fails */
+	int err = futex_make_key(uaddr, private, &k1);
 	if (!err)
-		err = make_key(uaddr2, private, &k2);
+		err = futex_make_key(uaddr2, private, &k2);
 	if (err)
 		return err;
-	struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
+	struct futex_bucket *b1 = futex_bucket_of(&k1), *b2 = futex_bucket_of(&k2);
 	uint64_t flags;
 	lock_pair(b1, b2, &flags);
 	if (cmp) {
@@ -279,7 +228,7 @@ static int futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_w
 		if (moved >= nr_requeue)
 			break;
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, node);
-		if (!key_equal(&w->key, &k1))
+		if (!futex_key_equal(&w->key, &k1))
 			continue;
 		list_remove(&w->node);
 		w->key = k2;

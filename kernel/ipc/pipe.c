@@ -164,9 +164,9 @@ static int pipe_wait_locked(struct pipe *p, struct wait_queue *wq, bool nowait, 
 	return 0;
 }
 
-static bool nonblocking(const struct file *f)
+static bool nonblocking(const struct file *f, const struct uio *u)
 {
-	return READ_ONCE(f->flags) & O_NONBLOCK;
+	return uio_nonblock(u, READ_ONCE(f->flags));
 }
 
 static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
@@ -189,7 +189,7 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 			}
 		}
 		/* Another reader's copy is brief: wait for it even when non-blocking. */
-		ret = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblocking(f), &fl);
+		ret = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblocking(f, u), &fl);
 		if (ret)
 			break;
 	}
@@ -263,7 +263,7 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			done += n;
 			continue;
 		}
-		err = pipe_wait_locked(p, &p->wr_wait, !p->writing && nonblocking(f), &fl);
+		err = pipe_wait_locked(p, &p->wr_wait, !p->writing && nonblocking(f, u), &fl);
 		if (err)
 			break;
 	}

@@ -42,6 +42,22 @@ static inline bool test_result(const char *name, bool ok, const char *fmt, ...)
 /* CHECK(name, cond): the reason printed on failure is the condition and errno. */
 #define CHECK(name, cond) test_result((name), (cond), "%s (errno %d %s)", #cond, errno, strerror(errno))
 
+/* A call's result as one number: its value, or -errno when it returned -1 (or any negative
+ * value) and set errno. */
+static inline long sys_res(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+/* EXPECT(name, got, want): got (a value, or -errno through sys_res) must equal want; both are
+ * printed on failure with the expression that gave got. */
+#define EXPECT(name, got, want)                                                                 \
+	do {                                                                                    \
+		long got_ = (got);                                                              \
+		test_result((name), got_ == (long)(want), "%s = %ld, want %ld", #got, got_,     \
+			    (long)(want));                                                      \
+	} while (0)
+
 static inline int test_exit_code(void)
 {
 	int p = test_passed > 63 ? 63 : test_passed;
