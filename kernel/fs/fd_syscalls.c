@@ -1,7 +1,7 @@
 /* Descriptor system calls: dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
  * F_GETFL, F_SETFL; the lock and lease commands go to fs/locks.c and fs/leases.c, the owner
- * and signal ones to fs/fown.c), flock, and ioctl's dispatch to the file's driver (with FIOCLEX, FIONCLEX and
- * FIONBIO handled here, as Linux does for every file). */
+ * and signal ones to fs/fown.c), flock, and ioctl's dispatch to the file's driver (with
+ * FIOCLEX, FIONCLEX, FIONBIO and FIOASYNC handled here, as Linux does for every file). */
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
@@ -15,6 +15,7 @@
 #define FIONBIO 0x5421
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451
+#define FIOASYNC 0x5452
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 /* A copy of a descriptor keeps its rights and needs ZERO_CAP_DUPLICATE. */
@@ -87,6 +88,13 @@ static long setfl(struct file *f, int fd, uint64_t arg)
 	while (!__atomic_compare_exchange_n(&f->flags, &old, upd, false, __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED));
 	return 0;
+}
+
+/* FIONBIO, FIOASYNC: one status flag on or off. */
+static long setfl_bit(struct file *f, int fd, uint32_t bit, bool on)
+{
+	uint32_t flags = __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+	return setfl(f, fd, on ? (flags | bit) : (flags & ~bit));
 }
 
 SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
@@ -167,9 +175,10 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, uint64_t, arg)
 		r = fd_set_cloexec(fd, cmd == FIOCLEX) ? 0 : -EBADF;
 		break;
 	case FIONBIO:
+	case FIOASYNC:
 		r = get_user(&on, (const int __user *)arg);
 		if (!r)
-			r = setfl(f, fd, on ? (f->flags | O_NONBLOCK) : (f->flags & ~(uint32_t)O_NONBLOCK));
+			r = setfl_bit(f, fd, cmd == FIONBIO ? O_NONBLOCK : O_ASYNC, on);
 		break;
 	default:
 		r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;

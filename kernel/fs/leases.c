@@ -87,7 +87,7 @@ static int lease_add_locked(struct file_lock_ctx *ctx, struct file *f, int fd, i
 		if (l->owner == f)
 			mine = l;
 		else if (arg == F_WRLCK || (l->pending & LEASE_UNLOCK_PENDING))
-			return -EAGAIN; /* no write lease beside another; none new while one breaks */
+			return -EAGAIN; /* no write lease beside another, no new one in a break */
 	}
 	if (mine) {
 		lease_modify_locked(ctx, mine, arg);

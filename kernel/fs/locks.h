@@ -17,7 +17,8 @@
  * (locks_inode_evict). A lock holds no reference: POSIX locks go at any close of the inode by
  * their owner (locks_remove_posix, called by the descriptor table for every closed descriptor),
  * OFD and flock locks and leases when their file is released (locks_remove_file), so no lock
- * outlives its inode. A sleeper holds a reference to its file, hence to the inode and its context. */
+ * outlives its inode. A sleeper holds a reference to its file, hence to the inode and its
+ * context. */
 #ifndef FS_LOCKS_H
 #define FS_LOCKS_H
 

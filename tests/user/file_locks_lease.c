@@ -7,6 +7,7 @@
  * run on the host). */
 #include "file_locks.h"
 #include <poll.h>
+#include <sys/ioctl.h>
 
 #define SIG_WAIT_S 10
 
@@ -229,6 +230,11 @@ static void test_async_pipe(void)
 	sigset_t pend;
 	sigpending(&pend);
 	CHECK("no_signal_without_o_async", !sigismember(&pend, SIGUSR1));
+	int on = 1;
+	VAL("fioasync_on", ioctl(p[0], FIOASYNC, &on), 0);
+	CHECK("fioasync_sets_o_async", fcntl(p[0], F_GETFL) & O_ASYNC);
+	(void)!write(p[1], "d", 1);
+	CHECK("fioasync_signal", take_signal(SIGUSR1).si_signo == SIGUSR1);
 	close(p[0]);
 	close(p[1]);
 }

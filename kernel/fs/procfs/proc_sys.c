@@ -353,16 +353,22 @@ struct locks_list {
 	int id;
 };
 
-/* One line as Linux's lock_get_status writes it. */
+static const char *lock_type_text(int type)
+{
+	return type == F_WRLCK ? "WRITE" : type == F_RDLCK ? "READ" : "UNLCK";
+}
+
+/* One line as Linux's lock_get_status writes it: POSIX and OFD locks show their range, flock
+ * locks and leases "0 EOF". */
 static void list_lock(const struct file_lock_info *li, void *arg)
 {
 	struct locks_list *l = arg;
 	const char *kind = li->breaking ? "LEASE  BREAKING  " : lock_flavor_text[li->flavor];
+	bool ranged = li->flavor == LOCK_FLAVOR_POSIX || li->flavor == LOCK_FLAVOR_OFD;
 	proc_printf(l->t, "%d: %s%s %d %02x:%02x:%llu %lld ", ++l->id, kind,
-		    li->type == F_WRLCK ? "WRITE" : li->type == F_RDLCK ? "READ" : "UNLCK", li->pid, MAJOR(li->dev), MINOR(li->dev),
-		    (unsigned long long)li->ino,
-		    (long long)(li->flavor == LOCK_FLAVOR_FLOCK ? 0 : li->start));
-	if (li->end == INT64_MAX || li->flavor == LOCK_FLAVOR_FLOCK)
+		    lock_type_text(li->type), li->pid, MAJOR(li->dev), MINOR(li->dev),
+		    (unsigned long long)li->ino, (long long)(ranged ? li->start : 0));
+	if (!ranged || li->end == INT64_MAX)
 		proc_printf(l->t, "EOF\n");
 	else
 		proc_printf(l->t, "%lld\n", (long long)li->end);
