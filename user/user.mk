@@ -11,19 +11,22 @@ USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/
 	$(USER_OUT)/root/bin/compat_demo
 # The sleep matrix (issue 12): every blocking call against every way a sleep must end,
 # tests/user/sleep_matrix_*.c sharing tests/user/sleep_matrix.h.
-SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep_matrix_wait
+SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep_matrix_wait \
+	sleep_matrix_locks
 # Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
-# The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
+# File locks: fcntl's POSIX and OFD locks, flock, leases and file owners (tests/user/file_locks*.c).
+FILE_LOCK_TEST_NAMES := file_locks file_locks_procs file_locks_flock file_locks_lease
 # The event descriptors (tests/user/{eventfd,epoll,timerfd,signalfd}.c, sharing evfd.h) and
 # their rows of the sleep matrix (sleep_matrix_evfd.c).
 EVFD_TEST_NAMES := eventfd epoll timerfd signalfd sleep_matrix_evfd
 # Calls and flags LTP found missing (issue 13): one test per family.
 LINUX_API_TEST_NAMES := xattr rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile \
 	settime
+# The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
-	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES)
+	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -33,7 +36,8 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	stop_cont_resume cap_ipc cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc \
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
-	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES)
+	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
+	$(FILE_LOCK_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

@@ -3,6 +3,8 @@
 #ifndef UAPI_FCNTL_H
 #define UAPI_FCNTL_H
 
+#include <stdint.h>
+
 #define O_ACCMODE 00000003
 #define O_RDONLY 00000000
 #define O_WRONLY 00000001
@@ -35,9 +37,49 @@
 #define F_SETLKW 7
 #define F_SETOWN 8
 #define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
 #define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
+
+/* Lock types (struct flock's l_type, leases). */
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+
+/* fcntl's F_GETLK/F_SETLK/F_SETLKW and F_OFD_* argument (x86_64: 32 bytes). */
+struct linux_flock {
+	short l_type;
+	short l_whence;
+	int64_t l_start;
+	int64_t l_len;
+	int l_pid;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "struct flock is 32 bytes on x86_64");
+
+/* F_SETOWN_EX / F_GETOWN_EX. */
+#define F_OWNER_TID 0
+#define F_OWNER_PID 1
+#define F_OWNER_PGRP 2
+struct linux_f_owner_ex {
+	int type;
+	int pid;
+};
+_Static_assert(sizeof(struct linux_f_owner_ex) == 8, "struct f_owner_ex is 8 bytes");
+
+/* flock(2) operations. */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100

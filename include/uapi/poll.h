@@ -15,6 +15,7 @@
 #define POLLRDBAND 0x80
 #define POLLWRNORM 0x100
 #define POLLWRBAND 0x200
+#define POLLMSG 0x400
 #define POLLRDHUP 0x2000
 
 struct linux_pollfd {

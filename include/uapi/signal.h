@@ -88,6 +88,13 @@ typedef uint64_t k_sigset_t;
 #define SI_ASYNCIO (-4)
 #define SI_SIGIO (-5)
 #define SI_TKILL (-6)
+/* SIGIO / SIGPOLL */
+#define POLL_IN 1
+#define POLL_OUT 2
+#define POLL_MSG 3
+#define POLL_ERR 4
+#define POLL_PRI 5
+#define POLL_HUP 6
 /* SIGILL */
 #define ILL_ILLOPC 1
 #define ILL_ILLOPN 2
@@ -167,6 +174,10 @@ typedef struct k_siginfo {
 			uint64_t addr;
 			int16_t addr_lsb;
 		} fault;
+		struct { /* SIGIO / F_SETSIG's signal: signal-driven I/O, leases */
+			int64_t band;
+			int32_t fd;
+		} poll;
 		uint8_t raw[SI_MAX_SIZE - 16];
 	} u;
 } k_siginfo_t;
@@ -179,6 +190,8 @@ _Static_assert(offsetof(k_siginfo_t, u.chld.status) == 24, "si_status offset");
 _Static_assert(offsetof(k_siginfo_t, u.chld.utime) == 32, "si_utime offset");
 _Static_assert(offsetof(k_siginfo_t, u.chld.stime) == 40, "si_stime offset");
 _Static_assert(offsetof(k_siginfo_t, u.fault.addr) == 16, "si_addr offset");
+_Static_assert(offsetof(k_siginfo_t, u.poll.band) == 16, "si_band offset");
+_Static_assert(offsetof(k_siginfo_t, u.poll.fd) == 24, "si_fd offset");
 
 typedef struct k_stack {
 	uint64_t ss_sp;

@@ -5,6 +5,7 @@
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
@@ -237,6 +238,8 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char __user *, path, int, mode, in
 static int truncate_checked(const struct path *p, int64_t size)
 {
 	int r = inode_permission(p->dentry->inode, MAY_WRITE);
+	if (!r)
+		r = lease_break(p->dentry->inode, O_WRONLY); /* as a write open would */
 	return r ? r : vfs_truncate(p, size);
 }
 

@@ -2,6 +2,7 @@
  * bitmap and a rights mask each, grown on demand up to RLIMIT_NOFILE. */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
+#include <fs/locks.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/panic.h>
 #include <lib/string.h>
@@ -38,6 +39,14 @@ static struct fd_table *table_new(int size)
 	t->refcount = 1;
 	t->size = size;
 	return t;
+}
+
+/* A descriptor of t naming f was closed: t's POSIX locks on the file go (the POSIX rule: any
+ * close releases them all), then the reference. Never under t->lock. */
+static void close_file(struct fd_table *t, struct file *f)
+{
+	locks_remove_posix(f, t);
+	file_put(f);
 }
 
 struct fd_table *fdtable_alloc(void)
@@ -84,7 +93,7 @@ void fdtable_put(struct fd_table *t)
 		return;
 	for (int i = 0; i < t->size; i++) /* nobody else can see the table now */
 		if (t->files[i])
-			file_put(t->files[i]);
+			close_file(t, t->files[i]);
 	kfree(t->files);
 	kfree(t->cloexec);
 	kfree(t->rights);
@@ -292,7 +301,7 @@ int fd_install_at_rights(int fd, struct file *file, bool cloexec, uint64_t right
 	}
 	spin_unlock_irqrestore(&t->lock, f);
 	if (old)
-		file_put(old);
+		close_file(t, old);
 	return r ? r : fd;
 }
 
@@ -318,7 +327,7 @@ int fd_close(int fd)
 	spin_unlock_irqrestore(&t->lock, f);
 	if (!file)
 		return -EBADF;
-	file_put(file);
+	close_file(t, file);
 	return 0;
 }
 
@@ -363,7 +372,7 @@ static void close_span(struct fd_table *t, unsigned first, unsigned last, bool o
 			file = take_locked(t, (int)fd);
 		spin_unlock_irqrestore(&t->lock, f);
 		if (file)
-			file_put(file);
+			close_file(t, file);
 	}
 }
 

@@ -4,6 +4,7 @@
 #include <fs/vfs.h>
 #include <fs/epoll.h>
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -26,6 +27,15 @@ static uint8_t fmode_of(uint32_t flags)
 	}
 }
 
+/* Keep the inode's counts of writers and read-only opens (leases check them). */
+static void open_count(struct inode *inode, uint8_t mode, int delta)
+{
+	if (mode & FMODE_WRITE)
+		__atomic_add_fetch(&inode->open_writers, delta, __ATOMIC_RELAXED);
+	else if (mode & FMODE_READ)
+		__atomic_add_fetch(&inode->open_readers, delta, __ATOMIC_RELAXED);
+}
+
 static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
 		      const struct file_ops *ops, void *priv, struct file **out)
 {
@@ -39,6 +49,7 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->refcount = 1;
 	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
 	f->mode = fmode_of(flags);
+	open_count(inode, f->mode, 1);
 	if (path)
 		f->path = *path;
 	f->inode = inode;
@@ -136,6 +147,10 @@ static void file_release(struct file *f)
 {
 	if (!list_empty(&f->epoll_links)) /* no one can add one now: no reference is left */
 		epoll_file_closed(f);
+	locks_remove_file(f); /* its OFD and flock locks, its lease */
+	open_count(f->inode, f->mode, -1);
+	if ((f->flags & O_ASYNC) && f->ops && f->ops->fasync)
+		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.dentry)

@@ -2,6 +2,7 @@
  * every open, exec, lookup and directory change goes through (owner/group/other bits against
  * the caller's effective ids; root passes all but exec of a non-executable file). */
 #include <fs/vfs.h>
+#include <fs/locks.h>
 #include <fs/xattr_store.h>
 #include <core/panic.h>
 #include <core/time.h>
@@ -39,6 +40,7 @@ void inode_put(struct inode *inode)
 	ASSERT(left >= 0);
 	if (left)
 		return;
+	locks_inode_evict(inode);
 	if (inode->sb && inode->sb->ops && inode->sb->ops->evict)
 		inode->sb->ops->evict(inode);
 	xattr_store_free(inode);

@@ -4,6 +4,7 @@
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <fs/fs_context.h>
 #include <ipc/pipe.h>
 #include <syscall/syscall.h>
@@ -188,6 +189,8 @@ int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struc
 	r = open_checks(&p, flags, created);
 	if (!r && !(flags & O_PATH))
 		r = file_ops_for(p.dentry->inode, &ops);
+	if (!r && !(flags & O_PATH))
+		r = lease_break(p.dentry->inode, flags); /* may wait for a lease holder */
 	if (!r && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    S_ISREG(p.dentry->inode->mode) && !created)
 		r = vfs_truncate(&p, 0);

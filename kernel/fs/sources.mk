@@ -9,6 +9,8 @@ KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs
 KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o fs/sys_sysfs.o
 # poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
 KERNEL_OBJS += fs/poll.o
+# Advisory file locks: POSIX, OFD and flock (fs/locks.h), leases, file owners (fs/fown.h).
+KERNEL_OBJS += fs/locks.o fs/leases.o fs/fown.o
 # Extended attributes: the system calls and the in-memory store of tmpfs inodes.
 KERNEL_OBJS += fs/xattr.o fs/xattr_store.o
 # The event descriptors: eventfd, epoll (fs/epoll.h), timerfd, signalfd.

@@ -49,6 +49,7 @@ struct poll_table;
 struct dir_context;
 struct fs_type;
 struct file_ops;
+struct file_lock_ctx;
 struct xattr_set;
 
 extern struct mutex namespace_mutex;
@@ -169,6 +170,11 @@ struct inode {
 	/* The pipe of a FIFO or anonymous-pipe inode while any end is open, else NULL; guarded by
 	 * ipc/pipe.c's fifo_lock. */
 	struct pipe *pipe;
+	/* Its advisory locks (fs/locks.h), made at the first lock: published once under
+	 * file_lock_lock, read without it as a hint; freed with the inode. */
+	struct file_lock_ctx *flctx;
+	/* Open files of it that may write / that only read (leases' conflict checks); atomic. */
+	int open_writers, open_readers;
 	/* Extended attributes (fs/xattr_store.h) of a SB_XATTR file system, NULL while there are
 	 * none; guarded by lock. */
 	struct xattr_set *xattrs;
@@ -393,8 +399,20 @@ struct file_ops {
 	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
 	 * mappings (ENODEV). */
 	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
+	/* O_ASYNC was set (on) or cleared on f through descriptor fd (F_SETFL), or f is being
+	 * released with it set (fd -1, off): put f on / take it off the object's fasync list
+	 * (fs/fown.h). 0 or -errno. NULL: O_ASYNC raises no signal on this file. */
+	int (*fasync)(struct file *f, int fd, bool on);
 	/* The last reference to the open file description went away. */
 	void (*release)(struct file *f);
+};
+
+/* Who gets a file's signals (SIGIO, leases) and which signal: fs/fown.h. */
+struct file_owner {
+	int type; /* F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP */
+	int pid; /* 0: nobody */
+	int signum; /* F_SETSIG: 0 means SIGIO without details */
+	uint32_t uid, euid; /* of the process that set it (the permission to signal) */
 };
 
 struct file {
@@ -407,6 +425,7 @@ struct file {
 	struct mutex pos_lock;
 	int64_t pos;
 	void *priv; /* the file system's or driver's */
+	struct file_owner owner; /* F_SETOWN/F_SETSIG (fs/fown.h); fown_lock */
 	struct file *release_next; /* on thread->release_later, once unreferenced */
 	/* The epoll interests watching this file (fs/epoll.h), guarded by epoll's global mutex;
 	 * the last reference's release removes them. */

@@ -6,6 +6,7 @@
  * never interleaves with another. See pipe.h for the lock order. */
 #include <ipc/pipe.h>
 #include <fs/fdtable.h>
+#include <fs/fown.h>
 #include <fs/poll.h>
 #include <arch/x86_64/usercopy.h>
 #include <mm/kmalloc.h>
@@ -46,6 +47,9 @@ struct pipe {
 	 * FIFO's from creation, an anonymous pipe's once pipe_make has both ends (before either
 	 * is visible to anyone). */
 	struct inode *inode;
+	/* Files with O_ASYNC: readers get SIGIO when data comes, writers when room does
+	 * (fs/fown.h; guarded by fown_lock). */
+	struct fasync_list async_readers, async_writers;
 };
 
 /* Guards every inode->pipe (an open of a FIFO, or of a pipe through /proc/<pid>/fd/<n>,
@@ -61,6 +65,8 @@ static struct pipe *pipe_alloc(struct inode *inode)
 	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	wait_queue_init(&p->rd_wait);
 	wait_queue_init(&p->wr_wait);
+	fasync_list_init(&p->async_readers);
+	fasync_list_init(&p->async_writers);
 	p->inode = inode;
 	return p;
 }
@@ -188,6 +194,8 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 			break;
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
+	if (ret > 0)
+		fasync_signal(&p->async_writers, POLL_OUT);
 	return ret;
 }
 
@@ -260,6 +268,8 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			break;
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
+	if (done > 0)
+		fasync_signal(&p->async_readers, POLL_IN);
 	if (err == -EPIPE)
 		send_sigpipe(); /* even after a partial write, as Linux */
 	return done ? done : err;
@@ -308,6 +318,17 @@ static int64_t pipe_llseek(struct file *f, int64_t off, int whence)
 {
 	(void)f, (void)off, (void)whence;
 	return -ESPIPE;
+}
+
+static int pipe_fasync(struct file *f, int fd, bool on)
+{
+	struct pipe *p = f->priv;
+	int r = 0;
+	if (f->mode & FMODE_READ)
+		r = fasync_update(&p->async_readers, f, fd, on);
+	if (!r && (f->mode & FMODE_WRITE))
+		r = fasync_update(&p->async_writers, f, fd, on);
+	return r;
 }
 
 static void pipe_release(struct file *f)
@@ -429,6 +450,7 @@ const struct file_ops fifo_file_ops = {
 	.llseek = pipe_llseek,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
+	.fasync = pipe_fasync,
 	.release = pipe_release,
 };
 

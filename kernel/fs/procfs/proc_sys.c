@@ -9,6 +9,7 @@
 #include <core/time.h>
 #include <core/uname.h>
 #include <fs/fs_context.h>
+#include <fs/locks.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <mm/phys.h>
@@ -16,6 +17,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 #include <uapi/mount.h>
 
 #define PAGES_KB(n) ((n) * (PAGE_SIZE / 1024))
@@ -339,6 +341,47 @@ static int show_filesystems(struct proc_text *t, const struct proc_file_ctx *c)
 	return 0;
 }
 
+static const char *const lock_flavor_text[] = {
+	[LOCK_FLAVOR_POSIX] = "POSIX  ADVISORY  ",
+	[LOCK_FLAVOR_OFD] = "OFDLCK ADVISORY  ",
+	[LOCK_FLAVOR_FLOCK] = "FLOCK  ADVISORY  ",
+	[LOCK_FLAVOR_LEASE] = "LEASE  ACTIVE    ",
+};
+
+struct locks_list {
+	struct proc_text *t;
+	int id;
+};
+
+static const char *lock_type_text(int type)
+{
+	return type == F_WRLCK ? "WRITE" : type == F_RDLCK ? "READ" : "UNLCK";
+}
+
+/* One line as Linux's lock_get_status writes it: POSIX and OFD locks show their range, flock
+ * locks and leases "0 EOF". */
+static void list_lock(const struct file_lock_info *li, void *arg)
+{
+	struct locks_list *l = arg;
+	const char *kind = li->breaking ? "LEASE  BREAKING  " : lock_flavor_text[li->flavor];
+	bool ranged = li->flavor == LOCK_FLAVOR_POSIX || li->flavor == LOCK_FLAVOR_OFD;
+	proc_printf(l->t, "%d: %s%s %d %02x:%02x:%llu %lld ", ++l->id, kind,
+		    lock_type_text(li->type), li->pid, MAJOR(li->dev), MINOR(li->dev),
+		    (unsigned long long)li->ino, (long long)(ranged ? li->start : 0));
+	if (!ranged || li->end == INT64_MAX)
+		proc_printf(l->t, "EOF\n");
+	else
+		proc_printf(l->t, "%lld\n", (long long)li->end);
+}
+
+static int show_locks(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	struct locks_list l = { t, 0 };
+	locks_for_each(list_lock, &l);
+	return 0;
+}
+
 static int show_version(struct proc_text *t, const struct proc_file_ctx *c)
 {
 	(void)c;
@@ -354,6 +397,7 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
 	{ .name = "filesystems", .mode = S_IFREG | 0444, .show = show_filesystems },
 	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
+	{ .name = "locks", .mode = S_IFREG | 0444, .show = show_locks },
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
