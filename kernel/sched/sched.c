@@ -186,6 +186,8 @@ static __always_inline void block_locked(struct runqueue *rq, struct thread *t,
 	if (deadline_ns) {
 		t->wake_at_ns = deadline_ns;
 		sleeper_insert_locked(rq, t);
+		if (list_first(&rq->sleepers, struct thread, sleep_node) == t)
+			timer_arm(deadline_ns); /* the earliest: the tick may come too late */
 	}
 	mlfq_on_block(&t->sched);
 }
@@ -271,25 +273,34 @@ static void charge_tick(struct thread *t, bool from_user)
 	__atomic_fetch_add(counter, NSEC_PER_SEC / TIMER_HZ, __ATOMIC_RELAXED);
 }
 
-void sched_tick(bool from_user)
+/* Wake the sleepers whose deadline has come, and have the timer come back for the next. */
+static void wake_sleepers_locked(struct runqueue *rq, uint64_t now)
 {
-	struct runqueue *rq = this_rq();
-	if (rq->curr != rq->idle)
-		charge_tick(rq->curr, from_user);
-	else
-		sched_stats_tick(CPU_TIME_IDLE);
-	uint64_t now = time_monotonic_ns();
-	if (this_cpu_id() == 0)
-		sched_stats_load_sample(now);
-	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	spin_assert_held(&rq->lock);
 	while (!list_empty(&rq->sleepers)) {
 		struct thread *t = list_first(&rq->sleepers, struct thread, sleep_node);
-		if (t->wake_at_ns > now)
+		if (t->wake_at_ns > now) {
+			timer_arm(t->wake_at_ns);
 			break;
+		}
 		make_runnable_locked(rq, t, -ETIMEDOUT);
 	}
+}
+
+void sched_tick(bool from_user, bool tick)
+{
+	struct runqueue *rq = this_rq();
+	uint64_t now = time_monotonic_ns();
+	if (tick && rq->curr != rq->idle)
+		charge_tick(rq->curr, from_user);
+	else if (tick)
+		sched_stats_tick(CPU_TIME_IDLE);
+	if (tick && this_cpu_id() == 0)
+		sched_stats_load_sample(now);
+	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	wake_sleepers_locked(rq, now);
 	struct mlfq_entity *cur = rq->curr == rq->idle ? NULL : &rq->curr->sched;
-	if (mlfq_tick(&rq->mlfq, cur))
+	if (tick && mlfq_tick(&rq->mlfq, cur))
 		*rq_need_resched(rq) = true;
 	spin_unlock(&rq->lock);
 }
