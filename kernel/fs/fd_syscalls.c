@@ -3,6 +3,7 @@
  * FIONBIO handled here, as Linux does for every file). */
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
+#include <ipc/pipe.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
@@ -104,6 +105,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 		break;
 	case F_SETFL:
 		r = setfl(f, arg);
+		break;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL; /* locks, owners, leases, seals: not implemented */

@@ -1,4 +1,5 @@
-/* Pipes (pipe, pipe2) and FIFOs: a 64 KiB ring of lazily allocated pages. One reader and one
+/* Pipes (pipe, pipe2) and FIFOs: a ring of lazily allocated pages (64 KiB; F_SETPIPE_SZ
+ * resizes it). One reader and one
  * writer at a time copy with the pipe's spinlock dropped (the `reading` / `writing` flags
  * say who), the reader in the filled part of the ring and the writer in the free part, so
  * they never touch the same bytes; the counters move under the lock. A write of at most
@@ -19,9 +20,10 @@
 #include <uapi/poll.h>
 #include <uapi/stat.h>
 #include <uapi/zero/cap.h>
+#include <lib/string.h>
 
-#define PIPE_PAGES 16
-_Static_assert(PIPE_PAGES * PAGE_SIZE == PIPE_CAPACITY, "the ring is whole pages");
+_Static_assert(PIPE_DEF_SIZE % PAGE_SIZE == 0, "the ring is whole pages");
+#define PIPE_SIZE_LIMIT (1u << 31) /* Linux: a larger F_SETPIPE_SZ is EINVAL */
 #define PIPE_MODE (S_IFIFO | 0600) /* an anonymous pipe's inode, as fstat shows it */
 #define FIONREAD 0x541B /* ioctl: bytes ready to read, into an int */
 #define PIPE2_FLAGS (O_CLOEXEC | O_NONBLOCK | O_DIRECT)
@@ -41,7 +43,10 @@ struct pipe {
 	/* Allocated by the writer holding `writing` for the free part of the ring, read by the
 	 * reader holding `reading` in the filled part; each slot is set under the lock. Freed with
 	 * the pipe. */
-	uint8_t *pages[PIPE_PAGES];
+	uint8_t **pages;
+	/* The ring's bytes, a power-of-two number of pages (the pages array's length times
+	 * PAGE_SIZE). Changed by pipe_resize holding both `reading` and `writing`. */
+	uint32_t size;
 	/* The inode the pipe belongs to (its inode->pipe points back while the pipe lives): a
 	 * FIFO's from creation, an anonymous pipe's once pipe_make has both ends (before either
 	 * is visible to anyone). */
@@ -53,11 +58,37 @@ struct pipe {
  * find a pipe that is about to be freed. */
 static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
 
+int sysctl_pipe_max_size = PIPE_MAX_SIZE_DEF;
+
+/* A ring of size bytes with no pages yet. */
+static uint8_t **pages_alloc(uint32_t size)
+{
+	size_t bytes = size / PAGE_SIZE * sizeof(uint8_t *);
+	uint8_t **pages = kmalloc(bytes);
+	if (pages)
+		memset(pages, 0, bytes);
+	return pages;
+}
+
+static void pages_free(uint8_t **pages, uint32_t size)
+{
+	for (uint32_t i = 0; i < size / PAGE_SIZE; i++)
+		kfree(pages[i]);
+	kfree(pages);
+}
+
 static struct pipe *pipe_alloc(struct inode *inode)
 {
 	struct pipe *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
+	memset(p, 0, sizeof(*p));
+	p->size = PIPE_DEF_SIZE;
+	p->pages = pages_alloc(p->size);
+	if (!p->pages) {
+		kfree(p);
+		return NULL;
+	}
 	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	wait_queue_init(&p->rd_wait);
 	wait_queue_init(&p->wr_wait);
@@ -67,8 +98,7 @@ static struct pipe *pipe_alloc(struct inode *inode)
 
 static void pipe_free(struct pipe *p)
 {
-	for (int i = 0; i < PIPE_PAGES; i++)
-		kfree(p->pages[i]);
+	pages_free(p->pages, p->size);
 	kfree(p);
 }
 
@@ -136,7 +166,7 @@ static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 		*fl = spin_lock_irqsave(&p->lock);
 		if (err)
 			break;
-		p->head = (uint32_t)((p->head + n) % PIPE_CAPACITY);
+		p->head = (uint32_t)((p->head + n) % p->size);
 		p->len -= (uint32_t)n;
 		done += n;
 		wait_queue_wake_locked(&p->wr_wait, 0); /* room */
@@ -198,10 +228,10 @@ static long pipe_copy_in_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 {
 	spin_assert_held(&p->lock);
 	p->writing = true;
-	size_t want = min_size(PIPE_CAPACITY - p->len, u->resid), done = 0;
+	size_t want = min_size(p->size - p->len, u->resid), done = 0;
 	int err = 0;
 	while (done < want) {
-		uint32_t at = (p->head + p->len) % PIPE_CAPACITY;
+		uint32_t at = (p->head + p->len) % p->size;
 		uint32_t off = at % PAGE_SIZE, idx = at / PAGE_SIZE;
 		size_t n = min_size(want - done, PAGE_SIZE - off);
 		uint8_t *page = p->pages[idx];
@@ -245,7 +275,7 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			err = -EPIPE;
 			break;
 		}
-		size_t room = PIPE_CAPACITY - p->len;
+		size_t room = p->size - p->len;
 		if (!p->writing && room >= (atomic ? u->resid : 1)) {
 			long n = pipe_copy_in_locked(p, u, &fl);
 			if (n < 0) {
@@ -286,7 +316,7 @@ static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
 	if (f->mode & FMODE_WRITE) {
 		if (pt)
 			poll_wait_locked(pt, &p->wr_wait, &p->lock);
-		if (PIPE_CAPACITY - p->len >= PIPE_BUF)
+		if (p->size - p->len >= min_size(PIPE_BUF, p->size))
 			mask |= POLLOUT | POLLWRNORM;
 		if (p->readers == 0)
 			mask |= POLLERR;
@@ -431,6 +461,96 @@ const struct file_ops fifo_file_ops = {
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
 };
+
+/* ---- sizes (F_GETPIPE_SZ, F_SETPIPE_SZ) ------------------------------------------------------ */
+
+unsigned pipe_round_size(uint64_t size)
+{
+	if (size > PIPE_SIZE_LIMIT)
+		return 0;
+	unsigned r = PAGE_SIZE;
+	while (r < size)
+		r <<= 1;
+	return r;
+}
+
+/* Copy the ring's len bytes from head into the fresh ring `pages` from offset 0, allocating
+ * its pages: 0 or -ENOMEM. The caller holds both `reading` and `writing`, so nothing moves. */
+static int ring_copy(const struct pipe *p, uint8_t **pages)
+{
+	for (uint32_t done = 0; done < p->len;) {
+		uint32_t from = (p->head + done) % p->size;
+		uint32_t n = (uint32_t)min_size(min_size(p->len - done, PAGE_SIZE - from % PAGE_SIZE),
+						PAGE_SIZE - done % PAGE_SIZE);
+		uint8_t **to = &pages[done / PAGE_SIZE];
+		if (!*to && !(*to = kmalloc(PAGE_SIZE)))
+			return -ENOMEM;
+		memcpy(*to + done % PAGE_SIZE, p->pages[from / PAGE_SIZE] + from % PAGE_SIZE, n);
+		done += n;
+	}
+	return 0;
+}
+
+/* Give p a ring of size bytes holding its data: waits for a copy in progress to end, then
+ * takes both flags so that the data can move with the lock dropped. */
+static long pipe_resize(struct pipe *p, uint32_t size)
+{
+	uint8_t **pages = pages_alloc(size);
+	if (!pages)
+		return -ENOMEM;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	long err = 0;
+	while (!err && (p->reading || p->writing))
+		err = pipe_wait_locked(p, p->reading ? &p->rd_wait : &p->wr_wait, false, &fl);
+	if (!err && p->len > size)
+		err = -EBUSY;
+	if (err) {
+		spin_unlock_irqrestore(&p->lock, fl);
+		pages_free(pages, size);
+		return err;
+	}
+	p->reading = p->writing = true;
+	spin_unlock_irqrestore(&p->lock, fl);
+	err = ring_copy(p, pages);
+	uint8_t **old = err ? pages : p->pages;
+	uint32_t old_size = err ? size : p->size;
+	fl = spin_lock_irqsave(&p->lock);
+	if (!err) {
+		p->pages = pages;
+		p->size = size;
+		p->head = 0;
+	}
+	p->reading = p->writing = false;
+	wait_queue_wake_locked(&p->rd_wait, 0);
+	wait_queue_wake_locked(&p->wr_wait, 0);
+	spin_unlock_irqrestore(&p->lock, fl);
+	pages_free(old, old_size);
+	return err ? err : (long)size;
+}
+
+static bool may_exceed_pipe_max(void)
+{
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	return uid == 0; /* Linux: CAP_SYS_RESOURCE */
+}
+
+long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
+{
+	if (f->ops != &fifo_file_ops || !f->priv)
+		return -EBADF;
+	struct pipe *p = f->priv;
+	if (cmd == F_GETPIPE_SZ)
+		return READ_ONCE(p->size);
+	unsigned size = pipe_round_size((uint32_t)arg); /* Linux takes an unsigned int */
+	if (!size)
+		return -EINVAL;
+	if (size > READ_ONCE(p->size) &&
+	    size > (unsigned)__atomic_load_n(&sysctl_pipe_max_size, __ATOMIC_RELAXED) &&
+	    !may_exceed_pipe_max())
+		return -EPERM;
+	return pipe_resize(p, size);
+}
 
 /* ---- pipe and pipe2 -------------------------------------------------------------------------- */
 

@@ -33,6 +33,10 @@
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN_ADDR 0x10000ULL /* nothing is ever mapped below (NULL-pointer guard) */
+#define MAX_MAP_COUNT_DEF 65530 /* vm.max_map_count's default, as Linux */
+/* vm.max_map_count (/proc/sys): the most VMAs an address space may have; a mapping, mprotect
+ * or munmap that would need more fails with ENOMEM. Atomic. */
+extern int sysctl_max_map_count;
 #define USER_MAX_ADDR 0x00007ffffffff000ULL /* last page excluded: SYSRET hazard */
 #define USER_STACK_TOP 0x00007ffffffde000ULL /* top of the main thread's stack (then randomised) */
 #define USER_STACK_MAX (8ULL << 20) /* default RLIMIT_STACK */

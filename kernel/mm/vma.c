@@ -7,6 +7,8 @@
 #include <fs/vfs.h>
 #include <uapi/errno.h>
 
+int sysctl_max_map_count = MAX_MAP_COUNT_DEF;
+
 static struct vma *vma_of(struct list_node *n)
 {
 	return list_entry(n, struct vma, node);

@@ -293,7 +293,7 @@ static void mount_line(struct proc_text *t, const struct path *p, const struct p
 	proc_printf(t, " %s 0 0\n", (p->mnt->flags & MS_RDONLY) ? "ro" : "rw");
 }
 
-static int show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
+int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
 {
 	(void)c;
 	char *buf = kmalloc(PATH_MAX);
@@ -355,8 +355,10 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "filesystems", .mode = S_IFREG | 0444, .show = show_filesystems },
 	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
-	{ .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
+	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
+	{ .name = "sys", .mode = S_IFDIR | 0555, .iops = &proc_sysctl_dir_iops,
+	  .fops = &proc_sysctl_dir_fops },
 	{ .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
 	{ .name = "version", .mode = S_IFREG | 0444, .show = show_version },
 };

@@ -126,6 +126,10 @@ static int proc_file_pin(struct proc_file_ctx *c)
 static int proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_inode *pi = proc_i(inode);
+	/* Linux's sysctl permission: root too gets the owner bits only (a 0444 file is not
+	 * writable by anyone); the VFS already checked everyone else. */
+	if (pi->ent->no_root_bypass && (f->mode & FMODE_WRITE) && !(pi->ent->mode & 0200))
+		return -EACCES;
 	struct proc_file *pf = kmalloc(sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
@@ -171,12 +175,30 @@ out_unlock:
 	return r;
 }
 
-/* Linux: per-process files have no write method (EINVAL); system files answer EIO. */
+/* A writable file's store gets the text written (at most PROC_STORE_MAX bytes are looked at,
+ * as Linux's sysctl buffers are bounded; the whole write counts as consumed). The next read
+ * from 0 shows the new value. Linux: per-process files without a write method answer EINVAL,
+ * system files EIO. */
 static long proc_file_write(struct file *f, struct uio *u, int64_t *pos)
 {
-	(void)u;
 	(void)pos;
-	return ((struct proc_file *)f->priv)->ctx.pid ? -EINVAL : -EIO;
+	struct proc_file *pf = f->priv;
+	if (!pf->ctx.ent->store)
+		return pf->ctx.pid ? -EINVAL : -EIO;
+	size_t total = u->resid, n = total < PROC_STORE_MAX ? total : PROC_STORE_MAX;
+	char *buf = kmalloc(PROC_STORE_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long r = uio_copy_in(u, buf, n);
+	if (!r)
+		r = pf->ctx.ent->store(&pf->ctx, buf, n);
+	kfree(buf);
+	if (r)
+		return r;
+	mutex_lock(&pf->lock);
+	pf->fresh = false;
+	mutex_unlock(&pf->lock);
+	return (long)total;
 }
 
 /* As Linux's seq_lseek: absolute and relative positions, no SEEK_END (the size is unknown). */
