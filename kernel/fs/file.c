@@ -2,6 +2,7 @@
  * read/write entry points every caller goes through, seeking, and the character-device table
  * that gives device inodes their operations. */
 #include <fs/vfs.h>
+#include <fs/vfs_ops.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -43,6 +44,17 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->ops = ops;
 	f->priv = priv;
 	mutex_init(&f->pos_lock, "file_pos");
+	f->mnt_writer = false;
+	/* A regular file open for writing keeps its mount from going read-only. */
+	if (path && path->mnt && (f->mode & FMODE_WRITE) && S_ISREG(inode->mode)) {
+		int r = mnt_get_write(path->mnt);
+		if (r) {
+			f->ops = NULL;
+			file_put(f);
+			return r;
+		}
+		f->mnt_writer = true;
+	}
 	if (ops && ops->open && !(flags & O_PATH)) {
 		int r = ops->open(inode, f);
 		if (r) {
@@ -118,6 +130,8 @@ static void file_release(struct file *f)
 {
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->mnt_writer)
+		mnt_put_write(f->path.mnt);
 	if (f->path.dentry)
 		path_put(&f->path);
 	inode_put(f->inode);

@@ -239,7 +239,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 /* ---- super blocks, file system types and mounts -------------------------------------------- */
 
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
-#define SB_RDONLY 0x2u
+#define SB_RDONLY 0x2u /* set and cleared by remount under mount_lock; read lock-free */
 
 struct super_ops {
 	/* Free the file system's part of an inode whose last reference went (may be NULL). */
@@ -284,8 +284,9 @@ struct mount {
 	struct mount *parent; /* the mount it sits on; the root mount is its own parent */
 	struct dentry *mountpoint; /* in parent (referenced) */
 	char source[64]; /* as given to mount(2), for /proc/mounts */
-	unsigned long flags; /* MS_* */
+	unsigned long flags; /* MS_*; changed under mount_lock (remount), read lock-free */
 	int refcount; /* mount_lock: open files, cwds and child mounts */
+	int writers; /* mount_lock: files open for writing through it (mnt_get_write) */
 	struct list_node node; /* in the mount list, in mount order */
 };
 
@@ -377,6 +378,7 @@ struct file {
 	int64_t pos;
 	void *priv; /* the file system's or driver's */
 	struct file *release_next; /* on thread->release_later, once unreferenced */
+	bool mnt_writer; /* holds a write access to path.mnt (mnt_get_write), dropped at release */
 };
 
 #define FMODE_READ 1

@@ -491,7 +491,7 @@ static int ring_copy(const struct pipe *p, uint8_t **pages)
 	return 0;
 }
 
-/* Give p a ring of size bytes holding its data: waits for a copy in progress to end, then
+/* Give p a ring of size bytes holding its data (-EBUSY when it would not fit): waits for a copy in progress to end, then
  * takes both flags so that the data can move with the lock dropped. */
 static long pipe_resize(struct pipe *p, uint32_t size)
 {
@@ -502,7 +502,8 @@ static long pipe_resize(struct pipe *p, uint32_t size)
 	long err = 0;
 	while (!err && (p->reading || p->writing))
 		err = pipe_wait_locked(p, p->reading ? &p->rd_wait : &p->wr_wait, false, &fl);
-	if (!err && p->len > size)
+	/* Linux counts the pages the data occupies (its buffers), not the bytes. */
+	if (!err && ALIGN_UP(p->head % PAGE_SIZE + p->len, PAGE_SIZE) > size)
 		err = -EBUSY;
 	if (err) {
 		spin_unlock_irqrestore(&p->lock, fl);

@@ -9,6 +9,7 @@
 #include <core/time.h>
 #include <core/uname.h>
 #include <fs/fs_context.h>
+#include <fs/vfs_ops.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <mm/phys.h>
@@ -290,7 +291,7 @@ static void mount_line(struct proc_text *t, const struct path *p, const struct p
 	mount_field(t, buf);
 	proc_write(t, " ", 1);
 	mount_field(t, p->mnt->sb->type->name);
-	proc_printf(t, " %s 0 0\n", (p->mnt->flags & MS_RDONLY) ? "ro" : "rw");
+	proc_printf(t, " %s 0 0\n", mnt_is_readonly(p->mnt) ? "ro" : "rw");
 }
 
 int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
