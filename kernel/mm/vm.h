@@ -59,6 +59,7 @@ struct mm {
 	struct spinlock lock; /* guards everything below except refcount */
 	uint64_t pml4_pa; /* fixed at creation */
 	struct list_node vmas;
+	int map_count; /* VMAs in vmas (vm.max_map_count bounds it) */
 	uint64_t brk_start, brk; /* program break: [brk_start, ALIGN_UP(brk)) is the heap */
 	uint64_t mmap_base; /* top of the mmap search area (exec may randomise it) */
 	uint64_t stack_top; /* set by exec */

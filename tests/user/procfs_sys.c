@@ -189,6 +189,12 @@ static void check_einval(void)
 	test_result("rewrite_same", write_long("/proc/sys/kernel/pid_max", pid_max) == 0 &&
 					    read_long("/proc/sys/kernel/pid_max") == pid_max,
 		    "%s", text);
+	/* As a shell's `echo N > file` or fopen(.., "w") does: O_TRUNC is accepted. */
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "w");
+	bool ok = f && fprintf(f, "%ld\n", pid_max) > 0;
+	ok = f && !fclose(f) && ok;
+	test_result("fopen_w", ok && read_long("/proc/sys/kernel/pid_max") == pid_max, "%s",
+		    strerror(errno));
 }
 
 /* hostname: the file and uname/sethostname are the same name (in a UTS namespace of our own

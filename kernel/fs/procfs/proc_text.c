@@ -234,4 +234,14 @@ const struct file_ops proc_file_ops = {
 	.release = proc_file_release,
 };
 
-const struct inode_ops proc_file_iops = { 0 };
+/* As Linux's proc_setattr: owner and mode cannot change (EPERM); a size (open's O_TRUNC, as
+ * `echo 1 > /proc/sys/...` asks) and times are accepted and change nothing. */
+static int proc_file_setattr(struct dentry *d, const struct iattr *a)
+{
+	(void)d;
+	return a->valid & (ATTR_MODE | ATTR_UID | ATTR_GID) ? -EPERM : 0;
+}
+
+const struct inode_ops proc_file_iops = {
+	.setattr = proc_file_setattr,
+};
