@@ -17,13 +17,14 @@ SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_c
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task procfs_sys \
-	pipe_size tmpfs_remount_ro
+	pipe_size tmpfs_remount_ro procfs_gaps
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	mmap_file sched futex futex_robust orphan_exit_signal fuzz prctl groups orphan_stop \
-	exec_script procfs procfs_task procfs_sys pipe_size tmpfs_remount_ro pgrp_zombie_leader \
+	exec_script procfs procfs_task procfs_sys pipe_size tmpfs_remount_ro procfs_gaps \
+	pgrp_zombie_leader \
 	poll_opath fifo_open_race \
 	stop_cont_resume cap_ipc cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc \
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \

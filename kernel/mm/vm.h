@@ -120,6 +120,9 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
 /* Read bytes from an address space, whatever the VMA's protection (pages not yet touched are
  * mapped as a read fault would); -EFAULT outside every VMA. */
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
+/* /proc/<pid>/pagemap: the entries of the n pages from va (page-aligned) into out, frame
+ * numbers only with pfn (pagemap.c). */
+void vm_pagemap(struct mm *mm, uint64_t va, uint64_t *out, size_t n, bool pfn);
 
 /* Map the frame pa (a whole page the caller filled; it becomes a private page of mm, counted in
  * page_ref) at the page-aligned addr of a private anonymous VMA, with the VMA's rights (W^X

@@ -70,7 +70,7 @@ struct proc_entry {
 	bool owner_only; /* open needs the caller to own the process, or be root (ptrace rule) */
 	bool live; /* text of the moment of the read: a read at 0 never shows open's text */
 	const struct inode_ops *iops; /* directories and links */
-	const struct file_ops *fops; /* directories */
+	const struct file_ops *fops; /* directories, and regular files that are not text */
 	enum proc_link link;
 };
 
@@ -117,6 +117,13 @@ bool proc_emit_table(struct dir_context *ctx, uint64_t self_ino, uint64_t parent
  * writes fail as Linux's do (EIO for system files, EINVAL for per-process ones). */
 extern const struct file_ops proc_file_ops;
 extern const struct inode_ops proc_file_iops;
+/* Pin the process (and thread) c names now (start times into c) and check owner_only against
+ * it: 0, -ENOENT (gone) or -EACCES. */
+int proc_ctx_pin(struct proc_file_ctx *c);
+/* Absolute and relative seeks (no SEEK_END), as Linux's seq_lseek. */
+int64_t proc_file_llseek(struct file *f, int64_t off, int whence);
+/* /proc/<pid>/pagemap (proc_pagemap.c): binary, read at any 8-byte aligned offset. */
+extern const struct file_ops proc_pagemap_fops;
 
 /* Inode numbers: fixed for everything, so that getdents and stat agree. */
 #define PROC_INO_PID_SHIFT 32

@@ -536,6 +536,8 @@ static const struct proc_entry pid_entries[] = {
 	  .fops = &proc_fd_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "pagemap", .mode = S_IFREG | 0400, .fops = &proc_pagemap_fops,
+	  .owner_only = true },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },

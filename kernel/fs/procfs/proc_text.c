@@ -105,7 +105,7 @@ static int proc_file_generate(struct proc_file *pf)
 
 /* Pin the process (and thread) the name means now in c, and check access against it (not
  * against the inode's owner, which may be an earlier holder of the pid). */
-static int proc_file_pin(struct proc_file_ctx *c)
+int proc_ctx_pin(struct proc_file_ctx *c)
 {
 	int r = 0;
 	struct thread *t;
@@ -136,7 +136,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid, .tid = pi->tid };
 	mutex_init(&pf->lock, "procfs_file");
 	proc_text_init(&pf->text);
-	int r = pi->pid ? proc_file_pin(&pf->ctx) : 0;
+	int r = pi->pid ? proc_ctx_pin(&pf->ctx) : 0;
 	if (!r)
 		r = proc_file_generate(pf);
 	pf->fresh = !pi->ent->live;
@@ -202,7 +202,7 @@ static long proc_file_write(struct file *f, struct uio *u, int64_t *pos)
 }
 
 /* As Linux's seq_lseek: absolute and relative positions, no SEEK_END (the size is unknown). */
-static int64_t proc_file_llseek(struct file *f, int64_t off, int whence)
+int64_t proc_file_llseek(struct file *f, int64_t off, int whence)
 {
 	int64_t to;
 	if (whence == SEEK_SET)
