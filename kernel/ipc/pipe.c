@@ -47,6 +47,7 @@ struct pipe {
 	/* The ring's bytes, a power-of-two number of pages (the pages array's length times
 	 * PAGE_SIZE). Changed by pipe_resize holding both `reading` and `writing`. */
 	uint32_t size;
+	uint32_t uid; /* fixed: the user whose pipe pages size is charged to (pipe_charge) */
 	/* The inode the pipe belongs to (its inode->pipe points back while the pipe lives): a
 	 * FIFO's from creation, an anonymous pipe's once pipe_make has both ends (before either
 	 * is visible to anyone). */
@@ -77,27 +78,119 @@ static void pages_free(uint8_t **pages, uint32_t size)
 	kfree(pages);
 }
 
-static struct pipe *pipe_alloc(struct inode *inode)
+/* ---- pages charged to users (fs.pipe-user-pages-soft and -hard) ---------------------------- */
+
+/* The ring pages charged to one user (Linux's user_struct.pipe_bufs), while non-zero. */
+struct pipe_user {
+	uint32_t uid;
+	long pages;
+	struct list_node node;
+};
+
+static struct spinlock pipe_users_lock = SPINLOCK_INIT("pipe_users"); /* guards pipe_users */
+static struct list_node pipe_users = LIST_HEAD_INIT(pipe_users);
+int sysctl_pipe_user_pages_soft = PIPE_USER_PAGES_SOFT_DEF;
+int sysctl_pipe_user_pages_hard;
+
+static struct pipe_user *pipe_user_find_locked(uint32_t uid)
 {
-	struct pipe *p = kmalloc(sizeof(*p));
-	if (!p)
-		return NULL;
-	memset(p, 0, sizeof(*p));
-	p->size = PIPE_DEF_SIZE;
-	p->pages = pages_alloc(p->size);
-	if (!p->pages) {
+	spin_assert_held(&pipe_users_lock);
+	struct list_node *pos;
+	list_for_each(pos, &pipe_users) {
+		struct pipe_user *u = list_entry(pos, struct pipe_user, node);
+		if (u->uid == uid)
+			return u;
+	}
+	return NULL;
+}
+
+/* Add delta pages to uid's charge: its new total, or -ENOMEM. */
+static long pipe_charge(uint32_t uid, long delta)
+{
+	struct pipe_user *fresh = delta > 0 ? kmalloc(sizeof(*fresh)) : NULL;
+	if (delta > 0 && !fresh)
+		return -ENOMEM;
+	uint64_t f = spin_lock_irqsave(&pipe_users_lock);
+	struct pipe_user *u = pipe_user_find_locked(uid);
+	if (!u && fresh) {
+		*fresh = (struct pipe_user){ .uid = uid };
+		list_add_tail(&pipe_users, &fresh->node);
+		u = fresh;
+		fresh = NULL;
+	}
+	long total = u ? (u->pages += delta) : 0;
+	if (u && !total)
+		list_remove(&u->node);
+	else
+		u = NULL; /* still in use */
+	spin_unlock_irqrestore(&pipe_users_lock, f);
+	kfree(fresh);
+	kfree(u);
+	return total;
+}
+
+static bool over_limit(long total, const int *limit)
+{
+	long l = __atomic_load_n(limit, __ATOMIC_RELAXED);
+	return l && total > l;
+}
+
+/* Root is not bound by pipe-max-size and the per-user limits (Linux: CAP_SYS_RESOURCE). */
+static bool pipe_privileged(void)
+{
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	return uid == 0;
+}
+
+static uint32_t current_ruid(void)
+{
+	struct process *me = process_current();
+	return me ? __atomic_load_n(&me->cred.uid, __ATOMIC_RELAXED) : 0;
+}
+
+/* ---- creation ------------------------------------------------------------------------------ */
+
+/* A new pipe charged to the caller's user, as Linux's alloc_pipe_info: PIPE_DEF_SIZE, or two
+ * pages once the user is over the soft limit; -ENFILE over the hard one (root is exempt). */
+static int pipe_alloc(struct inode *inode, struct pipe **out)
+{
+	uint32_t uid = current_ruid(), size = PIPE_DEF_SIZE;
+	bool privileged = pipe_privileged();
+	long total = pipe_charge(uid, size / PAGE_SIZE);
+	if (total < 0)
+		return (int)total;
+	if (!privileged && over_limit(total, &sysctl_pipe_user_pages_soft)) {
+		total = pipe_charge(uid, ((long)PIPE_MIN_SIZE - (long)size) / (long)PAGE_SIZE);
+		size = PIPE_MIN_SIZE;
+	}
+	struct pipe *p = NULL;
+	int err = !privileged && over_limit(total, &sysctl_pipe_user_pages_hard) ? -ENFILE : 0;
+	if (!err && !(p = kmalloc(sizeof(*p))))
+		err = -ENOMEM;
+	if (!err) {
+		memset(p, 0, sizeof(*p));
+		p->size = size;
+		p->uid = uid;
+		if (!(p->pages = pages_alloc(p->size)))
+			err = -ENOMEM;
+	}
+	if (err) {
 		kfree(p);
-		return NULL;
+		pipe_charge(uid, -(long)(size / PAGE_SIZE));
+		return err;
 	}
 	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	wait_queue_init(&p->rd_wait);
 	wait_queue_init(&p->wr_wait);
 	p->inode = inode;
-	return p;
+	*out = p;
+	return 0;
 }
 
 static void pipe_free(struct pipe *p)
 {
+	pipe_charge(p->uid, -(long)(p->size / PAGE_SIZE));
 	pages_free(p->pages, p->size);
 	kfree(p);
 }
@@ -362,9 +455,9 @@ static int fifo_attach(struct inode *inode, struct file *f, struct pipe **out, b
 	struct pipe *p = inode->pipe;
 	if (!p) {
 		spin_unlock_irqrestore(&fifo_lock, ff);
-		fresh = pipe_alloc(inode);
-		if (!fresh)
-			return -ENOMEM;
+		int r = pipe_alloc(inode, &fresh);
+		if (r)
+			return r;
 		ff = spin_lock_irqsave(&fifo_lock);
 		p = inode->pipe; /* another open may have made it meanwhile */
 		if (!p) {
@@ -493,7 +586,22 @@ static int ring_copy(const struct pipe *p, uint8_t **pages)
 
 /* Give p a ring of size bytes holding its data (-EBUSY when it would not fit): waits for a copy in progress to end, then
  * takes both flags so that the data can move with the lock dropped. */
-static long pipe_resize(struct pipe *p, uint32_t size)
+/* Charge a resize's delta pages to p's user: -EPERM when growing takes a non-root user over
+ * either limit (as Linux's pipe_set_size), -ENOMEM. */
+static int resize_charge(struct pipe *p, long delta, bool privileged)
+{
+	long total = pipe_charge(p->uid, delta);
+	if (total < 0)
+		return (int)total;
+	if (delta > 0 && !privileged && (over_limit(total, &sysctl_pipe_user_pages_soft) ||
+					 over_limit(total, &sysctl_pipe_user_pages_hard))) {
+		pipe_charge(p->uid, -delta);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static long pipe_resize(struct pipe *p, uint32_t size, bool privileged)
 {
 	uint8_t **pages = pages_alloc(size);
 	if (!pages)
@@ -512,7 +620,10 @@ static long pipe_resize(struct pipe *p, uint32_t size)
 	}
 	p->reading = p->writing = true;
 	spin_unlock_irqrestore(&p->lock, fl);
-	err = ring_copy(p, pages);
+	long delta = ((long)size - (long)p->size) / (long)PAGE_SIZE;
+	err = resize_charge(p, delta, privileged);
+	if (!err && (err = ring_copy(p, pages)))
+		pipe_charge(p->uid, -delta);
 	uint8_t **old = err ? pages : p->pages;
 	uint32_t old_size = err ? size : p->size;
 	fl = spin_lock_irqsave(&p->lock);
@@ -529,13 +640,6 @@ static long pipe_resize(struct pipe *p, uint32_t size)
 	return err ? err : (long)size;
 }
 
-static bool may_exceed_pipe_max(void)
-{
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	return uid == 0; /* Linux: CAP_SYS_RESOURCE */
-}
-
 long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 {
 	if (f->ops != &fifo_file_ops || !f->priv)
@@ -546,11 +650,11 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 	unsigned size = pipe_round_size((uint32_t)arg); /* Linux takes an unsigned int */
 	if (!size)
 		return -EINVAL;
+	bool privileged = pipe_privileged();
 	if (size > READ_ONCE(p->size) &&
-	    size > (unsigned)__atomic_load_n(&sysctl_pipe_max_size, __ATOMIC_RELAXED) &&
-	    !may_exceed_pipe_max())
+	    size > (unsigned)__atomic_load_n(&sysctl_pipe_max_size, __ATOMIC_RELAXED) && !privileged)
 		return -EPERM;
-	return pipe_resize(p, size);
+	return pipe_resize(p, size, privileged);
 }
 
 /* ---- pipe and pipe2 -------------------------------------------------------------------------- */
@@ -558,10 +662,11 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 /* A new pipe's two ends (status flags from pipe2's flags). */
 static int pipe_make(uint32_t status, struct file **rf, struct file **wf)
 {
-	struct pipe *p = pipe_alloc(NULL);
-	if (!p)
-		return -ENOMEM;
-	int err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &fifo_file_ops, p, rf);
+	struct pipe *p;
+	int err = pipe_alloc(NULL, &p);
+	if (err)
+		return err;
+	err = file_alloc_anon(PIPE_MODE, O_RDONLY | status, &fifo_file_ops, p, rf);
 	if (err) {
 		pipe_free(p);
 		return err;

@@ -91,7 +91,8 @@ static void check_formats(void)
 		"/proc/sys/kernel/pid_max", "/proc/sys/kernel/ngroups_max",
 		"/proc/sys/kernel/tainted", "/proc/sys/kernel/random/entropy_avail",
 		"/proc/sys/kernel/random/poolsize", "/proc/sys/fs/nr_open",
-		"/proc/sys/fs/pipe-max-size", "/proc/sys/vm/max_map_count",
+		"/proc/sys/fs/pipe-max-size", "/proc/sys/fs/pipe-user-pages-soft",
+		"/proc/sys/fs/pipe-user-pages-hard", "/proc/sys/vm/max_map_count",
 		"/proc/sys/vm/mmap_min_addr",
 	};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
@@ -272,6 +273,32 @@ static void check_pipe_max(void)
 		    shown, st);
 }
 
+/* A non-root user's pipes: over pipe-user-pages-soft a new pipe gets two pages and cannot
+ * grow (EPERM); over pipe-user-pages-hard pipe() fails with ENFILE. */
+static void check_pipe_user_pages(void)
+{
+	long soft = read_long("/proc/sys/fs/pipe-user-pages-soft");
+	long hard = read_long("/proc/sys/fs/pipe-user-pages-hard");
+	int w = write_long("/proc/sys/fs/pipe-user-pages-soft", 16) |
+		write_long("/proc/sys/fs/pipe-user-pages-hard", 19);
+	pid_t c = fork();
+	if (c == 0) {
+		int a[2], b[2], d[2];
+		if (setgid(NOBODY) || setuid(NOBODY) || pipe(a) || pipe(b))
+			_exit(2);
+		bool ok = fcntl(a[1], F_GETPIPE_SZ) == 65536 && fcntl(b[1], F_GETPIPE_SZ) == 8192 &&
+			  fcntl(b[1], F_SETPIPE_SZ, 65536) == -1 && errno == EPERM;
+		_exit(ok && pipe(d) == -1 && errno == ENFILE ? 0 : 1);
+	}
+	int st = -1;
+	pid_t r = waitpid(c, &st, 0);
+	write_long("/proc/sys/fs/pipe-user-pages-soft", soft);
+	write_long("/proc/sys/fs/pipe-user-pages-hard", hard);
+	test_result("pipe_user_pages_effect", !w && r == c && WIFEXITED(st) && !WEXITSTATUS(st) &&
+						      soft == 16384 && hard == 0,
+		    "write %d status %x soft %ld hard %ld", w, st, soft, hard);
+}
+
 /* max_map_count: mappings that would need more areas fail with ENOMEM. */
 static void check_max_map_count(void)
 {
@@ -310,6 +337,7 @@ int main(void)
 		check_pid_max();
 		check_nr_open();
 		check_pipe_max();
+		check_pipe_user_pages();
 		check_max_map_count();
 	}
 	test_end();

@@ -95,6 +95,8 @@ static const struct sysctl sysctls[] = {
 	SC_SHOW_RO("uuid", D_RANDOM, show_uuid),
 	SC_INT_RW("nr_open", D_FS, sysctl_nr_open, NR_OPEN_MIN, FD_HARD_MAX, NULL),
 	SC_INT_RW("pipe-max-size", D_FS, sysctl_pipe_max_size, 0, INT32_MAX, fix_pipe_size),
+	SC_INT_RW("pipe-user-pages-hard", D_FS, sysctl_pipe_user_pages_hard, 0, INT32_MAX, NULL),
+	SC_INT_RW("pipe-user-pages-soft", D_FS, sysctl_pipe_user_pages_soft, 0, INT32_MAX, NULL),
 	SC_INT_RW("max_map_count", D_VM, sysctl_max_map_count, 0, INT32_MAX, NULL),
 	SC_INT_RO("mmap_min_addr", D_VM, mmap_min_addr),
 };
