@@ -18,6 +18,7 @@
 struct spinlock mount_lock = SPINLOCK_INIT("mount");
 static struct list_node mounts = LIST_HEAD_INIT(mounts);
 static struct list_node fs_types = LIST_HEAD_INIT(fs_types);
+static int next_mount_id = 21; /* atomic; Linux's first ids are in the low twenties too */
 static uint32_t next_anon_dev = 1; /* atomic; minor numbers of major 0, as Linux's anon devs */
 
 void fs_type_register(struct fs_type *t)
@@ -129,6 +130,7 @@ int mount_attach(struct super_block *sb, const struct path *target, const char *
 	m->flags = flags;
 	m->refcount = 1; /* being attached */
 	m->writers = 0;
+	m->id = __atomic_fetch_add(&next_mount_id, 1, __ATOMIC_RELAXED);
 	strlcpy(m->source, source ? source : "none", sizeof(m->source));
 	if (!target) { /* the root of the name space */
 		m->parent = m;

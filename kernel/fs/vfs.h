@@ -287,6 +287,7 @@ struct mount {
 	unsigned long flags; /* MS_*; changed under mount_lock (remount), read lock-free */
 	int refcount; /* mount_lock: open files, cwds and child mounts */
 	int writers; /* mount_lock: files open for writing through it (mnt_get_write) */
+	int id; /* fixed: /proc/<pid>/mountinfo's mount ID */
 	struct list_node node; /* in the mount list, in mount order */
 };
 

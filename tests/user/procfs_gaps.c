@@ -86,6 +86,25 @@ static void check_mounts(void)
 	int m = slurp("/proc/self/mounts", b);
 	test_result("self_mounts", n > 0 && n == m && !strcmp(a, b) && strstr(b, " / "),
 		    "%d %d", n, m);
+	/* mountinfo: "id parent major:minor root mountpoint options ... - type source super" per
+	 * mount, as many lines as mounts, one of them the root. */
+	slurp("/proc/self/mountinfo", b);
+	int lines = 0, good = 0, root = 0;
+	for (char *line = strtok(b, "\n"); line; line = strtok(NULL, "\n")) {
+		int id, parent;
+		unsigned maj, min;
+		char fsroot[256], point[256] = "";
+		lines++;
+		if (sscanf(line, "%d %d %u:%u %255s %255s", &id, &parent, &maj, &min, fsroot,
+			   point) == 6 && strstr(line, " - "))
+			good++;
+		root += !strcmp(point, "/");
+	}
+	int mounts = 0;
+	for (char *s = a; (s = strchr(s, '\n')); s++)
+		mounts++;
+	test_result("mountinfo", lines > 0 && lines == good && lines == mounts && root >= 1,
+		    "%d lines, %d well-formed, %d mounts, root %d", lines, good, mounts, root);
 }
 
 static char state_of(const char *path)

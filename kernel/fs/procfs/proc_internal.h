@@ -197,6 +197,8 @@ extern const struct proc_entry proc_root_entries[];
 extern const size_t proc_root_nentries;
 /* /proc/<pid>/mounts (the caller's view of the mount list). */
 int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c);
+/* /proc/<pid>/mountinfo. */
+int proc_show_mountinfo(struct proc_text *t, const struct proc_file_ctx *c);
 
 /* ---- /proc/sys (proc_sysctl.c) ------------------------------------------------------------- */
 

@@ -535,6 +535,7 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
+	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "pagemap", .mode = S_IFREG | 0400, .fops = &proc_pagemap_fops,
 	  .owner_only = true },

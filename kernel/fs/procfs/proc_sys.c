@@ -281,22 +281,59 @@ static void mount_field(struct proc_text *t, const char *s)
 	}
 }
 
-static void mount_line(struct proc_text *t, const struct path *p, const struct path *root,
-		       char *buf)
+/* The per-mount options, as Linux spells them. */
+static void mount_opts(struct proc_text *t, const struct mount *m)
 {
-	if (path_to_string(p, root, buf, PATH_MAX) < 0)
-		return;
-	mount_field(t, p->mnt->source[0] ? p->mnt->source : "none");
-	proc_write(t, " ", 1);
-	mount_field(t, buf);
-	proc_write(t, " ", 1);
-	mount_field(t, p->mnt->sb->type->name);
-	proc_printf(t, " %s 0 0\n", mnt_is_readonly(p->mnt) ? "ro" : "rw");
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} opts[] = {
+		{ MS_NOSUID, ",nosuid" }, { MS_NODEV, ",nodev" }, { MS_NOEXEC, ",noexec" },
+		{ MS_NOATIME, ",noatime" }, { MS_NODIRATIME, ",nodiratime" },
+		{ MS_RELATIME, ",relatime" },
+	};
+	proc_printf(t, "%s", mnt_is_readonly(m) ? "ro" : "rw");
+	unsigned long flags = READ_ONCE(m->flags);
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (flags & opts[i].flag)
+			proc_printf(t, "%s", opts[i].name);
 }
 
-int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
+/* A line of /proc/mounts (fstab's format) or, with info, of mountinfo (proc(5): ids, device,
+ * root within the file system (always "/": there are no bind mounts), mount point, options,
+ * no optional fields, then type, source and the super block's options). */
+static void mount_line(struct proc_text *t, const struct path *p, const struct path *root,
+		       char *buf, bool info)
 {
-	(void)c;
+	const struct mount *m = p->mnt;
+	if (path_to_string(p, root, buf, PATH_MAX) < 0)
+		return;
+	if (info)
+		proc_printf(t, "%d %d %u:%u / ", m->id, m->parent->id, MAJOR(m->sb->dev),
+			    MINOR(m->sb->dev));
+	else
+		mount_field(t, m->source[0] ? m->source : "none");
+	if (!info)
+		proc_write(t, " ", 1);
+	mount_field(t, buf);
+	proc_write(t, " ", 1);
+	if (info) {
+		mount_opts(t, m);
+		proc_write(t, " - ", 3);
+	}
+	mount_field(t, m->sb->type->name);
+	proc_write(t, " ", 1);
+	if (info) {
+		mount_field(t, m->source[0] ? m->source : "none");
+		proc_printf(t, " %s\n", READ_ONCE(m->sb->flags) & SB_RDONLY ? "ro" : "rw");
+	} else {
+		mount_opts(t, m);
+		proc_printf(t, " 0 0\n");
+	}
+}
+
+static int show_mount_list(struct proc_text *t, bool info)
+{
 	char *buf = kmalloc(PATH_MAX);
 	struct mount_batch *b = kmalloc(sizeof(*b));
 	int r = buf && b ? 0 : -ENOMEM;
@@ -308,7 +345,7 @@ int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
 		b->skip = done;
 		mount_for_each(collect_mount, b);
 		for (int i = 0; i < b->n; i++) {
-			mount_line(t, &b->paths[i], &root, buf);
+			mount_line(t, &b->paths[i], &root, buf, info);
 			path_put(&b->paths[i]);
 		}
 		if (b->n < MOUNTS_BATCH)
@@ -319,6 +356,18 @@ int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
 	kfree(b);
 	kfree(buf);
 	return r;
+}
+
+int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	return show_mount_list(t, false);
+}
+
+int proc_show_mountinfo(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	return show_mount_list(t, true);
 }
 
 struct fs_list {
