@@ -4,7 +4,9 @@
  * say who), the reader in the filled part of the ring and the writer in the free part, so
  * they never touch the same bytes; the counters move under the lock. A write of at most
  * PIPE_BUF bytes waits until all of it fits and is copied by one writer in one go, so it
- * never interleaves with another. See pipe.h for the lock order. */
+ * never interleaves with another. A write through an O_DIRECT end is a packet (pipe(7)): its
+ * place in the stream is queued, and a read takes one packet and drops what does not fit.
+ * See pipe.h for the lock order. */
 #include <ipc/pipe.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -28,10 +30,23 @@ _Static_assert(PIPE_DEF_SIZE % PAGE_SIZE == 0, "the ring is whole pages");
 #define FIONREAD 0x541B /* ioctl: bytes ready to read, into an int */
 #define PIPE2_FLAGS (O_CLOEXEC | O_NONBLOCK | O_DIRECT)
 
+/* A packet (a write through an O_DIRECT end, pipe(7)): its first byte's stream position (see
+ * pipe.consumed) and its length, at most PIPE_BUF. */
+struct pipe_pkt {
+	uint64_t start;
+	uint32_t len;
+};
+
 struct pipe {
 	struct spinlock lock; /* guards the fields below unless they say otherwise */
 	uint32_t head; /* ring offset of the oldest byte */
 	uint32_t len; /* bytes in the ring */
+	uint64_t consumed; /* bytes ever taken out: the stream position of head */
+	/* The packets in the ring, oldest first: a circular queue of size / PAGE_SIZE slots (each
+	 * packet takes a page's worth of room, as a buffer does in Linux). Pushed by the writer
+	 * holding `writing`, popped by the reader holding `reading`, replaced by pipe_resize. */
+	struct pipe_pkt *pkts;
+	uint32_t pkt_first, pkt_count;
 	int readers, writers; /* open ends (a FIFO opener counts while it waits) */
 	uint32_t r_opens, w_opens; /* ends ever opened: a waiting FIFO open watches these */
 	bool reading, writing; /* a reader / writer is copying with the lock dropped */
@@ -69,6 +84,12 @@ static uint8_t **pages_alloc(uint32_t size)
 	if (pages)
 		memset(pages, 0, bytes);
 	return pages;
+}
+
+/* A packet queue for a ring of size bytes. */
+static struct pipe_pkt *pkts_alloc(uint32_t size)
+{
+	return kmalloc(size / PAGE_SIZE * sizeof(struct pipe_pkt));
 }
 
 static void pages_free(uint8_t **pages, uint32_t size)
@@ -172,10 +193,16 @@ static int pipe_alloc(struct inode *inode, struct pipe **out)
 		memset(p, 0, sizeof(*p));
 		p->size = size;
 		p->uid = uid;
-		if (!(p->pages = pages_alloc(p->size)))
+		p->pages = pages_alloc(p->size);
+		p->pkts = pkts_alloc(p->size);
+		if (!p->pages || !p->pkts)
 			err = -ENOMEM;
 	}
 	if (err) {
+		if (p) {
+			kfree(p->pages);
+			kfree(p->pkts);
+		}
 		kfree(p);
 		pipe_charge(uid, -(long)(size / PAGE_SIZE));
 		return err;
@@ -192,6 +219,7 @@ static void pipe_free(struct pipe *p)
 {
 	pipe_charge(p->uid, -(long)(p->size / PAGE_SIZE));
 	pages_free(p->pages, p->size);
+	kfree(p->pkts);
 	kfree(p);
 }
 
@@ -242,13 +270,23 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-/* Take `reading` and move min(len, resid) bytes to u, a page piece at a time with the lock
- * dropped. Bytes moved, or -EFAULT when none could be. */
-static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
+/* Drop n bytes from the head of the ring (a packet's part that did not fit the read). */
+static void pipe_advance_locked(struct pipe *p, size_t n)
+{
+	spin_assert_held(&p->lock);
+	p->head = (uint32_t)((p->head + n) % p->size);
+	p->len -= (uint32_t)n;
+	p->consumed += n;
+	wait_queue_wake_locked(&p->wr_wait, 0); /* room */
+}
+
+/* Take `reading` and move min(len, resid, max) bytes to u, a page piece at a time with the
+ * lock dropped. Bytes moved, or -EFAULT when none could be. */
+static long pipe_copy_out_locked(struct pipe *p, struct uio *u, size_t max, uint64_t *fl)
 {
 	spin_assert_held(&p->lock);
 	p->reading = true;
-	size_t want = min_size(p->len, u->resid), done = 0;
+	size_t want = min_size(min_size(p->len, u->resid), max), done = 0;
 	int err = 0;
 	while (done < want) {
 		uint32_t off = p->head % PAGE_SIZE;
@@ -259,10 +297,8 @@ static long pipe_copy_out_locked(struct pipe *p, struct uio *u, uint64_t *fl)
 		*fl = spin_lock_irqsave(&p->lock);
 		if (err)
 			break;
-		p->head = (uint32_t)((p->head + n) % p->size);
-		p->len -= (uint32_t)n;
+		pipe_advance_locked(p, n);
 		done += n;
-		wait_queue_wake_locked(&p->wr_wait, 0); /* room */
 	}
 	p->reading = false;
 	wait_queue_wake_locked(&p->rd_wait, 0); /* readers waiting for the flag */
@@ -286,6 +322,40 @@ static bool nonblocking(const struct file *f)
 	return READ_ONCE(f->flags) & O_NONBLOCK;
 }
 
+/* The oldest packet, or NULL when there is none. */
+static struct pipe_pkt *first_packet_locked(struct pipe *p)
+{
+	spin_assert_held(&p->lock);
+	return p->pkt_count ? &p->pkts[p->pkt_first] : NULL;
+}
+
+/* The bytes at the head can be read: stream bytes, or a packet whose writer has copied it all
+ * (a writer copies with the lock dropped after announcing the packet). */
+static bool packet_ready_locked(struct pipe *p)
+{
+	const struct pipe_pkt *k = first_packet_locked(p);
+	return !k || p->consumed < k->start || p->len >= k->len;
+}
+
+/* Read what is at the head: stream bytes up to the next packet, or one packet, whose bytes
+ * beyond the reader's buffer are dropped (pipe(7)). */
+static long pipe_take_locked(struct pipe *p, struct uio *u, uint64_t *fl)
+{
+	struct pipe_pkt *k = first_packet_locked(p);
+	if (!k)
+		return pipe_copy_out_locked(p, u, SIZE_MAX, fl);
+	if (p->consumed < k->start)
+		return pipe_copy_out_locked(p, u, k->start - p->consumed, fl);
+	uint32_t len = k->len;
+	long n = pipe_copy_out_locked(p, u, len, fl); /* k stays: only readers pop */
+	if (n < 0)
+		return n;
+	pipe_advance_locked(p, len - (size_t)n);
+	p->pkt_first = (p->pkt_first + 1) % (p->size / PAGE_SIZE);
+	p->pkt_count--;
+	return n;
+}
+
 static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
@@ -296,17 +366,19 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 	long ret;
 	for (;;) {
 		if (!p->reading) {
-			if (p->len > 0) {
-				ret = pipe_copy_out_locked(p, u, &fl);
+			if (p->len > 0 && packet_ready_locked(p)) {
+				ret = pipe_take_locked(p, u, &fl);
 				break;
 			}
-			if (p->writers == 0) {
+			if (p->len == 0 && p->writers == 0) {
 				ret = 0; /* end of file */
 				break;
 			}
 		}
-		/* Another reader's copy is brief: wait for it even when non-blocking. */
-		ret = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblocking(f), &fl);
+		/* Another reader's copy, or the writer's of a packet, is brief: wait for it even
+		 * when non-blocking. */
+		bool brief = p->reading || p->len > 0;
+		ret = pipe_wait_locked(p, &p->rd_wait, !brief && nonblocking(f), &fl);
 		if (ret)
 			break;
 	}
@@ -314,14 +386,14 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 	return ret;
 }
 
-/* Take `writing` and move min(room, resid) bytes from u into the free part of the ring, a
+/* Take `writing` and move min(room, resid, max) bytes from u into the free part of the ring, a
  * page piece at a time with the lock dropped (allocating pages as needed); each piece is
  * published at once. Bytes moved, or -EFAULT / -ENOMEM when none could be. */
-static long pipe_copy_in_locked(struct pipe *p, struct uio *u, uint64_t *fl)
+static long pipe_copy_in_locked(struct pipe *p, struct uio *u, size_t max, uint64_t *fl)
 {
 	spin_assert_held(&p->lock);
 	p->writing = true;
-	size_t want = min_size(p->size - p->len, u->resid), done = 0;
+	size_t want = min_size(min_size(p->size - p->len, u->resid), max), done = 0;
 	int err = 0;
 	while (done < want) {
 		uint32_t at = (p->head + p->len) % p->size;
@@ -354,6 +426,22 @@ static void send_sigpipe(void)
 	spin_unlock_irqrestore(&process_tree_lock, fl);
 }
 
+/* Announce a packet of the next min(resid, PIPE_BUF) bytes (the caller checked that they and
+ * a packet slot are free), then copy them; a short copy shortens it, a failed one removes it. */
+static long pipe_write_packet_locked(struct pipe *p, struct uio *u, uint64_t *fl)
+{
+	uint32_t len = (uint32_t)min_size(u->resid, PIPE_BUF);
+	uint32_t slot = (p->pkt_first + p->pkt_count++) % (p->size / PAGE_SIZE);
+	p->pkts[slot] = (struct pipe_pkt){ .start = p->consumed + p->len, .len = len };
+	long n = pipe_copy_in_locked(p, u, len, fl);
+	if (n <= 0)
+		p->pkt_count--; /* still the newest: only the writer holding `writing` pushes */
+	else
+		p->pkts[slot].len = (uint32_t)n;
+	wait_queue_wake_locked(&p->rd_wait, 0);
+	return n;
+}
+
 static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
@@ -361,6 +449,7 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 	if (u->resid == 0)
 		return 0;
 	bool atomic = u->resid <= PIPE_BUF; /* then it waits for room for all of it */
+	bool packets = READ_ONCE(f->flags) & O_DIRECT;
 	long done = 0, err = 0;
 	uint64_t fl = spin_lock_irqsave(&p->lock);
 	while (u->resid > 0) {
@@ -369,8 +458,18 @@ static long pipe_write(struct file *f, struct uio *u, int64_t *pos)
 			break;
 		}
 		size_t room = p->size - p->len;
-		if (!p->writing && room >= (atomic ? u->resid : 1)) {
-			long n = pipe_copy_in_locked(p, u, &fl);
+		if (packets && !p->writing && room >= min_size(u->resid, PIPE_BUF) &&
+		    p->pkt_count < p->size / PAGE_SIZE) {
+			long n = pipe_write_packet_locked(p, u, &fl);
+			if (n < 0) {
+				err = n;
+				break;
+			}
+			done += n;
+			continue;
+		}
+		if (!packets && !p->writing && room >= (atomic ? u->resid : 1)) {
+			long n = pipe_copy_in_locked(p, u, SIZE_MAX, &fl);
 			if (n < 0) {
 				err = n;
 				break;
@@ -601,21 +700,39 @@ static int resize_charge(struct pipe *p, long delta, bool privileged)
 	return 0;
 }
 
+/* The packet queue moved into pkts (for a ring of size bytes), oldest first. */
+static void pkts_move(struct pipe *p, struct pipe_pkt *pkts)
+{
+	for (uint32_t i = 0; i < p->pkt_count; i++)
+		pkts[i] = p->pkts[(p->pkt_first + i) % (p->size / PAGE_SIZE)];
+	kfree(p->pkts);
+	p->pkts = pkts;
+	p->pkt_first = 0;
+}
+
+/* Linux counts the buffers the data occupies, not the bytes: the pages it spans, and a page
+ * per packet. */
+static bool resize_fits_locked(struct pipe *p, uint32_t size)
+{
+	spin_assert_held(&p->lock);
+	return ALIGN_UP(p->head % PAGE_SIZE + p->len, PAGE_SIZE) <= size &&
+	       p->pkt_count <= size / PAGE_SIZE;
+}
+
 static long pipe_resize(struct pipe *p, uint32_t size, bool privileged)
 {
 	uint8_t **pages = pages_alloc(size);
-	if (!pages)
-		return -ENOMEM;
+	struct pipe_pkt *pkts = pkts_alloc(size);
+	long err = pages && pkts ? 0 : -ENOMEM;
 	uint64_t fl = spin_lock_irqsave(&p->lock);
-	long err = 0;
 	while (!err && (p->reading || p->writing))
 		err = pipe_wait_locked(p, p->reading ? &p->rd_wait : &p->wr_wait, false, &fl);
-	/* Linux counts the pages the data occupies (its buffers), not the bytes. */
-	if (!err && ALIGN_UP(p->head % PAGE_SIZE + p->len, PAGE_SIZE) > size)
+	if (!err && !resize_fits_locked(p, size))
 		err = -EBUSY;
 	if (err) {
 		spin_unlock_irqrestore(&p->lock, fl);
-		pages_free(pages, size);
+		kfree(pages);
+		kfree(pkts);
 		return err;
 	}
 	p->reading = p->writing = true;
@@ -628,9 +745,12 @@ static long pipe_resize(struct pipe *p, uint32_t size, bool privileged)
 	uint32_t old_size = err ? size : p->size;
 	fl = spin_lock_irqsave(&p->lock);
 	if (!err) {
+		pkts_move(p, pkts);
 		p->pages = pages;
 		p->size = size;
 		p->head = 0;
+	} else {
+		kfree(pkts);
 	}
 	p->reading = p->writing = false;
 	wait_queue_wake_locked(&p->rd_wait, 0);
@@ -689,10 +809,8 @@ SYSCALL_DEFINE2(pipe2, int __user *, ufds, int, flags)
 {
 	if (flags & ~PIPE2_FLAGS)
 		return -EINVAL;
-	if (flags & O_DIRECT)
-		return -EINVAL; /* packet-mode pipes are not supported */
 	struct file *rf, *wf;
-	int err = pipe_make((uint32_t)flags & O_NONBLOCK, &rf, &wf);
+	int err = pipe_make((uint32_t)flags & (O_NONBLOCK | O_DIRECT), &rf, &wf);
 	if (err)
 		return err;
 	struct file *files[2] = { rf, wf };

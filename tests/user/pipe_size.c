@@ -2,8 +2,8 @@
  * up to a power-of-two number of pages, the capacity really changing (a non-blocking write
  * fills exactly the new size), the data kept across a resize (also when it wraps around the
  * ring), EBUSY when shrinking below the data held, EINVAL above 2^31, EBADF on a file that is
- * not a pipe, EPERM for a non-root caller above /proc/sys/fs/pipe-max-size. Runs on the host's
- * Linux too (USER_LINUX_TEST_NAMES). */
+ * not a pipe, EPERM for a non-root caller above /proc/sys/fs/pipe-max-size; and packet mode
+ * (pipe2 O_DIRECT). Runs on the host's Linux too (USER_LINUX_TEST_NAMES). */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -122,6 +122,34 @@ static void check_errors(int p[2])
 					    WEXITSTATUS(st) == 0);
 }
 
+/* pipe2(O_DIRECT): each write is a packet (writes above PIPE_BUF split into several), a read
+ * takes one packet and drops what does not fit, and a packet takes a buffer page. */
+static void check_packets(void)
+{
+	int p[2];
+	if (!CHECK("packet_pipe2", pipe2(p, O_DIRECT | O_NONBLOCK) == 0))
+		return;
+	CHECK("packet_getfl", (fcntl(p[1], F_GETFL) & O_DIRECT) != 0);
+	char buf[3 * 4096];
+	long a = write(p[1], "abc", 3), b = write(p[1], "defgh", 5), c = write(p[1], "0123456789", 10);
+	long r1 = read(p[0], buf, sizeof(buf)), r2 = read(p[0], buf + 3, sizeof(buf));
+	long r3 = read(p[0], buf + 8, 4), r4 = read(p[0], buf, 1);
+	test_result("packet_boundaries", a == 3 && b == 5 && c == 10 && r1 == 3 && r2 == 5 &&
+						 r3 == 4 && !memcmp(buf + 8, "0123", 4) && r4 == -1 &&
+						 errno == EAGAIN,
+		    "%ld %ld %ld / %ld %ld %ld %ld", a, b, c, r1, r2, r3, r4);
+	long w = write(p[1], out, 2 * 4096 + 100);
+	long s1 = read(p[0], in, BIG), s2 = read(p[0], in + 4096, BIG), s3 = read(p[0], in + 8192, BIG);
+	test_result("packet_split", w == 8292 && s1 == 4096 && s2 == 4096 && s3 == 100 &&
+					    !memcmp(in, out, 8292), "%ld: %ld %ld %ld", w, s1, s2, s3);
+	int n = 0;
+	while (n < 100 && write(p[1], "x", 1) == 1)
+		n++;
+	test_result("packet_slots", n == 16 && errno == EAGAIN, "%d packets", n);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	test_begin("pipe_size");
@@ -134,5 +162,6 @@ int main(void)
 	check_ebusy(p);
 	check_data_kept(p);
 	check_errors(p);
+	check_packets();
 	test_end();
 }
