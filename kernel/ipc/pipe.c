@@ -672,8 +672,8 @@ static int ring_copy(const struct pipe *p, uint8_t **pages)
 {
 	for (uint32_t done = 0; done < p->len;) {
 		uint32_t from = (p->head + done) % p->size;
-		uint32_t n = (uint32_t)min_size(min_size(p->len - done, PAGE_SIZE - from % PAGE_SIZE),
-						PAGE_SIZE - done % PAGE_SIZE);
+		size_t n = min_size(p->len - done, PAGE_SIZE - from % PAGE_SIZE);
+		n = min_size(n, PAGE_SIZE - done % PAGE_SIZE);
 		uint8_t **to = &pages[done / PAGE_SIZE];
 		if (!*to && !(*to = kmalloc(PAGE_SIZE)))
 			return -ENOMEM;
@@ -683,8 +683,9 @@ static int ring_copy(const struct pipe *p, uint8_t **pages)
 	return 0;
 }
 
-/* Give p a ring of size bytes holding its data (-EBUSY when it would not fit): waits for a copy in progress to end, then
- * takes both flags so that the data can move with the lock dropped. */
+/* Give p a ring of size bytes holding its data (-EBUSY when it would not fit): waits for a
+ * copy in progress to end, then takes both flags so that the data can move with the lock
+ * dropped. */
 /* Charge a resize's delta pages to p's user: -EPERM when growing takes a non-root user over
  * either limit (as Linux's pipe_set_size), -ENOMEM. */
 static int resize_charge(struct pipe *p, long delta, bool privileged)
@@ -771,8 +772,8 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 	if (!size)
 		return -EINVAL;
 	bool privileged = pipe_privileged();
-	if (size > READ_ONCE(p->size) &&
-	    size > (unsigned)__atomic_load_n(&sysctl_pipe_max_size, __ATOMIC_RELAXED) && !privileged)
+	unsigned max = (unsigned)__atomic_load_n(&sysctl_pipe_max_size, __ATOMIC_RELAXED);
+	if (size > READ_ONCE(p->size) && size > max && !privileged)
 		return -EPERM;
 	return pipe_resize(p, size, privileged);
 }

@@ -1,7 +1,7 @@
-/* Pipes and FIFOs: a byte ring (64 KiB unless F_SETPIPE_SZ changes it) shared by the read and write ends, with Linux's
- * semantics (blocking and O_NONBLOCK, writes of up to PIPE_BUF bytes never interleaved, EOF
- * when every writer closed, EPIPE and SIGPIPE when every reader closed, poll readiness, packet
- * mode for pipe2(O_DIRECT)).
+/* Pipes and FIFOs: a byte ring (64 KiB unless F_SETPIPE_SZ changes it) shared by the read
+ * and write ends, with Linux's semantics (blocking and O_NONBLOCK, writes of up to PIPE_BUF
+ * bytes never interleaved, EOF when every writer closed, EPIPE and SIGPIPE when every reader
+ * closed, poll readiness, packet mode for pipe2(O_DIRECT)).
  * pipe/pipe2 make anonymous ones; a FIFO inode (mknod S_IFIFO on tmpfs) is opened through
  * fifo_file_ops, which finds or creates the pipe attached to the inode.
  *

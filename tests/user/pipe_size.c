@@ -131,17 +131,18 @@ static void check_packets(void)
 		return;
 	CHECK("packet_getfl", (fcntl(p[1], F_GETFL) & O_DIRECT) != 0);
 	char buf[3 * 4096];
-	long a = write(p[1], "abc", 3), b = write(p[1], "defgh", 5), c = write(p[1], "0123456789", 10);
+	long a = write(p[1], "abc", 3), b = write(p[1], "defgh", 5);
+	long c = write(p[1], "0123456789", 10);
 	long r1 = read(p[0], buf, sizeof(buf)), r2 = read(p[0], buf + 3, sizeof(buf));
 	long r3 = read(p[0], buf + 8, 4), r4 = read(p[0], buf, 1);
 	test_result("packet_boundaries", a == 3 && b == 5 && c == 10 && r1 == 3 && r2 == 5 &&
-						 r3 == 4 && !memcmp(buf + 8, "0123", 4) && r4 == -1 &&
-						 errno == EAGAIN,
+		    r3 == 4 && !memcmp(buf + 8, "0123", 4) && r4 == -1 && errno == EAGAIN,
 		    "%ld %ld %ld / %ld %ld %ld %ld", a, b, c, r1, r2, r3, r4);
 	long w = write(p[1], out, 2 * 4096 + 100);
-	long s1 = read(p[0], in, BIG), s2 = read(p[0], in + 4096, BIG), s3 = read(p[0], in + 8192, BIG);
+	long s1 = read(p[0], in, BIG), s2 = read(p[0], in + 4096, BIG);
+	long s3 = read(p[0], in + 8192, BIG);
 	test_result("packet_split", w == 8292 && s1 == 4096 && s2 == 4096 && s3 == 100 &&
-					    !memcmp(in, out, 8292), "%ld: %ld %ld %ld", w, s1, s2, s3);
+		    !memcmp(in, out, 8292), "%ld: %ld %ld %ld", w, s1, s2, s3);
 	int n = 0;
 	while (n < 100 && write(p[1], "x", 1) == 1)
 		n++;
