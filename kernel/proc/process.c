@@ -28,12 +28,14 @@ static int pid_next = INIT_PID; /* where the next search starts */
 static int pid_used;
 static int pid_last; /* the id handed out most recently (/proc/loadavg) */
 int sysctl_pid_max = PID_MAX;
+int sysctl_threads_max = PID_MAX - 1;
 
 int pid_alloc_locked(void)
 {
 	spin_assert_held(&process_tree_lock);
 	int limit = __atomic_load_n(&sysctl_pid_max, __ATOMIC_RELAXED);
-	if (pid_used >= limit - 1)
+	if (pid_used >= limit - 1 || pid_used >= __atomic_load_n(&sysctl_threads_max,
+								 __ATOMIC_RELAXED))
 		return -EAGAIN;
 	/* Search forwards from the last id handed out, so ids are not reused at once. Ids at or
 	 * above a lowered limit may still be in use: the search is bounded, not the count. */

@@ -88,7 +88,8 @@ static bool on_zero(void)
 static void check_formats(void)
 {
 	static const char *const ints[] = {
-		"/proc/sys/kernel/pid_max", "/proc/sys/kernel/ngroups_max",
+		"/proc/sys/kernel/pid_max", "/proc/sys/kernel/threads-max",
+		"/proc/sys/kernel/ngroups_max",
 		"/proc/sys/kernel/tainted", "/proc/sys/kernel/random/entropy_avail",
 		"/proc/sys/kernel/random/poolsize", "/proc/sys/fs/nr_open",
 		"/proc/sys/fs/pipe-max-size", "/proc/sys/fs/pipe-user-pages-soft",
@@ -238,6 +239,40 @@ static void check_pid_max(void)
 		    "limit %ld", limit);
 }
 
+/* threads-max bounds the threads (and unreaped processes) that exist at once. */
+static void check_threads_max(void)
+{
+	long saved = read_long("/proc/sys/kernel/threads-max");
+	int pipefd[2];
+	if (pipe(pipefd))
+		return;
+	pid_t kids[32];
+	int n = 0, err = 0;
+	/* Room for a few more than exist now: the forks must stop with EAGAIN. */
+	int w = write_long("/proc/sys/kernel/threads-max", 20);
+	for (; n < 32; n++) {
+		kids[n] = fork();
+		if (kids[n] == 0) { /* wait for the end of the test: EOF on the pipe */
+			char c;
+			close(pipefd[1]);
+			read(pipefd[0], &c, 1);
+			_exit(0);
+		}
+		if (kids[n] < 0) {
+			err = errno;
+			break;
+		}
+	}
+	write_long("/proc/sys/kernel/threads-max", saved);
+	close(pipefd[1]);
+	for (int i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+	close(pipefd[0]);
+	test_result("threads_max_effect", !w && n < 32 && err == EAGAIN &&
+						  read_long("/proc/sys/kernel/threads-max") == saved,
+		    "write %d, %d forks, errno %d", w, n, err);
+}
+
 /* nr_open is the ceiling of RLIMIT_NOFILE, even for root. */
 static void check_nr_open(void)
 {
@@ -336,6 +371,7 @@ int main(void)
 	check_hostname();
 	if (on_zero()) { /* they change settings of the whole machine */
 		check_pid_max();
+		check_threads_max();
 		check_nr_open();
 		check_pipe_max();
 		check_pipe_user_pages();

@@ -88,6 +88,7 @@ static const struct sysctl sysctls[] = {
 	SC_INT_RW("pid_max", D_KERNEL, sysctl_pid_max, PID_MAX_MIN, PID_MAX, NULL),
 	SC_DIR("random", D_KERNEL, D_RANDOM),
 	SC_INT_RO("tainted", D_KERNEL, tainted),
+	SC_INT_RW("threads-max", D_KERNEL, sysctl_threads_max, THREADS_MAX_MIN, PID_MAX - 1, NULL),
 	SC_TEXT_RO("version", D_KERNEL, UTS_VERSION),
 	SC_SHOW_RO("boot_id", D_RANDOM, show_boot_id),
 	SC_TEXT_RO("entropy_avail", D_RANDOM, STR(ENTROPY_BITS)),
