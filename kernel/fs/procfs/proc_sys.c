@@ -332,13 +332,41 @@ static void mount_line(struct proc_text *t, const struct path *p, const struct p
 	}
 }
 
-static int show_mount_list(struct proc_text *t, bool info)
+/* The root mount paths are named from: the process's own for /proc/<pid>/mounts (as Linux:
+ * a chrooted process sees its mounts relative to its root), the reader's for /proc/mounts.
+ * 0 with *root referenced, or -ENOENT (gone). */
+static int mounts_root(const struct proc_file_ctx *c, struct path *root)
 {
+	if (!c->pid) {
+		current_root(root);
+		return 0;
+	}
+	struct fs_context *fs = NULL;
+	struct thread *t;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_ctx_find_locked(c, &t);
+	if (p)
+		proc_refs_locked(p, NULL, &fs, NULL);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (!fs)
+		return -ENOENT;
+	uint64_t g = spin_lock_irqsave(&fs->lock);
+	*root = fs->root;
+	path_get(root);
+	spin_unlock_irqrestore(&fs->lock, g);
+	fs_context_put(fs);
+	return 0;
+}
+
+static int show_mount_list(struct proc_text *t, const struct proc_file_ctx *c, bool info)
+{
+	struct path root;
+	int r = mounts_root(c, &root);
+	if (r)
+		return r;
 	char *buf = kmalloc(PATH_MAX);
 	struct mount_batch *b = kmalloc(sizeof(*b));
-	int r = buf && b ? 0 : -ENOMEM;
-	struct path root;
-	current_root(&root);
+	r = buf && b ? 0 : -ENOMEM;
 	for (int done = 0; !r;) {
 		b->n = 0;
 		b->seen = 0;
@@ -360,14 +388,12 @@ static int show_mount_list(struct proc_text *t, bool info)
 
 int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
 {
-	(void)c;
-	return show_mount_list(t, false);
+	return show_mount_list(t, c, false);
 }
 
 int proc_show_mountinfo(struct proc_text *t, const struct proc_file_ctx *c)
 {
-	(void)c;
-	return show_mount_list(t, true);
+	return show_mount_list(t, c, true);
 }
 
 struct fs_list {
