@@ -13,8 +13,9 @@
 #define MOUNT_PER_MOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
 			       MS_NODIRATIME | MS_RELATIME)
 
-/* mount_lock (spinlock, IRQs off) guards the mount list, every mount's refcount, and
- * dentry->mounted. fs_types is written only at boot. */
+/* mount_lock (spinlock, IRQs off) guards the mount list, every mount's refcount and writers,
+ * the remount changes of mount and super block flags (read lock-free), and dentry->mounted.
+ * fs_types is written only at boot. */
 struct spinlock mount_lock = SPINLOCK_INIT("mount");
 static struct list_node mounts = LIST_HEAD_INIT(mounts);
 static struct list_node fs_types = LIST_HEAD_INIT(fs_types);
