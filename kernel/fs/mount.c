@@ -1,6 +1,6 @@
 /* File system types, super blocks and the mount tree: which file system sits on which
  * directory, references that keep a mount busy, and turning a (mount, dentry) pair back into
- * a path string (getcwd, /proc). */
+ * a path string (getcwd, /proc), and read-only remounts with the write counts they check. */
 #include <fs/vfs.h>
 #include <core/panic.h>
 #include <lib/string.h>

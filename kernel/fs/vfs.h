@@ -388,6 +388,14 @@ struct file {
 /* A new open file description for inode at path (path may be NULL for anonymous files); both
  * are referenced by the file from now on (the caller gives its references, which are dropped on
  * failure). flags as open(2)'s; runs ops->open. 0 with *out, or -errno. */
+/* fs.file-max (/proc/sys): the open file descriptions non-root callers may bring the system
+ * to (ENFILE past it; root is exempt, as Linux's CAP_SYS_ADMIN). Set at boot from memory as
+ * Linux does (a tenth of it in KiB, at least FILES_MIN). Atomic. */
+#define FILES_MIN 8192 /* Linux's NR_FILE */
+extern int sysctl_file_max;
+/* Open file descriptions that exist now (fs.file-nr). */
+long files_count(void);
+void files_init(void); /* boot: sysctl_file_max's default */
 int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
 	       const struct file_ops *ops, struct file **out);
 /* An anonymous file (pipes, endpoints): a fresh inode of the anonymous super block with mode

@@ -92,7 +92,8 @@ static void check_formats(void)
 		"/proc/sys/kernel/ngroups_max",
 		"/proc/sys/kernel/tainted", "/proc/sys/kernel/random/entropy_avail",
 		"/proc/sys/kernel/random/poolsize", "/proc/sys/fs/nr_open",
-		"/proc/sys/fs/pipe-max-size", "/proc/sys/fs/pipe-user-pages-soft",
+		"/proc/sys/fs/file-max", "/proc/sys/fs/pipe-max-size",
+		"/proc/sys/fs/pipe-user-pages-soft",
 		"/proc/sys/fs/pipe-user-pages-hard", "/proc/sys/vm/max_map_count",
 		"/proc/sys/vm/mmap_min_addr",
 	};
@@ -118,6 +119,12 @@ static void check_formats(void)
 	strcpy(first, text);
 	read_text("/proc/sys/kernel/random/uuid");
 	test_result("uuid", is_uuid(first) && strcmp(first, text), "'%s' '%s'", first, text);
+	long nr = -1, zero = -1, max = -1;
+	read_text("/proc/sys/fs/file-nr");
+	int fields = sscanf(text, "%ld\t%ld\t%ld", &nr, &zero, &max);
+	test_result("file-nr", fields == 3 && nr > 0 && zero == 0 &&
+				       max == read_long("/proc/sys/fs/file-max"),
+		    "'%s'", text);
 	test_result("pipe-max-size_default", read_long("/proc/sys/fs/pipe-max-size") == 1048576,
 		    "%s", text);
 	test_result("max_map_count_default", read_long("/proc/sys/vm/max_map_count") == 65530,
@@ -273,6 +280,32 @@ static void check_threads_max(void)
 		    "write %d, %d forks, errno %d", w, n, err);
 }
 
+/* file-max: past it a non-root caller gets ENFILE; root still opens files. */
+static void check_file_max(void)
+{
+	long saved = read_long("/proc/sys/fs/file-max"), nr;
+	read_text("/proc/sys/fs/file-nr");
+	nr = strtol(text, NULL, 10);
+	int w = write_long("/proc/sys/fs/file-max", nr + 8); /* fork makes no new files */
+	pid_t c = fork();
+	if (c == 0) {
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(2);
+		int n = 0;
+		while (n < 64 && open("/dev/null", O_RDONLY) >= 0)
+			n++;
+		_exit(n < 64 && errno == ENFILE ? 0 : 1);
+	}
+	int st = -1;
+	pid_t r = waitpid(c, &st, 0);
+	int fd = open("/dev/null", O_RDONLY);
+	write_long("/proc/sys/fs/file-max", saved);
+	test_result("file_max_effect", !w && r == c && WIFEXITED(st) && !WEXITSTATUS(st) &&
+					       fd >= 0, "write %d status %x root fd %d", w, st, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* nr_open is the ceiling of RLIMIT_NOFILE, even for root. */
 static void check_nr_open(void)
 {
@@ -373,6 +406,7 @@ int main(void)
 		check_pid_max();
 		check_threads_max();
 		check_nr_open();
+		check_file_max();
 		check_pipe_max();
 		check_pipe_user_pages();
 		check_max_map_count();

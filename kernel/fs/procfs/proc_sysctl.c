@@ -50,6 +50,7 @@ static int sysctl_show(struct proc_text *t, const struct proc_file_ctx *c);
 static int sysctl_store(const struct proc_file_ctx *c, const char *buf, size_t len);
 static int show_boot_id(struct proc_text *t, const struct proc_file_ctx *c);
 static int show_uuid(struct proc_text *t, const struct proc_file_ctx *c);
+static int show_file_nr(struct proc_text *t, const struct proc_file_ctx *c);
 static int fix_pipe_size(int *v);
 
 static int ngroups_max = CRED_GROUPS_MAX;
@@ -94,6 +95,8 @@ static const struct sysctl sysctls[] = {
 	SC_TEXT_RO("entropy_avail", D_RANDOM, STR(ENTROPY_BITS)),
 	SC_TEXT_RO("poolsize", D_RANDOM, STR(ENTROPY_BITS)),
 	SC_SHOW_RO("uuid", D_RANDOM, show_uuid),
+	SC_INT_RW("file-max", D_FS, sysctl_file_max, 0, INT32_MAX, NULL),
+	SC_SHOW_RO("file-nr", D_FS, show_file_nr),
 	SC_INT_RW("nr_open", D_FS, sysctl_nr_open, NR_OPEN_MIN, FD_HARD_MAX, NULL),
 	SC_INT_RW("pipe-max-size", D_FS, sysctl_pipe_max_size, 0, INT32_MAX, fix_pipe_size),
 	SC_INT_RW("pipe-user-pages-hard", D_FS, sysctl_pipe_user_pages_hard, 0, INT32_MAX, NULL),
@@ -238,6 +241,15 @@ static int show_uuid(struct proc_text *t, const struct proc_file_ctx *c)
 	uint8_t u[UUID_BYTES];
 	get_random_bytes(u, sizeof(u));
 	show_random_uuid(t, u);
+	return 0;
+}
+
+/* Linux's three numbers: files allocated, free ones (always 0 since Linux 2.6), the maximum. */
+static int show_file_nr(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	proc_printf(t, "%ld\t0\t%d\n", files_count(),
+		    __atomic_load_n(&sysctl_file_max, __ATOMIC_RELAXED));
 	return 0;
 }
 
