@@ -24,15 +24,18 @@ EVFD_TEST_NAMES := eventfd epoll timerfd signalfd sleep_matrix_evfd
 # Calls and flags LTP found missing (issue 13): one test per family.
 LINUX_API_TEST_NAMES := xattr rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile \
 	settime
+# /proc/sys, pipe sizes, read-only remounts and the procfs files LTP wanted (issue 13).
+PROCFS_SYS_TEST_NAMES := procfs_sys pipe_size tmpfs_remount_ro procfs_gaps
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
-	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES)
+	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
 USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signals segv_stack \
 	mmap_file sched futex futex_robust orphan_exit_signal fuzz prctl groups orphan_stop \
-	exec_script procfs procfs_task pgrp_zombie_leader poll_opath fifo_open_race \
+	exec_script procfs procfs_task $(PROCFS_SYS_TEST_NAMES) pgrp_zombie_leader poll_opath \
+	fifo_open_race \
 	stop_cont_resume cap_ipc cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc \
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \

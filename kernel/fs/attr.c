@@ -56,9 +56,12 @@ int vfs_setattr(const struct path *p, struct iattr *a)
 	return r;
 }
 
+/* Linux's chmod_common and chown_common: a read-only mount (EROFS) before ownership (EPERM). */
 static int do_chmod(const struct path *p, uint32_t mode)
 {
 	struct inode *inode = p->dentry->inode;
+	if (mnt_want_write(p->mnt))
+		return -EROFS;
 	if (!inode_owner_or_root(inode))
 		return -EPERM;
 	uint32_t uid, gid;
@@ -73,6 +76,8 @@ static int do_chmod(const struct path *p, uint32_t mode)
 static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 {
 	struct inode *inode = p->dentry->inode;
+	if (mnt_want_write(p->mnt))
+		return -EROFS;
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	struct iattr a = { 0 };

@@ -6,6 +6,7 @@
 #include <fs/fdtable.h>
 #include <fs/locks.h>
 #include <fs/fown.h>
+#include <ipc/pipe.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
@@ -142,6 +143,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_SETSIG:
 	case F_GETSIG:
 		r = fcntl_owner(f, cmd, arg);
+		break;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL; /* seals, pipe sizes, notifications: not implemented */

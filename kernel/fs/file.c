@@ -5,8 +5,11 @@
 #include <fs/epoll.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
+#include <fs/vfs_ops.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <mm/phys.h>
 #include <proc/process.h>
 #include <sched/thread.h>
 #include <uapi/errno.h>
@@ -36,16 +39,40 @@ static void open_count(struct inode *inode, uint8_t mode, int delta)
 		__atomic_add_fetch(&inode->open_readers, delta, __ATOMIC_RELAXED);
 }
 
+int sysctl_file_max = FILES_MIN;
+static long nr_files; /* atomic: file structs that exist */
+
+long files_count(void)
+{
+	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
+}
+
+void files_init(void)
+{
+	uint64_t kib = phys_total_count() * (PAGE_SIZE / 1024) / 10;
+	sysctl_file_max = kib > FILES_MIN ? (kib < INT32_MAX ? (int)kib : INT32_MAX) : FILES_MIN;
+}
+
+/* Linux's alloc_empty_file: past fs.file-max only root gets a new file. */
+static bool files_over_limit(void)
+{
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	return files_count() >= __atomic_load_n(&sysctl_file_max, __ATOMIC_RELAXED) && uid != 0;
+}
+
 static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
 		      const struct file_ops *ops, void *priv, struct file **out)
 {
-	struct file *f = kmalloc(sizeof(*f));
+	bool over = files_over_limit();
+	struct file *f = over ? NULL : kmalloc(sizeof(*f));
 	if (!f) {
 		if (path)
 			path_put(path);
 		inode_put(inode);
-		return -ENOMEM;
+		return over ? -ENFILE : -ENOMEM;
 	}
+	__atomic_fetch_add(&nr_files, 1, __ATOMIC_RELAXED);
 	f->refcount = 1;
 	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
 	f->mode = fmode_of(flags);
@@ -57,6 +84,17 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->priv = priv;
 	mutex_init(&f->pos_lock, "file_pos");
 	list_init(&f->epoll_links);
+	f->mnt_writer = false;
+	/* A regular file open for writing keeps its mount from going read-only. */
+	if (path && path->mnt && (f->mode & FMODE_WRITE) && S_ISREG(inode->mode)) {
+		int r = mnt_get_write(path->mnt);
+		if (r) {
+			f->ops = NULL;
+			file_put(f);
+			return r;
+		}
+		f->mnt_writer = true;
+	}
 	if (ops && ops->open && !(flags & O_PATH)) {
 		int r = ops->open(inode, f);
 		if (r) {
@@ -153,10 +191,13 @@ static void file_release(struct file *f)
 		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->mnt_writer)
+		mnt_put_write(f->path.mnt);
 	if (f->path.dentry)
 		path_put(&f->path);
 	inode_put(f->inode);
 	kfree(f);
+	__atomic_fetch_sub(&nr_files, 1, __ATOMIC_RELAXED);
 }
 
 /* A release may drop the last reference to other files (an endpoint's queued messages hold

@@ -77,6 +77,10 @@ int inode_permission(const struct inode *inode, int mask)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	uint32_t mode = inode->mode;
+	/* Linux's sb_permission: a read-only file system refuses writes before any other check. */
+	if ((mask & MAY_WRITE) && (READ_ONCE(inode->sb->flags) & SB_RDONLY) &&
+	    (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
+		return -EROFS;
 	if (uid == 0) {
 		/* Root may execute only what someone may execute (directories: always search). */
 		if ((mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111))

@@ -1,5 +1,6 @@
-/* mount(2) and umount2(2) for the registered file systems (new mounts only: remount, bind and
- * move are not supported and say so with EINVAL), and the sync family — everything lives in
+/* mount(2) and umount2(2) for the registered file systems (new mounts, and remounts that
+ * make a file system or one mount read-only or writable again; bind mounts and moves are not
+ * supported and say so with EINVAL), and the sync family — everything lives in
  * memory, so syncing has nothing to write and succeeds once the descriptor is checked. */
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
@@ -48,7 +49,9 @@ int vfs_mount(const char *source, const struct path *target, const char *fstype,
 {
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~(unsigned long)MS_MGC_MSK;
-	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_REC))
+	if (flags & MS_REMOUNT)
+		return mount_remount(target, flags);
+	if (flags & (MS_BIND | MS_MOVE | MS_REC))
 		return -EINVAL; /* not supported */
 	if (flags & ~(unsigned long)MOUNT_KEEP_FLAGS)
 		return -EINVAL;

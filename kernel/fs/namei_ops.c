@@ -9,9 +9,14 @@
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
 
+bool mnt_is_readonly(const struct mount *mnt)
+{
+	return (READ_ONCE(mnt->flags) & MS_RDONLY) || (READ_ONCE(mnt->sb->flags) & SB_RDONLY);
+}
+
 int mnt_want_write(const struct mount *mnt)
 {
-	return mnt && (mnt->flags & MS_RDONLY) ? -EROFS : 0;
+	return mnt && mnt_is_readonly(mnt) ? -EROFS : 0;
 }
 
 /* A directory that was removed keeps working for those inside it, but takes no new names. */

@@ -275,7 +275,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 /* ---- super blocks, file system types and mounts -------------------------------------------- */
 
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
-#define SB_RDONLY 0x2u
+#define SB_RDONLY 0x2u /* set and cleared by remount under mount_lock; read lock-free */
 #define SB_XATTR 0x4u /* keeps extended attributes in memory (fs/xattr_store.h) */
 
 struct super_ops {
@@ -321,8 +321,10 @@ struct mount {
 	struct mount *parent; /* the mount it sits on; the root mount is its own parent */
 	struct dentry *mountpoint; /* in parent (referenced) */
 	char source[64]; /* as given to mount(2), for /proc/mounts */
-	unsigned long flags; /* MS_* */
+	unsigned long flags; /* MS_*; changed under mount_lock (remount), read lock-free */
 	int refcount; /* mount_lock: open files, cwds and child mounts */
+	int writers; /* mount_lock: files open for writing through it (mnt_get_write) */
+	int id; /* fixed: /proc/<pid>/mountinfo's mount ID */
 	struct list_node node; /* in the mount list, in mount order */
 };
 
@@ -430,6 +432,7 @@ struct file {
 	/* The epoll interests watching this file (fs/epoll.h), guarded by epoll's global mutex;
 	 * the last reference's release removes them. */
 	struct list_node epoll_links;
+	bool mnt_writer; /* holds a write access to path.mnt (mnt_get_write), dropped at release */
 };
 
 #define FMODE_READ 1
@@ -438,6 +441,14 @@ struct file {
 /* A new open file description for inode at path (path may be NULL for anonymous files); both
  * are referenced by the file from now on (the caller gives its references, which are dropped on
  * failure). flags as open(2)'s; runs ops->open. 0 with *out, or -errno. */
+/* fs.file-max (/proc/sys): the open file descriptions non-root callers may bring the system
+ * to (ENFILE past it; root is exempt, as Linux's CAP_SYS_ADMIN). Set at boot from memory as
+ * Linux does (a tenth of it in KiB, at least FILES_MIN). Atomic. */
+#define FILES_MIN 8192 /* Linux's NR_FILE */
+extern int sysctl_file_max;
+/* Open file descriptions that exist now (fs.file-nr). */
+long files_count(void);
+void files_init(void); /* boot: sysctl_file_max's default */
 int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
 	       const struct file_ops *ops, struct file **out);
 /* An anonymous file (pipes, endpoints): a fresh inode of the anonymous super block with mode

@@ -3,6 +3,7 @@
  * (getrusage, times). Limits are enforced where the resource is used: RLIMIT_NPROC by fork,
  * RLIMIT_STACK by exec and stack growth. */
 #include <proc/process.h>
+#include <fs/fdtable.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -41,6 +42,9 @@ static long do_prlimit(int pid, unsigned resource, const struct rlimit *new, str
 		return -EINVAL;
 	if (new && new->rlim_cur > new->rlim_max)
 		return -EINVAL;
+	if (new && resource == RLIMIT_NOFILE &&
+	    new->rlim_max > (uint64_t)__atomic_load_n(&sysctl_nr_open, __ATOMIC_RELAXED))
+		return -EPERM; /* as Linux: the ceiling is fs.nr_open, even for root */
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct process *p = target_locked(pid, &err);
 	if (!p)

@@ -23,6 +23,13 @@
 
 #define PROC_NAME_MAX 16
 #define PID_MAX 32768 /* pids and tids are 1..PID_MAX-1 */
+#define PID_MAX_MIN 301 /* Linux's lowest kernel.pid_max (RESERVED_PIDS + 1) */
+/* kernel.pid_max (/proc/sys): new ids are below it; PID_MAX_MIN..PID_MAX. Atomic. */
+extern int sysctl_pid_max;
+#define THREADS_MAX_MIN 20 /* Linux's lowest kernel.threads-max */
+/* kernel.threads-max (/proc/sys): the most ids (threads, and processes not yet reaped) in use
+ * at once, THREADS_MAX_MIN..PID_MAX - 1 (the pid table's size is the default). Atomic. */
+extern int sysctl_threads_max;
 #define INIT_PID 1
 #define SIGCHLD_NR 17 /* the default exit signal (signals live in proc/signal.c later) */
 #define NSIG_MAX 64
@@ -105,7 +112,8 @@ static inline struct process *process_current(void)
 	return current_thread()->proc;
 }
 
-/* Pid table. alloc: a free id (recycled, never 0) or -EAGAIN when all PID_MAX are in use.
+/* Pid table. alloc: a free id below sysctl_pid_max (recycled, never 0) or -EAGAIN when all
+ * are in use or sysctl_threads_max are.
  * _locked functions need process_tree_lock. */
 int pid_alloc_locked(void);
 void pid_free_locked(int id);

@@ -107,8 +107,9 @@ struct proc_snap {
 };
 
 /* Thread states in Linux's letters: a group stop is T, a runnable thread R, otherwise it
- * sleeps (S; there is no uninterruptible "D" distinction yet). A process's own state (t NULL)
- * folds its threads': R when any of them is runnable. */
+ * sleeps (S; there is no uninterruptible "D" distinction yet). t is the thread shown: for a
+ * process's own files its leader, as Linux shows; when the leader has exited (t NULL) the
+ * threads' states are folded: R when any of them is runnable. */
 static char state_locked(struct process *p, struct thread *t)
 {
 	spin_assert_held(&process_tree_lock);
@@ -193,6 +194,7 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 		return -ESRCH;
 	}
 	struct thread *own = c->tid ? main : NULL; /* the thread whose name and state show */
+	s->state = state_locked(p, main); /* the leader's, or the thread's in task/<tid> */
 	if (!main && !list_empty(&p->threads))
 		main = list_first(&p->threads, struct thread, proc_node);
 	s->ppid = p->parent ? p->parent->pid : 0;
@@ -201,7 +203,6 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->tpgid = p->ctty ? p->ctty->pgrp : -1;
 	s->tty_nr = p->ctty ? (uint32_t)p->ctty->dev : 0;
 	s->nthreads = p->nthreads;
-	s->state = state_locked(p, own);
 	s->exit_code = p->state == PROCESS_ZOMBIE ? p->exit_status : 0;
 	s->exit_signal = p->exit_signal;
 	s->cpu = main ? (int)main->cpu : 0;
@@ -534,6 +535,10 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
+	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_show_mountinfo },
+	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "pagemap", .mode = S_IFREG | 0400, .fops = &proc_pagemap_fops,
+	  .owner_only = true },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },
