@@ -304,6 +304,15 @@ out_unlock:
 	return r;
 }
 
+/* -EFAULT unless the int at uptr can be written; its value is left as it was. */
+static int user_probe_writable(int __user *uptr)
+{
+	int v;
+	if (get_user(&v, uptr) < 0)
+		return -EFAULT;
+	return put_user(v, uptr);
+}
+
 static void ns_to_timeval(uint64_t ns, struct timeval_abi *tv)
 {
 	tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
@@ -331,8 +340,9 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options, struct rus
 		w.id = -pid;
 	}
 	/* Validate the output pointers before anything is reaped: a bad pointer must not lose a
-	 * child's status. */
-	if (wstatus && put_user(0, wstatus) < 0)
+	 * child's status. The status word itself is written only when a child is reported: a call
+	 * that fails (ECHILD, EINTR) leaves the previous status (bug wait_status_kept). */
+	if (wstatus && user_probe_writable(wstatus) < 0)
 		return -EFAULT;
 	if (ru && clear_user(ru, sizeof(*ru)) < 0)
 		return -EFAULT;
@@ -363,6 +373,26 @@ struct waitid_info {
 };
 _Static_assert(sizeof(struct waitid_info) == 128, "siginfo_t size");
 
+/* The status word as si_code/si_status: exited, killed (dumped), stopped (the stop signal),
+ * continued (SIGCONT) (bug waitid_stopped_reported_killed). */
+static void waitid_decode_status(int status, struct waitid_info *si)
+{
+	int low = status & 0x7f;
+	if (status == W_CONTINUED) {
+		si->si_code = CLD_CONTINUED;
+		si->si_status = SIGCONT;
+	} else if (low == 0x7f) {
+		si->si_code = CLD_STOPPED;
+		si->si_status = (status >> 8) & 0xff;
+	} else if (low) {
+		si->si_code = (status & W_COREFLAG) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = low;
+	} else {
+		si->si_code = CLD_EXITED;
+		si->si_status = (status >> 8) & 0xff;
+	}
+}
+
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options,
 	struct rusage __user *, ru)
 {
@@ -388,14 +418,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options
 	if (infop) {
 		struct waitid_info si = { .si_signo = SIGCHLD_NR, .si_pid = res.pid,
 					  .si_uid = res.uid };
-		int sig = res.status & 0x7f;
-		if (sig) {
-			si.si_code = (res.status & W_COREFLAG) ? CLD_DUMPED : CLD_KILLED;
-			si.si_status = sig;
-		} else {
-			si.si_code = CLD_EXITED;
-			si.si_status = (res.status >> 8) & 0xff;
-		}
+		waitid_decode_status(res.status, &si);
 		si.si_utime = (int64_t)(res.utime_ns / (NSEC_PER_SEC / USER_HZ));
 		si.si_stime = (int64_t)(res.stime_ns / (NSEC_PER_SEC / USER_HZ));
 		if (copy_to_user(infop, &si, sizeof(si)) < 0)
