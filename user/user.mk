@@ -15,8 +15,11 @@ SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep
 # Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
+# Regression tests of issue 13's process, credential and limit semantics (Linux's expectations).
+PROCS_REGRESSION_NAMES := exec_empty_argv
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
-USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task
+USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
+	wait $(PROCS_REGRESSION_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -26,7 +29,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	stop_cont_resume cap_ipc cap_reply_recv cap_rights cap_dotdot cap_reopen_by_proc \
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
-	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES)
+	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(PROCS_REGRESSION_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
