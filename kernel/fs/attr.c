@@ -69,6 +69,21 @@ static int do_chmod(const struct path *p, uint32_t mode)
 	return vfs_setattr(p, &a);
 }
 
+/* The permission bits a chown leaves (Linux's notify_change with ATTR_KILL_SUID/SGID, for root
+ * as for the owner, even with both ids -1): a non-directory loses S_ISUID, and S_ISGID when
+ * S_IXGRP is set; S_ISGID without S_IXGRP marks mandatory locking and stays (bug
+ * chown_keeps_sgid_nonexec). */
+static uint32_t chown_kept_mode(uint32_t mode)
+{
+	uint32_t m = mode & S_IALLUGO;
+	if (S_ISDIR(mode))
+		return m;
+	m &= ~(uint32_t)S_ISUID;
+	if (m & S_IXGRP)
+		m &= ~(uint32_t)S_ISGID;
+	return m;
+}
+
 static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 {
 	struct inode *inode = p->dentry->inode;
@@ -87,13 +102,12 @@ static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 		a.valid |= ATTR_GID;
 		a.gid = group;
 	}
-	if (owner != (uint32_t)-1 || group != (uint32_t)-1) {
-		if (uid != 0 && uid != inode->uid)
-			return -EPERM;
-		if (!S_ISDIR(inode->mode) && (inode->mode & (S_ISUID | S_ISGID))) {
-			a.valid |= ATTR_MODE; /* a changed owner loses set-id bits, as Linux */
-			a.mode = inode->mode & S_IALLUGO & ~(uint32_t)(S_ISUID | S_ISGID);
-		}
+	if ((owner != (uint32_t)-1 || group != (uint32_t)-1) && uid != 0 && uid != inode->uid)
+		return -EPERM;
+	uint32_t kept = chown_kept_mode(inode->mode);
+	if ((uid == 0 || uid == inode->uid) && kept != (inode->mode & S_IALLUGO)) {
+		a.valid |= ATTR_MODE;
+		a.mode = kept;
 	}
 	return vfs_setattr(p, &a);
 }
