@@ -172,9 +172,21 @@ long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 		return -EBADF;
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
-	if (u->resid == 0 && S_ISREG(f->inode->mode))
+	if (!S_ISREG(f->inode->mode))
+		return f->ops->write(f, u, pos);
+	if (u->resid == 0)
 		return 0;
-	return f->ops->write(f, u, pos);
+	/* RLIMIT_FSIZE: cut the write at the limit; at or past it, EFBIG and SIGXFSZ. */
+	int64_t at = (f->flags & O_APPEND) ? f->inode->size : *pos;
+	size_t most = at >= 0 ? (size_t)(INT64_MAX - at) : 0;
+	int64_t allowed = rlimit_fsize_allow(at, at + (int64_t)MIN(u->resid, most));
+	if (allowed < 0)
+		return allowed;
+	size_t cut = u->resid - (size_t)allowed;
+	u->resid -= cut;
+	long r = f->ops->write(f, u, pos);
+	u->resid += cut;
+	return r;
 }
 
 int64_t generic_llseek(struct file *f, int64_t off, int whence)

@@ -6,6 +6,7 @@
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
 #include <ipc/pipe.h>
+#include <proc/process.h>
 #include <syscall/syscall.h>
 #include <mm/kmalloc.h>
 #include <lib/string.h>
@@ -27,6 +28,8 @@ int vfs_truncate(const struct path *p, int64_t size)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (size > inode->size && rlimit_fsize_allow(size, size) < 0)
+		return -EFBIG; /* growing past RLIMIT_FSIZE (SIGXFSZ sent) */
 	struct iattr a = { .valid = ATTR_SIZE, .size = size };
 	return vfs_setattr(p, &a);
 }

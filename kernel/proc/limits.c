@@ -1,8 +1,10 @@
 /* Resource limits (prlimit64, getrlimit, setrlimit), scheduling priority (getpriority,
  * setpriority: nice values mapped onto the MLFQ by the scheduler), and CPU-time reports
  * (getrusage, times). Limits are enforced where the resource is used: RLIMIT_NPROC by fork,
- * RLIMIT_STACK by exec and stack growth. */
+ * RLIMIT_STACK by exec and stack growth, RLIMIT_FSIZE by regular-file writes and truncation
+ * (rlimit_fsize_allow, here). */
 #include <proc/process.h>
+#include <proc/signal.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
@@ -11,6 +13,9 @@
 #include <core/time.h>
 #include <uapi/resource.h>
 #include <uapi/errno.h>
+
+/* Linux's default fs.nr_open: the most RLIMIT_NOFILE may be (bug rlimit_nofile_ceiling). */
+#define NR_OPEN_MAX 1048576u
 
 /* Only root raises a hard limit or lowers its nice value (no capabilities yet). */
 static bool privileged(struct process *p)
@@ -41,6 +46,9 @@ static long do_prlimit(int pid, unsigned resource, const struct rlimit *new, str
 		return -EINVAL;
 	if (new && new->rlim_cur > new->rlim_max)
 		return -EINVAL;
+	/* Not even root goes past the descriptor ceiling (Linux's fs.nr_open). */
+	if (new && resource == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
+		return -EPERM;
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct process *p = target_locked(pid, &err);
 	if (!p)
@@ -60,6 +68,26 @@ out_unlock_p:
 out_unlock:
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return err;
+}
+
+int64_t rlimit_fsize_allow(int64_t pos, int64_t end)
+{
+	struct process *p = process_current();
+	if (!p)
+		return end - pos;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	uint64_t limit = p->rlimits[RLIMIT_FSIZE].rlim_cur;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (limit >= (uint64_t)INT64_MAX || end <= (int64_t)limit)
+		return end - pos;
+	if (pos < (int64_t)limit)
+		return (int64_t)limit - pos;
+	k_siginfo_t info;
+	signal_info_kill(&info, SIGXFSZ, SI_KERNEL);
+	f = spin_lock_irqsave(&process_tree_lock);
+	signal_send_process_locked(p, SIGXFSZ, &info);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return -EFBIG;
 }
 
 SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,

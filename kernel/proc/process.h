@@ -132,6 +132,12 @@ uint64_t process_fork_count(void);
 /* Count of live (non-zombie) processes whose real uid is uid. */
 int process_count_uid_locked(uint32_t uid);
 
+/* RLIMIT_FSIZE for a regular file written or extended by the caller to reach `end` bytes from
+ * `pos`: the bytes allowed (end - pos when within the limit, fewer when it crosses it), or
+ * -EFBIG with SIGXFSZ sent to the caller when pos is already at or past the limit (Linux's
+ * generic_write_check_limits / inode_newsize_ok). proc/limits.c. */
+int64_t rlimit_fsize_allow(int64_t pos, int64_t end);
+
 /* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
  * threads: only gid 0.) */
 bool current_in_group(uint32_t gid);
