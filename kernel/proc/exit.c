@@ -178,6 +178,8 @@ void process_user_return_check(void)
 	struct thread *t = current_thread();
 	if (t->proc && READ_ONCE(t->exit_pending))
 		do_exit(0, false); /* the group's status is taken from the process */
+	if (t->proc && READ_ONCE(t->proc->cpu_limit_due))
+		rlimit_cpu_enforce(t->proc);
 }
 
 SYSCALL_DEFINE1(exit, int, code)

@@ -90,6 +90,37 @@ int64_t rlimit_fsize_allow(int64_t pos, int64_t end)
 	return -EFBIG;
 }
 
+bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns)
+{
+	/* Read without p->lock (this is the timer interrupt): an aligned 64-bit load is atomic,
+	 * and a limit changed meanwhile is seen at the next second. */
+	uint64_t soft = READ_ONCE(p->rlimits[RLIMIT_CPU].rlim_cur);
+	uint64_t secs = after_ns / NSEC_PER_SEC;
+	if (soft == RLIM_INFINITY || secs == before_ns / NSEC_PER_SEC || secs < soft)
+		return false;
+	__atomic_store_n(&p->cpu_limit_due, true, __ATOMIC_RELAXED);
+	return true;
+}
+
+void rlimit_cpu_enforce(struct process *p)
+{
+	if (!__atomic_exchange_n(&p->cpu_limit_due, false, __ATOMIC_RELAXED))
+		return;
+	uint64_t secs = (__atomic_load_n(&p->utime_ns, __ATOMIC_RELAXED) +
+			 __atomic_load_n(&p->stime_ns, __ATOMIC_RELAXED)) / NSEC_PER_SEC;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	struct rlimit lim = p->rlimits[RLIMIT_CPU];
+	spin_unlock_irqrestore(&p->lock, f);
+	int sig = secs >= lim.rlim_max ? SIGKILL : secs >= lim.rlim_cur ? SIGXCPU : 0;
+	if (!sig)
+		return;
+	k_siginfo_t info;
+	signal_info_kill(&info, sig, SI_KERNEL);
+	f = spin_lock_irqsave(&process_tree_lock);
+	signal_send_process_locked(p, sig, &info);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
 SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
 		const struct rlimit __user *, unew, struct rlimit __user *, uold)
 {

@@ -92,6 +92,7 @@ struct process {
 	struct vfork_done *vfork_done; /* set while a vfork parent waits for us */
 	struct wait_queue child_wait; /* parent sleeps here in wait4 */
 	uint64_t utime_ns, stime_ns; /* own CPU time (no per-thread accounting yet: 0) */
+	bool cpu_limit_due; /* atomic: the tick saw RLIMIT_CPU's soft limit reached again */
 	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
 	uint64_t start_ns;
 };
@@ -137,6 +138,14 @@ int process_count_uid_locked(uint32_t uid);
  * -EFBIG with SIGXFSZ sent to the caller when pos is already at or past the limit (Linux's
  * generic_write_check_limits / inode_newsize_ok). proc/limits.c. */
 int64_t rlimit_fsize_allow(int64_t pos, int64_t end);
+
+/* RLIMIT_CPU, from the timer tick (IRQs off, no locks): p's CPU time went from before_ns to
+ * after_ns. True (and p->cpu_limit_due set) when it crossed a whole second at or past the soft
+ * limit: the tick then asks for the return-to-user path, which calls rlimit_cpu_enforce. */
+bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns);
+/* On the way to user mode: SIGXCPU at and after each second past the soft limit, SIGKILL at
+ * the hard one (Linux's check_process_timers). */
+void rlimit_cpu_enforce(struct process *p);
 
 /* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
  * threads: only gid 0.) */
