@@ -24,6 +24,12 @@ static uint8_t fmode_of(uint32_t flags)
 	}
 }
 
+/* An open description that counts in its regular file's writecount. */
+static bool file_is_writer(const struct file *f)
+{
+	return (f->mode & FMODE_WRITE) && f->inode && S_ISREG(f->inode->mode);
+}
+
 static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
 		      const struct file_ops *ops, void *priv, struct file **out)
 {
@@ -43,6 +49,12 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->ops = ops;
 	f->priv = priv;
 	mutex_init(&f->pos_lock, "file_pos");
+	if (file_is_writer(f) && inode_get_write_access(inode) < 0) {
+		f->mode = 0; /* no write access to give back */
+		f->ops = NULL;
+		file_put(f);
+		return -ETXTBSY; /* the file is being executed */
+	}
 	if (ops && ops->open && !(flags & O_PATH)) {
 		int r = ops->open(inode, f);
 		if (r) {
@@ -118,6 +130,8 @@ static void file_release(struct file *f)
 {
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (file_is_writer(f))
+		inode_put_write_access(f->inode);
 	if (f->path.dentry)
 		path_put(&f->path);
 	inode_put(f->inode);

@@ -89,6 +89,38 @@ int inode_permission(const struct inode *inode, int mask)
 	return ((uint32_t)mask & ~bits) ? -EACCES : 0;
 }
 
+/* Move writecount one step by `step` unless it already has the other sign. */
+static int writecount_step(struct inode *inode, int step)
+{
+	int v = __atomic_load_n(&inode->writecount, __ATOMIC_RELAXED);
+	do {
+		if (step > 0 ? v < 0 : v > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->writecount, &v, v + step, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+int inode_get_write_access(struct inode *inode)
+{
+	return writecount_step(inode, 1);
+}
+
+void inode_put_write_access(struct inode *inode)
+{
+	__atomic_fetch_sub(&inode->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
+int inode_deny_write_access(struct inode *inode)
+{
+	return writecount_step(inode, -1);
+}
+
+void inode_allow_write_access(struct inode *inode)
+{
+	__atomic_fetch_add(&inode->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
 bool inode_owner_or_root(const struct inode *inode)
 {
 	uint32_t uid, gid;

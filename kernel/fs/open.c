@@ -28,6 +28,8 @@ int vfs_truncate(const struct path *p, int64_t size)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (__atomic_load_n(&inode->writecount, __ATOMIC_RELAXED) < 0)
+		return -ETXTBSY; /* a program being executed */
 	if (size > inode->size && rlimit_fsize_allow(size, size) < 0)
 		return -EFBIG; /* growing past RLIMIT_FSIZE (SIGXFSZ sent) */
 	struct iattr a = { .valid = ATTR_SIZE, .size = size };

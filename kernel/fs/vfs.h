@@ -152,6 +152,10 @@ struct inode {
 	struct pipe *pipe;
 
 	int refcount; /* dentries and files referring to it; atomic */
+	/* Atomic, as Linux's i_writecount: > 0 the regular file's open descriptions for writing,
+	 * < 0 the programs executing it (exec, /proc/<pid>/exe holders); the two exclude each
+	 * other with ETXTBSY (bug etxtbsy_ignored). */
+	int writecount;
 };
 
 /* A fresh inode of sb (refcount 1, inode number allocated, times now, mutex ready). NULL when
@@ -170,6 +174,12 @@ void inode_touch(struct inode *inode, uint32_t which);
 #define MAY_WRITE 2
 #define MAY_READ 4
 int inode_permission(const struct inode *inode, int mask);
+/* ETXTBSY (writecount): get/put a writer (fails while the file is executed); deny/allow
+ * writers for an executing program (fails while the file is open for writing). */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 /* The calling process is the owner or root (chmod, utimensat with times). */
 bool inode_owner_or_root(const struct inode *inode);
 /* The calling process's effective uid and gid (root for kernel threads). */
