@@ -89,18 +89,34 @@ static bool id_allowed(uint32_t v, const uint32_t cur[3], bool privileged)
 	return v == ID_UNCHANGED || privileged || v == cur[0] || v == cur[1] || v == cur[2];
 }
 
-static long set_res_ids(uint32_t r, uint32_t e, uint32_t s, bool group)
+/* The real, effective and saved user (or group) ids of c. */
+static void cred_ids(struct cred *c, bool group, uint32_t *ids[3])
+{
+	ids[0] = group ? &c->gid : &c->uid;
+	ids[1] = group ? &c->egid : &c->euid;
+	ids[2] = group ? &c->sgid : &c->suid;
+}
+
+/* setresuid/setresgid, or with `re` setreuid/setregid (bug setreuid_enosys: they were
+ * missing). For the latter, unprivileged, the real id may only become the real or effective
+ * one, and setting the real id, or the effective one to other than the old real id, also sets
+ * the saved id to the new effective one (setreuid(2)); s is ignored. */
+static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 {
 	struct process *p = process_current();
 	long ret = -EPERM;
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	struct cred *c = &p->cred;
-	uint32_t *ids[3] = { group ? &c->gid : &c->uid, group ? &c->egid : &c->euid,
-			     group ? &c->sgid : &c->suid };
+	uint32_t *ids[3];
+	cred_ids(c, group, ids);
 	uint32_t cur[3] = { *ids[0], *ids[1], *ids[2] };
+	uint32_t real_or_eff[3] = { cur[0], cur[1], cur[1] };
 	bool privileged = c->euid == 0;
-	if (!id_allowed(r, cur, privileged) || !id_allowed(e, cur, privileged) ||
-	    !id_allowed(s, cur, privileged))
+	if (re)
+		s = r != ID_UNCHANGED || (e != ID_UNCHANGED && e != cur[0]) ?
+			    (e != ID_UNCHANGED ? e : cur[1]) : ID_UNCHANGED;
+	if (!id_allowed(r, re ? real_or_eff : cur, privileged) ||
+	    !id_allowed(e, cur, privileged) || (!re && !id_allowed(s, cur, privileged)))
 		goto out_unlock;
 	if (r != ID_UNCHANGED)
 		*ids[0] = r;
@@ -114,6 +130,11 @@ out_unlock:
 	return ret;
 }
 
+static long set_res_ids(uint32_t r, uint32_t e, uint32_t s, bool group)
+{
+	return set_ids(r, e, s, group, false);
+}
+
 SYSCALL_DEFINE3(setresuid, uint32_t, r, uint32_t, e, uint32_t, s)
 {
 	return set_res_ids(r, e, s, false);
@@ -122,6 +143,16 @@ SYSCALL_DEFINE3(setresuid, uint32_t, r, uint32_t, e, uint32_t, s)
 SYSCALL_DEFINE3(setresgid, uint32_t, r, uint32_t, e, uint32_t, s)
 {
 	return set_res_ids(r, e, s, true);
+}
+
+SYSCALL_DEFINE2(setreuid, uint32_t, r, uint32_t, e)
+{
+	return set_ids(r, e, ID_UNCHANGED, false, true);
+}
+
+SYSCALL_DEFINE2(setregid, uint32_t, r, uint32_t, e)
+{
+	return set_ids(r, e, ID_UNCHANGED, true, true);
 }
 
 /* setuid: root sets all three; others may set the effective id to the real or saved one. */
