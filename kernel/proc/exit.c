@@ -71,22 +71,49 @@ void process_notify_parent_locked(struct process *child)
 		reap_now_locked(parent, child);
 }
 
-/* Children of a dying process go to init; zombies among them are announced to init. */
+/* Where the orphans of p go: the nearest live ancestor that is a child subreaper
+ * (PR_SET_CHILD_SUBREAPER), else init. */
+static struct process *new_parent_locked(struct process *p)
+{
+	spin_assert_held(&process_tree_lock);
+	for (struct process *a = p->parent; a && a != init_process; a = a->parent) {
+		if (a->child_subreaper && a->state == PROCESS_ALIVE && !a->group_exiting)
+			return a;
+	}
+	return init_process;
+}
+
+/* The parent of c died: its PR_SET_PDEATHSIG signal, if it asked for one. */
+static void send_pdeath_signal_locked(struct process *c)
+{
+	spin_assert_held(&process_tree_lock);
+	if (!c->pdeath_signal || c->state != PROCESS_ALIVE)
+		return;
+	k_siginfo_t info;
+	signal_info_kill(&info, c->pdeath_signal, SI_USER);
+	signal_send_process_locked(c, c->pdeath_signal, &info);
+}
+
+/* Children of a dying process go to the nearest subreaper or init; zombies among them are
+ * announced to it, and the living get their parent-death signal. */
 static void reparent_children_locked(struct process *p)
 {
 	spin_assert_held(&process_tree_lock);
+	struct process *reaper = new_parent_locked(p);
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
 		list_remove(&c->sibling);
-		c->parent = init_process;
+		c->parent = reaper;
 		/* As Linux (reparent_leader): a clone's exit signal was meant for its parent, not
 		 * init; kept, any program could kill init (pid 1) with it, and init's plain wait4
 		 * would never reap the zombie. */
 		c->exit_signal = SIGCHLD_NR;
-		list_add_tail(&init_process->children, &c->sibling);
+		list_add_tail(&reaper->children, &c->sibling);
 		if (c->state == PROCESS_ZOMBIE)
 			process_notify_parent_locked(c);
+		else
+			send_pdeath_signal_locked(c);
 	}
 }
 

@@ -1,6 +1,8 @@
 /* prctl(2): the options programs use — the thread's name (PR_SET_NAME / PR_GET_NAME, the
  * process's comm when the main thread renames itself), the dumpable flag (kept: there are no
- * core dumps yet) and no_new_privs (one-way; exec honours no set-id bits at all, so it holds).
+ * core dumps yet), no_new_privs (one-way; exec honours no set-id bits at all, so it holds),
+ * the parent-death signal and the child-subreaper flag (used by exit.c's reparenting; both
+ * per process here, per thread in Linux, and not inherited by fork).
  * PR_ZERO_TEST_HOOK reaches the test hooks (core/test_hook.h) when they are enabled. Every
  * other option is -EINVAL, as Linux answers an option it does not know. */
 #include <proc/process.h>
@@ -31,6 +33,26 @@ static long set_name(const char __user *uname)
 		strlcpy(p->name, name, sizeof(p->name));
 	spin_unlock_irqrestore(&p->lock, f);
 	return 0;
+}
+
+/* PR_SET_PDEATHSIG / PR_SET_CHILD_SUBREAPER store a process field under the tree lock. */
+static long set_tree_field(int *pdeath, bool *subreaper, uint64_t v)
+{
+	if (pdeath && v > NSIG_MAX)
+		return -EINVAL;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	if (pdeath)
+		*pdeath = (int)v;
+	else
+		*subreaper = v != 0;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return 0;
+}
+
+/* PR_GET_PDEATHSIG / PR_GET_CHILD_SUBREAPER write an int to arg2. */
+static long get_int(int v, uint64_t uptr)
+{
+	return put_user(v, (int __user *)uptr) < 0 ? -EFAULT : 0;
 }
 
 static long get_name(char __user *uname)
@@ -65,6 +87,10 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 			return -EINVAL;
 		__atomic_store_n(&p->no_new_privs, true, __ATOMIC_RELAXED);
 		return 0;
+	case PR_SET_PDEATHSIG: return set_tree_field(&p->pdeath_signal, NULL, arg2);
+	case PR_GET_PDEATHSIG: return get_int(READ_ONCE(p->pdeath_signal), arg2);
+	case PR_SET_CHILD_SUBREAPER: return set_tree_field(NULL, &p->child_subreaper, arg2);
+	case PR_GET_CHILD_SUBREAPER: return get_int(READ_ONCE(p->child_subreaper), arg2);
 	case PR_ZERO_TEST_HOOK: return test_hook_prctl(arg2, arg3);
 	default: return -EINVAL;
 	}

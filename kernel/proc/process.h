@@ -85,6 +85,8 @@ struct process {
 	enum process_state state;
 	int exit_status; /* wait status word (W* encoding) once a zombie */
 	int exit_signal; /* sent to the parent when it dies (SIGCHLD usually; 0 = none) */
+	int pdeath_signal; /* prctl PR_SET_PDEATHSIG: sent to us when our parent dies; 0 none */
+	bool child_subreaper; /* prctl PR_SET_CHILD_SUBREAPER: orphaned descendants come here */
 	bool group_exiting; /* exit_group (or a fatal signal) under way: threads exit */
 	int group_exit_status; /* the status word they exit with */
 	struct list_node threads; /* struct thread.proc_node */
