@@ -6,13 +6,16 @@
 #include <lib/string.h>
 #include <uapi/utsname.h>
 #include <core/uname.h>
+#include <proc/process.h>
 
 static void uname_fill(struct linux_utsname *u)
 {
+	struct process *p = process_current();
+	bool uname26 = p && (READ_ONCE(p->personality) & UNAME26);
 	memset(u, 0, sizeof(*u));
 	strlcpy(u->sysname, UTS_SYSNAME, sizeof(u->sysname));
 	strlcpy(u->nodename, UTS_NODENAME, sizeof(u->nodename));
-	strlcpy(u->release, UTS_RELEASE, sizeof(u->release));
+	strlcpy(u->release, uname26 ? UTS_RELEASE_UNAME26 : UTS_RELEASE, sizeof(u->release));
 	strlcpy(u->version, UTS_VERSION, sizeof(u->version));
 	strlcpy(u->machine, UTS_MACHINE, sizeof(u->machine));
 	strlcpy(u->domainname, UTS_DOMAINNAME, sizeof(u->domainname));

@@ -9,6 +9,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -63,7 +64,7 @@ static int do_chmod(const struct path *p, uint32_t mode)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	mode &= S_IALLUGO;
-	if (uid != 0 && !current_in_group(inode->gid))
+	if (!capable(CAP_FSETID) && !current_in_group(inode->gid))
 		mode &= ~(uint32_t)S_ISGID;
 	struct iattr a = { .valid = ATTR_MODE, .mode = mode };
 	return vfs_setattr(p, &a);
@@ -90,22 +91,23 @@ static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	struct iattr a = { 0 };
+	bool may_chown = capable(CAP_CHOWN);
 	if (owner != (uint32_t)-1 && owner != inode->uid) {
-		if (uid != 0)
+		if (!may_chown)
 			return -EPERM;
 		a.valid |= ATTR_UID;
 		a.uid = owner;
 	}
 	if (group != (uint32_t)-1 && group != inode->gid) {
-		if (uid != 0 && (uid != inode->uid || !current_in_group(group)))
+		if (!may_chown && (uid != inode->uid || !current_in_group(group)))
 			return -EPERM;
 		a.valid |= ATTR_GID;
 		a.gid = group;
 	}
-	if ((owner != (uint32_t)-1 || group != (uint32_t)-1) && uid != 0 && uid != inode->uid)
+	if ((owner != (uint32_t)-1 || group != (uint32_t)-1) && !may_chown && uid != inode->uid)
 		return -EPERM;
 	uint32_t kept = chown_kept_mode(inode->mode);
-	if ((uid == 0 || uid == inode->uid) && kept != (inode->mode & S_IALLUGO)) {
+	if ((may_chown || uid == inode->uid) && kept != (inode->mode & S_IALLUGO)) {
 		a.valid |= ATTR_MODE;
 		a.mode = kept;
 	}

@@ -6,6 +6,7 @@
 #include <core/time.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 static uint64_t next_ino = 1; /* atomic */
@@ -73,12 +74,6 @@ int inode_permission(const struct inode *inode, int mask)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	uint32_t mode = inode->mode;
-	if (uid == 0) {
-		/* Root may execute only what someone may execute (directories: always search). */
-		if ((mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111))
-			return -EACCES;
-		return 0;
-	}
 	uint32_t bits;
 	if (uid == inode->uid)
 		bits = (mode >> 6) & 7;
@@ -86,7 +81,17 @@ int inode_permission(const struct inode *inode, int mask)
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;
-	return ((uint32_t)mask & ~bits) ? -EACCES : 0;
+	if (!((uint32_t)mask & ~bits))
+		return 0;
+	/* CAP_DAC_OVERRIDE (root's): anything but executing what nobody may execute
+	 * (directories: always searched); CAP_DAC_READ_SEARCH: reading, and searching dirs. */
+	bool exec_denied = (mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111);
+	if (!exec_denied && capable(CAP_DAC_OVERRIDE))
+		return 0;
+	int read_search = MAY_READ | (S_ISDIR(mode) ? MAY_EXEC : 0);
+	if (!(mask & ~read_search) && capable(CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
 }
 
 /* Move writecount one step by `step` unless it already has the other sign. */
@@ -125,7 +130,7 @@ bool inode_owner_or_root(const struct inode *inode)
 {
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
-	return uid == 0 || uid == inode->uid;
+	return uid == inode->uid || capable(CAP_FOWNER);
 }
 
 uint8_t inode_dtype(const struct inode *inode)

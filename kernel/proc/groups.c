@@ -3,6 +3,7 @@
 #include <proc/process.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 bool current_in_group(uint32_t gid)
@@ -29,7 +30,7 @@ SYSCALL_DEFINE2(setgroups, int, size, const uint32_t __user *, list)
 		return -EFAULT;
 	struct process *p = process_current();
 	uint64_t f = spin_lock_irqsave(&p->lock);
-	long r = p->cred.euid == 0 ? 0 : -EPERM;
+	long r = (p->cred.cap_effective >> CAP_SETGID) & 1 ? 0 : -EPERM;
 	if (!r) {
 		for (int i = 0; i < size; i++)
 			p->cred.groups[i] = groups[i];

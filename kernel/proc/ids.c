@@ -5,6 +5,7 @@
 #include <syscall/syscall.h>
 #include <sched/thread.h>
 #include <arch/x86_64/usercopy.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 #define ROBUST_LIST_HEAD_SIZE 24 /* struct robust_list_head on x86_64 */
@@ -111,7 +112,7 @@ static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 	cred_ids(c, group, ids);
 	uint32_t cur[3] = { *ids[0], *ids[1], *ids[2] };
 	uint32_t real_or_eff[3] = { cur[0], cur[1], cur[1] };
-	bool privileged = c->euid == 0;
+	bool privileged = (c->cap_effective >> (group ? CAP_SETGID : CAP_SETUID)) & 1;
 	if (re)
 		s = r != ID_UNCHANGED || (e != ID_UNCHANGED && e != cur[0]) ?
 			    (e != ID_UNCHANGED ? e : cur[1]) : ID_UNCHANGED;
@@ -124,6 +125,8 @@ static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 		*ids[1] = e;
 	if (s != ID_UNCHANGED)
 		*ids[2] = s;
+	if (!group)
+		cred_caps_setuid(c, cur[0], cur[1], cur[2]);
 	ret = 0;
 out_unlock:
 	spin_unlock_irqrestore(&p->lock, f);
@@ -155,16 +158,12 @@ SYSCALL_DEFINE2(setregid, uint32_t, r, uint32_t, e)
 	return set_ids(r, e, ID_UNCHANGED, true, true);
 }
 
-/* setuid: root sets all three; others may set the effective id to the real or saved one. */
+/* setuid: a caller with CAP_SETUID (CAP_SETGID) sets all three; others may set the effective id to the real or saved one. */
 static long set_one_id(uint32_t id, bool group)
 {
-	struct process *p = process_current();
 	if (id == ID_UNCHANGED)
 		return -EINVAL;
-	uint64_t f = spin_lock_irqsave(&p->lock);
-	bool privileged = p->cred.euid == 0;
-	spin_unlock_irqrestore(&p->lock, f);
-	if (privileged)
+	if (capable(group ? CAP_SETGID : CAP_SETUID))
 		return set_res_ids(id, id, id, group);
 	return set_res_ids(ID_UNCHANGED, id, ID_UNCHANGED, group);
 }

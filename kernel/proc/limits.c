@@ -12,15 +12,18 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
 #include <uapi/resource.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 /* Linux's default fs.nr_open: the most RLIMIT_NOFILE may be (bug rlimit_nofile_ceiling). */
 #define NR_OPEN_MAX 1048576u
 
-/* Only root raises a hard limit or lowers its nice value (no capabilities yet). */
-static bool privileged(struct process *p)
+/* Raising a hard limit or touching another user's limits takes CAP_SYS_RESOURCE, lowering a
+ * nice value or renicing another user's process CAP_SYS_NICE. Read without the caller's lock
+ * (callers hold other processes' locks): an aligned 64-bit load cannot tear. */
+static bool privileged(int cap)
 {
-	return p->cred.euid == 0;
+	return (READ_ONCE(process_current()->cred.cap_effective) >> cap) & 1;
 }
 
 /* The target of prlimit/setpriority by pid (0 = self); caller holds the tree lock. A non-root
@@ -34,7 +37,7 @@ static struct process *target_locked(int pid, int *err)
 	if (!p || p->state != PROCESS_ALIVE)
 		return NULL;
 	*err = -EPERM;
-	if (p != self && !privileged(self) && p->cred.uid != self->cred.uid)
+	if (p != self && !privileged(CAP_SYS_RESOURCE) && p->cred.uid != self->cred.uid)
 		return NULL;
 	return p;
 }
@@ -56,7 +59,7 @@ static long do_prlimit(int pid, unsigned resource, const struct rlimit *new, str
 	spin_lock(&p->lock);
 	struct rlimit *r = &p->rlimits[resource];
 	err = -EPERM;
-	if (new && new->rlim_max > r->rlim_max && !privileged(process_current()))
+	if (new && new->rlim_max > r->rlim_max && !privileged(CAP_SYS_RESOURCE))
 		goto out_unlock_p;
 	if (old)
 		*old = *r;
@@ -187,12 +190,12 @@ static void prio_visit(struct process *p, void *ctx)
 			w->nice = p->nice;
 		return;
 	}
-	if (p != self && !privileged(self) && p->cred.uid != self->cred.uid) {
+	if (p != self && !privileged(CAP_SYS_NICE) && p->cred.uid != self->cred.uid) {
 		w->err = -EPERM;
 		return;
 	}
 	spin_lock(&p->lock);
-	if (w->nice < p->nice && !privileged(self)) {
+	if (w->nice < p->nice && !privileged(CAP_SYS_NICE)) {
 		w->err = -EACCES;
 	} else {
 		p->nice = w->nice;
@@ -232,6 +235,71 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, prio)
 		prio = NICE_MAX;
 	struct prio_walk w = { .which = which, .who = who, .nice = prio, .set = true };
 	return prio_walk(&w);
+}
+
+/* ---- scheduling policy ------------------------------------------------------------------- */
+
+/* The MLFQ is the one policy: SCHED_OTHER (SCHED_NORMAL), whose static priority is always 0
+ * (nice is separate). sched_getparam and sched_getscheduler report it (bug
+ * sched_getparam_enosys); changing the policy is not offered. */
+#define SCHED_OTHER 0
+
+/* 0 when pid names a live process (0 = the caller), -EINVAL for a negative pid, -ESRCH. */
+static long sched_target(int pid)
+{
+	if (pid < 0)
+		return -EINVAL;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = pid ? process_by_pid_locked(pid) : process_current();
+	long r = p && p->state == PROCESS_ALIVE ? 0 : -ESRCH;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return r;
+}
+
+SYSCALL_DEFINE2(sched_getparam, int, pid, int __user *, param)
+{
+	if (!param)
+		return -EINVAL;
+	long r = sched_target(pid);
+	if (r == 0 && put_user(0, param) < 0)
+		r = -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE1(sched_getscheduler, int, pid)
+{
+	long r = sched_target(pid);
+	return r < 0 ? r : SCHED_OTHER;
+}
+
+/* The static priority range of a policy, as Linux reports it (1..99 for SCHED_FIFO and
+ * SCHED_RR, though they are not offered here; 0..0 for the others, SCHED_DEADLINE included);
+ * -EINVAL for no policy. */
+#define SCHED_RT_PRIO_MAX 99
+static long priority_bound(int policy, bool max)
+{
+	switch (policy) {
+	case 1: /* SCHED_FIFO */
+	case 2: /* SCHED_RR */
+		return max ? SCHED_RT_PRIO_MAX : 1;
+	case SCHED_OTHER:
+	case 3: /* SCHED_BATCH */
+	case 5: /* SCHED_IDLE */
+	case 6: /* SCHED_DEADLINE */
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
+{
+	return priority_bound(policy, true);
+}
+
+SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
+{
+	return priority_bound(policy, false);
 }
 
 /* ---- usage and times ----------------------------------------------------------------------- */

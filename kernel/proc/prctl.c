@@ -65,6 +65,19 @@ static long get_name(char __user *uname)
 	return copy_to_user(uname, name, sizeof(name)) ? -EFAULT : 0;
 }
 
+/* personality(2): 0xffffffff queries; otherwise only PER_LINUX, with or without UNAME26, is
+ * accepted (bug persona_enosys): other domains and flags (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC,
+ * ...) would need behaviour that does not exist here, so they are EINVAL. Returns the old one. */
+SYSCALL_DEFINE1(personality, uint32_t, persona)
+{
+	struct process *p = process_current();
+	if (persona == 0xffffffffu)
+		return READ_ONCE(p->personality);
+	if (persona & ~(uint32_t)UNAME26)
+		return -EINVAL;
+	return __atomic_exchange_n(&p->personality, persona, __ATOMIC_RELAXED);
+}
+
 SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t,
 	arg5)
 {
@@ -91,6 +104,8 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 	case PR_GET_PDEATHSIG: return get_int(READ_ONCE(p->pdeath_signal), arg2);
 	case PR_SET_CHILD_SUBREAPER: return set_tree_field(NULL, &p->child_subreaper, arg2);
 	case PR_GET_CHILD_SUBREAPER: return get_int(READ_ONCE(p->child_subreaper), arg2);
+	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP: return cap_bset_prctl(option, arg2);
 	case PR_ZERO_TEST_HOOK: return test_hook_prctl(arg2, arg3);
 	default: return -EINVAL;
 	}

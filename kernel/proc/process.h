@@ -26,6 +26,10 @@
 #define INIT_PID 1
 #define SIGCHLD_NR 17 /* the default exit signal (signals live in proc/signal.c later) */
 #define NSIG_MAX 64
+/* personality(2): the Linux execution domain, and the one flag implemented (uname reports a
+ * 2.6 release). */
+#define PER_LINUX 0
+#define UNAME26 0x0020000
 
 struct mm;
 struct thread;
@@ -47,6 +51,8 @@ struct cred {
 	uint32_t uid, euid, suid, gid, egid, sgid;
 	uint32_t ngroups; /* supplementary groups (setgroups) */
 	uint32_t groups[CRED_GROUPS_MAX];
+	/* capabilities(7) (proc/caps.c): bit n is capability n (uapi/capability.h). */
+	uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bset;
 };
 
 /* A vfork parent sleeps until its child execs or exits (the child shares its memory). */
@@ -70,6 +76,7 @@ struct process {
 	int dumpable; /* prctl PR_SET_DUMPABLE (1 by default; no core dumps exist yet) */
 	bool no_new_privs; /* prctl PR_SET_NO_NEW_PRIVS: set once, inherited, never cleared */
 	bool cap_mode; /* zero_cap_enter (security/capability.h): set once, inherited */
+	uint32_t personality; /* personality(2): PER_LINUX, maybe UNAME26; atomic, inherited */
 
 	/* Files (fs/): set at creation and exec, dropped at exit; the process's own threads read
 	 * them freely. A process in the middle of exit has files == NULL. */
@@ -148,6 +155,17 @@ bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns);
 /* On the way to user mode: SIGXCPU at and after each second past the soft limit, SIGKILL at
  * the hard one (Linux's check_process_timers). */
 void rlimit_cpu_enforce(struct process *p);
+
+/* Capabilities (proc/caps.c). capable: the calling process has cap in its effective set (the
+ * privilege check of "only root may"; kernel threads always). The cred_caps_ functions change
+ * a cred being updated under its process's lock: init's (all), after the user ids changed
+ * from old_* (Linux's setuid rules), and at exec (root's program gets them all back, within
+ * the bounding set). cap_bset_prctl: PR_CAPBSET_READ / PR_CAPBSET_DROP. */
+bool capable(int cap);
+void cred_caps_init_root(struct cred *c);
+void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint32_t old_suid);
+void cred_caps_exec(struct cred *c);
+long cap_bset_prctl(int option, uint64_t cap);
 
 /* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
  * threads: only gid 0.) */

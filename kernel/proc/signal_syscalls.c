@@ -10,6 +10,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
 #include <lib/string.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
 
@@ -27,7 +28,7 @@ _Static_assert(sizeof(struct k_itimerval) == 32, "itimerval is 32 bytes");
 /* ---- kill and friends -------------------------------------------------------------------- */
 
 /* Linux's kill_ok_by_cred: a real or effective uid of the sender matches the target's real or
- * saved uid, or the sender is root. */
+ * saved uid, or the sender has CAP_KILL. */
 static bool may_signal(const struct process *target)
 {
 	struct process *me = process_current();
@@ -40,7 +41,7 @@ static bool may_signal(const struct process *target)
 	f = spin_lock_irqsave((struct spinlock *)&target->lock);
 	uint32_t tuid = target->cred.uid, tsuid = target->cred.suid;
 	spin_unlock_irqrestore((struct spinlock *)&target->lock, f);
-	return euid == 0 || euid == tsuid || euid == tuid || uid == tsuid || uid == tuid;
+	return euid == tsuid || euid == tuid || uid == tsuid || uid == tuid || capable(CAP_KILL);
 }
 
 /* One target: permission, then (unless sig 0) the send. Tree lock held. */

@@ -350,10 +350,6 @@ static const char *state_name(char state)
 	}
 }
 
-/* Full capability sets for root (the 41 capabilities of Linux 6.1), none for others: Zero-OS
- * grants root everything and others nothing. */
-#define CAP_FULL 0x000001fffffffffful
-
 static void status_memory(struct proc_text *t, const struct proc_vm *v)
 {
 	proc_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n",
@@ -380,15 +376,14 @@ static int fmt_status(struct proc_text *t, const struct proc_snap *sp, const str
 		    s.fd_size, s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
 		status_memory(t, v);
-	uint64_t cap = s.cred.euid == 0 ? CAP_FULL : 0;
 	proc_printf(t, "CoreDumping:\t0\nThreads:\t%d\nSigQ:\t%d/%lu\n", s.nthreads, s.sig_queued,
 		    s.rlim_sigpending);
 	proc_printf(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n",
 		    s.sig_pnd, s.shd_pnd, s.sig_blk, s.sig_ign);
 	proc_printf(t, "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n",
-		    s.sig_cgt, 0ul, cap, cap);
-	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n", CAP_FULL,
-		    0ul);
+		    s.sig_cgt, s.cred.cap_inheritable, s.cred.cap_permitted, s.cred.cap_effective);
+	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n",
+		    s.cred.cap_bset, 0ul);
 	return 0;
 }
 
