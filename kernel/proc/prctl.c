@@ -10,6 +10,7 @@
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <lib/string.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/prctl.h>
 #include <core/test_hook.h>
@@ -47,6 +48,15 @@ static long set_tree_field(int *pdeath, bool *subreaper, uint64_t v)
 		*subreaper = v != 0;
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return 0;
+}
+
+/* Securebits (SECBIT_NOROOT, KEEP_CAPS...) are not implemented: setting them needs
+ * CAP_SETPCAP, as on Linux, and then only the empty set that is already there is accepted. */
+static long set_securebits(uint64_t bits)
+{
+	if (!capable(CAP_SETPCAP))
+		return -EPERM;
+	return bits ? -EINVAL : 0;
 }
 
 /* PR_GET_PDEATHSIG / PR_GET_CHILD_SUBREAPER write an int to arg2. */
@@ -104,6 +114,8 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 	case PR_GET_PDEATHSIG: return get_int(READ_ONCE(p->pdeath_signal), arg2);
 	case PR_SET_CHILD_SUBREAPER: return set_tree_field(NULL, &p->child_subreaper, arg2);
 	case PR_GET_CHILD_SUBREAPER: return get_int(READ_ONCE(p->child_subreaper), arg2);
+	case PR_GET_SECUREBITS: return 0; /* none: root is root (caps.c) */
+	case PR_SET_SECUREBITS: return set_securebits(arg2);
 	case PR_CAPBSET_READ:
 	case PR_CAPBSET_DROP: return cap_bset_prctl(option, arg2);
 	case PR_ZERO_TEST_HOOK: return test_hook_prctl(arg2, arg3);

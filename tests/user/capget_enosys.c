@@ -16,6 +16,7 @@
 #define _LINUX_CAPABILITY_VERSION_3 0x20080522
 #define CAP_CHOWN 0
 #define CAP_SETUID 7
+#define CAP_SETPCAP 8
 struct __user_cap_header_struct {
 	uint32_t version;
 	int pid;
@@ -71,6 +72,7 @@ static void check_get(void)
 				   (p >> CAP_SETUID & 1));
 	errno = 0;
 	CHECK("capbset-read-bad-einval", prctl(PR_CAPBSET_READ, 99) == -1 && errno == EINVAL);
+	CHECK("securebits-none", prctl(PR_GET_SECUREBITS) == 0);
 	struct __user_cap_header_struct h = { 0, 0 };
 	CHECK("version-query", syscall(SYS_capget, &h, NULL) == 0 &&
 				       h.version == _LINUX_CAPABILITY_VERSION_3);
@@ -90,17 +92,17 @@ static void check_get(void)
 					   errno == ESRCH);
 }
 
-/* In a child: a bit per failed step of dropping CAP_CHOWN. */
+/* In a child: a bit per failed step of dropping CAP_CHOWN and CAP_SETPCAP. */
 static int drop_chown(const char *path)
 {
-	uint64_t e, p, i, chown_bit = 1ull << CAP_CHOWN;
+	uint64_t e, p, i, chown_bit = 1ull << CAP_CHOWN, drop = chown_bit | 1ull << CAP_SETPCAP;
 	int bad = 0;
 	if (!sets(&e, &p, &i))
 		return 0x80;
-	if (capset3(e & ~chown_bit, p & ~chown_bit, 0) != 0)
+	if (capset3(e & ~drop, p & ~drop, 0) != 0)
 		bad |= 1;
 	uint64_t e2, p2, i2;
-	if (!sets(&e2, &p2, &i2) || (e2 & chown_bit) || (p2 & chown_bit) || e2 != (e & ~chown_bit))
+	if (!sets(&e2, &p2, &i2) || (e2 & drop) || (p2 & drop) || e2 != (e & ~drop))
 		bad |= 2;
 	errno = 0;
 	if (chown(path, 1, 1) != -1 || errno != EPERM)
@@ -111,6 +113,9 @@ static int drop_chown(const char *path)
 	errno = 0;
 	if (capset3(e2 | chown_bit, p2, 0) != -1 || errno != EPERM)
 		bad |= 16; /* effective within permitted */
+	errno = 0;
+	if (prctl(PR_SET_SECUREBITS, 0) != -1 || errno != EPERM)
+		bad |= 64; /* needs CAP_SETPCAP, dropped above */
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, getppid() };
 	struct __user_cap_data_struct d[2] = { 0 };
 	errno = 0;
