@@ -136,6 +136,29 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 	return do_tkill(tgid, tid, sig);
 }
 
+/* rt_sigqueueinfo (sigqueue(3)): a signal with the caller's siginfo to process pid. Only
+ * negative si_codes other than SI_TKILL may be forged for another process (as Linux: a
+ * process cannot pretend to be the kernel or kill()); -EAGAIN past RLIMIT_SIGPENDING. */
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, const k_siginfo_t __user *, uinfo)
+{
+	k_siginfo_t info;
+	if (copy_from_user(&info, uinfo, sizeof(info)) < 0)
+		return -EFAULT;
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	struct process *me = process_current();
+	if ((info.si_code >= 0 || info.si_code == SI_TKILL) && pid != me->pid)
+		return -EPERM;
+	if (capmode_current() && pid != me->pid)
+		return -ECAPMODE; /* [capmode] only itself */
+	info.si_signo = sig;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = pid > 0 ? process_by_pid_locked(pid) : NULL;
+	int ret = p && p->state == PROCESS_ALIVE ? kill_one_locked(p, sig, &info) : -ESRCH;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ret;
+}
+
 /* ---- actions and masks ------------------------------------------------------------------- */
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction __user *, uact,
