@@ -46,11 +46,6 @@ static int child(void)
 int main(void)
 {
 	test_begin("rlimit_sigpending_ignored");
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(child());
-	int st = -1;
-	bool ok = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	test_result("sigqueue-eagain-at-limit", ok, "status %#x (failed steps in bits 8-15)", st);
+	test_in_child("sigqueue-eagain-at-limit", child);
 	test_end();
 }

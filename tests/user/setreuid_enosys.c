@@ -43,11 +43,6 @@ static int steps(void)
 int main(void)
 {
 	test_begin("setreuid_enosys");
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(steps());
-	int st = -1;
-	bool ok = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	test_result("setreuid-setregid", ok, "status %#x (failed steps in bits 8-15)", st);
+	test_in_child("setreuid-setregid", steps);
 	test_end();
 }
