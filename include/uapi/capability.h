@@ -29,11 +29,13 @@ _Static_assert(sizeof(struct cap_user_data) == 12, "cap data size");
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_SETPCAP 8
+#define CAP_LINUX_IMMUTABLE 9
 #define CAP_SYS_CHROOT 18
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_MKNOD 27
+#define CAP_MAC_OVERRIDE 32
 #define CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE */
 #define CAP_FULL_SET ((1ull << (CAP_LAST_CAP + 1)) - 1)
 

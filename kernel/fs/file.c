@@ -93,8 +93,8 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 		return -ENOMEM;
 	struct process *p = process_current();
 	if (p) {
-		inode->uid = p->cred.euid;
-		inode->gid = p->cred.egid;
+		inode->uid = p->cred.fsuid;
+		inode->gid = p->cred.fsgid;
 	}
 	return file_setup(NULL, inode, flags, ops, priv, out);
 }

@@ -65,8 +65,8 @@ void current_fsids(uint32_t *uid, uint32_t *gid)
 	}
 	/* Lock-free: a 32-bit id is read whole, and a concurrent setuid by another thread may
 	 * land before or after this check either way. */
-	*uid = __atomic_load_n(&p->cred.euid, __ATOMIC_RELAXED);
-	*gid = __atomic_load_n(&p->cred.egid, __ATOMIC_RELAXED);
+	*uid = __atomic_load_n(&p->cred.fsuid, __ATOMIC_RELAXED);
+	*gid = __atomic_load_n(&p->cred.fsgid, __ATOMIC_RELAXED);
 }
 
 int inode_permission(const struct inode *inode, int mask)

@@ -39,8 +39,25 @@ void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint3
 		c->cap_effective = c->cap_permitted;
 }
 
-void cred_caps_exec(struct cred *c)
+/* Linux's CAP_FS_MASK: what file access by root rests on. */
+#define CAP_FS_MASK                                                                              \
+	(1ull << CAP_CHOWN | 1ull << CAP_DAC_OVERRIDE | 1ull << CAP_DAC_READ_SEARCH |            \
+	 1ull << CAP_FOWNER | 1ull << CAP_FSETID | 1ull << CAP_LINUX_IMMUTABLE |                 \
+	 1ull << CAP_MKNOD | 1ull << CAP_MAC_OVERRIDE)
+
+void cred_caps_setfsuid(struct cred *c, uint32_t old_fsuid)
 {
+	if (old_fsuid == 0 && c->fsuid)
+		c->cap_effective &= ~CAP_FS_MASK;
+	else if (old_fsuid && c->fsuid == 0)
+		c->cap_effective |= c->cap_permitted & CAP_FS_MASK;
+}
+
+void cred_exec(struct cred *c)
+{
+	/* No set-id program here: the saved and fs ids become the effective ones, as Linux. */
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
 	/* Root's program counts as having every file capability: P' = I | bounding set. */
 	if (c->uid == 0 || c->euid == 0)
 		c->cap_permitted = c->cap_inheritable | c->cap_bset;

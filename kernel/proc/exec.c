@@ -433,7 +433,7 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 	p->mm = img->mm;
 	const char *base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
-	cred_caps_exec(&p->cred);
+	cred_exec(&p->cred);
 	strlcpy(t->name, p->name, sizeof(t->name));
 	mm_activate(img->mm);
 	spin_unlock_irqrestore(&p->lock, flags);

@@ -13,7 +13,7 @@ bool current_in_group(uint32_t gid)
 		return gid == 0;
 	bool in = false;
 	uint64_t f = spin_lock_irqsave(&p->lock);
-	if (p->cred.egid == gid)
+	if (p->cred.fsgid == gid)
 		in = true;
 	for (uint32_t i = 0; !in && i < p->cred.ngroups; i++)
 		in = p->cred.groups[i] == gid;

@@ -125,6 +125,7 @@ static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 		*ids[1] = e;
 	if (s != ID_UNCHANGED)
 		*ids[2] = s;
+	*(group ? &c->fsgid : &c->fsuid) = *ids[1]; /* the fs id follows the effective one */
 	if (!group)
 		cred_caps_setuid(c, cur[0], cur[1], cur[2]);
 	ret = 0;
@@ -176,6 +177,39 @@ SYSCALL_DEFINE1(setuid, uint32_t, uid)
 SYSCALL_DEFINE1(setgid, uint32_t, gid)
 {
 	return set_one_id(gid, true);
+}
+
+/* setfsuid/setfsgid (bug setfsuid_enosys): the id for file access becomes id when it is the
+ * real, effective, saved or current fs id, or the caller has CAP_SETUID (CAP_SETGID); the old
+ * one is returned either way (-1 only asks). Losing fsuid 0 drops the file capabilities from
+ * the effective set, regaining it restores them from the permitted one. */
+static long set_fs_id(uint32_t id, bool group)
+{
+	struct process *p = process_current();
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	struct cred *c = &p->cred;
+	uint32_t *ids[3];
+	cred_ids(c, group, ids);
+	uint32_t *fs = group ? &c->fsgid : &c->fsuid, old = *fs;
+	bool privileged = (c->cap_effective >> (group ? CAP_SETGID : CAP_SETUID)) & 1;
+	if (id != ID_UNCHANGED && id != old &&
+	    (privileged || id == *ids[0] || id == *ids[1] || id == *ids[2])) {
+		*fs = id;
+		if (!group)
+			cred_caps_setfsuid(c, old);
+	}
+	spin_unlock_irqrestore(&p->lock, f);
+	return old;
+}
+
+SYSCALL_DEFINE1(setfsuid, uint32_t, uid)
+{
+	return set_fs_id(uid, false);
+}
+
+SYSCALL_DEFINE1(setfsgid, uint32_t, gid)
+{
+	return set_fs_id(gid, true);
 }
 
 static long get_res_ids(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s, bool group)

@@ -49,6 +49,7 @@ enum process_state {
 
 struct cred {
 	uint32_t uid, euid, suid, gid, egid, sgid;
+	uint32_t fsuid, fsgid; /* for file access: follow euid/egid, or setfsuid/setfsgid */
 	uint32_t ngroups; /* supplementary groups (setgroups) */
 	uint32_t groups[CRED_GROUPS_MAX];
 	/* capabilities(7) (proc/caps.c): bit n is capability n (uapi/capability.h). */
@@ -157,18 +158,21 @@ bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns);
 void rlimit_cpu_enforce(struct process *p);
 
 /* Capabilities (proc/caps.c). capable: the calling process has cap in its effective set (the
- * privilege check of "only root may"; kernel threads always). The cred_caps_ functions change
- * a cred being updated under its process's lock: init's (all), after the user ids changed
- * from old_* (Linux's setuid rules), and at exec (root's program gets them all back, within
- * the bounding set). cap_bset_prctl: PR_CAPBSET_READ / PR_CAPBSET_DROP. */
+ * privilege check of "only root may"; kernel threads always). The cred_ functions change a
+ * cred being updated under its process's lock: init's (every capability), after the user ids
+ * changed from old_* (Linux's setuid rules), after setfsuid moved the fs uid from old_fsuid
+ * (the file capabilities follow it), and at exec (saved and fs ids become the effective ones;
+ * root's program gets every capability back, within the bounding set). cap_bset_prctl:
+ * PR_CAPBSET_READ / PR_CAPBSET_DROP. */
 bool capable(int cap);
 void cred_caps_init_root(struct cred *c);
 void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint32_t old_suid);
-void cred_caps_exec(struct cred *c);
+void cred_caps_setfsuid(struct cred *c, uint32_t old_fsuid);
+void cred_exec(struct cred *c);
 long cap_bset_prctl(int option, uint64_t cap);
 
-/* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
- * threads: only gid 0.) */
+/* Is gid the calling process's file-system gid (its effective gid unless setfsgid changed it)
+ * or one of its supplementary groups? (Kernel threads: only gid 0.) */
 bool current_in_group(uint32_t gid);
 
 /* Start process 1: a kernel thread that becomes init and execs the program the command line

@@ -370,8 +370,8 @@ static int fmt_status(struct proc_text *t, const struct proc_snap *sp, const str
 	proc_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 		    s.name, s.umask, state_name(s.state), s.pid, s.tid);
 	proc_printf(t, "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
-		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.euid, s.cred.gid,
-		    s.cred.egid, s.cred.sgid, s.cred.egid);
+		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid, s.cred.gid,
+		    s.cred.egid, s.cred.sgid, s.cred.fsgid);
 	proc_printf(t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    s.fd_size, s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
