@@ -241,7 +241,9 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, prio)
 
 /* The MLFQ is the one policy: SCHED_OTHER (SCHED_NORMAL), whose static priority is always 0
  * (nice is separate). sched_getparam and sched_getscheduler report it (bug
- * sched_getparam_enosys); changing the policy is not offered. */
+ * sched_getparam_enosys); sched_setparam and sched_setscheduler accept it (what is already
+ * so), with Linux's checks, and refuse every other policy with EPERM (real-time scheduling is
+ * not offered, as in a container without CAP_SYS_NICE). */
 #define SCHED_OTHER 0
 
 /* 0 when pid names a live process (0 = the caller), -EINVAL for a negative pid, -ESRCH. */
@@ -300,6 +302,47 @@ SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
 SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
 {
 	return priority_bound(policy, false);
+}
+
+/* sched_setscheduler/sched_setparam, with Linux's order of checks: the arguments (-EINVAL,
+ * -EFAULT), the target (-ESRCH), the policy and priority (-EINVAL; SCHED_DEADLINE needs
+ * sched_setattr), the caller's right over the target (-EPERM unless the same user or
+ * CAP_SYS_NICE); then what is offered: SCHED_OTHER with priority 0, else -EPERM. */
+static long sched_set(int pid, int policy, const int __user *param)
+{
+	int prio;
+	if (!param || pid < 0)
+		return -EINVAL;
+	if (get_user(&prio, param) < 0)
+		return -EFAULT;
+	long max = policy < 0 || policy == 6 ? -EINVAL : priority_bound(policy, true);
+	bool valid = max >= 0 && prio >= priority_bound(policy, false) && prio <= max;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *self = process_current();
+	struct process *p = pid ? process_by_pid_locked(pid) : self;
+	uint32_t euid = READ_ONCE(self->cred.euid);
+	long r;
+	if (!p || p->state != PROCESS_ALIVE)
+		r = -ESRCH;
+	else if (!valid)
+		r = -EINVAL;
+	else if (euid != READ_ONCE(p->cred.uid) && euid != READ_ONCE(p->cred.euid) &&
+		 !privileged(CAP_SYS_NICE))
+		r = -EPERM;
+	else
+		r = policy == SCHED_OTHER ? 0 : -EPERM; /* what is already so, or not offered */
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return r;
+}
+
+SYSCALL_DEFINE3(sched_setscheduler, int, pid, int, policy, const int __user *, param)
+{
+	return sched_set(pid, policy, param);
+}
+
+SYSCALL_DEFINE2(sched_setparam, int, pid, const int __user *, param)
+{
+	return sched_set(pid, SCHED_OTHER, param);
 }
 
 /* ---- usage and times ----------------------------------------------------------------------- */

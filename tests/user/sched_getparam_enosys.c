@@ -1,8 +1,28 @@
-/* Bug sched_getparam_enosys: sched_getparam, sched_getscheduler and the priority range calls
- * were ENOSYS. A normal process is SCHED_OTHER with static priority 0; errors as Linux's. */
+/* Bug sched_getparam_enosys: sched_getparam, sched_getscheduler, sched_setparam,
+ * sched_setscheduler and the priority range calls were ENOSYS. A normal process is SCHED_OTHER
+ * with static priority 0; setting that works; errors as Linux's (an unprivileged caller gets
+ * EPERM for another user's process and for SCHED_FIFO). */
 #include "test.h"
 #include <sched.h>
 #include <sys/syscall.h>
+
+/* As uid 65534: a bit per failed step. */
+static int unprivileged(void)
+{
+	int bad = 0;
+	struct sched_param sp = { .sched_priority = 0 };
+	pid_t parent = getppid();
+	if (seteuid(65534) < 0)
+		return 0x80;
+	errno = 0;
+	if (syscall(SYS_sched_setparam, parent, &sp) != -1 || errno != EPERM)
+		bad |= 1;
+	sp.sched_priority = 1;
+	errno = 0;
+	if (syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) != -1 || errno != EPERM)
+		bad |= 2;
+	return bad;
+}
 
 int main(void)
 {
@@ -29,5 +49,15 @@ int main(void)
 	errno = 0;
 	CHECK("priority-bad-policy-einval",
 	      syscall(SYS_sched_get_priority_max, 42) == -1 && errno == EINVAL);
+	sp.sched_priority = 0;
+	CHECK("setparam-other-0", syscall(SYS_sched_setparam, 0, &sp) == 0 &&
+					  syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0);
+	sp.sched_priority = 5;
+	errno = 0;
+	CHECK("setparam-prio-einval", syscall(SYS_sched_setparam, 0, &sp) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK("setparam-no-such-esrch",
+	      syscall(SYS_sched_setparam, 4000000, &sp) == -1 && errno == ESRCH);
+	test_in_child("unprivileged-eperm", unprivileged);
 	test_end();
 }
