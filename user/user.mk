@@ -20,7 +20,7 @@ PROCS_REGRESSION_NAMES := exec_empty_argv clone_parent chown_keeps_sgid_nonexec 
 	rlimit_fsize_ignored rlimit_cpu_ignored mmap_errno_order open_noatime etxtbsy_ignored \
 	setreuid_enosys prctl_pdeathsig_subreaper sched_getparam_enosys persona_enosys \
 	clock_nanosleep_thread_clock capget_enosys rlimit_sigpending_ignored sigqueueinfo_enosys \
-	setfsuid_enosys
+	setfsuid_enosys prctl_timerslack
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
 	wait $(PROCS_REGRESSION_NAMES)

@@ -76,6 +76,9 @@ static struct thread *clone_thread(const struct thread *cur, uint64_t flags, uin
 	}
 	if (flags & CLONE_SETTLS)
 		t->fs_base = tls;
+	/* Linux: the new thread's slack and default are its creator's current slack. */
+	t->timer_slack_ns = t->default_slack_ns =
+		cur->timer_slack_ns ? cur->timer_slack_ns : cur->default_slack_ns;
 	signal_thread_init(t, cur, flags); /* blocked mask, altstack */
 	list_init(&t->proc_node);
 	return t;

@@ -59,6 +59,24 @@ static long set_securebits(uint64_t bits)
 	return bits ? -EINVAL : 0;
 }
 
+#define TIMER_SLACK_DEFAULT_NS 50000 /* Linux's */
+
+/* PR_GET_TIMERSLACK: the calling thread's slack (t->timer_slack_ns, 0 meaning the default). */
+static long get_timer_slack(void)
+{
+	struct thread *t = current_thread();
+	uint64_t v = t->timer_slack_ns ? t->timer_slack_ns : t->default_slack_ns;
+	return (long)(v ? v : TIMER_SLACK_DEFAULT_NS);
+}
+
+/* PR_SET_TIMERSLACK: a value, or 0 for the thread's default (its creator's slack at clone).
+ * Timers here fire as soon as they can whatever the slack, which any slack allows. */
+static long set_timer_slack(uint64_t ns)
+{
+	current_thread()->timer_slack_ns = ns;
+	return 0;
+}
+
 /* PR_GET_PDEATHSIG / PR_GET_CHILD_SUBREAPER write an int to arg2. */
 static long get_int(int v, uint64_t uptr)
 {
@@ -114,6 +132,8 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 	case PR_GET_PDEATHSIG: return get_int(READ_ONCE(p->pdeath_signal), arg2);
 	case PR_SET_CHILD_SUBREAPER: return set_tree_field(NULL, &p->child_subreaper, arg2);
 	case PR_GET_CHILD_SUBREAPER: return get_int(READ_ONCE(p->child_subreaper), arg2);
+	case PR_GET_TIMERSLACK: return get_timer_slack();
+	case PR_SET_TIMERSLACK: return set_timer_slack(arg2);
 	case PR_GET_SECUREBITS: return 0; /* none: root is root (caps.c) */
 	case PR_SET_SECUREBITS: return set_securebits(arg2);
 	case PR_CAPBSET_READ:
