@@ -102,16 +102,27 @@ static void cred_ids(struct cred *c, bool group, uint32_t *ids[3])
  * missing). For the latter, unprivileged, the real id may only become the real or effective
  * one, and setting the real id, or the effective one to other than the old real id, also sets
  * the saved id to the new effective one (setreuid(2)); s is ignored. */
+/* The effective or fs ids changed: as Linux's commit_creds, the parent-death signal is
+ * forgotten (a process now of another identity must not be signalled on its old terms). */
+static void creds_changed(struct process *p)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	p->pdeath_signal = 0;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
 static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 {
 	struct process *p = process_current();
 	long ret = -EPERM;
+	bool changed = false;
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	struct cred *c = &p->cred;
 	uint32_t *ids[3];
 	cred_ids(c, group, ids);
 	uint32_t cur[3] = { *ids[0], *ids[1], *ids[2] };
 	uint32_t real_or_eff[3] = { cur[0], cur[1], cur[1] };
+	uint32_t *fs = group ? &c->fsgid : &c->fsuid, old_fs = *fs;
 	bool privileged = (c->cap_effective >> (group ? CAP_SETGID : CAP_SETUID)) & 1;
 	if (re)
 		s = r != ID_UNCHANGED || (e != ID_UNCHANGED && e != cur[0]) ?
@@ -125,12 +136,15 @@ static long set_ids(uint32_t r, uint32_t e, uint32_t s, bool group, bool re)
 		*ids[1] = e;
 	if (s != ID_UNCHANGED)
 		*ids[2] = s;
-	*(group ? &c->fsgid : &c->fsuid) = *ids[1]; /* the fs id follows the effective one */
+	*fs = *ids[1]; /* the fs id follows the effective one */
 	if (!group)
 		cred_caps_setuid(c, cur[0], cur[1], cur[2]);
+	changed = *ids[1] != cur[1] || *fs != old_fs;
 	ret = 0;
 out_unlock:
 	spin_unlock_irqrestore(&p->lock, f);
+	if (changed)
+		creds_changed(p);
 	return ret;
 }
 
@@ -192,13 +206,16 @@ static long set_fs_id(uint32_t id, bool group)
 	cred_ids(c, group, ids);
 	uint32_t *fs = group ? &c->fsgid : &c->fsuid, old = *fs;
 	bool privileged = (c->cap_effective >> (group ? CAP_SETGID : CAP_SETUID)) & 1;
-	if (id != ID_UNCHANGED && id != old &&
-	    (privileged || id == *ids[0] || id == *ids[1] || id == *ids[2])) {
+	bool change = id != ID_UNCHANGED && id != old &&
+		      (privileged || id == *ids[0] || id == *ids[1] || id == *ids[2]);
+	if (change) {
 		*fs = id;
 		if (!group)
 			cred_caps_setfsuid(c, old);
 	}
 	spin_unlock_irqrestore(&p->lock, f);
+	if (change)
+		creds_changed(p);
 	return old;
 }
 

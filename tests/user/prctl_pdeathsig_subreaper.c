@@ -1,6 +1,7 @@
 /* Bug prctl_pdeathsig_subreaper: PR_SET/GET_PDEATHSIG and PR_SET/GET_CHILD_SUBREAPER were
- * EINVAL. The death signal is kept, read back, not inherited by fork, and sent when the parent
- * dies; a subreaper adopts its orphaned grandchild (getppid, wait and SIGCHLD). */
+ * EINVAL. The death signal is kept, read back, not inherited by fork, forgotten when the
+ * effective uid changes, and sent when the parent dies; a subreaper adopts its orphaned
+ * grandchild (getppid, wait and SIGCHLD). */
 #include "test.h"
 #include <signal.h>
 #include <sys/prctl.h>
@@ -53,6 +54,16 @@ static void check_get_set(void)
 	int st = -1;
 	CHECK("pdeathsig-cleared-by-fork", waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 						   WEXITSTATUS(st) == 0);
+	pid = fork();
+	if (pid == 0) {
+		int c = -1;
+		prctl(PR_SET_PDEATHSIG, SIGUSR2);
+		if (seteuid(1000) != 0)
+			_exit(2);
+		_exit(prctl(PR_GET_PDEATHSIG, &c) == 0 && c == 0 ? 0 : 1);
+	}
+	CHECK("pdeathsig-cleared-by-euid-change", waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+							  WEXITSTATUS(st) == 0);
 	prctl(PR_SET_PDEATHSIG, 0);
 }
 
