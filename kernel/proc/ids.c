@@ -173,7 +173,8 @@ SYSCALL_DEFINE2(setregid, uint32_t, r, uint32_t, e)
 	return set_ids(r, e, ID_UNCHANGED, true, true);
 }
 
-/* setuid: a caller with CAP_SETUID (CAP_SETGID) sets all three; others may set the effective id to the real or saved one. */
+/* setuid: a caller with CAP_SETUID (CAP_SETGID) sets all three; others may set the effective
+ * id to the real or saved one. */
 static long set_one_id(uint32_t id, bool group)
 {
 	if (id == ID_UNCHANGED)
