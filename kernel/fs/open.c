@@ -145,7 +145,7 @@ static int open_checks(const struct path *p, uint32_t flags, bool created)
 		   (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) ? MAY_WRITE : 0);
 	int r = inode_permission(inode, mask);
 	if (!r && (flags & O_NOATIME) && !inode_owner_or_root(inode))
-		r = -EPERM; /* as Linux's may_open: only the owner (or CAP_FOWNER) (bug open_noatime) */
+		r = -EPERM; /* Linux's may_open: the owner or CAP_FOWNER only (bug open_noatime) */
 	if (!r && (mask & MAY_WRITE) && S_ISREG(inode->mode))
 		r = mnt_want_write(p->mnt);
 	return r;

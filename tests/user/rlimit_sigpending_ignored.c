@@ -58,8 +58,8 @@ static int child(void)
 	sigemptyset(&rt);
 	sigaddset(&rt, SIGRTMIN);
 	struct timespec none = { 0, 0 };
-	if (sigtimedwait(&rt, &si, &none) != SIGRTMIN || si.si_code != SI_QUEUE || si.si_value.sival_int ||
-	    si.si_pid != getpid())
+	if (sigtimedwait(&rt, &si, &none) != SIGRTMIN || si.si_code != SI_QUEUE ||
+	    si.si_value.sival_int || si.si_pid != getpid())
 		bad |= 8; /* the first one queued, with its value */
 	return bad;
 }

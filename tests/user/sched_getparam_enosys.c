@@ -36,7 +36,8 @@ int main(void)
 	CHECK("getparam-negative-einval",
 	      syscall(SYS_sched_getparam, -1, &sp) == -1 && errno == EINVAL);
 	errno = 0;
-	CHECK("getparam-null-einval", syscall(SYS_sched_getparam, 0, NULL) == -1 && errno == EINVAL);
+	CHECK("getparam-null-einval",
+	      syscall(SYS_sched_getparam, 0, NULL) == -1 && errno == EINVAL);
 	errno = 0;
 	CHECK("getparam-no-such-esrch",
 	      syscall(SYS_sched_getparam, 4000000, &sp) == -1 && errno == ESRCH);
@@ -50,8 +51,9 @@ int main(void)
 	CHECK("priority-bad-policy-einval",
 	      syscall(SYS_sched_get_priority_max, 42) == -1 && errno == EINVAL);
 	sp.sched_priority = 0;
-	CHECK("setparam-other-0", syscall(SYS_sched_setparam, 0, &sp) == 0 &&
-					  syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0);
+	CHECK("setparam-other-0",
+	      syscall(SYS_sched_setparam, 0, &sp) == 0 &&
+		      syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0);
 	sp.sched_priority = 5;
 	errno = 0;
 	CHECK("setparam-prio-einval", syscall(SYS_sched_setparam, 0, &sp) == -1 && errno == EINVAL);

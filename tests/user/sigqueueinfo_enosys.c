@@ -64,15 +64,15 @@ int main(void)
 	      syscall(SYS_rt_sigqueueinfo, worker_tid, SIGRTMIN, &si) == 0 && take_rtmin() == 8);
 	si = queue_info(SI_QUEUE, 9);
 	pid_t me = (pid_t)syscall(SYS_gettid);
-	CHECK("tg-to-own-thread",
-	      syscall(SYS_rt_tgsigqueueinfo, getpid(), me, SIGRTMIN, &si) == 0 && take_rtmin() == 9);
+	long r = syscall(SYS_rt_tgsigqueueinfo, getpid(), me, SIGRTMIN, &si);
+	CHECK("tg-to-own-thread", r == 0 && take_rtmin() == 9);
 	errno = 0;
 	CHECK("tg-wrong-group-esrch",
 	      syscall(SYS_rt_tgsigqueueinfo, getpid() + 100000, worker_tid, SIGRTMIN, &si) == -1 &&
 		      errno == ESRCH);
 	errno = 0;
-	CHECK("tg-bad-tgid-einval",
-	      syscall(SYS_rt_tgsigqueueinfo, 0, worker_tid, SIGRTMIN, &si) == -1 && errno == EINVAL);
+	r = syscall(SYS_rt_tgsigqueueinfo, 0, worker_tid, SIGRTMIN, &si);
+	CHECK("tg-bad-tgid-einval", r == -1 && errno == EINVAL);
 	(void)!write(hold[1], "x", 1);
 	pthread_join(th, NULL);
 	pid_t child = fork();
