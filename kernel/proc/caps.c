@@ -17,15 +17,15 @@ void cred_caps_init_root(struct cred *c)
 	c->cap_inheritable = 0;
 }
 
+/* Lock-free, so that any code may ask (even holding the process's lock): the set is changed
+ * under p->lock, and an aligned 64-bit load sees it whole, before or after a change that races
+ * with the check either way. */
 bool capable(int cap)
 {
 	struct process *p = process_current();
 	if (!p)
 		return true; /* kernel threads */
-	uint64_t f = spin_lock_irqsave(&p->lock);
-	bool yes = (p->cred.cap_effective >> cap) & 1;
-	spin_unlock_irqrestore(&p->lock, f);
-	return yes;
+	return (READ_ONCE(p->cred.cap_effective) >> cap) & 1;
 }
 
 void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint32_t old_suid)

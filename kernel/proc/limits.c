@@ -19,11 +19,11 @@
 #define NR_OPEN_MAX 1048576u
 
 /* Raising a hard limit or touching another user's limits takes CAP_SYS_RESOURCE, lowering a
- * nice value or renicing another user's process CAP_SYS_NICE. Read without the caller's lock
- * (callers hold other processes' locks): an aligned 64-bit load cannot tear. */
+ * nice value or renicing another user's process CAP_SYS_NICE (capable is lock-free: callers
+ * hold other processes' locks). */
 static bool privileged(int cap)
 {
-	return (READ_ONCE(process_current()->cred.cap_effective) >> cap) & 1;
+	return capable(cap);
 }
 
 /* The target of prlimit/setpriority by pid (0 = self); caller holds the tree lock. A non-root
