@@ -180,6 +180,15 @@ long vfs_read(struct file *f, struct uio *u, int64_t *pos)
 	return f->ops->read(f, u, pos);
 }
 
+int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len)
+{
+	if (!S_ISREG(f->inode->mode))
+		return (int64_t)MIN(len, (size_t)INT64_MAX);
+	int64_t at = (f->flags & O_APPEND) ? f->inode->size : pos;
+	size_t most = at >= 0 ? (size_t)(INT64_MAX - at) : 0;
+	return rlimit_fsize_allow(at, at + (int64_t)MIN(len, most));
+}
+
 long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	if (!(f->mode & FMODE_WRITE))
@@ -190,10 +199,7 @@ long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 		return f->ops->write(f, u, pos);
 	if (u->resid == 0)
 		return 0;
-	/* RLIMIT_FSIZE: cut the write at the limit; at or past it, EFBIG and SIGXFSZ. */
-	int64_t at = (f->flags & O_APPEND) ? f->inode->size : *pos;
-	size_t most = at >= 0 ? (size_t)(INT64_MAX - at) : 0;
-	int64_t allowed = rlimit_fsize_allow(at, at + (int64_t)MIN(u->resid, most));
+	int64_t allowed = vfs_write_allowance(f, *pos, u->resid);
 	if (allowed < 0)
 		return allowed;
 	size_t cut = u->resid - (size_t)allowed;

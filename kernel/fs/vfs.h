@@ -415,6 +415,11 @@ void file_put(struct file *f);
 /* read/write on an open file (permission FMODE_* and O_APPEND handled here). */
 long vfs_read(struct file *f, struct uio *u, int64_t *pos);
 long vfs_write(struct file *f, struct uio *u, int64_t *pos);
+/* RLIMIT_FSIZE for a write of len bytes at pos (the end under O_APPEND) of a regular file: the
+ * bytes it may write, or -EFBIG with SIGXFSZ sent when none (vfs_write cuts each write to it;
+ * writev asks once for its total, as Linux, so that a limit between two vectors is a short
+ * write, not a signal). Other files: len. */
+int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len);
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
 /* Whole-file helpers for the kernel (exec, initramfs): read at pos into buf. */
 long kernel_read(struct file *f, void *buf, size_t len, int64_t pos);

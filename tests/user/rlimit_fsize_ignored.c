@@ -1,11 +1,14 @@
 /* Bug rlimit_fsize_ignored: RLIMIT_FSIZE was not enforced. A write crossing it is cut at the
  * limit, one at or past it fails with EFBIG and raises SIGXFSZ (which kills by default), and
- * growing a file past it with truncate/ftruncate is EFBIG too; shrinking is fine. Also bug
+ * growing a file past it with truncate/ftruncate is EFBIG too; shrinking is fine; a writev
+ * whose first vector ends at the limit is a short write without a signal. Also bug
  * rlimit_nofile_ceiling: RLIMIT_NOFILE above fs.nr_open (1048576) is EPERM even for root. */
 #include "test.h"
 #include <fcntl.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #define LIMIT 100
@@ -44,6 +47,16 @@ static int limited_child(void)
 	errno = 0;
 	if (truncate(path, 2 * LIMIT) != -1 || errno != EFBIG)
 		bad |= 64;
+	/* writev reaching the limit exactly at a vector's end: a short write, no signal. */
+	struct timespec none = { 0, 0 };
+	while (sigtimedwait(&set, NULL, &none) > 0)
+		; /* the SIGXFSZ of the steps above */
+	struct iovec iov[2] = { { buf, LIMIT / 2 }, { buf, LIMIT / 2 } };
+	lseek(fd, LIMIT / 2, SEEK_SET);
+	ssize_t w = writev(fd, iov, 2);
+	sigpending(&pend);
+	if (w != LIMIT / 2 || sigismember(&pend, SIGXFSZ))
+		bad |= 128;
 	close(fd);
 	return bad;
 }
