@@ -26,9 +26,16 @@ LINUX_API_TEST_NAMES := xattr rw_vectors futex_waitv sysfs_call seek_hole random
 	settime
 # /proc/sys, pipe sizes, read-only remounts and the procfs files LTP wanted (issue 13).
 PROCFS_SYS_TEST_NAMES := procfs_sys pipe_size tmpfs_remount_ro procfs_gaps
+# Regression tests of issue 13's process, credential and limit semantics (Linux's expectations).
+PROCS_REGRESSION_NAMES := exec_empty_argv clone_parent chown_keeps_sgid_nonexec \
+	rlimit_fsize_ignored rlimit_cpu_ignored mmap_errno_order open_noatime etxtbsy_ignored \
+	setreuid_enosys prctl_pdeathsig_subreaper sched_getparam_enosys persona_enosys \
+	clock_nanosleep_thread_clock capget_enosys rlimit_sigpending_ignored sigqueueinfo_enosys \
+	setfsuid_enosys prctl_timerslack
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
-USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
-	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES)
+USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
+	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \
+	$(PROCS_REGRESSION_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -40,7 +47,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
-	$(FILE_LOCK_TEST_NAMES)
+	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 

@@ -10,6 +10,7 @@
 #include <core/time.h>
 #include <lib/string.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
 
@@ -103,7 +104,7 @@ static int settime(const struct linux_timespec *ts)
 	if (ts->tv_sec < 0 || ts->tv_sec >= SETTOD_SEC_MAX || ts->tv_nsec < 0 ||
 	    ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
-	if (process_current()->cred.euid != 0)
+	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
 	uint64_t ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
 	if (ns < time_monotonic_ns())
@@ -139,7 +140,7 @@ SYSCALL_DEFINE2(settimeofday, const struct linux_timeval __user *, tv,
 		return -EINVAL;
 	if (tz && (z.tz_minuteswest < -15 * 60 || z.tz_minuteswest > 15 * 60))
 		return -EINVAL;
-	if ((tv || tz) && process_current()->cred.euid != 0)
+	if ((tv || tz) && !capable(CAP_SYS_TIME))
 		return -EPERM;
 	if (tz) {
 		uint64_t packed;

@@ -7,6 +7,8 @@
 #include <lib/string.h>
 #include <core/uname.h>
 #include <fs/vfs.h>
+#include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 struct spinlock uts_lock = SPINLOCK_INIT("uts");
@@ -15,9 +17,11 @@ char uts_domainname[UTSNAME_LEN] = UTS_DOMAINNAME;
 
 static void uname_fill(struct linux_utsname *u)
 {
+	struct process *p = process_current();
+	bool uname26 = p && (READ_ONCE(p->personality) & UNAME26);
 	memset(u, 0, sizeof(*u));
 	strlcpy(u->sysname, UTS_SYSNAME, sizeof(u->sysname));
-	strlcpy(u->release, UTS_RELEASE, sizeof(u->release));
+	strlcpy(u->release, uname26 ? UTS_RELEASE_UNAME26 : UTS_RELEASE, sizeof(u->release));
 	strlcpy(u->version, UTS_VERSION, sizeof(u->version));
 	strlcpy(u->machine, UTS_MACHINE, sizeof(u->machine));
 	uint64_t f = spin_lock_irqsave(&uts_lock);
@@ -36,9 +40,7 @@ SYSCALL_DEFINE1(uname, struct linux_utsname __user *, name)
 /* Linux's order: EPERM without privilege, then EINVAL for a bad length, then EFAULT. */
 static long set_uts_name(char *field, const char __user *uname, int len)
 {
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	if (uid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len < 0 || len >= UTSNAME_LEN)
 		return -EINVAL;

@@ -10,6 +10,8 @@
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
+#include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
@@ -21,9 +23,7 @@
 
 static bool is_root(void)
 {
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	return uid == 0;
+	return capable(CAP_SYS_ADMIN);
 }
 
 /* Copy an optional user string (NULL stays NULL) into a kmalloc'd buffer of size bytes. */

@@ -86,9 +86,14 @@ static inline bool uio_nonblock(const struct uio *u, uint32_t file_flags)
 	return (file_flags & O_NONBLOCK) || (u->rwf & RWF_NOWAIT);
 }
 
+static inline bool rwf_append(uint8_t rwf, uint32_t file_flags)
+{
+	return (rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(rwf & RWF_NOAPPEND));
+}
+
 static inline bool uio_append(const struct uio *u, uint32_t file_flags)
 {
-	return (u->rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(u->rwf & RWF_NOAPPEND));
+	return rwf_append(u->rwf, file_flags);
 }
 
 /* Move n bytes (n <= resid) from src into the buffer / from the buffer into dst, advancing it.
@@ -183,6 +188,10 @@ struct inode {
 	bool linkable;
 
 	int refcount; /* dentries and files referring to it; atomic */
+	/* Atomic, as Linux's i_writecount: > 0 the regular file's open descriptions for writing,
+	 * < 0 the programs executing it (exec, /proc/<pid>/exe holders); the two exclude each
+	 * other with ETXTBSY (bug etxtbsy_ignored). */
+	int writecount;
 };
 
 /* A fresh inode of sb (refcount 1, inode number allocated, times now, mutex ready). NULL when
@@ -201,6 +210,12 @@ void inode_touch(struct inode *inode, uint32_t which);
 #define MAY_WRITE 2
 #define MAY_READ 4
 int inode_permission(const struct inode *inode, int mask);
+/* ETXTBSY (writecount): get/put a writer (fails while the file is executed); deny/allow
+ * writers for an executing program (fails while the file is open for writing). */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 /* The calling process is the owner or root (chmod, utimensat with times). */
 bool inode_owner_or_root(const struct inode *inode);
 /* The calling process's effective uid and gid (root for kernel threads). */
@@ -475,6 +490,11 @@ void file_put(struct file *f);
 /* read/write on an open file (permission FMODE_* and O_APPEND handled here). */
 long vfs_read(struct file *f, struct uio *u, int64_t *pos);
 long vfs_write(struct file *f, struct uio *u, int64_t *pos);
+/* RLIMIT_FSIZE for a write of len bytes at pos (the end under O_APPEND or RWF_APPEND: rwf is
+ * the call's RWF_* flags) of a regular file: the bytes it may write, or -EFBIG with SIGXFSZ
+ * sent when none (vfs_write cuts each write to it; writev asks once for its total, as Linux,
+ * so that a limit between two vectors is a short write, not a signal). Other files: len. */
+int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf);
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
 /* Linux's noop_llseek: the position stays, and is returned (anonymous objects). */
 int64_t noop_llseek(struct file *f, int64_t off, int whence);

@@ -18,6 +18,7 @@
 #include <proc/signal.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/poll.h>
@@ -160,12 +161,10 @@ static bool over_limit(long total, const int *limit)
 	return l && total > l;
 }
 
-/* Root is not bound by pipe-max-size and the per-user limits (Linux: CAP_SYS_RESOURCE). */
+/* CAP_SYS_RESOURCE frees a caller from pipe-max-size and the per-user limits. */
 static bool pipe_privileged(void)
 {
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	return uid == 0;
+	return capable(CAP_SYS_RESOURCE);
 }
 
 static uint32_t current_ruid(void)

@@ -136,6 +136,7 @@ struct process *process_alloc(const struct process *parent)
 		p->nice = parent->nice;
 		p->no_new_privs = parent->no_new_privs;
 		p->cap_mode = parent->cap_mode;
+		p->personality = parent->personality;
 		memcpy(p->name, parent->name, sizeof(p->name));
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
@@ -143,6 +144,7 @@ struct process *process_alloc(const struct process *parent)
 		spin_unlock_irqrestore((struct spinlock *)&parent->lock, f);
 	} else {
 		default_rlimits(p->rlimits); /* cred all 0: root */
+		cred_caps_init_root(&p->cred);
 		strlcpy(p->name, "init", sizeof(p->name));
 		p->pgid = p->sid = INIT_PID;
 		p->ctty = NULL;

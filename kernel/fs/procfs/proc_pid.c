@@ -351,10 +351,6 @@ static const char *state_name(char state)
 	}
 }
 
-/* Full capability sets for root (the 41 capabilities of Linux 6.1), none for others: Zero-OS
- * grants root everything and others nothing. */
-#define CAP_FULL 0x000001fffffffffful
-
 static void status_memory(struct proc_text *t, const struct proc_vm *v)
 {
 	proc_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n",
@@ -375,21 +371,20 @@ static int fmt_status(struct proc_text *t, const struct proc_snap *sp, const str
 	proc_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 		    s.name, s.umask, state_name(s.state), s.pid, s.tid);
 	proc_printf(t, "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
-		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.euid, s.cred.gid,
-		    s.cred.egid, s.cred.sgid, s.cred.egid);
+		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid, s.cred.gid,
+		    s.cred.egid, s.cred.sgid, s.cred.fsgid);
 	proc_printf(t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    s.fd_size, s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
 		status_memory(t, v);
-	uint64_t cap = s.cred.euid == 0 ? CAP_FULL : 0;
 	proc_printf(t, "CoreDumping:\t0\nThreads:\t%d\nSigQ:\t%d/%lu\n", s.nthreads, s.sig_queued,
 		    s.rlim_sigpending);
 	proc_printf(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n",
 		    s.sig_pnd, s.shd_pnd, s.sig_blk, s.sig_ign);
 	proc_printf(t, "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n",
-		    s.sig_cgt, 0ul, cap, cap);
-	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n", CAP_FULL,
-		    0ul);
+		    s.sig_cgt, s.cred.cap_inheritable, s.cred.cap_permitted, s.cred.cap_effective);
+	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n",
+		    s.cred.cap_bset, 0ul);
 	return 0;
 }
 
