@@ -207,6 +207,8 @@ void process_user_return_check(void)
 		do_exit(0, false); /* the group's status is taken from the process */
 	if (t->proc && READ_ONCE(t->proc->cpu_limit_due))
 		rlimit_cpu_enforce(t->proc);
+	if (t->proc && READ_ONCE(t->proc->cpu_itimers_due))
+		cpu_itimer_deliver(t->proc);
 }
 
 SYSCALL_DEFINE1(exit, int, code)

@@ -110,6 +110,12 @@ struct process {
 	struct wait_queue child_wait; /* parent sleeps here in wait4 */
 	uint64_t utime_ns, stime_ns; /* own CPU time (no per-thread accounting yet: 0) */
 	bool cpu_limit_due; /* atomic: the tick saw RLIMIT_CPU's soft limit reached again */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c, guarded by its lock): counted down
+	 * by the ticks of the process's user time / all its CPU time; not inherited by fork. */
+	struct cpu_itimer {
+		uint64_t value, interval; /* ns; value 0: disarmed */
+	} cpu_itimers[2];
+	uint8_t cpu_itimers_due; /* atomic: a bit per timer expired, signalled on the way out */
 	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
 	uint64_t start_ns;
 };
@@ -164,6 +170,17 @@ bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns);
 /* On the way to user mode: SIGXCPU at and after each second past the soft limit, SIGKILL at
  * the hard one (Linux's check_process_timers). */
 void rlimit_cpu_enforce(struct process *p);
+
+/* ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c). From the timer tick (IRQs off): a tick
+ * of p's CPU time (user time when from_user) counts the timers down; true when one expired (the
+ * tick then asks for the return-to-user path, which calls cpu_itimer_deliver to signal). */
+bool cpu_itimer_tick(struct process *p, bool from_user);
+void cpu_itimer_deliver(struct process *p);
+/* which is ITIMER_VIRTUAL or ITIMER_PROF: the timer's remaining time and interval, and (set)
+ * replace them (value 0 disarms). */
+void cpu_itimer_get(struct process *p, int which, uint64_t *value, uint64_t *interval);
+void cpu_itimer_set(struct process *p, int which, uint64_t value, uint64_t interval,
+		    uint64_t *old_value, uint64_t *old_interval);
 
 /* Capabilities (proc/caps.c). capable: the calling process has cap in its effective set (the
  * privilege check of "only root may"; kernel threads always). The cred_ functions change a

@@ -400,20 +400,19 @@ static void ns_to_timeval(uint64_t ns, struct k_timeval *tv)
 	}
 }
 
-/* ITIMER_VIRTUAL and ITIMER_PROF are not implemented (no per-thread CPU-time accounting yet):
- * they read as disarmed, disarming them succeeds, arming them is -EINVAL. */
+/* ITIMER_REAL (proc/signal.c's thread), ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c). */
 SYSCALL_DEFINE2(getitimer, int, which, struct k_itimerval __user *, uval)
 {
 	struct k_itimerval v;
-	memset(&v, 0, sizeof(v));
-	if (which == ITIMER_REAL) {
-		uint64_t value, interval;
+	uint64_t value, interval;
+	if (which == ITIMER_REAL)
 		itimer_real_get(&value, &interval);
-		ns_to_timeval(value, &v.it_value);
-		ns_to_timeval(interval, &v.it_interval);
-	} else if (which != ITIMER_VIRTUAL && which != ITIMER_PROF) {
+	else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		cpu_itimer_get(process_current(), which, &value, &interval);
+	else
 		return -EINVAL;
-	}
+	ns_to_timeval(value, &v.it_value);
+	ns_to_timeval(interval, &v.it_interval);
 	return copy_to_user(uval, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
@@ -425,22 +424,20 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct k_itimerval __user *, unew,
 	memset(&o, 0, sizeof(o));
 	if (unew && copy_from_user(&n, unew, sizeof(n)))
 		return -EFAULT;
-	uint64_t value, interval;
+	uint64_t value, interval, ov, oi;
 	if (!timeval_to_ns(&n.it_value, &value) || !timeval_to_ns(&n.it_interval, &interval))
 		return -EINVAL;
 	if (which == ITIMER_REAL) {
-		uint64_t ov, oi;
 		int err = itimer_real_set(value, value ? interval : 0, &ov, &oi);
 		if (err)
 			return err;
-		ns_to_timeval(ov, &o.it_value);
-		ns_to_timeval(oi, &o.it_interval);
 	} else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
-		if (value)
-			return -EINVAL;
+		cpu_itimer_set(process_current(), which, value, interval, &ov, &oi);
 	} else {
 		return -EINVAL;
 	}
+	ns_to_timeval(ov, &o.it_value);
+	ns_to_timeval(oi, &o.it_interval);
 	if (uold && copy_to_user(uold, &o, sizeof(o)))
 		return -EFAULT;
 	return 0;

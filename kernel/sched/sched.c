@@ -263,7 +263,8 @@ void sched_preempt_point(void)
 
 /* Sampled accounting: the whole tick goes to whoever it interrupted. The counters are only
  * added to here (atomically: threads of one process tick on different CPUs). True when the
- * process reached its RLIMIT_CPU again (the way back to user mode sends the signal). */
+ * process reached its RLIMIT_CPU again or one of its CPU-time interval timers expired (the way
+ * back to user mode sends the signal). */
 static bool charge_tick(struct thread *t, bool from_user)
 {
 	bool niced = t->proc && READ_ONCE(t->proc->nice) > 0;
@@ -275,7 +276,9 @@ static bool charge_tick(struct thread *t, bool from_user)
 	uint64_t other = __atomic_load_n(from_user ? &p->stime_ns : &p->utime_ns,
 					 __ATOMIC_RELAXED);
 	uint64_t before = __atomic_fetch_add(counter, NSEC_PER_SEC / TIMER_HZ, __ATOMIC_RELAXED);
-	return rlimit_cpu_tick(p, before + other, before + other + NSEC_PER_SEC / TIMER_HZ);
+	bool itimer = cpu_itimer_tick(p, from_user);
+	return rlimit_cpu_tick(p, before + other, before + other + NSEC_PER_SEC / TIMER_HZ) ||
+	       itimer;
 }
 
 /* Wake the sleepers whose deadline has come, and have the timer come back for the next. */
