@@ -359,9 +359,14 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage __user *, uru)
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	switch (who) {
 	case RUSAGE_SELF:
-	case RUSAGE_THREAD:
 		ns_to_timeval(p->utime_ns, &ru.ru_utime);
 		ns_to_timeval(p->stime_ns, &ru.ru_stime);
+		break;
+	case RUSAGE_THREAD:
+		ns_to_timeval(__atomic_load_n(&current_thread()->utime_ns, __ATOMIC_RELAXED),
+			      &ru.ru_utime);
+		ns_to_timeval(__atomic_load_n(&current_thread()->stime_ns, __ATOMIC_RELAXED),
+			      &ru.ru_stime);
 		break;
 	case RUSAGE_CHILDREN:
 		ns_to_timeval(p->cutime_ns, &ru.ru_utime);

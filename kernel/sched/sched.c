@@ -272,6 +272,8 @@ static bool charge_tick(struct thread *t, bool from_user)
 	struct process *p = t->proc;
 	if (!p)
 		return false;
+	__atomic_fetch_add(from_user ? &t->utime_ns : &t->stime_ns, NSEC_PER_SEC / TIMER_HZ,
+			   __ATOMIC_RELAXED);
 	uint64_t *counter = from_user ? &p->utime_ns : &p->stime_ns;
 	uint64_t other = __atomic_load_n(from_user ? &p->stime_ns : &p->utime_ns,
 					 __ATOMIC_RELAXED);

@@ -54,6 +54,9 @@ struct thread {
 	struct list_node sleep_node; /* in the CPU's sleep list while sleeping with a timeout */
 	int wake_reason; /* 0 woken, -ETIMEDOUT, -EINTR: set by whoever makes it runnable */
 	enum sleep_kind sleep_kind; /* of the current or last sleep */
+	/* This thread's CPU time, sampled by the tick as its process's is (atomic: added by the
+	 * CPU running it, read by anyone): CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD. */
+	uint64_t utime_ns, stime_ns;
 
 	void *fpu_state; /* user FPU/SSE/AVX registers while switched out (NULL: kernel-only) */
 	uint64_t fs_base; /* user TLS base */
