@@ -1,7 +1,8 @@
-/* Attribute system calls: access/faccessat, the chmod and chown families, utimensat,
- * truncate/ftruncate. Ownership rules as Linux: only root changes a file's owner; the owner
- * may change its group to one of its own groups (here: its effective gid); chmod by the owner
- * or root, and a non-root chmod of a file whose group is not the caller's drops S_ISGID. */
+/* Attribute system calls: access/faccessat, the chmod (fchmodat2 too) and chown families,
+ * utimensat, utimes, futimesat, utime, truncate/ftruncate. Ownership rules as Linux: only root
+ * changes a file's owner; the owner may change its group to one of its own groups (here: its
+ * effective gid); chmod by the owner or root, and a non-root chmod of a file whose group is not
+ * the caller's drops S_ISGID. */
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
@@ -146,6 +147,19 @@ SYSCALL_DEFINE3(fchmodat, int, dirfd, const char __user *, path, uint32_t, mode)
 	return CHMOD_LIKE(do_chmod, dirfd, path, 0, mode);
 }
 
+/* A symlink's own mode cannot be changed (Linux: EOPNOTSUPP); anything else as chmod. */
+static int do_chmod_nofollow(const struct path *p, uint32_t mode)
+{
+	return S_ISLNK(p->dentry->inode->mode) ? -EOPNOTSUPP : do_chmod(p, mode);
+}
+
+SYSCALL_DEFINE4(fchmodat2, int, dirfd, const char __user *, path, uint32_t, mode, int, flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return CHMOD_LIKE(do_chmod_nofollow, dirfd, path, flags, mode);
+}
+
 SYSCALL_DEFINE3(chown, const char __user *, path, uint32_t, owner, uint32_t, group)
 {
 	return CHMOD_LIKE(do_chown, AT_FDCWD, path, 0, owner, group);
@@ -189,6 +203,36 @@ static int utime_one(const struct linux_timespec *t, uint32_t bit, struct linux_
 	return 0;
 }
 
+/* Set the access and modification times (ts: kernel copies, UTIME_NOW/UTIME_OMIT allowed) of
+ * the file dirfd/upath names (upath NULL: dirfd itself), as utimensat does. */
+static long do_utimens(int dirfd, const char __user *upath, const struct linux_timespec ts[2],
+		       int flags)
+{
+	struct iattr a = { 0 };
+	bool explicit = false;
+	int r = utime_one(&ts[0], ATTR_ATIME, &a.atime, &a.valid, &explicit);
+	if (!r)
+		r = utime_one(&ts[1], ATTR_MTIME, &a.mtime, &a.valid, &explicit);
+	if (r)
+		return r;
+	if (!upath && dirfd == AT_FDCWD)
+		return -EFAULT; /* as Linux: no file behind AT_FDCWD, so a missing path */
+	struct path p;
+	r = attr_target(dirfd, upath, flags, &p); /* upath NULL: futimens(dirfd) */
+	if (r)
+		return r;
+	struct inode *inode = p.dentry->inode;
+	/* A read-only mount first, then: explicit times need ownership, "now" also works with
+	 * write permission. */
+	r = mnt_want_write(p.mnt);
+	if (!r && !inode_owner_or_root(inode))
+		r = explicit ? -EPERM : inode_permission(inode, MAY_WRITE);
+	if (!r && a.valid)
+		r = vfs_setattr(&p, &a);
+	path_put(&p);
+	return r;
+}
+
 SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, upath,
 	const struct linux_timespec __user *, utimes, int, flags)
 {
@@ -197,25 +241,50 @@ SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, upath,
 	struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
 	if (utimes && copy_from_user(ts, utimes, sizeof(ts)))
 		return -EFAULT;
-	struct iattr a = { 0 };
-	bool explicit = false;
-	int r = utime_one(&ts[0], ATTR_ATIME, &a.atime, &a.valid, &explicit);
-	if (!r)
-		r = utime_one(&ts[1], ATTR_MTIME, &a.mtime, &a.valid, &explicit);
-	if (r)
-		return r;
-	struct path p;
-	r = attr_target(dirfd, upath, flags, &p); /* upath NULL: futimens(dirfd) */
-	if (r)
-		return r;
-	struct inode *inode = p.dentry->inode;
-	/* Setting explicit times needs ownership; "now" also works with write permission. */
-	if (!inode_owner_or_root(inode))
-		r = explicit ? -EPERM : inode_permission(inode, MAY_WRITE);
-	if (!r && a.valid)
-		r = vfs_setattr(&p, &a);
-	path_put(&p);
-	return r;
+	return do_utimens(dirfd, upath, ts, flags);
+}
+
+/* utimes and futimesat: microsecond times (NULL: now), each checked (EINVAL out of range). */
+static long do_utimes_tv(int dirfd, const char __user *upath,
+			 const struct linux_timeval __user *utv)
+{
+	struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	struct linux_timeval tv[2];
+	if (utv) {
+		if (copy_from_user(tv, utv, sizeof(tv)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return -EINVAL;
+			ts[i] = (struct linux_timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
+		}
+	}
+	return do_utimens(dirfd, upath, ts, 0);
+}
+
+SYSCALL_DEFINE2(utimes, const char __user *, upath, const struct linux_timeval __user *, utv)
+{
+	return do_utimes_tv(AT_FDCWD, upath, utv);
+}
+
+SYSCALL_DEFINE3(futimesat, int, dirfd, const char __user *, upath,
+		const struct linux_timeval __user *, utv)
+{
+	return do_utimes_tv(dirfd, upath, utv);
+}
+
+/* utime(2): whole seconds (struct utimbuf: access, then modification time); NULL: now. */
+SYSCALL_DEFINE2(utime, const char __user *, upath, const int64_t __user *, ubuf)
+{
+	struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	int64_t secs[2];
+	if (ubuf) {
+		if (copy_from_user(secs, ubuf, sizeof(secs)))
+			return -EFAULT;
+		ts[0] = (struct linux_timespec){ secs[0], 0 };
+		ts[1] = (struct linux_timespec){ secs[1], 0 };
+	}
+	return do_utimens(AT_FDCWD, upath, ts, 0);
 }
 
 static long do_faccessat(int dirfd, const char __user *upath, int mode, int flags)
