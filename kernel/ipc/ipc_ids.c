@@ -1,0 +1,240 @@
+/* System V IPC's common part (ipc/ipc.h): the key -> object table of each kind with Linux's
+ * cyclic index allocation and id encoding, the *get lookup-or-create, permission checks and
+ * the ipc64_perm conversions. */
+#include <ipc/ipc.h>
+#include <core/compiler.h>
+#include <core/time.h>
+#include <mm/kmalloc.h>
+#include <proc/process.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/msg.h>
+#include <uapi/sem.h>
+#include <uapi/shm.h>
+
+uint64_t ipc_shmmax = SHMMAX, ipc_shmall = SHMALL;
+int ipc_shmmni = SHMMNI;
+int ipc_sem_ctls[4] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
+int ipc_msgmax = MSGMAX, ipc_msgmnb = MSGMNB, ipc_msgmni = MSGMNI;
+
+int64_t ipc_now(void)
+{
+	return (int64_t)(time_realtime_ns() / NSEC_PER_SEC);
+}
+
+int ipc_current_pid(void)
+{
+	struct process *p = process_current();
+	return p ? p->pid : 0;
+}
+
+/* The caller's effective user and group ids (root for a kernel thread). */
+static void current_eids(uint32_t *euid, uint32_t *egid)
+{
+	struct process *p = process_current();
+	*euid = *egid = 0;
+	if (!p)
+		return;
+	uint64_t f = spin_lock_irqsave(&p->lock);
+	*euid = p->cred.euid;
+	*egid = p->cred.egid;
+	spin_unlock_irqrestore(&p->lock, f);
+}
+
+static uint32_t current_euid(void)
+{
+	uint32_t euid, egid;
+	current_eids(&euid, &egid);
+	return euid;
+}
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+struct ipc_obj *ipc_find_key_locked(struct ipc_ids *ids, int32_t key)
+{
+	spin_assert_held(&ids->lock);
+	if (key == IPC_PRIVATE)
+		return NULL;
+	for (int i = 0; i < ids->nslots; i++)
+		if (ids->slot[i] && ids->slot[i]->key == key)
+			return ids->slot[i];
+	return NULL;
+}
+
+struct ipc_obj *ipc_at_index_locked(struct ipc_ids *ids, int idx)
+{
+	spin_assert_held(&ids->lock);
+	return idx >= 0 && idx < ids->nslots ? ids->slot[idx] : NULL;
+}
+
+struct ipc_obj *ipc_obtain_locked(struct ipc_ids *ids, int id)
+{
+	if (id < 0)
+		return NULL;
+	struct ipc_obj *o = ipc_at_index_locked(ids, id % IPC_SEQ_MULTIPLIER);
+	return o && o->seq == id / IPC_SEQ_MULTIPLIER ? o : NULL;
+}
+
+int ipc_max_index_locked(struct ipc_ids *ids)
+{
+	spin_assert_held(&ids->lock);
+	for (int i = ids->nslots - 1; i >= 0; i--)
+		if (ids->slot[i])
+			return i;
+	return -1;
+}
+
+/* Make room for n slots (n <= IPCMNI). */
+static int grow_locked(struct ipc_ids *ids, int n)
+{
+	spin_assert_held(&ids->lock);
+	int want = MAX(ids->nslots * 2, n);
+	want = MIN(want, IPCMNI);
+	struct ipc_obj **slot = kmalloc((size_t)want * sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	if (ids->nslots)
+		memcpy(slot, ids->slot, (size_t)ids->nslots * sizeof(*slot));
+	kfree(ids->slot);
+	ids->slot = slot;
+	ids->nslots = want;
+	return 0;
+}
+
+/* The first free index at or after from and below max, wrapping round to 0 (Linux's
+ * idr_alloc_cyclic), or -1. */
+static int free_index_locked(struct ipc_ids *ids, int from, int max)
+{
+	spin_assert_held(&ids->lock);
+	if (from >= max)
+		from = 0;
+	for (int n = 0, i = from; n < max; n++, i = i + 1 == max ? 0 : i + 1)
+		if (!ids->slot[i])
+			return i;
+	return -1;
+}
+
+int ipc_add_locked(struct ipc_ids *ids, struct ipc_obj *o, int limit)
+{
+	spin_assert_held(&ids->lock);
+	if (ids->in_use >= MIN(limit, IPCMNI))
+		return -ENOSPC;
+	/* As Linux: indexes cycle over half as many again as are in use, at least 64. */
+	int max = MIN(MAX(ids->in_use * 3 / 2, IPC_MIN_CYCLE), IPCMNI);
+	if (max > ids->nslots && grow_locked(ids, max))
+		return -ENOMEM;
+	int idx = free_index_locked(ids, ids->last_idx + 1, max);
+	if (idx < 0)
+		return -ENOSPC;
+	if (idx <= ids->last_idx && ++ids->seq >= IPC_SEQ_MAX)
+		ids->seq = 0;
+	ids->last_idx = idx;
+	o->seq = ids->seq;
+	o->id = o->seq * IPC_SEQ_MULTIPLIER + idx;
+	o->deleted = false;
+	ids->slot[idx] = o;
+	ids->in_use++;
+	return o->id;
+}
+
+void ipc_remove_locked(struct ipc_ids *ids, struct ipc_obj *o)
+{
+	spin_assert_held(&ids->lock);
+	int idx = o->id % IPC_SEQ_MULTIPLIER;
+	if (ids->slot[idx] == o) {
+		ids->slot[idx] = NULL;
+		ids->in_use--;
+	}
+	o->key = IPC_PRIVATE;
+	o->deleted = true;
+}
+
+void ipc_obj_init(struct ipc_obj *o, int32_t key, int flags)
+{
+	o->key = key;
+	current_eids(&o->uid, &o->gid);
+	o->cuid = o->uid;
+	o->cgid = o->gid;
+	o->mode = (uint32_t)flags & IPC_MODE_BITS;
+}
+
+int ipc_get(struct ipc_ids *ids, int32_t key, int flags, const struct ipc_get_ops *ops,
+	    void *arg)
+{
+	uint64_t f = spin_lock_irqsave(&ids->lock);
+	struct ipc_obj *o = ipc_find_key_locked(ids, key);
+	int r;
+	if (key == IPC_PRIVATE || (!o && (flags & IPC_CREAT)))
+		r = ops->create(ids, key, flags, arg);
+	else if (!o)
+		r = -ENOENT;
+	else if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
+		r = -EEXIST;
+	else if (ops->check && (r = ops->check(o, arg)) != 0)
+		;
+	else if (!ipc_permitted_locked(ids, o, flags & IPC_MODE_BITS))
+		r = -EACCES;
+	else
+		r = o->id;
+	spin_unlock_irqrestore(&ids->lock, f);
+	return r;
+}
+
+/* ---- permissions -------------------------------------------------------------------------- */
+
+bool ipc_permitted_locked(struct ipc_ids *ids, const struct ipc_obj *o, int acc)
+{
+	spin_assert_held(&ids->lock);
+	int requested = ((acc >> 6) | (acc >> 3) | acc) & 07;
+	uint32_t granted = o->mode, euid = current_euid();
+	if (euid == o->uid || euid == o->cuid)
+		granted >>= 6;
+	else if (current_in_group(o->gid) || current_in_group(o->cgid))
+		granted >>= 3;
+	return !(requested & ~granted & 07) || euid == 0;
+}
+
+bool ipc_privileged(void)
+{
+	return current_euid() == 0;
+}
+
+bool ipc_owner_locked(struct ipc_ids *ids, const struct ipc_obj *o)
+{
+	spin_assert_held(&ids->lock);
+	uint32_t euid = current_euid();
+	return euid == 0 || euid == o->uid || euid == o->cuid;
+}
+
+void ipc_perm_fill_locked(struct ipc_ids *ids, const struct ipc_obj *o, struct ipc64_perm *p)
+{
+	spin_assert_held(&ids->lock);
+	memset(p, 0, sizeof(*p));
+	p->key = o->key;
+	p->uid = o->uid;
+	p->gid = o->gid;
+	p->cuid = o->cuid;
+	p->cgid = o->cgid;
+	p->mode = o->mode;
+	p->seq = o->seq;
+}
+
+void ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ipc64_perm *p)
+{
+	spin_assert_held(&ids->lock);
+	o->uid = p->uid;
+	o->gid = p->gid;
+	o->mode = (o->mode & ~(uint32_t)IPC_MODE_BITS) | (p->mode & IPC_MODE_BITS);
+}
+
+struct ipc_obj *ipc_ctl_lookup_locked(struct ipc_ids *ids, int id, bool stat_by_index, int acc,
+				      int *err)
+{
+	struct ipc_obj *o = stat_by_index ? ipc_at_index_locked(ids, id)
+					  : ipc_obtain_locked(ids, id);
+	*err = -EINVAL;
+	if (!o)
+		return NULL;
+	*err = -EACCES;
+	return ipc_permitted_locked(ids, o, acc) ? o : NULL;
+}

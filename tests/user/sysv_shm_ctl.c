@@ -1,0 +1,100 @@
+/* System V shared memory's control side (shmctl(2)): IPC_RMID keeping an attached segment
+ * until its last detach, IPC_SET, the *_INFO and *_STAT commands, SHM_LOCK, and the permission
+ * errors of an unprivileged caller. */
+#include "sysv.h"
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#define SZ 8192
+
+
+/* IPC_RMID of an attached segment: SHM_DEST, the key freed, the id alive until the detach. */
+static void test_rmid_attached(void)
+{
+	key_t k = sysv_key();
+	int id = shmget(k, SZ, IPC_CREAT | 0600);
+	char *p = shmat(id, NULL, 0);
+	EXPECT("rmid_attached", shmctl(id, IPC_RMID, NULL), 0);
+	struct shmid_ds ds = st_of(id);
+	test_result("dest_mode", (ds.shm_perm.mode & SHM_DEST) && ds.shm_perm.__key == IPC_PRIVATE &&
+		    ds.shm_nattch == 1, "mode %o key %x nattch %lu", ds.shm_perm.mode,
+		    ds.shm_perm.__key, (unsigned long)ds.shm_nattch);
+	EXPECT("dest_key_free", sys_res(shmget(k, SZ, 0600)), -ENOENT);
+	strcpy(p, "still");
+	test_result("dest_usable", strcmp(p, "still") == 0, "%s", p);
+	int id2 = shmget(k, SZ, IPC_CREAT | IPC_EXCL | 0600);
+	test_result("dest_key_reuse", id2 >= 0 && id2 != id, "id2 %d", id2);
+	shmctl(id2, IPC_RMID, NULL);
+	EXPECT("dest_dt", shmdt(p), 0);
+	EXPECT("dest_gone", sys_res(shmctl(id, IPC_STAT, &ds)), -EINVAL);
+}
+
+static void test_ctl(void)
+{
+	int id = shmget(IPC_PRIVATE, SZ, 0600);
+	struct shmid_ds ds = st_of(id);
+	ds.shm_perm.mode = 0644 | SHM_DEST;
+	EXPECT("set", shmctl(id, IPC_SET, &ds), 0);
+	EXPECT("set_mode", st_of(id).shm_perm.mode & 0777, 0644);
+	EXPECT("set_no_dest", st_of(id).shm_perm.mode & SHM_DEST, 0);
+	EXPECT("set_efault", sys_res(shmctl(id, IPC_SET, (void *)8)), -EFAULT);
+	EXPECT("stat_efault", sys_res(shmctl(id, IPC_STAT, (void *)8)), -EFAULT);
+	struct shminfo info;
+	int maxidx = shmctl(0, IPC_INFO, (void *)&info);
+	test_result("ipc_info", maxidx >= id % 32768 && info.shmmin == 1 && info.shmmni > 0 &&
+		    info.shmmax > SZ, "ret %d shmmni %lu", maxidx, info.shmmni);
+	struct shm_info si;
+	int maxidx2 = shmctl(0, SHM_INFO, (void *)&si);
+	test_result("shm_info", maxidx2 == maxidx && si.used_ids >= 1 && si.shm_tot >= 2,
+		    "ret %d used %d tot %lu", maxidx2, si.used_ids, si.shm_tot);
+	EXPECT("shm_stat", shmctl(id % 32768, SHM_STAT, &ds), id);
+	EXPECT("shm_stat_any", shmctl(id % 32768, SHM_STAT_ANY, &ds), id);
+	EXPECT("lock", shmctl(id, SHM_LOCK, NULL), 0);
+	EXPECT("locked_mode", st_of(id).shm_perm.mode & SHM_LOCKED, SHM_LOCKED);
+	EXPECT("unlock", shmctl(id, SHM_UNLOCK, NULL), 0);
+	EXPECT("unlocked_mode", st_of(id).shm_perm.mode & SHM_LOCKED, 0);
+	shmctl(id, IPC_RMID, NULL);
+}
+
+static int nobody_ops(long id)
+{
+	struct shmid_ds ds;
+	if (shmat((int)id, NULL, SHM_RDONLY) != (void *)-1 || errno != EACCES)
+		return 1;
+	if (shmctl((int)id, IPC_STAT, &ds) == 0 || errno != EACCES)
+		return 2;
+	if (shmctl((int)id, IPC_RMID, NULL) == 0 || errno != EPERM)
+		return 3;
+	if (shmctl((int)id, IPC_SET, &ds) == 0 || errno != EPERM)
+		return 4;
+	if (shmctl((int)id % 32768, SHM_STAT, &ds) == 0 || errno != EACCES)
+		return 5;
+	if (shmctl((int)id % 32768, SHM_STAT_ANY, &ds) != (int)id)
+		return 6;
+	if (shmctl((int)id, SHM_LOCK, NULL) == 0 || errno != EPERM)
+		return 7;
+	return 0;
+}
+
+static int nobody_get(long key)
+{
+	return sysv_errno(shmget((key_t)key, SZ, 0400));
+}
+
+static void test_perm(void)
+{
+	key_t k = sysv_key();
+	int id = shmget(k, SZ, IPC_CREAT | 0600);
+	EXPECT("nobody_get", sysv_as_nobody(nobody_get, k), EACCES);
+	EXPECT("nobody_ops", sysv_as_nobody(nobody_ops, id), 0);
+	shmctl(id, IPC_RMID, NULL);
+}
+
+int main(void)
+{
+	test_begin("sysv_shm_ctl");
+	test_rmid_attached();
+	test_ctl();
+	test_perm();
+	test_end();
+}
