@@ -7,7 +7,6 @@
 
 #define SZ 8192
 
-
 static void test_get(void)
 {
 	EXPECT("size_zero", sys_res(shmget(IPC_PRIVATE, 0, 0600)), -EINVAL);

@@ -7,7 +7,6 @@
 
 #define SZ 8192
 
-
 /* IPC_RMID of an attached segment: SHM_DEST, the key freed, the id alive until the detach. */
 static void test_rmid_attached(void)
 {
