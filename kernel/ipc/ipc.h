@@ -15,7 +15,9 @@
 #define IPC_IPC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <core/compiler.h>
 #include <core/spinlock.h>
 #include <uapi/ipc.h>
 
@@ -102,6 +104,19 @@ void ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ip
  * checked for `acc`. NULL with *err -EINVAL (no such id) or -EACCES. */
 struct ipc_obj *ipc_ctl_lookup_locked(struct ipc_ids *ids, int id, bool stat_by_index, int acc,
 				      int *err);
+
+/* ---- the read-only *ctl commands ---- */
+/* A kind's part of them: fill its struct at ds from o (the *_INFO commands: o is NULL) under
+ * ids->lock. */
+typedef void (*ipc_fill_fn)(struct ipc_obj *o, void *ds);
+/* cmd IPC_STAT (by id, read permission; returns 0), the kind's *_STAT (by index, read
+ * permission) or its *_STAT_ANY (any_cmd: by index, no check), which return the id: ds (size
+ * bytes, zeroed first) is filled and copied to buf. */
+long ipc_stat(struct ipc_ids *ids, int id, int cmd, int any_cmd, ipc_fill_fn fill, void *ds,
+	      size_t size, void __user *buf);
+/* IPC_INFO and the kind's *_INFO: info (size bytes, the limits already there) completed by fill
+ * (may be NULL) and copied to buf; returns the highest index in use (at least 0). */
+long ipc_info(struct ipc_ids *ids, ipc_fill_fn fill, void *info, size_t size, void __user *buf);
 
 /* ---- helpers ---- */
 int64_t ipc_now(void); /* seconds since the epoch (the *_time fields) */

@@ -2,6 +2,7 @@
  * cyclic index allocation and id encoding, the *get lookup-or-create, permission checks and
  * the ipc64_perm conversions. */
 #include <ipc/ipc.h>
+#include <arch/x86_64/usercopy.h>
 #include <core/compiler.h>
 #include <core/time.h>
 #include <mm/kmalloc.h>
@@ -237,4 +238,36 @@ struct ipc_obj *ipc_ctl_lookup_locked(struct ipc_ids *ids, int id, bool stat_by_
 		return NULL;
 	*err = -EACCES;
 	return ipc_permitted_locked(ids, o, acc) ? o : NULL;
+}
+
+/* ---- the read-only *ctl commands ---------------------------------------------------------- */
+
+long ipc_stat(struct ipc_ids *ids, int id, int cmd, int any_cmd, ipc_fill_fn fill, void *ds,
+	      size_t size, void __user *buf)
+{
+	int err;
+	memset(ds, 0, size);
+	uint64_t f = spin_lock_irqsave(&ids->lock);
+	struct ipc_obj *o = ipc_ctl_lookup_locked(ids, id, cmd != IPC_STAT,
+						  cmd == any_cmd ? 0 : IPC_ACC_READ, &err);
+	if (o) {
+		fill(o, ds);
+		err = cmd == IPC_STAT ? 0 : o->id;
+	}
+	spin_unlock_irqrestore(&ids->lock, f);
+	if (err >= 0 && copy_to_user(buf, ds, size))
+		return -EFAULT;
+	return err;
+}
+
+long ipc_info(struct ipc_ids *ids, ipc_fill_fn fill, void *info, size_t size, void __user *buf)
+{
+	uint64_t f = spin_lock_irqsave(&ids->lock);
+	if (fill)
+		fill(NULL, info);
+	int max = ipc_max_index_locked(ids);
+	spin_unlock_irqrestore(&ids->lock, f);
+	if (copy_to_user(buf, info, size))
+		return -EFAULT;
+	return MAX(max, 0);
 }

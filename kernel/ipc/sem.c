@@ -374,6 +374,15 @@ SYSCALL_DEFINE4(semtimedop, int, semid, struct sembuf __user *, sops, uint32_t, 
 
 /* ---- semctl ------------------------------------------------------------------------------- */
 
+static void sem_info_fill(struct ipc_obj *unused, void *p)
+{
+	(void)unused;
+	spin_assert_held(&sem_ids.lock);
+	struct seminfo *si = p;
+	si->semusz = sem_ids.in_use;
+	si->semaem = used_sems;
+}
+
 static long sem_info(int cmd, void __user *buf)
 {
 	struct seminfo si = {
@@ -382,38 +391,17 @@ static long sem_info(int cmd, void __user *buf)
 		.semvmx = SEMVMX, .semmnu = SEMMNU, .semmap = SEMMAP, .semume = SEMUME,
 		.semusz = SEMUSZ, .semaem = SEMAEM,
 	};
-	uint64_t f = spin_lock_irqsave(&sem_ids.lock);
-	if (cmd == SEM_INFO) {
-		si.semusz = sem_ids.in_use;
-		si.semaem = used_sems;
-	}
-	int max = ipc_max_index_locked(&sem_ids);
-	spin_unlock_irqrestore(&sem_ids.lock, f);
-	if (copy_to_user(buf, &si, sizeof(si)))
-		return -EFAULT;
-	return MAX(max, 0);
+	return ipc_info(&sem_ids, cmd == SEM_INFO ? sem_info_fill : NULL, &si, sizeof(si), buf);
 }
 
-/* IPC_STAT (returns 0), SEM_STAT and SEM_STAT_ANY (semid is an index; return the id). */
-static long sem_stat(int semid, int cmd, void __user *buf)
+static void sem_fill(struct ipc_obj *o, void *p)
 {
-	struct semid64_ds ds;
-	int err;
-	memset(&ds, 0, sizeof(ds));
-	uint64_t f = spin_lock_irqsave(&sem_ids.lock);
-	struct ipc_obj *o = ipc_ctl_lookup_locked(&sem_ids, semid, cmd != IPC_STAT,
-						  cmd == SEM_STAT_ANY ? 0 : IPC_ACC_READ, &err);
-	if (o) {
-		ipc_perm_fill_locked(&sem_ids, o, &ds.sem_perm);
-		ds.sem_otime = sma_of(o)->otime;
-		ds.sem_ctime = sma_of(o)->ctime;
-		ds.sem_nsems = (uint64_t)sma_of(o)->nsems;
-		err = cmd == IPC_STAT ? 0 : o->id;
-	}
-	spin_unlock_irqrestore(&sem_ids.lock, f);
-	if (err >= 0 && copy_to_user(buf, &ds, sizeof(ds)))
-		return -EFAULT;
-	return err;
+	spin_assert_held(&sem_ids.lock);
+	struct semid64_ds *ds = p;
+	ipc_perm_fill_locked(&sem_ids, o, &ds->sem_perm);
+	ds->sem_otime = sma_of(o)->otime;
+	ds->sem_ctime = sma_of(o)->ctime;
+	ds->sem_nsems = (uint64_t)sma_of(o)->nsems;
 }
 
 /* Sleepers blocked by an operation on semaphore n that waits for it to grow (GETNCNT) or to
@@ -557,7 +545,7 @@ static long sem_single(int semid, int semnum, int cmd, int val)
 SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, uint64_t, arg)
 {
 	void __user *p = (void __user *)arg;
-	struct semid64_ds set;
+	struct semid64_ds set, ds;
 	if (semid < 0)
 		return -EINVAL;
 	switch (cmd) {
@@ -567,7 +555,7 @@ SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, uint64_t, arg)
 	case IPC_STAT:
 	case SEM_STAT:
 	case SEM_STAT_ANY:
-		return sem_stat(semid, cmd, p);
+		return ipc_stat(&sem_ids, semid, cmd, SEM_STAT_ANY, sem_fill, &ds, sizeof(ds), p);
 	case GETALL:
 	case SETALL:
 		return sem_all(semid, cmd, p);

@@ -182,42 +182,37 @@ SYSCALL_DEFINE1(shmdt, uint64_t, shmaddr)
 
 /* ---- shmctl ------------------------------------------------------------------------------- */
 
-static long shm_ipc_info(void __user *buf)
+static void shm_info_fill(struct ipc_obj *unused, void *ds)
 {
-	struct shminfo64 info = {
+	(void)unused;
+	spin_assert_held(&shm_ids.lock);
+	struct shm_info *info = ds;
+	info->used_ids = shm_ids.in_use;
+	info->shm_tot = shm_tot;
+	for (int i = 0; i < shm_ids.nslots; i++)
+		if (shm_ids.slot[i])
+			info->shm_rss += shared_anon_resident(seg_of(shm_ids.slot[i])->sa);
+}
+
+static long shm_info(int cmd, void __user *buf)
+{
+	struct shminfo64 limits = {
 		.shmmax = READ_ONCE(ipc_shmmax), .shmmin = SHMMIN,
 		.shmmni = (uint64_t)READ_ONCE(ipc_shmmni), .shmseg = SHMSEG,
 		.shmall = READ_ONCE(ipc_shmall),
 	};
-	uint64_t f = spin_lock_irqsave(&shm_ids.lock);
-	int max = ipc_max_index_locked(&shm_ids);
-	spin_unlock_irqrestore(&shm_ids.lock, f);
-	if (copy_to_user(buf, &info, sizeof(info)))
-		return -EFAULT;
-	return MAX(max, 0);
-}
-
-static long shm_shm_info(void __user *buf)
-{
 	struct shm_info info = { 0 };
-	uint64_t f = spin_lock_irqsave(&shm_ids.lock);
-	info.used_ids = shm_ids.in_use;
-	info.shm_tot = shm_tot;
-	for (int i = 0; i < shm_ids.nslots; i++)
-		if (shm_ids.slot[i])
-			info.shm_rss += shared_anon_resident(seg_of(shm_ids.slot[i])->sa);
-	int max = ipc_max_index_locked(&shm_ids);
-	spin_unlock_irqrestore(&shm_ids.lock, f);
-	if (copy_to_user(buf, &info, sizeof(info)))
-		return -EFAULT;
-	return MAX(max, 0);
+	if (cmd == IPC_INFO)
+		return ipc_info(&shm_ids, NULL, &limits, sizeof(limits), buf);
+	return ipc_info(&shm_ids, shm_info_fill, &info, sizeof(info), buf);
 }
 
-static void shm_fill_locked(struct shm_seg *seg, struct shmid64_ds *ds)
+static void shm_fill(struct ipc_obj *o, void *p)
 {
 	spin_assert_held(&shm_ids.lock);
-	memset(ds, 0, sizeof(*ds));
-	ipc_perm_fill_locked(&shm_ids, &seg->perm, &ds->shm_perm);
+	struct shm_seg *seg = seg_of(o);
+	struct shmid64_ds *ds = p;
+	ipc_perm_fill_locked(&shm_ids, o, &ds->shm_perm);
 	ds->shm_segsz = seg->segsz;
 	ds->shm_atime = seg->atime;
 	ds->shm_dtime = seg->dtime;
@@ -225,24 +220,6 @@ static void shm_fill_locked(struct shm_seg *seg, struct shmid64_ds *ds)
 	ds->shm_cpid = seg->cpid;
 	ds->shm_lpid = seg->lpid;
 	ds->shm_nattch = seg_nattch(seg);
-}
-
-/* IPC_STAT (returns 0), SHM_STAT and SHM_STAT_ANY (shmid is an index; return the id). */
-static long shm_stat(int shmid, int cmd, struct shmid64_ds __user *buf)
-{
-	struct shmid64_ds ds;
-	int err;
-	uint64_t f = spin_lock_irqsave(&shm_ids.lock);
-	struct ipc_obj *o = ipc_ctl_lookup_locked(&shm_ids, shmid, cmd != IPC_STAT,
-						  cmd == SHM_STAT_ANY ? 0 : IPC_ACC_READ, &err);
-	if (o) {
-		shm_fill_locked(seg_of(o), &ds);
-		err = cmd == IPC_STAT ? 0 : o->id;
-	}
-	spin_unlock_irqrestore(&shm_ids.lock, f);
-	if (err >= 0 && copy_to_user(buf, &ds, sizeof(ds)))
-		return -EFAULT;
-	return err;
 }
 
 /* SHM_LOCK, SHM_UNLOCK: Zero-OS never swaps, so locking is the mode bit ipcs shows; the checks
@@ -299,18 +276,17 @@ out_unlock:
 
 SYSCALL_DEFINE3(shmctl, int, shmid, int, cmd, void __user *, buf)
 {
-	struct shmid64_ds set;
+	struct shmid64_ds set, ds;
 	if (cmd < 0 || shmid < 0)
 		return -EINVAL;
 	switch (cmd) {
 	case IPC_INFO:
-		return shm_ipc_info(buf);
 	case SHM_INFO:
-		return shm_shm_info(buf);
+		return shm_info(cmd, buf);
 	case IPC_STAT:
 	case SHM_STAT:
 	case SHM_STAT_ANY:
-		return shm_stat(shmid, cmd, buf);
+		return ipc_stat(&shm_ids, shmid, cmd, SHM_STAT_ANY, shm_fill, &ds, sizeof(ds), buf);
 	case IPC_SET:
 		if (copy_from_user(&set, buf, sizeof(set)))
 			return -EFAULT;

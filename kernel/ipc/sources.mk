@@ -7,4 +7,4 @@ KERNEL_OBJS += ipc/pipe.o
 KERNEL_OBJS += ipc/endpoint.o
 # System V IPC (docs/ipc.md): the common id table and permissions, shared memory, semaphores,
 # message queues.
-KERNEL_OBJS += ipc/ipc_ids.o ipc/shm.o ipc/sem.o
+KERNEL_OBJS += ipc/ipc_ids.o ipc/shm.o ipc/sem.o ipc/msg.o
