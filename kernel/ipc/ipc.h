@@ -118,6 +118,19 @@ long ipc_stat(struct ipc_ids *ids, int id, int cmd, int any_cmd, ipc_fill_fn fil
  * (may be NULL) and copied to buf; returns the highest index in use (at least 0). */
 long ipc_info(struct ipc_ids *ids, ipc_fill_fn fill, void *info, size_t size, void __user *buf);
 
+/* ---- /proc/sysvipc/{shm,sem,msg} ---- */
+/* Each file's header, then one line per object in index order, in Linux's format; lines are
+ * handed to emit with the kind's lock held (emit may only append to a buffer). */
+typedef void (*ipc_emit_fn)(void *ctx, const char *line);
+void shm_proc_show(ipc_emit_fn emit, void *ctx);
+void sem_proc_show(ipc_emit_fn emit, void *ctx);
+void msg_proc_show(ipc_emit_fn emit, void *ctx);
+#define IPC_PROC_LINE_MAX 256
+/* For the kinds' *_proc_show: emit the header, then each object's line (line_of formats o). */
+void ipc_proc_show(struct ipc_ids *ids, const char *header,
+		   void (*line_of)(struct ipc_obj *o, char *buf, size_t n), ipc_emit_fn emit,
+		   void *ctx);
+
 /* ---- helpers ---- */
 int64_t ipc_now(void); /* seconds since the epoch (the *_time fields) */
 int ipc_current_pid(void); /* the caller's pid (tgid), 0 for a kernel thread */

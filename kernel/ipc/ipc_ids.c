@@ -271,3 +271,19 @@ long ipc_info(struct ipc_ids *ids, ipc_fill_fn fill, void *info, size_t size, vo
 		return -EFAULT;
 	return MAX(max, 0);
 }
+
+void ipc_proc_show(struct ipc_ids *ids, const char *header,
+		   void (*line_of)(struct ipc_obj *o, char *buf, size_t n), ipc_emit_fn emit,
+		   void *ctx)
+{
+	char line[IPC_PROC_LINE_MAX];
+	emit(ctx, header);
+	uint64_t f = spin_lock_irqsave(&ids->lock);
+	for (int i = 0; i < ids->nslots; i++) {
+		if (!ids->slot[i])
+			continue;
+		line_of(ids->slot[i], line, sizeof(line));
+		emit(ctx, line);
+	}
+	spin_unlock_irqrestore(&ids->lock, f);
+}

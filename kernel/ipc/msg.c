@@ -8,6 +8,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/compiler.h>
 #include <lib/list.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <proc/signal.h>
@@ -384,4 +385,24 @@ SYSCALL_DEFINE3(msgctl, int, msqid, int, cmd, void __user *, buf)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* ---- /proc/sysvipc/msg -------------------------------------------------------------------- */
+
+static void msg_proc_line(struct ipc_obj *o, char *buf, size_t n)
+{
+	spin_assert_held(&msg_ids.lock);
+	struct msg_queue *q = msq_of(o);
+	ksnprintf(buf, n,
+		  "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10lld %10lld %10lld\n",
+		  o->key, o->id, o->mode, q->cbytes, q->qnum, q->lspid, q->lrpid, o->uid, o->gid,
+		  o->cuid, o->cgid, (long long)q->stime, (long long)q->rtime, (long long)q->ctime);
+}
+
+void msg_proc_show(ipc_emit_fn emit, void *ctx)
+{
+	ipc_proc_show(&msg_ids,
+		      "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid"
+		      "  cuid  cgid      stime      rtime      ctime\n",
+		      msg_proc_line, emit, ctx);
 }

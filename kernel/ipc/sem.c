@@ -10,6 +10,7 @@
 #include <core/compiler.h>
 #include <core/time.h>
 #include <lib/list.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -574,4 +575,23 @@ SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, uint64_t, arg)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* ---- /proc/sysvipc/sem -------------------------------------------------------------------- */
+
+static void sem_proc_line(struct ipc_obj *o, char *buf, size_t n)
+{
+	spin_assert_held(&sem_ids.lock);
+	struct sem_array *sma = sma_of(o);
+	ksnprintf(buf, n, "%10d %10d  %4o %10u %5u %5u %5u %5u %10lld %10lld\n", o->key, o->id,
+		  o->mode, (unsigned)sma->nsems, o->uid, o->gid, o->cuid, o->cgid,
+		  (long long)sma->otime, (long long)sma->ctime);
+}
+
+void sem_proc_show(ipc_emit_fn emit, void *ctx)
+{
+	ipc_proc_show(&sem_ids,
+		      "       key      semid perms      nsems   uid   gid  cuid  cgid      otime"
+		      "      ctime\n",
+		      sem_proc_line, emit, ctx);
 }

@@ -10,6 +10,7 @@
 #include <mm/layout.h>
 #include <mm/vm.h>
 #include <proc/process.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <syscall/syscall.h>
 #include <uapi/errno.h>
@@ -298,4 +299,27 @@ SYSCALL_DEFINE3(shmctl, int, shmid, int, cmd, void __user *, buf)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* ---- /proc/sysvipc/shm -------------------------------------------------------------------- */
+
+static void shm_proc_line(struct ipc_obj *o, char *buf, size_t n)
+{
+	spin_assert_held(&shm_ids.lock);
+	struct shm_seg *seg = seg_of(o);
+	ksnprintf(buf, n,
+		  "%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10lld %10lld %10lld %21lu "
+		  "%21lu\n",
+		  o->key, o->id, o->mode, seg->segsz, seg->cpid, seg->lpid, seg_nattch(seg), o->uid,
+		  o->gid, o->cuid, o->cgid, (long long)seg->atime, (long long)seg->dtime,
+		  (long long)seg->ctime, shared_anon_resident(seg->sa) * PAGE_SIZE, 0UL);
+}
+
+void shm_proc_show(ipc_emit_fn emit, void *ctx)
+{
+	ipc_proc_show(&shm_ids,
+		      "       key      shmid perms                  size  cpid  lpid nattch   uid"
+		      "   gid  cuid  cgid      atime      dtime      ctime                   rss"
+		      "                  swap\n",
+		      shm_proc_line, emit, ctx);
 }

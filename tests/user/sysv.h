@@ -57,6 +57,28 @@ static long sysv_now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The first n numbers (key, id, perms in octal, then decimal) of id's line in
+ * /proc/sysvipc/<kind>; false when there is none, or the header is not Linux's. */
+static bool sysv_proc_line(const char *kind, int id, unsigned long *v, int n)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", kind);
+	FILE *f = fopen(path, "r");
+	bool found = false;
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "       key      ", 16) != 0)
+		n = 0;
+	while (n && !found && fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		for (int i = 0; i < n; i++, p = end)
+			v[i] = strtoul(p, &end, i == 2 ? 8 : 10);
+		found = (int)v[1] == id;
+	}
+	fclose(f);
+	return found;
+}
+
 /* A segment's IPC_STAT (shm_nattch is -errno when the call failed). */
 static struct shmid_ds st_of(int id)
 {

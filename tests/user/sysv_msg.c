@@ -204,6 +204,11 @@ static void test_info(void)
 		    "max %d pool %d map %d tql %d", max2, mi.msgpool, mi.msgmap, mi.msgtql);
 	struct msqid_ds ds;
 	EXPECT("msg_stat", msgctl(id % 32768, MSG_STAT, &ds), id);
+	unsigned long v[7] = { 0 };
+	bool listed = sysv_proc_line("msg", id, v, 7);
+	test_result("proc_sysvipc", listed && (v[2] & 0777) == 0600 && v[3] == 3 && v[4] == 1 &&
+		    v[5] == (unsigned long)getpid(), "listed %d perms %lo cbytes %lu qnum %lu",
+		    listed, v[2], v[3], v[4]);
 	msgctl(id, IPC_RMID, NULL);
 }
 

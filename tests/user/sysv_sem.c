@@ -75,6 +75,10 @@ static void test_info(void)
 		    "max %d semusz %d semaem %d", max2, si.semusz, si.semaem);
 	struct semid_ds ds;
 	EXPECT("sem_stat", semctl(id % 32768, 0, SEM_STAT, (union semun){ .buf = &ds }), id);
+	unsigned long v[4] = { 0 };
+	bool listed = sysv_proc_line("sem", id, v, 4);
+	test_result("proc_sysvipc", listed && (v[2] & 0777) == 0640 && v[3] == 2,
+		    "listed %d perms %lo nsems %lu", listed, v[2], v[3]);
 	ds.sem_perm.mode = 0600;
 	EXPECT("set", semctl(id, 0, IPC_SET, (union semun){ .buf = &ds }), 0);
 	semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds });

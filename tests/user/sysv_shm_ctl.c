@@ -47,6 +47,13 @@ static void test_ctl(void)
 	test_result("shm_info", maxidx2 == maxidx && si.used_ids >= 1 && si.shm_tot >= 2,
 		    "ret %d used %d tot %lu", maxidx2, si.used_ids, si.shm_tot);
 	EXPECT("shm_stat", shmctl(id % 32768, SHM_STAT, &ds), id);
+	unsigned long v[7] = { 0 };
+	char *p = shmat(id, NULL, 0);
+	bool listed = sysv_proc_line("shm", id, v, 7);
+	test_result("proc_sysvipc", listed && v[0] == 0 && (v[2] & 0777) == 0644 && v[3] == SZ &&
+		    v[4] == (unsigned long)getpid() && v[6] == 1, "listed %d perms %lo size %lu "
+		    "nattch %lu", listed, v[2], v[3], v[6]);
+	shmdt(p);
 	EXPECT("shm_stat_any", shmctl(id % 32768, SHM_STAT_ANY, &ds), id);
 	EXPECT("lock", shmctl(id, SHM_LOCK, NULL), 0);
 	EXPECT("locked_mode", st_of(id).shm_perm.mode & SHM_LOCKED, SHM_LOCKED);

@@ -401,6 +401,8 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
+	{ .name = "sysvipc", .mode = S_IFDIR | 0555, .iops = &proc_sysvipc_iops,
+	  .fops = &proc_sysvipc_fops },
 	{ .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
 	{ .name = "version", .mode = S_IFREG | 0444, .show = show_version },
 };
