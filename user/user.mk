@@ -25,7 +25,8 @@ EVFD_TEST_NAMES := eventfd epoll timerfd signalfd sleep_matrix_evfd
 LINUX_API_TEST_NAMES := xattr rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile \
 	settime
 # System V IPC and POSIX shared memory/message queues (docs/ipc.md), sharing tests/user/sysv.h.
-IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open sleep_matrix_ipc
+IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open posix_mq \
+	sleep_matrix_ipc
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(IPC_TEST_NAMES)

@@ -91,6 +91,10 @@ int ipc_get(struct ipc_ids *ids, int32_t key, int flags, const struct ipc_get_op
 /* Linux's ipcperms: the caller may access o as `acc` (IPC_ACC_*, 0 always passes); root may
  * do anything. */
 bool ipc_permitted_locked(struct ipc_ids *ids, const struct ipc_obj *o, int acc);
+/* The same check for an object guarded by another lock (POSIX message queues, held). */
+bool ipc_access_ok(const struct ipc_obj *o, int acc);
+/* The caller's effective uid. */
+uint32_t ipc_current_euid(void);
 /* The caller is root (Linux's CAP_IPC_OWNER, CAP_IPC_LOCK, CAP_SYS_RESOURCE). */
 bool ipc_privileged(void);
 /* The caller owns or created o, or is root (IPC_SET, IPC_RMID; else EPERM). */

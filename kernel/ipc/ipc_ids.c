@@ -42,7 +42,7 @@ static void current_eids(uint32_t *euid, uint32_t *egid)
 	spin_unlock_irqrestore(&p->lock, f);
 }
 
-static uint32_t current_euid(void)
+uint32_t ipc_current_euid(void)
 {
 	uint32_t euid, egid;
 	current_eids(&euid, &egid);
@@ -186,8 +186,13 @@ int ipc_get(struct ipc_ids *ids, int32_t key, int flags, const struct ipc_get_op
 bool ipc_permitted_locked(struct ipc_ids *ids, const struct ipc_obj *o, int acc)
 {
 	spin_assert_held(&ids->lock);
+	return ipc_access_ok(o, acc);
+}
+
+bool ipc_access_ok(const struct ipc_obj *o, int acc)
+{
 	int requested = ((acc >> 6) | (acc >> 3) | acc) & 07;
-	uint32_t granted = o->mode, euid = current_euid();
+	uint32_t granted = o->mode, euid = ipc_current_euid();
 	if (euid == o->uid || euid == o->cuid)
 		granted >>= 6;
 	else if (current_in_group(o->gid) || current_in_group(o->cgid))
@@ -197,13 +202,13 @@ bool ipc_permitted_locked(struct ipc_ids *ids, const struct ipc_obj *o, int acc)
 
 bool ipc_privileged(void)
 {
-	return current_euid() == 0;
+	return ipc_current_euid() == 0;
 }
 
 bool ipc_owner_locked(struct ipc_ids *ids, const struct ipc_obj *o)
 {
 	spin_assert_held(&ids->lock);
-	uint32_t euid = current_euid();
+	uint32_t euid = ipc_current_euid();
 	return euid == 0 || euid == o->uid || euid == o->cuid;
 }
 

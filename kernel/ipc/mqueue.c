@@ -1,0 +1,556 @@
+/* POSIX message queues (mq_overview(7)): named queues of prioritised messages, opened as
+ * descriptors (mq_open), sent to and received from with optional absolute timeouts, polled,
+ * read for their status line, and able to notify one process (mq_notify) when a message
+ * arrives on an empty queue. Names live in one flat table (Linux's mqueue file system without
+ * its mount: see docs/ipc.md). Locking: mq_lock (a spinlock, IRQs off) guards the name table and
+ * every queue's mutable fields and wait queue; it comes before a process's lock and
+ * process_tree_lock (credential checks, notification signals). Message text is copied from and
+ * to user memory with it dropped. */
+#include <ipc/ipc.h>
+#include <arch/x86_64/usercopy.h>
+#include <core/compiler.h>
+#include <core/time.h>
+#include <fs/fdtable.h>
+#include <fs/fs_context.h>
+#include <fs/poll.h>
+#include <fs/vfs.h>
+#include <lib/list.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+#include <mm/kmalloc.h>
+#include <proc/process.h>
+#include <proc/signal.h>
+#include <sched/wait.h>
+#include <syscall/syscall.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/mqueue.h>
+#include <uapi/poll.h>
+#include <uapi/signal.h>
+#include <uapi/time.h>
+
+#define MQ_STATUS_MAX 96 /* the status line read(2) gives */
+
+struct mq_msg {
+	struct list_node node; /* in q->msgs */
+	uint32_t prio;
+	uint64_t size;
+	char data[];
+};
+
+struct mqueue {
+	struct ipc_obj perm; /* owner, group and mode (key and id unused) */
+	struct list_node node; /* in mq_names while linked */
+	char name[MQ_NAME_MAX + 1]; /* immutable */
+	bool linked; /* mq_lock: its name is in the table */
+	int refs; /* mq_lock: open files, plus one while linked */
+	int64_t maxmsg, msgsize; /* immutable */
+	int64_t curmsgs; /* mq_lock */
+	uint64_t qsize; /* mq_lock: bytes queued */
+	struct list_node msgs; /* mq_lock: highest priority first, oldest first within one */
+	struct wait_queue wq; /* mq_lock: senders, receivers, pollers */
+	int notify_pid; /* mq_lock: the process registered by mq_notify, 0 for none */
+	int notify_kind, notify_signo; /* mq_lock: SIGEV_NONE or SIGEV_SIGNAL */
+	uint64_t notify_value; /* mq_lock */
+};
+
+static struct spinlock mq_lock = SPINLOCK_INIT("mq_lock");
+static struct list_node mq_names = LIST_HEAD_INIT(mq_names); /* mq_lock */
+static int mq_count; /* mq_lock: queues not yet freed */
+
+static const struct file_ops mq_file_ops;
+
+static void mq_put_locked(struct mqueue *q)
+{
+	spin_assert_held(&mq_lock);
+	if (--q->refs > 0)
+		return;
+	while (!list_empty(&q->msgs)) {
+		struct mq_msg *m = list_entry(q->msgs.next, struct mq_msg, node);
+		list_remove(&m->node);
+		kfree(m);
+	}
+	mq_count--;
+	kfree(q);
+}
+
+static struct mqueue *mq_find_locked(const char *name)
+{
+	spin_assert_held(&mq_lock);
+	struct list_node *n;
+	list_for_each(n, &mq_names) {
+		struct mqueue *q = list_entry(n, struct mqueue, node);
+		if (strcmp(q->name, name) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+static void mq_unlink_locked(struct mqueue *q)
+{
+	spin_assert_held(&mq_lock);
+	list_remove(&q->node);
+	q->linked = false;
+	mq_put_locked(q);
+}
+
+/* A queue's name as mq_open and mq_unlink get it (musl strips the leading '/'): 0, -EFAULT,
+ * -ENOENT (empty), -ENAMETOOLONG, -EACCES (a '/' in it, "." or "..": not a name in a flat
+ * directory). */
+static int mq_name_from_user(const char __user *uname, char *name)
+{
+	long len = strncpy_from_user(name, uname, MQ_NAME_MAX + 1);
+	if (len == -ENAMETOOLONG) {
+		char *big = kmalloc(PATH_MAX);
+		len = big ? strncpy_from_user(big, uname, PATH_MAX) : -ENOMEM;
+		kfree(big);
+		if (len >= 0)
+			len = -ENAMETOOLONG;
+	}
+	if (len < 0)
+		return (int)len;
+	if (len == 0)
+		return -ENOENT;
+	if (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EACCES;
+	return 0;
+}
+
+/* ---- mq_open, mq_unlink ------------------------------------------------------------------- */
+
+/* mq_attr_ok: Linux's limits on a new queue (root may go up to the hard ceilings). */
+static int mq_attr_check(const struct mq_attr *a)
+{
+	bool root = ipc_privileged();
+	if (a->mq_maxmsg <= 0 || a->mq_msgsize <= 0)
+		return -EINVAL;
+	if (a->mq_maxmsg > (root ? MQ_HARD_MSGMAX : MQ_MSG_MAX) ||
+	    a->mq_msgsize > (root ? MQ_HARD_MSGSIZEMAX : MQ_MSGSIZE_MAX))
+		return -EINVAL;
+	return 0;
+}
+
+static int mq_create_locked(const char *name, uint32_t mode, const struct mq_attr *attr,
+			    struct mqueue **out)
+{
+	spin_assert_held(&mq_lock);
+	struct mq_attr def = { .mq_maxmsg = MQ_MSG_MAX, .mq_msgsize = MQ_MSGSIZE_MAX };
+	int err = attr ? mq_attr_check(attr) : 0;
+	if (err)
+		return err;
+	if (mq_count >= MQ_QUEUES_MAX && !ipc_privileged())
+		return -ENOSPC;
+	struct mqueue *q = kmalloc(sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	ipc_obj_init(&q->perm, 0, (int)mode);
+	strlcpy(q->name, name, sizeof(q->name));
+	q->maxmsg = (attr ? attr : &def)->mq_maxmsg;
+	q->msgsize = (attr ? attr : &def)->mq_msgsize;
+	list_init(&q->msgs);
+	wait_queue_init(&q->wq);
+	q->linked = true;
+	q->refs = 1;
+	list_add_tail(&mq_names, &q->node);
+	mq_count++;
+	*out = q;
+	return 0;
+}
+
+/* Find or create the queue and take a reference for a file: 0 with *out (*created says
+ * whether it is new), or -errno in Linux's order. */
+static int mq_lookup_open(const char *name, int oflag, uint32_t mode, const struct mq_attr *attr,
+			  struct mqueue **out, bool *created)
+{
+	static const int acc_of[] = { IPC_ACC_READ, IPC_ACC_WRITE, IPC_ACC_READ | IPC_ACC_WRITE };
+	int err = 0;
+	uint64_t f = spin_lock_irqsave(&mq_lock);
+	struct mqueue *q = mq_find_locked(name);
+	*created = false;
+	if (!q && !(oflag & O_CREAT))
+		err = -ENOENT;
+	else if (!q && !(err = mq_create_locked(name, mode, attr, &q)))
+		*created = true;
+	else if (q && (oflag & O_CREAT) && (oflag & O_EXCL))
+		err = -EEXIST;
+	else if (q && (oflag & O_ACCMODE) == O_ACCMODE)
+		err = -EINVAL;
+	else if (q && !ipc_access_ok(&q->perm, acc_of[oflag & O_ACCMODE]))
+		err = -EACCES;
+	if (!err) {
+		q->refs++;
+		*out = q;
+	}
+	spin_unlock_irqrestore(&mq_lock, f);
+	return err;
+}
+
+/* The descriptor of a file on q (its reference passes to the file): the fd, or -errno with
+ * the reference dropped and a queue just created unlinked again. */
+static int mq_install(struct mqueue *q, int oflag, bool created)
+{
+	struct file *file;
+	uint32_t flags = (uint32_t)oflag & (O_ACCMODE | O_NONBLOCK);
+	int fd = file_alloc_anon(S_IFREG | 0600, flags, &mq_file_ops, q, &file);
+	if (!fd) {
+		fd = fd_install(file, oflag & O_CLOEXEC, 0);
+		if (fd >= 0)
+			return fd;
+		file_put(file); /* its release drops the reference */
+	} else {
+		uint64_t f = spin_lock_irqsave(&mq_lock);
+		mq_put_locked(q);
+		spin_unlock_irqrestore(&mq_lock, f);
+	}
+	if (created) {
+		uint64_t f = spin_lock_irqsave(&mq_lock);
+		if (q->linked)
+			mq_unlink_locked(q);
+		spin_unlock_irqrestore(&mq_lock, f);
+	}
+	return fd;
+}
+
+SYSCALL_DEFINE4(mq_open, const char __user *, uname, int, oflag, uint32_t, mode,
+		const struct mq_attr __user *, uattr)
+{
+	struct mq_attr attr;
+	char name[MQ_NAME_MAX + 1];
+	if (uattr && copy_from_user(&attr, uattr, sizeof(attr)))
+		return -EFAULT;
+	int err = mq_name_from_user(uname, name);
+	if (err)
+		return err;
+	struct mqueue *q;
+	bool created;
+	mode &= IPC_MODE_BITS & ~current_umask();
+	err = mq_lookup_open(name, oflag, mode, uattr ? &attr : NULL, &q, &created);
+	return err ? err : mq_install(q, oflag, created);
+}
+
+SYSCALL_DEFINE1(mq_unlink, const char __user *, uname)
+{
+	char name[MQ_NAME_MAX + 1];
+	int err = mq_name_from_user(uname, name);
+	if (err)
+		return err;
+	uint64_t f = spin_lock_irqsave(&mq_lock);
+	struct mqueue *q = mq_find_locked(name);
+	if (!q)
+		err = -ENOENT;
+	else if (!ipc_privileged() && ipc_current_euid() != q->perm.uid)
+		err = -EACCES; /* the directory is sticky: only the owner or root */
+	else
+		mq_unlink_locked(q);
+	spin_unlock_irqrestore(&mq_lock, f);
+	return err;
+}
+
+/* ---- sending and receiving ---------------------------------------------------------------- */
+
+/* The queue behind mqdes, opened for `need` (FMODE_*), referenced in *l: 0 or -EBADF. */
+static int mq_fd_get(int mqdes, uint8_t need, struct fd_light *l)
+{
+	if (fd_get_light(mqdes, 0, l))
+		return -EBADF;
+	if (l->file->ops == &mq_file_ops && (l->file->mode & need) == need)
+		return 0;
+	fd_put_light(l);
+	return -EBADF;
+}
+
+/* An absolute CLOCK_REALTIME timeout (NULL: none) as a monotonic deadline (0: none; a time
+ * already past gives a deadline already past). */
+static int mq_deadline(const struct linux_timespec __user *uts, uint64_t *deadline)
+{
+	struct linux_timespec ts;
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	uint64_t now_rt = time_realtime_ns(), now = time_monotonic_ns();
+	uint64_t abs = (uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC / 2
+			       ? UINT64_MAX / 2
+			       : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	*deadline = abs <= now_rt ? 1 : now + (abs - now_rt);
+	return 0;
+}
+
+/* Wait on q: 0 woken (re-check), -EAGAIN (O_NONBLOCK), -ETIMEDOUT, -ERESTARTSYS. */
+static int mq_wait_locked(struct mqueue *q, struct file *f, uint64_t deadline, uint64_t *fl)
+{
+	spin_assert_held(&mq_lock);
+	if (READ_ONCE(f->flags) & O_NONBLOCK)
+		return -EAGAIN;
+	if (deadline == 1)
+		return -ETIMEDOUT;
+	int r = signal_wait_queue_sleep_locked(&q->wq, &mq_lock, fl, deadline);
+	return r == -EINTR ? -ERESTARTSYS : r;
+}
+
+/* A message arrived on an empty queue: the registered process is told once (SIGEV_SIGNAL with
+ * SI_MESGQ, or nothing for SIGEV_NONE) and the registration ends. */
+static void mq_notify_locked(struct mqueue *q)
+{
+	spin_assert_held(&mq_lock);
+	if (!q->notify_pid || q->curmsgs != 1)
+		return;
+	if (q->notify_kind == SIGEV_SIGNAL && q->notify_signo) {
+		k_siginfo_t info;
+		memset(&info, 0, sizeof(info));
+		info.si_signo = q->notify_signo;
+		info.si_code = SI_MESGQ;
+		info.u.kill.pid = ipc_current_pid();
+		info.u.kill.uid = ipc_current_euid();
+		info.u.kill.value.sival_ptr = q->notify_value;
+		uint64_t f = spin_lock_irqsave(&process_tree_lock);
+		struct process *p = process_by_pid_locked(q->notify_pid);
+		if (p && p->pid == q->notify_pid)
+			signal_send_process_locked(p, q->notify_signo, &info);
+		spin_unlock_irqrestore(&process_tree_lock, f);
+	}
+	q->notify_pid = 0;
+}
+
+static void mq_insert_locked(struct mqueue *q, struct mq_msg *m)
+{
+	spin_assert_held(&mq_lock);
+	struct list_node *pos;
+	list_for_each(pos, &q->msgs)
+		if (list_entry(pos, struct mq_msg, node)->prio < m->prio)
+			break;
+	list_insert_between(&m->node, pos->prev, pos);
+	q->curmsgs++;
+	q->qsize += m->size;
+	mq_notify_locked(q);
+	wait_queue_wake_locked(&q->wq, 0);
+}
+
+static long mq_send(struct file *f, struct mq_msg *m, uint64_t deadline)
+{
+	struct mqueue *q = f->priv;
+	int r = 0;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	while (q->curmsgs >= q->maxmsg && r == 0)
+		r = mq_wait_locked(q, f, deadline, &fl);
+	if (r == 0)
+		mq_insert_locked(q, m);
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return r;
+}
+
+SYSCALL_DEFINE5(mq_timedsend, int, mqdes, const char __user *, uptr, uint64_t, len, uint32_t,
+		prio, const struct linux_timespec __user *, uts)
+{
+	uint64_t deadline;
+	struct fd_light l;
+	if (prio >= MQ_PRIO_MAX)
+		return -EINVAL;
+	long r = mq_deadline(uts, &deadline);
+	if (r || (r = mq_fd_get(mqdes, FMODE_WRITE, &l)))
+		return r;
+	struct mqueue *q = l.file->priv;
+	struct mq_msg *m = NULL;
+	if (len > (uint64_t)q->msgsize)
+		r = -EMSGSIZE;
+	else if (!(m = kmalloc(sizeof(*m) + len)))
+		r = -ENOMEM;
+	else if (copy_from_user(m->data, uptr, len))
+		r = -EFAULT;
+	if (!r) {
+		m->prio = prio;
+		m->size = len;
+		r = mq_send(l.file, m, deadline);
+	}
+	if (r)
+		kfree(m);
+	fd_put_light(&l);
+	return r;
+}
+
+static long mq_receive(struct file *f, uint64_t deadline, struct mq_msg **out)
+{
+	struct mqueue *q = f->priv;
+	int r = 0;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	while (q->curmsgs == 0 && r == 0)
+		r = mq_wait_locked(q, f, deadline, &fl);
+	if (r == 0) {
+		*out = list_entry(q->msgs.next, struct mq_msg, node);
+		list_remove(&(*out)->node);
+		q->curmsgs--;
+		q->qsize -= (*out)->size;
+		wait_queue_wake_locked(&q->wq, 0);
+	}
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return r;
+}
+
+SYSCALL_DEFINE5(mq_timedreceive, int, mqdes, char __user *, uptr, uint64_t, len,
+		uint32_t __user *, uprio, const struct linux_timespec __user *, uts)
+{
+	uint64_t deadline;
+	struct fd_light l;
+	long r = mq_deadline(uts, &deadline);
+	if (r || (r = mq_fd_get(mqdes, FMODE_READ, &l)))
+		return r;
+	struct mq_msg *m = NULL;
+	if (len < (uint64_t)((struct mqueue *)l.file->priv)->msgsize)
+		r = -EMSGSIZE;
+	else
+		r = mq_receive(l.file, deadline, &m);
+	fd_put_light(&l);
+	if (r)
+		return r;
+	r = (long)m->size;
+	if ((uprio && copy_to_user(uprio, &m->prio, sizeof(m->prio))) ||
+	    copy_to_user(uptr, m->data, m->size))
+		r = -EFAULT; /* the message is lost, as on Linux */
+	kfree(m);
+	return r;
+}
+
+/* ---- mq_notify, mq_getsetattr ------------------------------------------------------------- */
+
+/* SIGEV_THREAD needs a netlink socket (its sigev_signo), which Zero-OS does not have. */
+static int mq_notify_thread(const struct k_sigevent *ev)
+{
+	struct file *f = fd_get(ev->sigev_signo);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return -ENOTSOCK;
+}
+
+static int mq_notify_set_locked(struct mqueue *q, const struct k_sigevent *ev)
+{
+	spin_assert_held(&mq_lock);
+	int pid = ipc_current_pid();
+	if (!ev) {
+		if (q->notify_pid == pid)
+			q->notify_pid = 0;
+		return 0;
+	}
+	if (q->notify_pid)
+		return -EBUSY;
+	q->notify_pid = pid;
+	q->notify_kind = ev->sigev_notify;
+	q->notify_signo = ev->sigev_signo;
+	q->notify_value = ev->sigev_value;
+	return 0;
+}
+
+SYSCALL_DEFINE2(mq_notify, int, mqdes, const struct k_sigevent __user *, uev)
+{
+	struct k_sigevent ev;
+	struct fd_light l;
+	if (uev) {
+		if (copy_from_user(&ev, uev, sizeof(ev)))
+			return -EFAULT;
+		if (ev.sigev_notify != SIGEV_NONE && ev.sigev_notify != SIGEV_SIGNAL &&
+		    ev.sigev_notify != SIGEV_THREAD)
+			return -EINVAL;
+		if (ev.sigev_notify == SIGEV_SIGNAL &&
+		    (ev.sigev_signo < 0 || ev.sigev_signo > _NSIG))
+			return -EINVAL;
+		if (ev.sigev_notify == SIGEV_THREAD)
+			return mq_notify_thread(&ev);
+	}
+	if (mq_fd_get(mqdes, 0, &l))
+		return -EBADF;
+	uint64_t f = spin_lock_irqsave(&mq_lock);
+	int r = mq_notify_set_locked(l.file->priv, uev ? &ev : NULL);
+	spin_unlock_irqrestore(&mq_lock, f);
+	fd_put_light(&l);
+	return r;
+}
+
+SYSCALL_DEFINE3(mq_getsetattr, int, mqdes, const struct mq_attr __user *, unew,
+		struct mq_attr __user *, uold)
+{
+	struct mq_attr set, old;
+	struct fd_light l;
+	if (unew) {
+		if (copy_from_user(&set, unew, sizeof(set)))
+			return -EFAULT;
+		if (set.mq_flags & ~(int64_t)O_NONBLOCK)
+			return -EINVAL;
+	}
+	if (mq_fd_get(mqdes, 0, &l))
+		return -EBADF;
+	struct mqueue *q = l.file->priv;
+	memset(&old, 0, sizeof(old));
+	uint64_t f = spin_lock_irqsave(&mq_lock);
+	old.mq_flags = READ_ONCE(l.file->flags) & O_NONBLOCK;
+	old.mq_maxmsg = q->maxmsg;
+	old.mq_msgsize = q->msgsize;
+	old.mq_curmsgs = q->curmsgs;
+	if (unew && (set.mq_flags & O_NONBLOCK))
+		__atomic_fetch_or(&l.file->flags, O_NONBLOCK, __ATOMIC_RELAXED);
+	else if (unew)
+		__atomic_fetch_and(&l.file->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&mq_lock, f);
+	fd_put_light(&l);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- the descriptor ----------------------------------------------------------------------- */
+
+/* read(2): Linux's status line, from the file position. */
+static long mq_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	struct mqueue *q = f->priv;
+	char line[MQ_STATUS_MAX];
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	int n = ksnprintf(line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+			  q->qsize, q->notify_pid ? q->notify_kind : 0,
+			  q->notify_pid && q->notify_kind == SIGEV_SIGNAL ? q->notify_signo : 0,
+			  q->notify_pid);
+	spin_unlock_irqrestore(&mq_lock, fl);
+	if (*pos < 0 || *pos >= n)
+		return 0;
+	size_t len = MIN((size_t)(n - *pos), u->resid);
+	if (uio_copy_out(u, line + *pos, len))
+		return -EFAULT;
+	*pos += (int64_t)len;
+	return (long)len;
+}
+
+static uint32_t mq_poll(struct file *f, struct poll_table *pt)
+{
+	struct mqueue *q = f->priv;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	if (pt)
+		poll_wait_locked(pt, &q->wq, &mq_lock);
+	uint32_t mask = 0;
+	if (q->curmsgs)
+		mask |= POLLIN | POLLRDNORM;
+	if (q->curmsgs < q->maxmsg)
+		mask |= POLLOUT | POLLWRNORM;
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return mask;
+}
+
+/* The last close of a descriptor: its registration goes if the closer made it (Linux does it
+ * at every close by the registered process). */
+static void mq_release(struct file *f)
+{
+	struct mqueue *q = f->priv;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	if (q->notify_pid && q->notify_pid == ipc_current_pid())
+		q->notify_pid = 0;
+	mq_put_locked(q);
+	spin_unlock_irqrestore(&mq_lock, fl);
+}
+
+static const struct file_ops mq_file_ops = {
+	.read = mq_read,
+	.llseek = generic_llseek,
+	.poll = mq_poll,
+	.release = mq_release,
+};
