@@ -1,8 +1,12 @@
-/* The sleep matrix (sleep_matrix.h) for System V IPC: semop and semtimedop waiting for a
- * semaphore, msgrcv waiting for a message, msgsnd waiting for room in a full queue. As on
- * Linux (signal(7)), none restarts under SA_RESTART: a handler always makes them EINTR; semop
- * and semtimedop fail with EINTR after a stop and continue too, msgrcv and msgsnd go on. */
+/* The sleep matrix (sleep_matrix.h) for System V IPC and POSIX message queues: semop and
+ * semtimedop waiting for a semaphore, msgrcv waiting for a message, msgsnd waiting for room in
+ * a full queue, mq_timedreceive and mq_timedsend likewise. As on Linux (signal(7)), the System
+ * V calls never restart under SA_RESTART: a handler always makes them EINTR; semop and
+ * semtimedop fail with EINTR after a stop and continue too, msgrcv and msgsnd go on. The POSIX
+ * queue calls restart under SA_RESTART. */
 #include "sleep_matrix.h"
+#include <fcntl.h>
+#include <mqueue.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 
@@ -31,6 +35,57 @@ static bool prep_msg_full(struct sm_ctx *c, char *why, size_t n)
 	ds.msg_qbytes = 1;
 	snprintf(why, n, "filling the queue: %s", strerror(errno));
 	return msgctl(c->xfd, IPC_SET, &ds) == 0 && msgsnd(c->xfd, &m, 1, 0) == 0;
+}
+
+/* A POSIX queue of one message (xfd the driver's descriptor; full with `full`). */
+static bool prep_mq_common(struct sm_ctx *c, char *why, size_t n, bool full)
+{
+	struct mq_attr a = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	snprintf(c->path, sizeof(c->path), "/zero-sm-mq-%d", getpid());
+	c->xfd = mq_open(c->path, O_CREAT | O_EXCL | O_RDWR, 0600, &a);
+	snprintf(why, n, "mq_open: %s", strerror(errno));
+	return c->xfd >= 0 && (!full || mq_send(c->xfd, "x", 1, 0) == 0);
+}
+
+static bool prep_mq_empty(struct sm_ctx *c, char *why, size_t n)
+{
+	return prep_mq_common(c, why, n, false);
+}
+
+static bool prep_mq_full(struct sm_ctx *c, char *why, size_t n)
+{
+	return prep_mq_common(c, why, n, true);
+}
+
+static long block_mq_receive(struct sm_ctx *c)
+{
+	char buf[8];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += SM_LONG_NS / 1000000000L;
+	return sm_sys(mq_timedreceive(c->xfd, buf, sizeof(buf), NULL, &ts));
+}
+
+static long block_mq_send(struct sm_ctx *c)
+{
+	return sm_sys(mq_send(c->xfd, "y", 1, 0));
+}
+
+static void wake_mq_send(struct sm_ctx *c)
+{
+	mq_send(c->xfd, "z", 1, 0);
+}
+
+static void wake_mq_take(struct sm_ctx *c)
+{
+	char buf[8];
+	mq_receive(c->xfd, buf, sizeof(buf), NULL);
+}
+
+static void cleanup_mq(struct sm_ctx *c)
+{
+	mq_unlink(c->path);
+	sm_close(&c->xfd);
 }
 
 static long block_semop(struct sm_ctx *c)
@@ -96,6 +151,10 @@ static const struct sm_call calls[] = {
 	{ "msgrcv", SYS_msgrcv, prep_msg, NULL, block_msgrcv, wake_msg_send, cleanup_msg, 1, 0 },
 	{ "msgsnd", SYS_msgsnd, prep_msg_full, NULL, block_msgsnd, wake_msg_take, cleanup_msg, 0,
 	  0 },
+	{ "mq_timedreceive", SYS_mq_timedreceive, prep_mq_empty, NULL, block_mq_receive,
+	  wake_mq_send, cleanup_mq, 1, SM_RESTARTS },
+	{ "mq_timedsend", SYS_mq_timedsend, prep_mq_full, NULL, block_mq_send, wake_mq_take,
+	  cleanup_mq, 0, SM_RESTARTS },
 };
 
 int main(int argc, char **argv)
