@@ -47,6 +47,7 @@
 #define F_SETLEASE 1024
 #define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 

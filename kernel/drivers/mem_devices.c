@@ -11,6 +11,7 @@
 #include <proc/process.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/random.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 #define RANDOM_CHUNK 256
@@ -122,7 +123,7 @@ static long random_add_entropy(const struct rand_pool_info __user *uinfo)
 
 /* random(4)'s ioctls. The generator is seeded before any process runs, so the entropy count is
  * always the full pool and crediting more changes nothing, exactly as on Linux since 5.18; the
- * calls that change the pool need root (Linux: CAP_SYS_ADMIN). */
+ * calls that change the pool need CAP_SYS_ADMIN. */
 static long random_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	(void)f;
@@ -134,7 +135,7 @@ static long random_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	if (cmd != RNDADDTOENTCNT && cmd != RNDADDENTROPY && cmd != RNDZAPENTCNT &&
 	    cmd != RNDCLEARPOOL && cmd != RNDRESEEDCRNG)
 		return -EINVAL; /* Linux's answer here, not ENOTTY */
-	if (process_current()->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	switch (cmd) {
 	case RNDADDTOENTCNT:

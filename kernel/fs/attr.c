@@ -10,6 +10,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -56,45 +57,65 @@ int vfs_setattr(const struct path *p, struct iattr *a)
 	return r;
 }
 
+/* Linux's chmod_common and chown_common: a read-only mount (EROFS) before ownership (EPERM). */
 static int do_chmod(const struct path *p, uint32_t mode)
 {
 	struct inode *inode = p->dentry->inode;
+	if (mnt_want_write(p->mnt))
+		return -EROFS;
 	if (!inode_owner_or_root(inode))
 		return -EPERM;
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	mode &= S_IALLUGO;
-	if (uid != 0 && !current_in_group(inode->gid))
+	if (!capable(CAP_FSETID) && !current_in_group(inode->gid))
 		mode &= ~(uint32_t)S_ISGID;
 	struct iattr a = { .valid = ATTR_MODE, .mode = mode };
 	return vfs_setattr(p, &a);
 }
 
+/* The permission bits a chown leaves (Linux's notify_change with ATTR_KILL_SUID/SGID, for root
+ * as for the owner, even with both ids -1): a non-directory loses S_ISUID, and S_ISGID when
+ * S_IXGRP is set; S_ISGID without S_IXGRP marks mandatory locking and stays (bug
+ * chown_keeps_sgid_nonexec). */
+static uint32_t chown_kept_mode(uint32_t mode)
+{
+	uint32_t m = mode & S_IALLUGO;
+	if (S_ISDIR(mode))
+		return m;
+	m &= ~(uint32_t)S_ISUID;
+	if (m & S_IXGRP)
+		m &= ~(uint32_t)S_ISGID;
+	return m;
+}
+
 static int do_chown(const struct path *p, uint32_t owner, uint32_t group)
 {
 	struct inode *inode = p->dentry->inode;
+	if (mnt_want_write(p->mnt))
+		return -EROFS;
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	struct iattr a = { 0 };
+	bool may_chown = capable(CAP_CHOWN);
 	if (owner != (uint32_t)-1 && owner != inode->uid) {
-		if (uid != 0)
+		if (!may_chown)
 			return -EPERM;
 		a.valid |= ATTR_UID;
 		a.uid = owner;
 	}
 	if (group != (uint32_t)-1 && group != inode->gid) {
-		if (uid != 0 && (uid != inode->uid || !current_in_group(group)))
+		if (!may_chown && (uid != inode->uid || !current_in_group(group)))
 			return -EPERM;
 		a.valid |= ATTR_GID;
 		a.gid = group;
 	}
-	if (owner != (uint32_t)-1 || group != (uint32_t)-1) {
-		if (uid != 0 && uid != inode->uid)
-			return -EPERM;
-		if (!S_ISDIR(inode->mode) && (inode->mode & (S_ISUID | S_ISGID))) {
-			a.valid |= ATTR_MODE; /* a changed owner loses set-id bits, as Linux */
-			a.mode = inode->mode & S_IALLUGO & ~(uint32_t)(S_ISUID | S_ISGID);
-		}
+	if ((owner != (uint32_t)-1 || group != (uint32_t)-1) && !may_chown && uid != inode->uid)
+		return -EPERM;
+	uint32_t kept = chown_kept_mode(inode->mode);
+	if ((may_chown || uid == inode->uid) && kept != (inode->mode & S_IALLUGO)) {
+		a.valid |= ATTR_MODE;
+		a.mode = kept;
 	}
 	return vfs_setattr(p, &a);
 }

@@ -6,6 +6,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -53,9 +54,7 @@ SYSCALL_DEFINE1(fchdir, int, fd)
 
 SYSCALL_DEFINE1(chroot, const char __user *, upath)
 {
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	if (uid != 0)
+	if (!capable(CAP_SYS_CHROOT))
 		return -EPERM;
 	struct path p;
 	int r = user_path_lookup_at(AT_FDCWD, upath, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p);

@@ -6,6 +6,7 @@
 #include <fs/fdtable.h>
 #include <fs/locks.h>
 #include <fs/fown.h>
+#include <ipc/pipe.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
 #include <uapi/errno.h>
@@ -76,7 +77,11 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 static long setfl(struct file *f, int fd, uint64_t arg)
 {
 	uint32_t want = (uint32_t)arg & SETFL_MASK;
-	/* O_APPEND cannot be cleared on an append-only file; we have none. */
+	/* O_APPEND cannot be cleared on an append-only file; we have none. O_NOATIME is for the
+	 * owner (or root) only, as at open. */
+	if ((want & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
+	    !inode_owner_or_root(f->inode))
+		return -EPERM;
 	uint32_t old = __atomic_load_n(&f->flags, __ATOMIC_RELAXED), upd;
 	if (((old ^ want) & O_ASYNC) && f->ops && f->ops->fasync) {
 		int r = f->ops->fasync(f, fd, want & O_ASYNC);
@@ -142,6 +147,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_SETSIG:
 	case F_GETSIG:
 		r = fcntl_owner(f, cmd, arg);
+		break;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL; /* seals, pipe sizes, notifications: not implemented */

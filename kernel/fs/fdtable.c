@@ -13,7 +13,8 @@
 #include <uapi/zero/cap.h>
 
 #define FD_INITIAL 64 /* slots of a new table (a multiple of 64: whole bitmap words) */
-#define FD_HARD_MAX (1 << 20) /* Linux's fs.nr_open default */
+
+int sysctl_nr_open = FD_HARD_MAX;
 
 static size_t bitmap_bytes(int slots)
 {
@@ -112,7 +113,8 @@ int fd_limit(void)
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	uint64_t lim = p->rlimits[RLIMIT_NOFILE].rlim_cur;
 	spin_unlock_irqrestore(&p->lock, f);
-	return lim > FD_HARD_MAX ? FD_HARD_MAX : (int)lim;
+	int nr_open = __atomic_load_n(&sysctl_nr_open, __ATOMIC_RELAXED);
+	return lim > (uint64_t)nr_open ? nr_open : (int)lim;
 }
 
 static void set_cloexec_locked(struct fd_table *t, int fd, bool on)

@@ -38,6 +38,11 @@ struct fd_table *current_fdtable(void);
 /* The calling process's RLIMIT_NOFILE (capped at the system's maximum): descriptors are below
  * it. */
 int fd_limit(void);
+#define FD_HARD_MAX (1 << 20) /* the most descriptors a table has (fs.nr_open's default) */
+#define NR_OPEN_MIN 64 /* Linux's lowest fs.nr_open (BITS_PER_LONG) */
+/* fs.nr_open (/proc/sys): the ceiling of RLIMIT_NOFILE and of a table, NR_OPEN_MIN..FD_HARD_MAX.
+ * Atomic. */
+extern int sysctl_nr_open;
 /* The open file behind fd (referenced: file_put it), or NULL (EBADF). */
 struct file *fd_get(int fd);
 /* The open file behind fd (referenced, in *file) when the descriptor holds every right in

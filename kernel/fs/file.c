@@ -5,10 +5,14 @@
 #include <fs/epoll.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
+#include <fs/vfs_ops.h>
 #include <core/panic.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
+#include <mm/phys.h>
 #include <proc/process.h>
 #include <sched/thread.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
@@ -36,20 +40,48 @@ static void open_count(struct inode *inode, uint8_t mode, int delta)
 		__atomic_add_fetch(&inode->open_readers, delta, __ATOMIC_RELAXED);
 }
 
+int sysctl_file_max = FILES_MIN;
+static long nr_files; /* atomic: file structs that exist */
+
+long files_count(void)
+{
+	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
+}
+
+void files_init(void)
+{
+	uint64_t kib = phys_total_count() * (PAGE_SIZE / 1024) / 10;
+	sysctl_file_max = kib > FILES_MIN ? (kib < INT32_MAX ? (int)kib : INT32_MAX) : FILES_MIN;
+}
+
+/* Linux's alloc_empty_file: past fs.file-max only CAP_SYS_ADMIN gets a new file. */
+static bool files_over_limit(void)
+{
+	return files_count() >= __atomic_load_n(&sysctl_file_max, __ATOMIC_RELAXED) &&
+	       !capable(CAP_SYS_ADMIN);
+}
+
+/* An open description that counts in its regular file's writecount. */
+static bool file_is_writer(const struct file *f)
+{
+	return (f->mode & FMODE_WRITE) && f->inode && S_ISREG(f->inode->mode);
+}
+
 static int file_setup(const struct path *path, struct inode *inode, uint32_t flags,
 		      const struct file_ops *ops, void *priv, struct file **out)
 {
-	struct file *f = kmalloc(sizeof(*f));
+	bool over = files_over_limit();
+	struct file *f = over ? NULL : kmalloc(sizeof(*f));
 	if (!f) {
 		if (path)
 			path_put(path);
 		inode_put(inode);
-		return -ENOMEM;
+		return over ? -ENFILE : -ENOMEM;
 	}
+	__atomic_fetch_add(&nr_files, 1, __ATOMIC_RELAXED);
 	f->refcount = 1;
 	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
 	f->mode = fmode_of(flags);
-	open_count(inode, f->mode, 1);
 	if (path)
 		f->path = *path;
 	f->inode = inode;
@@ -57,6 +89,24 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	f->priv = priv;
 	mutex_init(&f->pos_lock, "file_pos");
 	list_init(&f->epoll_links);
+	f->mnt_writer = false;
+	if (file_is_writer(f) && inode_get_write_access(inode) < 0) {
+		f->mode = 0; /* no write access to give back, nothing counted yet */
+		f->ops = NULL;
+		file_put(f);
+		return -ETXTBSY; /* the file is being executed */
+	}
+	open_count(inode, f->mode, 1);
+	/* A regular file open for writing keeps its mount from going read-only. */
+	if (path && path->mnt && file_is_writer(f)) {
+		int r = mnt_get_write(path->mnt);
+		if (r) {
+			f->ops = NULL;
+			file_put(f);
+			return r;
+		}
+		f->mnt_writer = true;
+	}
 	if (ops && ops->open && !(flags & O_PATH)) {
 		int r = ops->open(inode, f);
 		if (r) {
@@ -96,8 +146,8 @@ int file_alloc_anon(uint32_t mode, uint32_t flags, const struct file_ops *ops, v
 		return -ENOMEM;
 	struct process *p = process_current();
 	if (p) {
-		inode->uid = p->cred.euid;
-		inode->gid = p->cred.egid;
+		inode->uid = p->cred.fsuid;
+		inode->gid = p->cred.fsgid;
 	}
 	return file_setup(NULL, inode, flags, ops, priv, out);
 }
@@ -153,10 +203,15 @@ static void file_release(struct file *f)
 		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->mnt_writer)
+		mnt_put_write(f->path.mnt);
+	if (file_is_writer(f))
+		inode_put_write_access(f->inode);
 	if (f->path.dentry)
 		path_put(&f->path);
 	inode_put(f->inode);
 	kfree(f);
+	__atomic_fetch_sub(&nr_files, 1, __ATOMIC_RELAXED);
 }
 
 /* A release may drop the last reference to other files (an endpoint's queued messages hold
@@ -201,15 +256,33 @@ long vfs_read(struct file *f, struct uio *u, int64_t *pos)
 	return f->ops->read(f, u, pos);
 }
 
+int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf)
+{
+	if (!S_ISREG(f->inode->mode))
+		return (int64_t)MIN(len, (size_t)INT64_MAX);
+	int64_t at = rwf_append(rwf, f->flags) ? f->inode->size : pos;
+	size_t most = at >= 0 ? (size_t)(INT64_MAX - at) : 0;
+	return rlimit_fsize_allow(at, at + (int64_t)MIN(len, most));
+}
+
 long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	if (!(f->mode & FMODE_WRITE))
 		return -EBADF;
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
-	if (u->resid == 0 && S_ISREG(f->inode->mode))
+	if (!S_ISREG(f->inode->mode))
+		return f->ops->write(f, u, pos);
+	if (u->resid == 0)
 		return 0;
-	return f->ops->write(f, u, pos);
+	int64_t allowed = vfs_write_allowance(f, *pos, u->resid, u->rwf);
+	if (allowed < 0)
+		return allowed;
+	size_t cut = u->resid - (size_t)allowed;
+	u->resid -= cut;
+	long r = f->ops->write(f, u, pos);
+	u->resid += cut;
+	return r;
 }
 
 int64_t generic_llseek(struct file *f, int64_t off, int whence)

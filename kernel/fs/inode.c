@@ -8,6 +8,7 @@
 #include <core/time.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 static uint64_t next_ino = 1; /* atomic */
@@ -68,8 +69,8 @@ void current_fsids(uint32_t *uid, uint32_t *gid)
 	}
 	/* Lock-free: a 32-bit id is read whole, and a concurrent setuid by another thread may
 	 * land before or after this check either way. */
-	*uid = __atomic_load_n(&p->cred.euid, __ATOMIC_RELAXED);
-	*gid = __atomic_load_n(&p->cred.egid, __ATOMIC_RELAXED);
+	*uid = __atomic_load_n(&p->cred.fsuid, __ATOMIC_RELAXED);
+	*gid = __atomic_load_n(&p->cred.fsgid, __ATOMIC_RELAXED);
 }
 
 int inode_permission(const struct inode *inode, int mask)
@@ -77,12 +78,10 @@ int inode_permission(const struct inode *inode, int mask)
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
 	uint32_t mode = inode->mode;
-	if (uid == 0) {
-		/* Root may execute only what someone may execute (directories: always search). */
-		if ((mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111))
-			return -EACCES;
-		return 0;
-	}
+	/* Linux's sb_permission: a read-only file system refuses writes before any other check. */
+	if ((mask & MAY_WRITE) && (READ_ONCE(inode->sb->flags) & SB_RDONLY) &&
+	    (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
+		return -EROFS;
 	uint32_t bits;
 	if (uid == inode->uid)
 		bits = (mode >> 6) & 7;
@@ -90,14 +89,56 @@ int inode_permission(const struct inode *inode, int mask)
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;
-	return ((uint32_t)mask & ~bits) ? -EACCES : 0;
+	if (!((uint32_t)mask & ~bits))
+		return 0;
+	/* CAP_DAC_OVERRIDE (root's): anything but executing what nobody may execute
+	 * (directories: always searched); CAP_DAC_READ_SEARCH: reading, and searching dirs. */
+	bool exec_denied = (mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111);
+	if (!exec_denied && capable(CAP_DAC_OVERRIDE))
+		return 0;
+	int read_search = MAY_READ | (S_ISDIR(mode) ? MAY_EXEC : 0);
+	if (!(mask & ~read_search) && capable(CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
+}
+
+/* Move writecount one step by `step` unless it already has the other sign. */
+static int writecount_step(struct inode *inode, int step)
+{
+	int v = __atomic_load_n(&inode->writecount, __ATOMIC_RELAXED);
+	do {
+		if (step > 0 ? v < 0 : v > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->writecount, &v, v + step, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+int inode_get_write_access(struct inode *inode)
+{
+	return writecount_step(inode, 1);
+}
+
+void inode_put_write_access(struct inode *inode)
+{
+	__atomic_fetch_sub(&inode->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
+int inode_deny_write_access(struct inode *inode)
+{
+	return writecount_step(inode, -1);
+}
+
+void inode_allow_write_access(struct inode *inode)
+{
+	__atomic_fetch_add(&inode->writecount, 1, __ATOMIC_ACQ_REL);
 }
 
 bool inode_owner_or_root(const struct inode *inode)
 {
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
-	return uid == 0 || uid == inode->uid;
+	return uid == inode->uid || capable(CAP_FOWNER);
 }
 
 uint8_t inode_dtype(const struct inode *inode)

@@ -1,17 +1,25 @@
 /* File system types, super blocks and the mount tree: which file system sits on which
  * directory, references that keep a mount busy, and turning a (mount, dentry) pair back into
- * a path string (getcwd, /proc). */
+ * a path string (getcwd, /proc), and read-only remounts with the write counts they check. */
 #include <fs/vfs.h>
 #include <core/panic.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <uapi/errno.h>
+#include <uapi/mount.h>
+#include <fs/vfs_ops.h>
 
-/* mount_lock (spinlock, IRQs off) guards the mount list, every mount's refcount, and
- * dentry->mounted. fs_types is written only at boot. */
+/* The flags a remount sets on the mount itself (Linux's MNT_* ones). */
+#define MOUNT_PER_MOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
+			       MS_NODIRATIME | MS_RELATIME)
+
+/* mount_lock (spinlock, IRQs off) guards the mount list, every mount's refcount and writers,
+ * the remount changes of mount and super block flags (read lock-free), and dentry->mounted.
+ * fs_types is written only at boot. */
 struct spinlock mount_lock = SPINLOCK_INIT("mount");
 static struct list_node mounts = LIST_HEAD_INIT(mounts);
 static struct list_node fs_types = LIST_HEAD_INIT(fs_types);
+static int next_mount_id = 21; /* atomic; Linux's first ids are in the low twenties too */
 static uint32_t next_anon_dev = 1; /* atomic; minor numbers of major 0, as Linux's anon devs */
 
 void fs_type_register(struct fs_type *t)
@@ -122,6 +130,8 @@ int mount_attach(struct super_block *sb, const struct path *target, const char *
 	m->root = dentry_get(sb->root);
 	m->flags = flags;
 	m->refcount = 1; /* being attached */
+	m->writers = 0;
+	m->id = __atomic_fetch_add(&next_mount_id, 1, __ATOMIC_RELAXED);
 	strlcpy(m->source, source ? source : "none", sizeof(m->source));
 	if (!target) { /* the root of the name space */
 		m->parent = m;
@@ -261,4 +271,60 @@ bool path_is_beneath(const struct path *p, const struct path *anc)
 	}
 	spin_unlock_irqrestore(&dcache_lock, f);
 	return beneath;
+}
+
+/* ---- write access and read-only remounts --------------------------------------------------- */
+
+int mnt_get_write(struct mount *mnt)
+{
+	uint64_t f = spin_lock_irqsave(&mount_lock);
+	int r = mnt_is_readonly(mnt) ? -EROFS : 0;
+	if (!r)
+		mnt->writers++;
+	spin_unlock_irqrestore(&mount_lock, f);
+	return r;
+}
+
+void mnt_put_write(struct mount *mnt)
+{
+	uint64_t f = spin_lock_irqsave(&mount_lock);
+	ASSERT(mnt->writers > 0);
+	mnt->writers--;
+	spin_unlock_irqrestore(&mount_lock, f);
+}
+
+/* Files open for writing through any mount of sb (mount_lock held). */
+static bool sb_has_writers_locked(const struct super_block *sb)
+{
+	spin_assert_held(&mount_lock);
+	struct list_node *pos;
+	list_for_each(pos, &mounts) {
+		const struct mount *m = list_entry(pos, struct mount, node);
+		if (m->sb == sb && m->writers)
+			return true;
+	}
+	return false;
+}
+
+/* As Linux: a remount replaces the mount's per-mount flags with the new ones; without MS_BIND
+ * it also makes the super block (every mount of it) read-only or writable. Going read-only
+ * fails with EBUSY while anything is open for writing; the check and the change happen under
+ * mount_lock, which mnt_get_write takes too, so no open slips in between. */
+int mount_remount(const struct path *target, unsigned long flags)
+{
+	struct mount *m = target->mnt;
+	if (target->dentry != m->root)
+		return -EINVAL;
+	bool ro = flags & MS_RDONLY, bind = flags & MS_BIND;
+	int r = 0;
+	uint64_t f = spin_lock_irqsave(&mount_lock);
+	if (ro && (bind ? m->writers > 0 : sb_has_writers_locked(m->sb)))
+		r = -EBUSY;
+	if (!r && !bind)
+		WRITE_ONCE(m->sb->flags, ro ? m->sb->flags | SB_RDONLY : m->sb->flags & ~SB_RDONLY);
+	if (!r)
+		WRITE_ONCE(m->flags, (m->flags & ~MOUNT_PER_MOUNT_FLAGS) |
+				     (flags & MOUNT_PER_MOUNT_FLAGS));
+	spin_unlock_irqrestore(&mount_lock, f);
+	return r;
 }

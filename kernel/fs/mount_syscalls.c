@@ -1,5 +1,6 @@
-/* mount(2) and umount2(2) for the registered file systems (new mounts only: remount, bind and
- * move are not supported and say so with EINVAL), and the sync family — everything lives in
+/* mount(2) and umount2(2) for the registered file systems (new mounts, and remounts that
+ * make a file system or one mount read-only or writable again; bind mounts and moves are not
+ * supported and say so with EINVAL), and the sync family — everything lives in
  * memory, so syncing has nothing to write and succeeds once the descriptor is checked. */
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
@@ -9,6 +10,8 @@
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
+#include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
@@ -20,9 +23,7 @@
 
 static bool is_root(void)
 {
-	uint32_t uid, gid;
-	current_fsids(&uid, &gid);
-	return uid == 0;
+	return capable(CAP_SYS_ADMIN);
 }
 
 /* Copy an optional user string (NULL stays NULL) into a kmalloc'd buffer of size bytes. */
@@ -48,7 +49,9 @@ int vfs_mount(const char *source, const struct path *target, const char *fstype,
 {
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~(unsigned long)MS_MGC_MSK;
-	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_REC))
+	if (flags & MS_REMOUNT)
+		return mount_remount(target, flags);
+	if (flags & (MS_BIND | MS_MOVE | MS_REC))
 		return -EINVAL; /* not supported */
 	if (flags & ~(unsigned long)MOUNT_KEEP_FLAGS)
 		return -EINVAL;

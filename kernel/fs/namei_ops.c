@@ -5,13 +5,20 @@
 #include <fs/namei.h>
 #include <lib/printf.h>
 #include <lib/string.h>
+#include <proc/process.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
 
+bool mnt_is_readonly(const struct mount *mnt)
+{
+	return (READ_ONCE(mnt->flags) & MS_RDONLY) || (READ_ONCE(mnt->sb->flags) & SB_RDONLY);
+}
+
 int mnt_want_write(const struct mount *mnt)
 {
-	return mnt && (mnt->flags & MS_RDONLY) ? -EROFS : 0;
+	return mnt && mnt_is_readonly(mnt) ? -EROFS : 0;
 }
 
 /* A directory that was removed keeps working for those inside it, but takes no new names. */
@@ -39,7 +46,8 @@ static int may_delete(const struct path *dir, const struct dentry *victim)
 	const struct inode *di = dir->dentry->inode;
 	uint32_t uid, gid;
 	current_fsids(&uid, &gid);
-	if ((di->mode & S_ISVTX) && uid != 0 && uid != di->uid && uid != victim->inode->uid)
+	if ((di->mode & S_ISVTX) && uid != di->uid && uid != victim->inode->uid &&
+	    !capable(CAP_FOWNER))
 		return -EPERM; /* sticky directory: only owners remove */
 	if (victim->mounted)
 		return -EBUSY;
@@ -150,9 +158,7 @@ int vfs_mknodat(int dirfd, const char *path, uint32_t mode, uint64_t rdev)
 	switch (mode & S_IFMT) {
 	case S_IFCHR:
 	case S_IFBLK: {
-		uint32_t uid, gid;
-		current_fsids(&uid, &gid);
-		if (uid != 0)
+		if (!capable(CAP_MKNOD))
 			return -EPERM;
 		break;
 	}

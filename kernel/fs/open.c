@@ -7,6 +7,7 @@
 #include <fs/locks.h>
 #include <fs/fs_context.h>
 #include <ipc/pipe.h>
+#include <proc/process.h>
 #include <syscall/syscall.h>
 #include <mm/kmalloc.h>
 #include <lib/string.h>
@@ -28,6 +29,10 @@ int vfs_truncate(const struct path *p, int64_t size)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (__atomic_load_n(&inode->writecount, __ATOMIC_RELAXED) < 0)
+		return -ETXTBSY; /* a program being executed */
+	if (size > inode->size && rlimit_fsize_allow(size, size) < 0)
+		return -EFBIG; /* growing past RLIMIT_FSIZE (SIGXFSZ sent) */
 	struct iattr a = { .valid = ATTR_SIZE, .size = size };
 	return vfs_setattr(p, &a);
 }
@@ -159,6 +164,8 @@ static int open_checks(const struct path *p, uint32_t flags, bool created)
 	int mask = (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) |
 		   (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) ? MAY_WRITE : 0);
 	int r = inode_permission(inode, mask);
+	if (!r && (flags & O_NOATIME) && !inode_owner_or_root(inode))
+		r = -EPERM; /* Linux's may_open: the owner or CAP_FOWNER only (bug open_noatime) */
 	if (!r && (mask & MAY_WRITE) && S_ISREG(inode->mode))
 		r = mnt_want_write(p->mnt);
 	return r;

@@ -133,20 +133,39 @@ static int iovec_import(const struct linux_iovec __user *uiov, int n, struct lin
 	return 0;
 }
 
+/* How much a vectored write may write (RLIMIT_FSIZE, asked once for the total; -EFBIG with
+ * SIGXFSZ when nothing): INT64_MAX for reads, empty writes and descriptions vfs_write refuses
+ * anyway. */
+static int64_t write_budget(struct file *f, bool write, int rwf, int64_t pos,
+			    const struct linux_iovec *v, int n)
+{
+	size_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += v[i].iov_len; /* at most MAX_RW_COUNT (iovec_import) */
+	if (!write || !total || !(f->mode & FMODE_WRITE) || !f->ops || !f->ops->write)
+		return INT64_MAX;
+	return vfs_write_allowance(f, pos, total, (uint8_t)rwf);
+}
+
 /* The vectors in order through f at *pos, stopping at the first short transfer. */
 static long rw_iovecs(struct file *f, const struct linux_iovec *v, int n, bool write, int rwf,
 		      int64_t *pos)
 {
 	long done = 0, r = 0;
-	for (int i = 0; i < n; i++) {
-		if (!v[i].iov_len)
+	int64_t budget = write_budget(f, write, rwf, *pos, v, n);
+	if (budget < 0)
+		r = budget; /* at or past RLIMIT_FSIZE: nothing written */
+	for (int i = 0; i < n && budget > 0; i++) {
+		size_t len = MIN(v[i].iov_len, (uint64_t)budget);
+		if (!len)
 			continue;
-		struct uio u = uio_user((void __user *)v[i].iov_base, v[i].iov_len);
+		struct uio u = uio_user((void __user *)v[i].iov_base, len);
 		u.rwf = (uint8_t)rwf;
 		r = rw_at(f, &u, write, pos);
 		if (r <= 0)
 			break;
 		done += r;
+		budget -= r;
 		if ((uint64_t)r < v[i].iov_len)
 			break;
 	}

@@ -12,6 +12,7 @@
 #include <sched/sched.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/poll.h>
@@ -212,8 +213,8 @@ static int timerfd_clock(int clockid)
 	case CLOCK_BOOTTIME:
 		return CLOCK_MONOTONIC;
 	case CLOCK_REALTIME_ALARM:
-	case CLOCK_BOOTTIME_ALARM: /* CAP_WAKE_ALARM: root only */
-		if (process_current()->cred.euid != 0)
+	case CLOCK_BOOTTIME_ALARM:
+		if (!capable(CAP_WAKE_ALARM))
 			return -EPERM;
 		return clockid == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	}

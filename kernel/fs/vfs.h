@@ -86,9 +86,14 @@ static inline bool uio_nonblock(const struct uio *u, uint32_t file_flags)
 	return (file_flags & O_NONBLOCK) || (u->rwf & RWF_NOWAIT);
 }
 
+static inline bool rwf_append(uint8_t rwf, uint32_t file_flags)
+{
+	return (rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(rwf & RWF_NOAPPEND));
+}
+
 static inline bool uio_append(const struct uio *u, uint32_t file_flags)
 {
-	return (u->rwf & RWF_APPEND) || ((file_flags & O_APPEND) && !(u->rwf & RWF_NOAPPEND));
+	return rwf_append(u->rwf, file_flags);
 }
 
 /* Move n bytes (n <= resid) from src into the buffer / from the buffer into dst, advancing it.
@@ -183,6 +188,10 @@ struct inode {
 	bool linkable;
 
 	int refcount; /* dentries and files referring to it; atomic */
+	/* Atomic, as Linux's i_writecount: > 0 the regular file's open descriptions for writing,
+	 * < 0 the programs executing it (exec, /proc/<pid>/exe holders); the two exclude each
+	 * other with ETXTBSY (bug etxtbsy_ignored). */
+	int writecount;
 };
 
 /* A fresh inode of sb (refcount 1, inode number allocated, times now, mutex ready). NULL when
@@ -201,6 +210,12 @@ void inode_touch(struct inode *inode, uint32_t which);
 #define MAY_WRITE 2
 #define MAY_READ 4
 int inode_permission(const struct inode *inode, int mask);
+/* ETXTBSY (writecount): get/put a writer (fails while the file is executed); deny/allow
+ * writers for an executing program (fails while the file is open for writing). */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 /* The calling process is the owner or root (chmod, utimensat with times). */
 bool inode_owner_or_root(const struct inode *inode);
 /* The calling process's effective uid and gid (root for kernel threads). */
@@ -275,7 +290,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 /* ---- super blocks, file system types and mounts -------------------------------------------- */
 
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
-#define SB_RDONLY 0x2u
+#define SB_RDONLY 0x2u /* set and cleared by remount under mount_lock; read lock-free */
 #define SB_XATTR 0x4u /* keeps extended attributes in memory (fs/xattr_store.h) */
 
 struct super_ops {
@@ -321,8 +336,10 @@ struct mount {
 	struct mount *parent; /* the mount it sits on; the root mount is its own parent */
 	struct dentry *mountpoint; /* in parent (referenced) */
 	char source[64]; /* as given to mount(2), for /proc/mounts */
-	unsigned long flags; /* MS_* */
+	unsigned long flags; /* MS_*; changed under mount_lock (remount), read lock-free */
 	int refcount; /* mount_lock: open files, cwds and child mounts */
+	int writers; /* mount_lock: files open for writing through it (mnt_get_write) */
+	int id; /* fixed: /proc/<pid>/mountinfo's mount ID */
 	struct list_node node; /* in the mount list, in mount order */
 };
 
@@ -430,6 +447,7 @@ struct file {
 	/* The epoll interests watching this file (fs/epoll.h), guarded by epoll's global mutex;
 	 * the last reference's release removes them. */
 	struct list_node epoll_links;
+	bool mnt_writer; /* holds a write access to path.mnt (mnt_get_write), dropped at release */
 };
 
 #define FMODE_READ 1
@@ -438,6 +456,14 @@ struct file {
 /* A new open file description for inode at path (path may be NULL for anonymous files); both
  * are referenced by the file from now on (the caller gives its references, which are dropped on
  * failure). flags as open(2)'s; runs ops->open. 0 with *out, or -errno. */
+/* fs.file-max (/proc/sys): the open file descriptions non-root callers may bring the system
+ * to (ENFILE past it; root is exempt, as Linux's CAP_SYS_ADMIN). Set at boot from memory as
+ * Linux does (a tenth of it in KiB, at least FILES_MIN). Atomic. */
+#define FILES_MIN 8192 /* Linux's NR_FILE */
+extern int sysctl_file_max;
+/* Open file descriptions that exist now (fs.file-nr). */
+long files_count(void);
+void files_init(void); /* boot: sysctl_file_max's default */
 int file_alloc(const struct path *path, struct inode *inode, uint32_t flags,
 	       const struct file_ops *ops, struct file **out);
 /* An anonymous file (pipes, endpoints): a fresh inode of the anonymous super block with mode
@@ -464,6 +490,11 @@ void file_put(struct file *f);
 /* read/write on an open file (permission FMODE_* and O_APPEND handled here). */
 long vfs_read(struct file *f, struct uio *u, int64_t *pos);
 long vfs_write(struct file *f, struct uio *u, int64_t *pos);
+/* RLIMIT_FSIZE for a write of len bytes at pos (the end under O_APPEND or RWF_APPEND: rwf is
+ * the call's RWF_* flags) of a regular file: the bytes it may write, or -EFBIG with SIGXFSZ
+ * sent when none (vfs_write cuts each write to it; writev asks once for its total, as Linux,
+ * so that a limit between two vectors is a short write, not a signal). Other files: len. */
+int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf);
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
 /* Linux's noop_llseek: the position stays, and is returned (anonymous objects). */
 int64_t noop_llseek(struct file *f, int64_t off, int whence);

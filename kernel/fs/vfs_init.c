@@ -77,6 +77,7 @@ static void populate_dev(void)
 
 void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 {
+	files_init();
 	tmpfs_register();
 	procfs_register();
 	struct super_block *sb;

@@ -27,7 +27,17 @@ int vfs_truncate(const struct path *p, int64_t size);
 /* mount(2) of a new file system of type fstype on target. */
 int vfs_mount(const char *source, const struct path *target, const char *fstype,
 	      unsigned long flags, const char *data);
-/* The mount a path is on may be written (0) or is read-only (-EROFS). */
+/* The mount a path is on may be written (0) or is read-only (-EROFS): the mount or its super
+ * block is read-only. */
 int mnt_want_write(const struct mount *mnt);
+bool mnt_is_readonly(const struct mount *mnt);
+/* A lasting write access for a file opened for writing (-EROFS on a read-only mount): while
+ * any is held, the mount cannot be remounted read-only (EBUSY). */
+int mnt_get_write(struct mount *mnt);
+void mnt_put_write(struct mount *mnt);
+/* mount(MS_REMOUNT) of the mount whose root target is: MS_RDONLY on or off for the super block
+ * (and this mount), or with MS_BIND for this mount alone. -EINVAL (not a mount's root),
+ * -EBUSY (read-only while a file is open for writing). */
+int mount_remount(const struct path *target, unsigned long flags);
 
 #endif

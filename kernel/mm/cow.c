@@ -62,6 +62,7 @@ static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma
 	*cv = *v;
 	list_init(&cv->node);
 	list_add_tail(&child->vmas, &cv->node);
+	child->map_count++;
 	if (cv->file)
 		file_get(cv->file); /* its private pages are COW-shared like anonymous ones */
 	if (cv->shared)

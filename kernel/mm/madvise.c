@@ -56,6 +56,9 @@ static int advise_locked(struct mm *mm, uint64_t start, uint64_t end, int advice
 			     v = vma_find_locked(mm, v->end))
 				if (v->shared || v->file)
 					return -EINVAL; /* private anonymous only, as Linux */
+		int r = vma_may_split_locked(mm, start, end);
+		if (r)
+			return r;
 		vma_change_flags_locked(mm, start, end, clear, set, s);
 	}
 	return 0;

@@ -73,7 +73,8 @@ static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, b
 		return -ENOMEM;
 	}
 	uint64_t f = spin_lock_irqsave(&mm->lock);
-	int64_t at = place_locked(mm, addr, len, fixed, noreplace);
+	int64_t at = vma_may_map_locked(mm) ? place_locked(mm, addr, len, fixed, noreplace)
+					     : -ENOMEM;
 	if (at >= 0) {
 		vma_remove_range_locked(mm, (uint64_t)at, (uint64_t)at + len, &s);
 		struct vma *v = vma_spares_take(&s);
@@ -123,10 +124,12 @@ int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	if (vma_spares_fill(&s, 2))
 		return -ENOMEM;
 	uint64_t f = spin_lock_irqsave(&mm->lock);
-	vma_remove_range_locked(mm, addr, addr + len, &s);
+	int err = vma_may_unmap_locked(mm, addr, addr + len);
+	if (!err)
+		vma_remove_range_locked(mm, addr, addr + len, &s);
 	spin_unlock_irqrestore(&mm->lock, f);
 	vma_spares_free(&s);
-	return 0;
+	return err;
 }
 
 static struct vma *vma_after(struct mm *mm, struct vma *v)
@@ -213,7 +216,8 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 		return -ENOMEM;
 	int err = 0;
 	uint64_t f = spin_lock_irqsave(&mm->lock);
-	if (!vma_range_mapped_locked(mm, addr, addr + len)) {
+	if (!vma_range_mapped_locked(mm, addr, addr + len) ||
+	    vma_may_split_locked(mm, addr, addr + len)) {
 		err = -ENOMEM;
 		goto out_unlock;
 	}

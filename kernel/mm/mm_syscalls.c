@@ -36,8 +36,9 @@ static int prot_to_vm(uint64_t prot, uint32_t *vm_flags)
 
 static int mmap_flags_to_vm(uint64_t flags, uint32_t *vm_flags)
 {
+	/* MAP_SHARED_VALIDATE exists to refuse what the kernel does not know (mmap(2)). */
 	if (flags & ~(uint64_t)MMAP_KNOWN_FLAGS)
-		return -EINVAL;
+		return (flags & MAP_TYPE) == MAP_SHARED_VALIDATE ? -EOPNOTSUPP : -EINVAL;
 	switch (flags & MAP_TYPE) {
 	case MAP_PRIVATE:
 		break;
@@ -59,6 +60,14 @@ static bool can_map(const struct file *f, bool shared)
 	if (!f->ops || !S_ISREG(f->inode->mode))
 		return false;
 	return shared ? f->ops->map_page != NULL : f->ops->read_page != NULL;
+}
+
+static bool fd_is_open(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (f)
+		file_put(f);
+	return f != NULL;
 }
 
 /* The open file behind fd if it may be mapped with *vm_flags (referenced in *file; a shared
@@ -90,6 +99,10 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 		uint64_t, off)
 {
 	uint32_t vm_flags;
+	/* Linux looks the descriptor up before anything else (mmap08: EBADF before a zero
+	 * length's EINVAL); mappable_file looks again and checks the rest. */
+	if (!(flags & MAP_ANONYMOUS) && !fd_is_open(fd))
+		return -EBADF;
 	int err = prot_to_vm(prot, &vm_flags);
 	if (!err)
 		err = mmap_flags_to_vm(flags, &vm_flags);

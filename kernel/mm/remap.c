@@ -71,6 +71,7 @@ static void move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t
 	struct move_ctx m = { mm, dst - v->start };
 	pt_walk_ptes(mm->pml4_pa, v->start, v->end, move_pte, &m);
 	list_remove(&v->node);
+	mm->map_count--; /* vma_insert_locked counts it again */
 	v->start = dst;
 	v->end = dst + new_len;
 	vma_insert_locked(mm, v);

@@ -62,6 +62,7 @@ struct mm *mm_create(void)
 		pml4[i] = kernel[i];
 	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
 	list_init(&mm->vmas);
+	mm->map_count = 0;
 	mm->mmap_base = USER_MMAP_BASE;
 	mm->stack_top = USER_STACK_TOP;
 	mm->refcount = 1;

@@ -33,6 +33,10 @@
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN_ADDR 0x10000ULL /* nothing is ever mapped below (NULL-pointer guard) */
+#define MAX_MAP_COUNT_DEF 65530 /* vm.max_map_count's default, as Linux */
+/* vm.max_map_count (/proc/sys): the most VMAs an address space may have; a mapping, mprotect
+ * or munmap that would need more fails with ENOMEM. Atomic. */
+extern int sysctl_max_map_count;
 #define USER_MAX_ADDR 0x00007ffffffff000ULL /* last page excluded: SYSRET hazard */
 #define USER_STACK_TOP 0x00007ffffffde000ULL /* top of the main thread's stack (then randomised) */
 #define USER_STACK_MAX (8ULL << 20) /* default RLIMIT_STACK */
@@ -55,6 +59,7 @@ struct mm {
 	struct spinlock lock; /* guards everything below except refcount */
 	uint64_t pml4_pa; /* fixed at creation */
 	struct list_node vmas;
+	int map_count; /* VMAs in vmas (vm.max_map_count bounds it) */
 	uint64_t brk_start, brk; /* program break: [brk_start, ALIGN_UP(brk)) is the heap */
 	uint64_t mmap_base; /* top of the mmap search area (exec may randomise it) */
 	uint64_t stack_top; /* set by exec */
@@ -115,6 +120,9 @@ int vm_write(struct mm *mm, uint64_t addr, const void *src, uint64_t len);
 /* Read bytes from an address space, whatever the VMA's protection (pages not yet touched are
  * mapped as a read fault would); -EFAULT outside every VMA. */
 int vm_read(struct mm *mm, uint64_t addr, void *dst, uint64_t len);
+/* /proc/<pid>/pagemap: the entries of the n pages from va (page-aligned) into out, frame
+ * numbers only with pfn (pagemap.c). */
+void vm_pagemap(struct mm *mm, uint64_t va, uint64_t *out, size_t n, bool pfn);
 
 /* Map the frame pa (a whole page the caller filled; it becomes a private page of mm, counted in
  * page_ref) at the page-aligned addr of a private anonymous VMA, with the VMA's rights (W^X

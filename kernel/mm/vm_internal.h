@@ -79,6 +79,12 @@ struct vma *vma_split_locked(struct mm *mm, struct vma *vma, uint64_t addr,
 /* Split the VMAs straddling start and end so that [start, end) is covered by whole VMAs. */
 void vma_isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s);
 void vma_insert_locked(struct mm *mm, struct vma *vma);
+/* vm.max_map_count, checked as Linux does before an operation: a change of [start, end) whose
+ * splits would take the count to the limit, or an unmap that punches a hole in one VMA at the
+ * limit, is -ENOMEM (else 0); a new mapping is refused once the count is above it. */
+int vma_may_split_locked(struct mm *mm, uint64_t start, uint64_t end);
+int vma_may_unmap_locked(struct mm *mm, uint64_t start, uint64_t end);
+bool vma_may_map_locked(struct mm *mm);
 struct vma *vma_merge_locked(struct mm *mm, struct vma *vma); /* returns the survivor */
 /* Unmap [start, end): needs 2 spares. */
 void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct vma_spares *s);

@@ -7,6 +7,8 @@
 #include <fs/vfs.h>
 #include <uapi/errno.h>
 
+int sysctl_max_map_count = MAX_MAP_COUNT_DEF;
+
 static struct vma *vma_of(struct list_node *n)
 {
 	return list_entry(n, struct vma, node);
@@ -100,6 +102,7 @@ struct vma *vma_split_locked(struct mm *mm, struct vma *vma, uint64_t addr,
 	hi->pgoff += (addr - vma->start) / PAGE_SIZE;
 	vma->end = addr;
 	list_insert_between(&hi->node, &vma->node, vma->node.next);
+	mm->map_count++;
 	return hi;
 }
 
@@ -114,6 +117,45 @@ void vma_isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end, struc
 		vma_split_locked(mm, v, end, s);
 }
 
+static int max_map_count(void)
+{
+	return __atomic_load_n(&sysctl_max_map_count, __ATOMIC_RELAXED);
+}
+
+/* The VMAs isolating [start, end) would split: one at each end that falls inside a VMA. */
+static int splits_needed_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int n = 0;
+	struct vma *v = vma_find_locked(mm, start);
+	if (v && v->start < start && v->end > start)
+		n++;
+	v = vma_find_locked(mm, end);
+	if (v && v->start < end && v->end > end)
+		n++;
+	return n;
+}
+
+int vma_may_split_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	spin_assert_held(&mm->lock);
+	int n = splits_needed_locked(mm, start, end);
+	return n && mm->map_count + n - 1 >= max_map_count() ? -ENOMEM : 0;
+}
+
+int vma_may_unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	spin_assert_held(&mm->lock);
+	struct vma *v = vma_find_locked(mm, start);
+	bool inside = v && v->start < start && v->end > end; /* a hole in one VMA: one more */
+	return inside && mm->map_count >= max_map_count() ? -ENOMEM : 0;
+}
+
+bool vma_may_map_locked(struct mm *mm)
+{
+	spin_assert_held(&mm->lock);
+	return mm->map_count <= max_map_count();
+}
+
 void vma_insert_locked(struct mm *mm, struct vma *vma)
 {
 	spin_assert_held(&mm->lock);
@@ -121,6 +163,7 @@ void vma_insert_locked(struct mm *mm, struct vma *vma)
 	ASSERT(!next || next->start >= vma->end);
 	struct list_node *before = next ? &next->node : &mm->vmas;
 	list_insert_between(&vma->node, before->prev, before);
+	mm->map_count++;
 }
 
 static bool vma_mergeable(const struct vma *lo, const struct vma *hi)
@@ -142,6 +185,7 @@ static void merge_next(struct mm *mm, struct vma *lo)
 		return;
 	lo->end = hi->end;
 	list_remove(&hi->node);
+	mm->map_count--;
 	vma_free(hi); /* lo still references hi's file: never its last reference */
 }
 
@@ -168,6 +212,7 @@ void vma_remove_range_locked(struct mm *mm, uint64_t start, uint64_t end, struct
 		struct list_node *next = v->node.next;
 		vm_release_pages_locked(mm, v, v->start, v->end);
 		list_remove(&v->node);
+		mm->map_count--;
 		list_add_tail(&s->dead, &v->node);
 		v = next == &mm->vmas ? NULL : vma_of(next);
 	}

@@ -122,6 +122,19 @@ static int args_copy_vec(struct exec_args *a, const char *const *vec, bool from_
 	return 0;
 }
 
+/* An empty argv (NULL, or argv[0] NULL) becomes { "" } as Linux 6.x does: a program that takes
+ * argv[1] for granted when argc is 0 would read the environment (CVE-2021-4034; bug
+ * exec_empty_argv). Said on the console, as Linux warns. */
+static int args_empty_argv(struct exec_args *a)
+{
+	pr_info("execve: process %d passed an empty argv; argv[0] = \"\" assumed\n",
+		process_current()->pid);
+	int r = args_add(a, "", false);
+	if (!r)
+		a->argc = 1;
+	return r;
+}
+
 static int args_collect(struct exec_args *a, const char *const *argv, const char *const *envp,
 			bool from_user)
 {
@@ -130,6 +143,8 @@ static int args_collect(struct exec_args *a, const char *const *argv, const char
 	if (!a->buf)
 		return -ENOMEM;
 	int r = args_copy_vec(a, argv, from_user, &a->argc);
+	if (!r && a->argc == 0)
+		r = args_empty_argv(a);
 	if (!r)
 		r = args_copy_vec(a, envp, from_user, &a->envc);
 	return r;
@@ -418,6 +433,7 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 	p->mm = img->mm;
 	const char *base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+	cred_exec(&p->cred);
 	strlcpy(t->name, p->name, sizeof(t->name));
 	mm_activate(img->mm);
 	spin_unlock_irqrestore(&p->lock, flags);

@@ -44,6 +44,12 @@ int exec_file_open(const char *path, struct exec_file *ef)
 	r = file_alloc(&p, inode, O_RDONLY, inode->fops, &ef->file);
 	if (r)
 		return r;
+	r = inode_deny_write_access(inode); /* no writer while it runs (ETXTBSY) */
+	if (r) {
+		exec_file_close(ef);
+		return r;
+	}
+	ef->denied = true;
 	ef->size = (size_t)inode->size;
 	ef->head_len = ef->size < PAGE_SIZE ? ef->size : PAGE_SIZE;
 	uint64_t pa = phys_alloc_pages(0); /* zeroed: bytes past a short file read as 0 */
@@ -70,6 +76,8 @@ void exec_file_close(struct exec_file *ef)
 {
 	if (ef->head)
 		phys_free_pages(virt_to_phys(ef->head), 0);
+	if (ef->denied)
+		inode_allow_write_access(ef->file->inode);
 	if (ef->file)
 		file_put(ef->file);
 	*ef = (struct exec_file){ 0 };

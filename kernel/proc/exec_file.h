@@ -5,6 +5,7 @@
 #ifndef PROC_EXEC_FILE_H
 #define PROC_EXEC_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +16,12 @@ struct exec_file {
 	void *head; /* the first head_len bytes of the file, in a page of its own */
 	size_t head_len; /* min(size, PAGE_SIZE) */
 	size_t size;
+	bool denied; /* holds a deny of writers (ETXTBSY) until closed */
 };
 
 /* 0, or -ENOENT/-ENOTDIR/-ELOOP (lookup), -EACCES (not a regular file, no execute
- * permission, noexec mount), -ENOEXEC (empty), -ENOMEM (too big for memory), -EIO. */
+ * permission, noexec mount), -ETXTBSY (open for writing), -ENOEXEC (empty), -ENOMEM (too big
+ * for memory), -EIO. */
 int exec_file_open(const char *path, struct exec_file *ef);
 /* Read exactly len bytes at file offset off into dst: 0, or -EIO when the file no longer
  * has them (it shrank since it was opened) or the read failed. */

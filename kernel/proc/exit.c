@@ -72,22 +72,49 @@ void process_notify_parent_locked(struct process *child)
 		reap_now_locked(parent, child);
 }
 
-/* Children of a dying process go to init; zombies among them are announced to init. */
+/* Where the orphans of p go: the nearest live ancestor that is a child subreaper
+ * (PR_SET_CHILD_SUBREAPER), else init. */
+static struct process *new_parent_locked(struct process *p)
+{
+	spin_assert_held(&process_tree_lock);
+	for (struct process *a = p->parent; a && a != init_process; a = a->parent) {
+		if (a->child_subreaper && a->state == PROCESS_ALIVE && !a->group_exiting)
+			return a;
+	}
+	return init_process;
+}
+
+/* The parent of c died: its PR_SET_PDEATHSIG signal, if it asked for one. */
+static void send_pdeath_signal_locked(struct process *c)
+{
+	spin_assert_held(&process_tree_lock);
+	if (!c->pdeath_signal || c->state != PROCESS_ALIVE)
+		return;
+	k_siginfo_t info;
+	signal_info_kill(&info, c->pdeath_signal, SI_USER);
+	signal_send_process_locked(c, c->pdeath_signal, &info);
+}
+
+/* Children of a dying process go to the nearest subreaper or init; zombies among them are
+ * announced to it, and the living get their parent-death signal. */
 static void reparent_children_locked(struct process *p)
 {
 	spin_assert_held(&process_tree_lock);
+	struct process *reaper = new_parent_locked(p);
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
 		list_remove(&c->sibling);
-		c->parent = init_process;
+		c->parent = reaper;
 		/* As Linux (reparent_leader): a clone's exit signal was meant for its parent, not
 		 * init; kept, any program could kill init (pid 1) with it, and init's plain wait4
 		 * would never reap the zombie. */
 		c->exit_signal = SIGCHLD_NR;
-		list_add_tail(&init_process->children, &c->sibling);
+		list_add_tail(&reaper->children, &c->sibling);
 		if (c->state == PROCESS_ZOMBIE)
 			process_notify_parent_locked(c);
+		else
+			send_pdeath_signal_locked(c);
 	}
 }
 
@@ -180,6 +207,10 @@ void process_user_return_check(void)
 	struct thread *t = current_thread();
 	if (t->proc && READ_ONCE(t->exit_pending))
 		do_exit(0, false); /* the group's status is taken from the process */
+	if (t->proc && READ_ONCE(t->proc->cpu_limit_due))
+		rlimit_cpu_enforce(t->proc);
+	if (t->proc && READ_ONCE(t->proc->cpu_itimers_due))
+		cpu_itimer_deliver(t->proc);
 }
 
 SYSCALL_DEFINE1(exit, int, code)
@@ -306,6 +337,15 @@ out_unlock:
 	return r;
 }
 
+/* -EFAULT unless the int at uptr can be written; its value is left as it was. */
+static int user_probe_writable(int __user *uptr)
+{
+	int v;
+	if (get_user(&v, uptr) < 0)
+		return -EFAULT;
+	return put_user(v, uptr);
+}
+
 static void ns_to_timeval(uint64_t ns, struct timeval_abi *tv)
 {
 	tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
@@ -333,8 +373,9 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options, struct rus
 		w.id = -pid;
 	}
 	/* Validate the output pointers before anything is reaped: a bad pointer must not lose a
-	 * child's status. */
-	if (wstatus && put_user(0, wstatus) < 0)
+	 * child's status. The status word itself is written only when a child is reported: a call
+	 * that fails (ECHILD, EINTR) leaves the previous status (bug wait_status_kept). */
+	if (wstatus && user_probe_writable(wstatus) < 0)
 		return -EFAULT;
 	if (ru && clear_user(ru, sizeof(*ru)) < 0)
 		return -EFAULT;
@@ -365,6 +406,26 @@ struct waitid_info {
 };
 _Static_assert(sizeof(struct waitid_info) == 128, "siginfo_t size");
 
+/* The status word as si_code/si_status: exited, killed (dumped), stopped (the stop signal),
+ * continued (SIGCONT) (bug waitid_stopped_reported_killed). */
+static void waitid_decode_status(int status, struct waitid_info *si)
+{
+	int low = status & 0x7f;
+	if (status == W_CONTINUED) {
+		si->si_code = CLD_CONTINUED;
+		si->si_status = SIGCONT;
+	} else if (low == 0x7f) {
+		si->si_code = CLD_STOPPED;
+		si->si_status = (status >> 8) & 0xff;
+	} else if (low) {
+		si->si_code = (status & W_COREFLAG) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = low;
+	} else {
+		si->si_code = CLD_EXITED;
+		si->si_status = (status >> 8) & 0xff;
+	}
+}
+
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options,
 	struct rusage __user *, ru)
 {
@@ -390,14 +451,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options
 	if (infop) {
 		struct waitid_info si = { .si_signo = SIGCHLD_NR, .si_pid = res.pid,
 					  .si_uid = res.uid };
-		int sig = res.status & 0x7f;
-		if (sig) {
-			si.si_code = (res.status & W_COREFLAG) ? CLD_DUMPED : CLD_KILLED;
-			si.si_status = sig;
-		} else {
-			si.si_code = CLD_EXITED;
-			si.si_status = (res.status >> 8) & 0xff;
-		}
+		waitid_decode_status(res.status, &si);
 		si.si_utime = (int64_t)(res.utime_ns / (NSEC_PER_SEC / USER_HZ));
 		si.si_stime = (int64_t)(res.stime_ns / (NSEC_PER_SEC / USER_HZ));
 		if (copy_to_user(infop, &si, sizeof(si)) < 0)

@@ -25,7 +25,7 @@
 #define CLONE_SUPPORTED                                                                          \
 	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |           \
 	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |              \
-	 CLONE_CHILD_CLEARTID | CLONE_VFORK | CLONE_DETACHED)
+	 CLONE_CHILD_CLEARTID | CLONE_VFORK | CLONE_DETACHED | CLONE_PARENT)
 
 /* The combinations Linux accepts (kernel/fork.c: copy_process). */
 static int clone_check(uint64_t flags, uint64_t tls)
@@ -77,6 +77,9 @@ static struct thread *clone_thread(const struct thread *cur, uint64_t flags, uin
 	}
 	if (flags & CLONE_SETTLS)
 		t->fs_base = tls;
+	/* Linux: the new thread's slack and default are its creator's current slack. */
+	t->timer_slack_ns = t->default_slack_ns =
+		cur->timer_slack_ns ? cur->timer_slack_ns : cur->default_slack_ns;
 	signal_thread_init(t, cur, flags); /* blocked mask, altstack */
 	list_init(&t->proc_node);
 	return t;
@@ -127,10 +130,25 @@ uint64_t process_fork_count(void)
 	return READ_ONCE(forks_total);
 }
 
+/* The new process's parent: the caller, or under CLONE_PARENT the caller's own parent, to
+ * which the child then reports with the caller's exit signal, as Linux (bug clone_parent).
+ * NULL for init, which has no parent. Tree lock held: the caller may be being reparented. */
+static struct process *clone_parent_locked(struct process *p, struct process *np, uint64_t flags)
+{
+	spin_assert_held(&process_tree_lock);
+	if (!np || !(flags & CLONE_PARENT))
+		return p;
+	if (p == init_process || !p->parent)
+		return NULL;
+	np->exit_signal = p->exit_signal;
+	return p->parent;
+}
+
 /* Link the new thread (and process) into the tables; -EAGAIN when out of ids or over
- * RLIMIT_NPROC, -EINTR when the caller's process is exiting. */
+ * RLIMIT_NPROC, -EINTR when the caller's process is exiting, -EINVAL for CLONE_PARENT by
+ * init. */
 static int clone_link(struct process *p, struct process *np, struct thread *t,
-		      struct vfork_done *vfork)
+		      struct vfork_done *vfork, uint64_t flags)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	int tid = -EINTR;
@@ -138,6 +156,10 @@ static int clone_link(struct process *p, struct process *np, struct thread *t,
 		goto out_unlock;
 	tid = -EAGAIN;
 	if (np && nproc_exceeded_locked(p))
+		goto out_unlock;
+	tid = -EINVAL; /* init has no parent to share (Linux: SIGNAL_UNKILLABLE) */
+	struct process *parent = clone_parent_locked(p, np, flags);
+	if (np && !parent)
 		goto out_unlock;
 	tid = pid_alloc_locked();
 	if (tid < 0)
@@ -147,10 +169,10 @@ static int clone_link(struct process *p, struct process *np, struct thread *t,
 	pid_set_thread_locked(tid, t);
 	if (np) {
 		np->pid = tid;
-		np->parent = p;
+		np->parent = parent;
 		np->vfork_done = vfork;
 		pid_set_process_locked(tid, np);
-		list_add_tail(&p->children, &np->sibling);
+		list_add_tail(&parent->children, &np->sibling);
 	}
 	t->proc = np ? np : p;
 	list_add_tail(&t->proc->threads, &t->proc_node);
@@ -203,7 +225,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 	wait_queue_init(&vfork.wq);
 	mlfq_entity_init(&t->sched, (np ? np : p)->nice); /* not queued yet: no lock needed */
 	bool vforking = np && (flags & CLONE_VFORK);
-	int tid = clone_link(p, np, t, vforking ? &vfork : NULL);
+	int tid = clone_link(p, np, t, vforking ? &vfork : NULL, flags);
 	if (tid < 0) {
 		r = tid;
 		goto out_thread;

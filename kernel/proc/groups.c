@@ -3,6 +3,7 @@
 #include <proc/process.h>
 #include <syscall/syscall.h>
 #include <arch/x86_64/usercopy.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 
 bool current_in_group(uint32_t gid)
@@ -12,7 +13,7 @@ bool current_in_group(uint32_t gid)
 		return gid == 0;
 	bool in = false;
 	uint64_t f = spin_lock_irqsave(&p->lock);
-	if (p->cred.egid == gid)
+	if (p->cred.fsgid == gid)
 		in = true;
 	for (uint32_t i = 0; !in && i < p->cred.ngroups; i++)
 		in = p->cred.groups[i] == gid;
@@ -29,7 +30,7 @@ SYSCALL_DEFINE2(setgroups, int, size, const uint32_t __user *, list)
 		return -EFAULT;
 	struct process *p = process_current();
 	uint64_t f = spin_lock_irqsave(&p->lock);
-	long r = p->cred.euid == 0 ? 0 : -EPERM;
+	long r = (p->cred.cap_effective >> CAP_SETGID) & 1 ? 0 : -EPERM;
 	if (!r) {
 		for (int i = 0; i < size; i++)
 			p->cred.groups[i] = groups[i];

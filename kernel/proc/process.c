@@ -28,24 +28,30 @@ static struct pid_slot pid_table[PID_MAX]; /* guarded by process_tree_lock */
 static int pid_next = INIT_PID; /* where the next search starts */
 static int pid_used;
 static int pid_last; /* the id handed out most recently (/proc/loadavg) */
+int sysctl_pid_max = PID_MAX;
+int sysctl_threads_max = PID_MAX - 1;
 
 int pid_alloc_locked(void)
 {
 	spin_assert_held(&process_tree_lock);
-	if (pid_used >= PID_MAX - 1)
+	int limit = __atomic_load_n(&sysctl_pid_max, __ATOMIC_RELAXED);
+	if (pid_used >= limit - 1 || pid_used >= __atomic_load_n(&sysctl_threads_max,
+								 __ATOMIC_RELAXED))
 		return -EAGAIN;
-	/* Search forwards from the last id handed out, so ids are not reused at once. */
-	for (;;) {
+	/* Search forwards from the last id handed out, so ids are not reused at once. Ids at or
+	 * above a lowered limit may still be in use: the search is bounded, not the count. */
+	for (int tries = 0; tries < limit; tries++) {
 		int id = pid_next++;
-		if (pid_next >= PID_MAX)
+		if (pid_next >= limit)
 			pid_next = INIT_PID + 1; /* after a wrap, 1 belongs to init for good */
-		if (!pid_table[id].used) {
+		if (id < limit && !pid_table[id].used) {
 			pid_table[id] = (struct pid_slot){ .used = true };
 			pid_used++;
 			pid_last = id;
 			return id;
 		}
 	}
+	return -EAGAIN;
 }
 
 int pid_last_allocated(void)
@@ -131,6 +137,7 @@ struct process *process_alloc(const struct process *parent)
 		p->nice = parent->nice;
 		p->no_new_privs = parent->no_new_privs;
 		p->cap_mode = parent->cap_mode;
+		p->personality = parent->personality;
 		memcpy(p->name, parent->name, sizeof(p->name));
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
@@ -138,6 +145,7 @@ struct process *process_alloc(const struct process *parent)
 		spin_unlock_irqrestore((struct spinlock *)&parent->lock, f);
 	} else {
 		default_rlimits(p->rlimits); /* cred all 0: root */
+		cred_caps_init_root(&p->cred);
 		strlcpy(p->name, "init", sizeof(p->name));
 		p->pgid = p->sid = INIT_PID;
 		p->ctty = NULL;

@@ -23,9 +23,20 @@
 
 #define PROC_NAME_MAX 16
 #define PID_MAX 32768 /* pids and tids are 1..PID_MAX-1 */
+#define PID_MAX_MIN 301 /* Linux's lowest kernel.pid_max (RESERVED_PIDS + 1) */
+/* kernel.pid_max (/proc/sys): new ids are below it; PID_MAX_MIN..PID_MAX. Atomic. */
+extern int sysctl_pid_max;
+#define THREADS_MAX_MIN 20 /* Linux's lowest kernel.threads-max */
+/* kernel.threads-max (/proc/sys): the most ids (threads, and processes not yet reaped) in use
+ * at once, THREADS_MAX_MIN..PID_MAX - 1 (the pid table's size is the default). Atomic. */
+extern int sysctl_threads_max;
 #define INIT_PID 1
 #define SIGCHLD_NR 17 /* the default exit signal (signals live in proc/signal.c later) */
 #define NSIG_MAX 64
+/* personality(2): the Linux execution domain, and the one flag implemented (uname reports a
+ * 2.6 release). */
+#define PER_LINUX 0
+#define UNAME26 0x0020000
 
 struct mm;
 struct thread;
@@ -45,8 +56,11 @@ enum process_state {
 
 struct cred {
 	uint32_t uid, euid, suid, gid, egid, sgid;
+	uint32_t fsuid, fsgid; /* for file access: follow euid/egid, or setfsuid/setfsgid */
 	uint32_t ngroups; /* supplementary groups (setgroups) */
 	uint32_t groups[CRED_GROUPS_MAX];
+	/* capabilities(7) (proc/caps.c): bit n is capability n (uapi/capability.h). */
+	uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bset;
 };
 
 /* A vfork parent sleeps until its child execs or exits (the child shares its memory). */
@@ -70,6 +84,7 @@ struct process {
 	int dumpable; /* prctl PR_SET_DUMPABLE (1 by default; no core dumps exist yet) */
 	bool no_new_privs; /* prctl PR_SET_NO_NEW_PRIVS: set once, inherited, never cleared */
 	bool cap_mode; /* zero_cap_enter (security/capability.h): set once, inherited */
+	uint32_t personality; /* personality(2): PER_LINUX, maybe UNAME26; atomic, inherited */
 	struct sem_undo_list *sysvsem; /* SEM_UNDO adjustments (ipc/sem.c): sem_ids.lock */
 
 	/* Files (fs/): set at creation and exec, dropped at exit; the process's own threads read
@@ -86,6 +101,8 @@ struct process {
 	enum process_state state;
 	int exit_status; /* wait status word (W* encoding) once a zombie */
 	int exit_signal; /* sent to the parent when it dies (SIGCHLD usually; 0 = none) */
+	int pdeath_signal; /* prctl PR_SET_PDEATHSIG: sent to us when our parent dies; 0 none */
+	bool child_subreaper; /* prctl PR_SET_CHILD_SUBREAPER: orphaned descendants come here */
 	bool group_exiting; /* exit_group (or a fatal signal) under way: threads exit */
 	int group_exit_status; /* the status word they exit with */
 	struct list_node threads; /* struct thread.proc_node */
@@ -93,6 +110,13 @@ struct process {
 	struct vfork_done *vfork_done; /* set while a vfork parent waits for us */
 	struct wait_queue child_wait; /* parent sleeps here in wait4 */
 	uint64_t utime_ns, stime_ns; /* own CPU time (no per-thread accounting yet: 0) */
+	bool cpu_limit_due; /* atomic: the tick saw RLIMIT_CPU's soft limit reached again */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c, guarded by its lock): counted down
+	 * by the ticks of the process's user time / all its CPU time; not inherited by fork. */
+	struct cpu_itimer {
+		uint64_t value, interval; /* ns; value 0: disarmed */
+	} cpu_itimers[2];
+	uint8_t cpu_itimers_due; /* atomic: a bit per timer expired, signalled on the way out */
 	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
 	uint64_t start_ns;
 };
@@ -106,7 +130,8 @@ static inline struct process *process_current(void)
 	return current_thread()->proc;
 }
 
-/* Pid table. alloc: a free id (recycled, never 0) or -EAGAIN when all PID_MAX are in use.
+/* Pid table. alloc: a free id below sysctl_pid_max (recycled, never 0) or -EAGAIN when all
+ * are in use or sysctl_threads_max are.
  * _locked functions need process_tree_lock. */
 int pid_alloc_locked(void);
 void pid_free_locked(int id);
@@ -133,8 +158,47 @@ uint64_t process_fork_count(void);
 /* Count of live (non-zombie) processes whose real uid is uid. */
 int process_count_uid_locked(uint32_t uid);
 
-/* Is gid the calling process's effective gid or one of its supplementary groups? (Kernel
- * threads: only gid 0.) */
+/* RLIMIT_FSIZE for a regular file written or extended by the caller to reach `end` bytes from
+ * `pos`: the bytes allowed (end - pos when within the limit, fewer when it crosses it), or
+ * -EFBIG with SIGXFSZ sent to the caller when pos is already at or past the limit (Linux's
+ * generic_write_check_limits / inode_newsize_ok). proc/limits.c. */
+int64_t rlimit_fsize_allow(int64_t pos, int64_t end);
+
+/* RLIMIT_CPU, from the timer tick (IRQs off, no locks): p's CPU time went from before_ns to
+ * after_ns. True (and p->cpu_limit_due set) when it crossed a whole second at or past the soft
+ * limit: the tick then asks for the return-to-user path, which calls rlimit_cpu_enforce. */
+bool rlimit_cpu_tick(struct process *p, uint64_t before_ns, uint64_t after_ns);
+/* On the way to user mode: SIGXCPU at and after each second past the soft limit, SIGKILL at
+ * the hard one (Linux's check_process_timers). */
+void rlimit_cpu_enforce(struct process *p);
+
+/* ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c). From the timer tick (IRQs off): a tick
+ * of p's CPU time (user time when from_user) counts the timers down; true when one expired (the
+ * tick then asks for the return-to-user path, which calls cpu_itimer_deliver to signal). */
+bool cpu_itimer_tick(struct process *p, bool from_user);
+void cpu_itimer_deliver(struct process *p);
+/* which is ITIMER_VIRTUAL or ITIMER_PROF: the timer's remaining time and interval, and (set)
+ * replace them (value 0 disarms). */
+void cpu_itimer_get(struct process *p, int which, uint64_t *value, uint64_t *interval);
+void cpu_itimer_set(struct process *p, int which, uint64_t value, uint64_t interval,
+		    uint64_t *old_value, uint64_t *old_interval);
+
+/* Capabilities (proc/caps.c). capable: the calling process has cap in its effective set (the
+ * privilege check of "only root may"; kernel threads always). The cred_ functions change a
+ * cred being updated under its process's lock: init's (every capability), after the user ids
+ * changed from old_* (Linux's setuid rules), after setfsuid moved the fs uid from old_fsuid
+ * (the file capabilities follow it), and at exec (saved and fs ids become the effective ones;
+ * root's program gets every capability back, within the bounding set). cap_bset_prctl:
+ * PR_CAPBSET_READ / PR_CAPBSET_DROP. */
+bool capable(int cap);
+void cred_caps_init_root(struct cred *c);
+void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint32_t old_suid);
+void cred_caps_setfsuid(struct cred *c, uint32_t old_fsuid);
+void cred_exec(struct cred *c);
+long cap_bset_prctl(int option, uint64_t cap);
+
+/* Is gid the calling process's file-system gid (its effective gid unless setfsgid changed it)
+ * or one of its supplementary groups? (Kernel threads: only gid 0.) */
 bool current_in_group(uint32_t gid);
 
 /* Start process 1: a kernel thread that becomes init and execs the program the command line

@@ -32,6 +32,21 @@ int process_files_init(struct process *p)
 	return 0;
 }
 
+/* A process's reference to its executable also keeps writers out of it (ETXTBSY), as Linux's
+ * mm->exe_file; the holder already has a deny (exec's, or the parent's), so this one cannot
+ * fail. */
+static void exe_hold(struct file *exe)
+{
+	file_get(exe);
+	(void)inode_deny_write_access(exe->inode);
+}
+
+static void exe_drop(struct file *exe)
+{
+	inode_allow_write_access(exe->inode);
+	file_put(exe);
+}
+
 int process_files_fork(struct process *np, struct process *p, uint64_t flags)
 {
 	if (flags & CLONE_FILES) {
@@ -47,7 +62,7 @@ int process_files_fork(struct process *np, struct process *p, uint64_t flags)
 		np->fs = fs_context_copy(p->fs);
 	}
 	if (p->exe_file) {
-		file_get(p->exe_file);
+		exe_hold(p->exe_file);
 		np->exe_file = p->exe_file;
 	}
 	return np->files && np->fs ? 0 : -ENOMEM;
@@ -68,13 +83,13 @@ int process_files_exec(struct process *p, struct file *exe)
 		fdtable_put(old);
 	}
 	fdtable_close_on_exec(p->files);
-	file_get(exe);
+	exe_hold(exe);
 	uint64_t f = spin_lock_irqsave(&p->lock);
 	struct file *old_exe = p->exe_file;
 	p->exe_file = exe;
 	spin_unlock_irqrestore(&p->lock, f);
 	if (old_exe)
-		file_put(old_exe);
+		exe_drop(old_exe);
 	return 0;
 }
 
@@ -91,5 +106,5 @@ void process_files_release(struct process *p)
 	fdtable_put(files);
 	fs_context_put(fs);
 	if (exe)
-		file_put(exe);
+		exe_drop(exe);
 }

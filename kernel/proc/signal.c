@@ -360,6 +360,15 @@ static int stop_cont_locked(struct signal_handlers *sh, struct process *p, int s
 	return 0;
 }
 
+/* How many signals p's handlers may hold before a real-time one is refused: RLIMIT_SIGPENDING
+ * (counted per process here, per user on Linux), at most SIGQUEUE_MAX. The limit is read
+ * without p->lock: an aligned 64-bit load cannot tear. */
+static int rt_queue_limit(const struct process *p)
+{
+	uint64_t lim = READ_ONCE(p->rlimits[RLIMIT_SIGPENDING].rlim_cur);
+	return lim < SIGQUEUE_MAX ? (int)lim : SIGQUEUE_MAX;
+}
+
 static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct thread *t,
 			  int sig, const k_siginfo_t *info, uint64_t trapno, uint64_t err)
 {
@@ -371,7 +380,7 @@ static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct 
 			if (q->proc == p && q->thread == t && q->info.si_signo == sig)
 				return 0;
 		}
-	} else if (sh->nqueued >= SIGQUEUE_MAX) {
+	} else if (sh->nqueued >= rt_queue_limit(p)) {
 		return -EAGAIN;
 	}
 	struct sigqueue *q = kmalloc(sizeof(*q));

@@ -10,6 +10,7 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
 #include <lib/string.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
 
@@ -27,7 +28,7 @@ _Static_assert(sizeof(struct k_itimerval) == 32, "itimerval is 32 bytes");
 /* ---- kill and friends -------------------------------------------------------------------- */
 
 /* Linux's kill_ok_by_cred: a real or effective uid of the sender matches the target's real or
- * saved uid, or the sender is root. */
+ * saved uid, or the sender has CAP_KILL. */
 static bool may_signal(const struct process *target)
 {
 	struct process *me = process_current();
@@ -40,7 +41,7 @@ static bool may_signal(const struct process *target)
 	f = spin_lock_irqsave((struct spinlock *)&target->lock);
 	uint32_t tuid = target->cred.uid, tsuid = target->cred.suid;
 	spin_unlock_irqrestore((struct spinlock *)&target->lock, f);
-	return euid == 0 || euid == tsuid || euid == tuid || uid == tsuid || uid == tuid;
+	return euid == tsuid || euid == tuid || uid == tsuid || uid == tuid || capable(CAP_KILL);
 }
 
 /* One target: permission, then (unless sig 0) the send. Tree lock held. */
@@ -102,12 +103,9 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 	return ret;
 }
 
-static int do_tkill(int tgid, int tid, int sig)
+/* tkill/tgkill/rt_tgsigqueueinfo: sig with info to thread tid (of process tgid when > 0). */
+static int send_to_thread(int tgid, int tid, int sig, const k_siginfo_t *info)
 {
-	if (tid <= 0 || sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	k_siginfo_t info;
-	signal_info_kill(&info, sig, SI_TKILL);
 	int ret;
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct thread *t = thread_by_tid_locked(tid);
@@ -118,9 +116,18 @@ static int do_tkill(int tgid, int tid, int sig)
 	else if (!may_signal(t->proc))
 		ret = -EPERM;
 	else
-		ret = sig ? signal_send_thread_locked(t, sig, &info) : 0;
+		ret = sig ? signal_send_thread_locked(t, sig, info) : 0;
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return ret;
+}
+
+static int do_tkill(int tgid, int tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	k_siginfo_t info;
+	signal_info_kill(&info, sig, SI_TKILL);
+	return send_to_thread(tgid, tid, sig, &info);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
@@ -133,6 +140,53 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 	if (tgid <= 0)
 		return -EINVAL;
 	return do_tkill(tgid, tid, sig);
+}
+
+/* The siginfo of rt_sigqueueinfo / rt_tgsigqueueinfo for target thread id tid: only negative
+ * si_codes other than SI_TKILL may be forged for anyone but the calling thread (as Linux: no
+ * pretending to be the kernel or kill()). */
+static int queued_info(int tid, int sig, const k_siginfo_t __user *uinfo, k_siginfo_t *info)
+{
+	if (copy_from_user(info, uinfo, sizeof(*info)) < 0)
+		return -EFAULT;
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && tid != current_thread()->tid)
+		return -EPERM;
+	info->si_signo = sig;
+	return 0;
+}
+
+/* rt_sigqueueinfo (sigqueue(3)): to the process of pid (a thread id names its process, as
+ * Linux); -EAGAIN past RLIMIT_SIGPENDING. */
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, const k_siginfo_t __user *, uinfo)
+{
+	k_siginfo_t info;
+	int ret = queued_info(pid, sig, uinfo, &info);
+	if (ret)
+		return ret;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct thread *t = pid > 0 ? thread_by_tid_locked(pid) : NULL;
+	struct process *p = t ? t->proc : NULL;
+	if (!p || p->state != PROCESS_ALIVE)
+		ret = -ESRCH;
+	else if (capmode_current() && p != process_current())
+		ret = -ECAPMODE; /* [capmode] only itself */
+	else
+		ret = kill_one_locked(p, sig, &info);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ret;
+}
+
+/* rt_tgsigqueueinfo: the same to one thread, as tgkill. */
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
+		const k_siginfo_t __user *, uinfo)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	k_siginfo_t info;
+	int ret = queued_info(tid, sig, uinfo, &info);
+	return ret ? ret : send_to_thread(tgid, tid, sig, &info);
 }
 
 /* ---- actions and masks ------------------------------------------------------------------- */
@@ -336,20 +390,19 @@ static void ns_to_timeval(uint64_t ns, struct k_timeval *tv)
 	}
 }
 
-/* ITIMER_VIRTUAL and ITIMER_PROF are not implemented (no per-thread CPU-time accounting yet):
- * they read as disarmed, disarming them succeeds, arming them is -EINVAL. */
+/* ITIMER_REAL (proc/signal.c's thread), ITIMER_VIRTUAL and ITIMER_PROF (proc/cpu_itimer.c). */
 SYSCALL_DEFINE2(getitimer, int, which, struct k_itimerval __user *, uval)
 {
 	struct k_itimerval v;
-	memset(&v, 0, sizeof(v));
-	if (which == ITIMER_REAL) {
-		uint64_t value, interval;
+	uint64_t value, interval;
+	if (which == ITIMER_REAL)
 		itimer_real_get(&value, &interval);
-		ns_to_timeval(value, &v.it_value);
-		ns_to_timeval(interval, &v.it_interval);
-	} else if (which != ITIMER_VIRTUAL && which != ITIMER_PROF) {
+	else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		cpu_itimer_get(process_current(), which, &value, &interval);
+	else
 		return -EINVAL;
-	}
+	ns_to_timeval(value, &v.it_value);
+	ns_to_timeval(interval, &v.it_interval);
 	return copy_to_user(uval, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
@@ -361,22 +414,20 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct k_itimerval __user *, unew,
 	memset(&o, 0, sizeof(o));
 	if (unew && copy_from_user(&n, unew, sizeof(n)))
 		return -EFAULT;
-	uint64_t value, interval;
+	uint64_t value, interval, ov, oi;
 	if (!timeval_to_ns(&n.it_value, &value) || !timeval_to_ns(&n.it_interval, &interval))
 		return -EINVAL;
 	if (which == ITIMER_REAL) {
-		uint64_t ov, oi;
 		int err = itimer_real_set(value, value ? interval : 0, &ov, &oi);
 		if (err)
 			return err;
-		ns_to_timeval(ov, &o.it_value);
-		ns_to_timeval(oi, &o.it_interval);
 	} else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
-		if (value)
-			return -EINVAL;
+		cpu_itimer_set(process_current(), which, value, interval, &ov, &oi);
 	} else {
 		return -EINVAL;
 	}
+	ns_to_timeval(ov, &o.it_value);
+	ns_to_timeval(oi, &o.it_interval);
 	if (uold && copy_to_user(uold, &o, sizeof(o)))
 		return -EFAULT;
 	return 0;

@@ -186,6 +186,8 @@ static __always_inline void block_locked(struct runqueue *rq, struct thread *t,
 	if (deadline_ns) {
 		t->wake_at_ns = deadline_ns;
 		sleeper_insert_locked(rq, t);
+		if (list_first(&rq->sleepers, struct thread, sleep_node) == t)
+			timer_arm(deadline_ns); /* the earliest: the tick may come too late */
 	}
 	mlfq_on_block(&t->sched);
 }
@@ -260,37 +262,57 @@ void sched_preempt_point(void)
 }
 
 /* Sampled accounting: the whole tick goes to whoever it interrupted. The counters are only
- * added to here (atomically: threads of one process tick on different CPUs). */
-static void charge_tick(struct thread *t, bool from_user)
+ * added to here (atomically: threads of one process tick on different CPUs). True when the
+ * process reached its RLIMIT_CPU again or one of its CPU-time interval timers expired (the way
+ * back to user mode sends the signal). */
+static bool charge_tick(struct thread *t, bool from_user)
 {
 	bool niced = t->proc && READ_ONCE(t->proc->nice) > 0;
 	sched_stats_tick(!from_user ? CPU_TIME_SYSTEM : niced ? CPU_TIME_NICE : CPU_TIME_USER);
-	if (!t->proc)
-		return;
-	uint64_t *counter = from_user ? &t->proc->utime_ns : &t->proc->stime_ns;
-	__atomic_fetch_add(counter, NSEC_PER_SEC / TIMER_HZ, __ATOMIC_RELAXED);
+	struct process *p = t->proc;
+	if (!p)
+		return false;
+	__atomic_fetch_add(from_user ? &t->utime_ns : &t->stime_ns, NSEC_PER_SEC / TIMER_HZ,
+			   __ATOMIC_RELAXED);
+	uint64_t *counter = from_user ? &p->utime_ns : &p->stime_ns;
+	uint64_t other = __atomic_load_n(from_user ? &p->stime_ns : &p->utime_ns,
+					 __ATOMIC_RELAXED);
+	uint64_t before = __atomic_fetch_add(counter, NSEC_PER_SEC / TIMER_HZ, __ATOMIC_RELAXED);
+	bool itimer = cpu_itimer_tick(p, from_user);
+	return rlimit_cpu_tick(p, before + other, before + other + NSEC_PER_SEC / TIMER_HZ) ||
+	       itimer;
 }
 
-void sched_tick(bool from_user)
+/* Wake the sleepers whose deadline has come, and have the timer come back for the next. */
+static void wake_sleepers_locked(struct runqueue *rq, uint64_t now)
 {
-	struct runqueue *rq = this_rq();
-	if (rq->curr != rq->idle)
-		charge_tick(rq->curr, from_user);
-	else
-		sched_stats_tick(CPU_TIME_IDLE);
-	uint64_t now = time_monotonic_ns();
-	if (this_cpu_id() == 0)
-		sched_stats_load_sample(now);
-	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	spin_assert_held(&rq->lock);
 	while (!list_empty(&rq->sleepers)) {
 		struct thread *t = list_first(&rq->sleepers, struct thread, sleep_node);
-		if (t->wake_at_ns > now)
+		if (t->wake_at_ns > now) {
+			timer_arm(t->wake_at_ns);
 			break;
+		}
 		make_runnable_locked(rq, t, -ETIMEDOUT);
 	}
+}
+
+void sched_tick(bool from_user, bool tick)
+{
+	struct runqueue *rq = this_rq();
+	uint64_t now = time_monotonic_ns();
+	bool cpu_limit = false;
+	if (tick && rq->curr != rq->idle)
+		cpu_limit = charge_tick(rq->curr, from_user);
+	else if (tick)
+		sched_stats_tick(CPU_TIME_IDLE);
+	if (tick && this_cpu_id() == 0)
+		sched_stats_load_sample(now);
+	spin_lock(&rq->lock); /* called from the timer interrupt: IRQs are already off */
+	wake_sleepers_locked(rq, now);
 	struct mlfq_entity *cur = rq->curr == rq->idle ? NULL : &rq->curr->sched;
-	if (mlfq_tick(&rq->mlfq, cur))
-		*rq_need_resched(rq) = true;
+	if ((tick && mlfq_tick(&rq->mlfq, cur)) || cpu_limit)
+		*rq_need_resched(rq) = true; /* RLIMIT_CPU: through return_to_user_work */
 	spin_unlock(&rq->lock);
 }
 

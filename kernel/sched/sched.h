@@ -20,9 +20,10 @@ __attribute__((noreturn)) void sched_idle(void);
  * (sched_prepare_block) first. */
 void schedule(void);
 void sched_yield(void);
-/* Called from the timer interrupt: charge the tick (to user or system time of the current
- * process, by where the tick landed), wake expired sleepers, maybe preempt. */
-void sched_tick(bool from_user);
+/* Called from every timer interrupt (arch/x86_64/timer.h's hook): wake expired sleepers and
+ * arm the timer for the next; on a tick also charge it (to user or system time of the current
+ * process, by where it landed) and maybe preempt. */
+void sched_tick(bool from_user, bool tick);
 /* At interrupt exit / return to user: switch if a reschedule was requested. */
 void sched_preempt_point(void);
 static inline bool sched_need_resched(void)

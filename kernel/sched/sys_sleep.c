@@ -119,7 +119,7 @@ static int clock_kind(int clock, bool *realtime)
 		*realtime = false;
 		return 0;
 	case CLOCK_THREAD_CPUTIME_ID:
-		return -EINVAL; /* as in Linux */
+		return -EOPNOTSUPP; /* Linux: the clock has no nsleep (bug clock_nanosleep01) */
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_MONOTONIC_COARSE:

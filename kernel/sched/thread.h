@@ -54,6 +54,9 @@ struct thread {
 	struct list_node sleep_node; /* in the CPU's sleep list while sleeping with a timeout */
 	int wake_reason; /* 0 woken, -ETIMEDOUT, -EINTR: set by whoever makes it runnable */
 	enum sleep_kind sleep_kind; /* of the current or last sleep */
+	/* This thread's CPU time, sampled by the tick as its process's is (atomic: added by the
+	 * CPU running it, read by anyone): CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD. */
+	uint64_t utime_ns, stime_ns;
 
 	void *fpu_state; /* user FPU/SSE/AVX registers while switched out (NULL: kernel-only) */
 	uint64_t fs_base; /* user TLS base */
@@ -70,6 +73,10 @@ struct thread {
 			   * before it is linked, immutable after */
 	uint64_t clear_child_tid; /* user address zeroed + futex-woken at exit (0 = none); own */
 	uint64_t robust_list, robust_list_len; /* set_robust_list, kept for the futex code; own */
+	/* prctl PR_SET_TIMERSLACK (proc/prctl.c): how late this thread's timers may fire, and what
+	 * a reset restores; 0 = Linux's default (50 us). Only reported: timers are never delayed
+	 * on purpose. Own; copied at clone. */
+	uint64_t timer_slack_ns, default_slack_ns;
 	/* Asked to exit (exit_group or exec by another thread, a fatal signal): written under
 	 * process_tree_lock, read without it as a hint before sleeping (sched.c). */
 	bool exit_pending;

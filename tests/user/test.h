@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <sys/vfs.h>
 
@@ -70,6 +71,18 @@ static inline const char *test_tmpfs_dir(void)
 			return dirs[i];
 	}
 	return NULL;
+}
+
+/* Run fn in a child process (for steps that change the process: ids, limits, masks) and
+ * report case `name`: passed when the child exits with 0; fn returns a bit per failed step. */
+static inline bool test_in_child(const char *name, int (*fn)(void))
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn());
+	int st = -1;
+	bool ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+	return test_result(name, ok, "status %#x (failed steps in bits 8-15)", st);
 }
 
 static inline int test_exit_code(void)

@@ -1,5 +1,6 @@
 /* wait4 and waitid: the status word's encoding, pid selection, WNOHANG, ECHILD, waitid's
- * siginfo, and a child killed by a fault reported as a signal. */
+ * siginfo (exited, stopped, continued, WNOWAIT), a failed wait leaving the previous status, and
+ * a child killed by a fault reported as a signal. */
 #include "test.h"
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,6 +16,41 @@ static pid_t spawn_exit(int code, int delay_ms)
 		_exit(code);
 	}
 	return pid;
+}
+
+/* Bug wait_status_kept: a wait that fails must not write the status word. */
+static void check_status_kept(void)
+{
+	pid_t pid = spawn_exit(4, 0);
+	int st = 0;
+	bool got = waitpid(pid, &st, 0) == pid;
+	errno = 0;
+	bool failed = waitpid(pid, &st, 0) == -1 && errno == ECHILD;
+	CHECK("wait_status_kept", got && failed && WIFEXITED(st) && WEXITSTATUS(st) == 4);
+}
+
+static bool waitid_is(pid_t pid, int options, int code, int status)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, pid, &si, options) == 0 && si.si_pid == pid &&
+	       si.si_signo == SIGCHLD && si.si_code == code && si.si_status == status;
+}
+
+/* Bug waitid_stopped_reported_killed: a stopped child is CLD_STOPPED with the stop signal
+ * (and WNOWAIT leaves it reportable), a continued one CLD_CONTINUED with SIGCONT. */
+static void check_waitid_stop_continue(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	CHECK("waitid-stopped-nowait", waitid_is(pid, WSTOPPED | WNOWAIT, CLD_STOPPED, SIGSTOP));
+	CHECK("waitid-stopped", waitid_is(pid, WSTOPPED, CLD_STOPPED, SIGSTOP));
+	kill(pid, SIGCONT);
+	CHECK("waitid-continued", waitid_is(pid, WCONTINUED, CLD_CONTINUED, SIGCONT));
+	CHECK("waitid-exited-after", waitid_is(pid, WEXITED, CLD_EXITED, 0));
 }
 
 int main(void)
@@ -63,5 +99,7 @@ int main(void)
 	}
 	CHECK("status-signaled", waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
 					 WTERMSIG(st) == SIGSEGV);
+	check_status_kept();
+	check_waitid_stop_continue();
 	test_end();
 }

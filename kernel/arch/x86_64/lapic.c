@@ -42,7 +42,6 @@
 
 #define SVR_ENABLE (1u << 8)
 #define LVT_MASKED (1u << 16)
-#define LVT_TIMER_PERIODIC (1u << 17)
 #define LVT_LEVEL_TRIGGER (1u << 15)
 #define LVT_ACTIVE_LOW (1u << 13)
 #define LVT_DELIVERY_NMI (4u << 8)
@@ -232,11 +231,15 @@ uint32_t lapic_timer_count(void)
 	return lapic_read(LAPIC_TIMER_CURRENT);
 }
 
-void lapic_timer_periodic(uint8_t vector, uint32_t count)
+void lapic_timer_oneshot(uint8_t vector)
 {
 	lapic_write(LAPIC_TIMER_DCR, TIMER_DCR_DIV16);
-	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
-	lapic_write(LAPIC_TIMER_INIT, count); /* writing the initial count starts it */
+	lapic_write(LAPIC_LVT_TIMER, vector); /* mode bits 0: one-shot */
+}
+
+void lapic_timer_set_count(uint32_t count)
+{
+	lapic_write(LAPIC_TIMER_INIT, count); /* writing the initial count (re)starts it */
 }
 
 void lapic_timer_stop(void)

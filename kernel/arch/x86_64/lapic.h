@@ -20,8 +20,10 @@ bool lapic_is_x2apic(void);
 /* Masked one-shot from the maximum count: a free-running down-counter for calibration. */
 void lapic_timer_start_free(void);
 uint32_t lapic_timer_count(void);
-/* Periodic interrupts on `vector` every `count` timer clocks. */
-void lapic_timer_periodic(uint8_t vector, uint32_t count);
+/* One-shot mode on `vector` (nothing counts until lapic_timer_set_count). */
+void lapic_timer_oneshot(uint8_t vector);
+/* (Re)start the one-shot countdown: one interrupt after `count` timer clocks. */
+void lapic_timer_set_count(uint32_t count);
 void lapic_timer_stop(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* The kernel's clocks: calibrates the TSC and the LAPIC timer against the HPET main counter (the
  * PIT's channel 2 when there is no HPET), registers the monotonic clock source (the TSC when it
- * is invariant, else the HPET), and runs each CPU's LAPIC timer periodically at TIMER_HZ. */
+ * is invariant, else the HPET), and runs each CPU's LAPIC timer in one-shot mode: it is always
+ * armed for the next tick (TIMER_HZ) or, when timer_arm asked for one, an earlier deadline, so
+ * that a sleep ends when it should rather than at the tick after. */
 #include <arch/x86_64/timer.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/hpet.h>
@@ -30,12 +32,19 @@ struct cal_round {
 	uint32_t lapic; /* LAPIC timer clocks meanwhile (when measured) */
 };
 
-/* Per-CPU tick counts, each written only by its own CPU's tick handler; on separate cache lines. */
-static struct {
-	uint64_t n;
-} __aligned(64) ticks[MAX_CPUS];
+#define TICK_NS (NSEC_PER_SEC / TIMER_HZ)
+/* An interrupt this close before the tick is due is the tick: the LAPIC timer and the clock
+ * source are calibrated apart and may disagree by a hair. */
+#define TICK_EARLY_NS (20 * NSEC_PER_USEC)
+
+/* Each CPU's timer, on its own cache line; per-CPU: only that CPU touches it, interrupts off. */
+static struct cpu_timer {
+	uint64_t ticks; /* read by others (timer_ticks) */
+	uint64_t next_tick_ns; /* monotonic time the next tick is due */
+	uint64_t armed_ns; /* monotonic time the programmed interrupt comes */
+} __aligned(64) cpu_timers[MAX_CPUS];
 static tick_hook_t tick_hook;
-static uint32_t lapic_count_per_tick; /* boot CPU's calibration, shared by all CPUs */
+static uint64_t lapic_timer_hz; /* the boot CPU's calibration (after the divider), for all CPUs */
 
 static const struct clocksource tsc_clock = { .name = "tsc", .read_ns = tsc_read_ns };
 static const struct clocksource hpet_clock = { .name = "hpet", .read_ns = hpet_read_ns };
@@ -122,15 +131,51 @@ int timer_calibrate(enum timer_ref ref, uint64_t *tsc_hz_out, uint64_t *lapic_hz
 	return err;
 }
 
+/* Program this CPU's one-shot timer for deadline (monotonic ns). Interrupts off. */
+static void program(struct cpu_timer *ct, uint64_t deadline, uint64_t now)
+{
+	/* Never further than a tick away (keeps the product below 2^64). */
+	uint64_t delta = deadline > now ? MIN(deadline - now, 2 * TICK_NS) : 0;
+	uint64_t count = delta * lapic_timer_hz / NSEC_PER_SEC;
+	ct->armed_ns = deadline;
+	lapic_timer_set_count(count ? (uint32_t)MIN(count, UINT32_MAX) : 1);
+}
+
+void timer_arm(uint64_t deadline_ns)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+	if (deadline_ns < ct->armed_ns)
+		program(ct, deadline_ns, time_monotonic_ns());
+}
+
 static void timer_irq(struct trap_frame *f)
 {
 	uint32_t cpu = this_cpu_id();
-	WRITE_ONCE(ticks[cpu].n, ticks[cpu].n + 1);
-	if (cpu == 0)
-		hpet_keepalive();
+	struct cpu_timer *ct = &cpu_timers[cpu];
+	uint64_t now = time_monotonic_ns();
+	bool tick = now + TICK_EARLY_NS >= ct->next_tick_ns;
+	if (tick) {
+		WRITE_ONCE(ct->ticks, ct->ticks + 1);
+		ct->next_tick_ns += TICK_NS;
+		if (ct->next_tick_ns <= now) /* fell behind (the emulator paused): no burst */
+			ct->next_tick_ns = now + TICK_NS;
+		if (cpu == 0)
+			hpet_keepalive();
+	}
+	program(ct, ct->next_tick_ns, now); /* the hook may ask for an earlier one */
 	tick_hook_t hook = READ_ONCE(tick_hook);
 	if (hook)
-		hook(trap_from_user(f));
+		hook(trap_from_user(f), tick);
+}
+
+/* Start this CPU's timer: one-shot mode, first tick a period from now. */
+static void start_cpu_timer(void)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+	uint64_t now = time_monotonic_ns();
+	ct->next_tick_ns = now + TICK_NS;
+	lapic_timer_oneshot(VECTOR_TIMER);
+	program(ct, ct->next_tick_ns, now);
 }
 
 /* The invariant TSC is the cheapest good clock; without it the TSC may change rate or stop in
@@ -150,17 +195,16 @@ static void choose_clocksource(bool have_hpet)
 
 static void start_tick(uint64_t lapic_hz, const char *ref_name)
 {
-	lapic_count_per_tick = lapic_hz / TIMER_HZ;
-	if (lapic_count_per_tick == 0)
+	if (lapic_hz / TIMER_HZ == 0)
 		panic("timer: LAPIC timer clock of %lu Hz is too slow for %u Hz", lapic_hz, TIMER_HZ);
+	lapic_timer_hz = lapic_hz;
 	int err = irq_register(VECTOR_TIMER, timer_irq);
 	if (err)
 		panic("timer: cannot register vector %#x (%d)", VECTOR_TIMER, err);
-	lapic_timer_periodic(VECTOR_TIMER, lapic_count_per_tick);
+	start_cpu_timer();
 	uint64_t khz = lapic_hz / HZ_PER_KHZ;
-	pr_info("LAPIC timer: %u Hz (%lu.%03lu MHz after /%u, count %u; calibrated against %s)\n",
-		TIMER_HZ, khz / HZ_PER_KHZ, khz % HZ_PER_KHZ, LAPIC_TIMER_DIVIDER, lapic_count_per_tick,
-		ref_name);
+	pr_info("LAPIC timer: one-shot, %u Hz tick (%lu.%03lu MHz after /%u; calibrated against "
+		"%s)\n", TIMER_HZ, khz / HZ_PER_KHZ, khz % HZ_PER_KHZ, LAPIC_TIMER_DIVIDER, ref_name);
 }
 
 void timer_init(void)
@@ -179,12 +223,12 @@ void timer_init(void)
 
 void timer_init_ap(void)
 {
-	lapic_timer_periodic(VECTOR_TIMER, lapic_count_per_tick);
+	start_cpu_timer();
 }
 
 uint64_t timer_ticks(void)
 {
-	return READ_ONCE(ticks[0].n);
+	return READ_ONCE(cpu_timers[0].ticks);
 }
 
 tick_hook_t timer_set_tick_hook(tick_hook_t hook)

@@ -1,6 +1,7 @@
 /* Time keeping: calibrates the TSC (and the LAPIC timer) against the HPET, or the PIT when
- * there is no HPET, registers the monotonic clock source, and runs a periodic tick of TIMER_HZ
- * on each CPU through the LAPIC timer. */
+ * there is no HPET, registers the monotonic clock source, and runs a tick of TIMER_HZ on each
+ * CPU through its LAPIC timer in one-shot mode, with an interrupt in between for any earlier
+ * deadline the scheduler arms. */
 #ifndef ARCH_TIMER_H
 #define ARCH_TIMER_H
 
@@ -16,10 +17,15 @@ uint64_t tsc_khz(void); /* calibrated TSC frequency */
 /* Busy-wait; only for early boot and drivers that must wait microseconds. */
 void udelay(uint64_t us);
 
-/* Called on every tick with interrupts off (the scheduler hooks in here); from_user says whether
- * the tick interrupted user mode, for CPU-time accounting. Setting returns the hook replaced. */
-typedef void (*tick_hook_t)(bool from_user);
+/* Called on every timer interrupt with interrupts off (the scheduler hooks in here): tick says
+ * whether a tick period ended (time slices and CPU-time accounting run only then), from_user
+ * whether the interrupt came from user mode. Setting returns the hook replaced. */
+typedef void (*tick_hook_t)(bool from_user, bool tick);
 tick_hook_t timer_set_tick_hook(tick_hook_t hook);
+/* This CPU's timer interrupt comes at deadline_ns (monotonic) at the latest: an earlier
+ * deadline than the one programmed reprograms it (until that interrupt, the earliest wins).
+ * Interrupts off. */
+void timer_arm(uint64_t deadline_ns);
 
 /* Reference clocks for calibration. */
 enum timer_ref { TIMER_REF_HPET, TIMER_REF_PIT };

@@ -1,7 +1,8 @@
-/* In-kernel self-tests of the platform code: the monotonic clock, the periodic tick, udelay,
- * TSC arithmetic and calibration, what ACPI found, and the rejection of corrupt ACPI tables
- * (on doctored copies of the firmware's own RSDP and MADT, and on synthetic tables). Waits are
- * bounded by the monotonic clock and timing bounds are loose: under TCG time is not exact. */
+/* In-kernel self-tests of the platform code: the monotonic clock, the tick and earlier
+ * deadlines, udelay, TSC arithmetic and calibration, what ACPI found, and the rejection of
+ * corrupt ACPI tables (on doctored copies of the firmware's own RSDP and MADT, and on synthetic
+ * tables). Waits are bounded by the monotonic clock and timing bounds are loose: under TCG time
+ * is not exact. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/lapic.h>
@@ -65,14 +66,39 @@ KTEST(timer_tick_advances)
 	KEXPECT(elapsed >= TICK_WANT * NSEC_PER_SEC / TIMER_HZ / 2);
 }
 
-static volatile uint64_t hook_calls;
+static volatile uint64_t hook_calls, between_ticks;
 static tick_hook_t hook_before_test; /* chained, so a scheduler hook keeps running */
 
-static void count_hook_calls(bool from_user)
+static void count_hook_calls(bool from_user, bool tick)
 {
-	hook_calls++;
+	hook_calls += tick;
+	between_ticks += !tick;
 	if (hook_before_test)
-		hook_before_test(from_user);
+		hook_before_test(from_user, tick);
+}
+
+/* timer_arm brings the next interrupt forward: one that is not a tick comes between ticks
+ * (armed a fifth of a tick ahead, each time the previous one has come or passed). */
+KTEST(timer_arm_interrupts_between_ticks)
+{
+	between_ticks = 0;
+	hook_before_test = timer_set_tick_hook(count_hook_calls);
+	uint64_t flags = irq_save();
+	uint64_t t0 = time_monotonic_ns(), armed_for = 0;
+	while (between_ticks == 0 && time_monotonic_ns() - t0 < TICK_TIMEOUT_NS) {
+		irq_disable();
+		uint64_t now = time_monotonic_ns();
+		if (now >= armed_for) {
+			armed_for = now + NSEC_PER_SEC / TIMER_HZ / 5;
+			timer_arm(armed_for);
+		}
+		irq_enable();
+		cpu_relax();
+	}
+	irq_disable();
+	irq_restore(flags);
+	KEXPECT(timer_set_tick_hook(hook_before_test) == count_hook_calls);
+	KEXPECT(between_ticks > 0);
 }
 
 KTEST(timer_tick_hook_called)

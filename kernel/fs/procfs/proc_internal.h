@@ -51,6 +51,10 @@ struct proc_snap;
 struct proc_vm;
 typedef int (*proc_fmt_fn)(struct proc_text *t, const struct proc_snap *s,
 			   const struct proc_vm *v);
+/* A write to a writable file (/proc/sys): the text written (kernel copy, len bytes, not
+ * NUL-terminated). 0 or -errno. */
+typedef int (*proc_store_fn)(const struct proc_file_ctx *c, const char *buf, size_t len);
+#define PROC_STORE_MAX 4096 /* bytes of a write a store sees (Linux: one page) */
 
 /* What a magic link (get_link) points at. */
 enum proc_link { PROC_LINK_NONE, PROC_LINK_EXE, PROC_LINK_CWD, PROC_LINK_FD };
@@ -60,11 +64,13 @@ struct proc_entry {
 	const char *name;
 	uint32_t mode; /* type and permission bits */
 	proc_show_fn show;
+	proc_store_fn store; /* writable files; NULL: writes fail as Linux's (see proc_file_ops) */
+	bool no_root_bypass; /* /proc/sys: root's open is checked against the owner bits too */
 	proc_fmt_fn fmt; /* with show = proc_pid.c's show_snapped */
 	bool owner_only; /* open needs the caller to own the process, or be root (ptrace rule) */
 	bool live; /* text of the moment of the read: a read at 0 never shows open's text */
 	const struct inode_ops *iops; /* directories and links */
-	const struct file_ops *fops; /* directories */
+	const struct file_ops *fops; /* directories, and regular files that are not text */
 	enum proc_link link;
 };
 
@@ -111,6 +117,13 @@ bool proc_emit_table(struct dir_context *ctx, uint64_t self_ino, uint64_t parent
  * writes fail as Linux's do (EIO for system files, EINVAL for per-process ones). */
 extern const struct file_ops proc_file_ops;
 extern const struct inode_ops proc_file_iops;
+/* Pin the process (and thread) c names now (start times into c) and check owner_only against
+ * it: 0, -ENOENT (gone) or -EACCES. */
+int proc_ctx_pin(struct proc_file_ctx *c);
+/* Absolute and relative seeks (no SEEK_END), as Linux's seq_lseek. */
+int64_t proc_file_llseek(struct file *f, int64_t off, int whence);
+/* /proc/<pid>/pagemap (proc_pagemap.c): binary, read at any 8-byte aligned offset. */
+extern const struct file_ops proc_pagemap_fops;
 
 /* Inode numbers: fixed for everything, so that getdents and stat agree. */
 #define PROC_INO_PID_SHIFT 32
@@ -186,5 +199,14 @@ extern const struct file_ops proc_sysvipc_fops;
 
 extern const struct proc_entry proc_root_entries[];
 extern const size_t proc_root_nentries;
+/* /proc/<pid>/mounts (the caller's view of the mount list). */
+int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c);
+/* /proc/<pid>/mountinfo. */
+int proc_show_mountinfo(struct proc_text *t, const struct proc_file_ctx *c);
+
+/* ---- /proc/sys (proc_sysctl.c) ------------------------------------------------------------- */
+
+extern const struct inode_ops proc_sysctl_dir_iops;
+extern const struct file_ops proc_sysctl_dir_fops;
 
 #endif

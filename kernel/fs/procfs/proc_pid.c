@@ -107,8 +107,9 @@ struct proc_snap {
 };
 
 /* Thread states in Linux's letters: a group stop is T, a runnable thread R, otherwise it
- * sleeps (S; there is no uninterruptible "D" distinction yet). A process's own state (t NULL)
- * folds its threads': R when any of them is runnable. */
+ * sleeps (S; there is no uninterruptible "D" distinction yet). t is the thread shown: for a
+ * process's own files its leader, as Linux shows; when the leader has exited (t NULL) the
+ * threads' states are folded: R when any of them is runnable. */
 static char state_locked(struct process *p, struct thread *t)
 {
 	spin_assert_held(&process_tree_lock);
@@ -193,6 +194,7 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 		return -ESRCH;
 	}
 	struct thread *own = c->tid ? main : NULL; /* the thread whose name and state show */
+	s->state = state_locked(p, main); /* the leader's, or the thread's in task/<tid> */
 	if (!main && !list_empty(&p->threads))
 		main = list_first(&p->threads, struct thread, proc_node);
 	s->ppid = p->parent ? p->parent->pid : 0;
@@ -201,7 +203,6 @@ static int proc_snap_get(const struct proc_file_ctx *c, struct proc_snap *s)
 	s->tpgid = p->ctty ? p->ctty->pgrp : -1;
 	s->tty_nr = p->ctty ? (uint32_t)p->ctty->dev : 0;
 	s->nthreads = p->nthreads;
-	s->state = state_locked(p, own);
 	s->exit_code = p->state == PROCESS_ZOMBIE ? p->exit_status : 0;
 	s->exit_signal = p->exit_signal;
 	s->cpu = main ? (int)main->cpu : 0;
@@ -350,10 +351,6 @@ static const char *state_name(char state)
 	}
 }
 
-/* Full capability sets for root (the 41 capabilities of Linux 6.1), none for others: Zero-OS
- * grants root everything and others nothing. */
-#define CAP_FULL 0x000001fffffffffful
-
 static void status_memory(struct proc_text *t, const struct proc_vm *v)
 {
 	proc_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n",
@@ -374,21 +371,20 @@ static int fmt_status(struct proc_text *t, const struct proc_snap *sp, const str
 	proc_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 		    s.name, s.umask, state_name(s.state), s.pid, s.tid);
 	proc_printf(t, "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
-		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.euid, s.cred.gid,
-		    s.cred.egid, s.cred.sgid, s.cred.egid);
+		    s.ppid, s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid, s.cred.gid,
+		    s.cred.egid, s.cred.sgid, s.cred.fsgid);
 	proc_printf(t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    s.fd_size, s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
 		status_memory(t, v);
-	uint64_t cap = s.cred.euid == 0 ? CAP_FULL : 0;
 	proc_printf(t, "CoreDumping:\t0\nThreads:\t%d\nSigQ:\t%d/%lu\n", s.nthreads, s.sig_queued,
 		    s.rlim_sigpending);
 	proc_printf(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n",
 		    s.sig_pnd, s.shd_pnd, s.sig_blk, s.sig_ign);
 	proc_printf(t, "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n",
-		    s.sig_cgt, 0ul, cap, cap);
-	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n", CAP_FULL,
-		    0ul);
+		    s.sig_cgt, s.cred.cap_inheritable, s.cred.cap_permitted, s.cred.cap_effective);
+	proc_printf(t, "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n",
+		    s.cred.cap_bset, 0ul);
 	return 0;
 }
 
@@ -534,6 +530,10 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
+	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_show_mountinfo },
+	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "pagemap", .mode = S_IFREG | 0400, .fops = &proc_pagemap_fops,
+	  .owner_only = true },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },

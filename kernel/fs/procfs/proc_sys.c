@@ -10,6 +10,7 @@
 #include <core/uname.h>
 #include <fs/fs_context.h>
 #include <fs/locks.h>
+#include <fs/vfs_ops.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <mm/phys.h>
@@ -282,34 +283,99 @@ static void mount_field(struct proc_text *t, const char *s)
 	}
 }
 
-static void mount_line(struct proc_text *t, const struct path *p, const struct path *root,
-		       char *buf)
+/* The per-mount options, as Linux spells them. */
+static void mount_opts(struct proc_text *t, const struct mount *m)
 {
-	if (path_to_string(p, root, buf, PATH_MAX) < 0)
-		return;
-	mount_field(t, p->mnt->source[0] ? p->mnt->source : "none");
-	proc_write(t, " ", 1);
-	mount_field(t, buf);
-	proc_write(t, " ", 1);
-	mount_field(t, p->mnt->sb->type->name);
-	proc_printf(t, " %s 0 0\n", (p->mnt->flags & MS_RDONLY) ? "ro" : "rw");
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} opts[] = {
+		{ MS_NOSUID, ",nosuid" }, { MS_NODEV, ",nodev" }, { MS_NOEXEC, ",noexec" },
+		{ MS_NOATIME, ",noatime" }, { MS_NODIRATIME, ",nodiratime" },
+		{ MS_RELATIME, ",relatime" },
+	};
+	proc_printf(t, "%s", mnt_is_readonly(m) ? "ro" : "rw");
+	unsigned long flags = READ_ONCE(m->flags);
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (flags & opts[i].flag)
+			proc_printf(t, "%s", opts[i].name);
 }
 
-static int show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
+/* A line of /proc/mounts (fstab's format) or, with info, of mountinfo (proc(5): ids, device,
+ * root within the file system (always "/": there are no bind mounts), mount point, options,
+ * no optional fields, then type, source and the super block's options). */
+static void mount_line(struct proc_text *t, const struct path *p, const struct path *root,
+		       char *buf, bool info)
 {
-	(void)c;
+	const struct mount *m = p->mnt;
+	if (path_to_string(p, root, buf, PATH_MAX) < 0)
+		return;
+	if (info)
+		proc_printf(t, "%d %d %u:%u / ", m->id, m->parent->id, MAJOR(m->sb->dev),
+			    MINOR(m->sb->dev));
+	else
+		mount_field(t, m->source[0] ? m->source : "none");
+	if (!info)
+		proc_write(t, " ", 1);
+	mount_field(t, buf);
+	proc_write(t, " ", 1);
+	if (info) {
+		mount_opts(t, m);
+		proc_write(t, " - ", 3);
+	}
+	mount_field(t, m->sb->type->name);
+	proc_write(t, " ", 1);
+	if (info) {
+		mount_field(t, m->source[0] ? m->source : "none");
+		proc_printf(t, " %s\n", READ_ONCE(m->sb->flags) & SB_RDONLY ? "ro" : "rw");
+	} else {
+		mount_opts(t, m);
+		proc_printf(t, " 0 0\n");
+	}
+}
+
+/* The root mount paths are named from: the process's own for /proc/<pid>/mounts (as Linux:
+ * a chrooted process sees its mounts relative to its root), the reader's for /proc/mounts.
+ * 0 with *root referenced, or -ENOENT (gone). */
+static int mounts_root(const struct proc_file_ctx *c, struct path *root)
+{
+	if (!c->pid) {
+		current_root(root);
+		return 0;
+	}
+	struct fs_context *fs = NULL;
+	struct thread *t;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_ctx_find_locked(c, &t);
+	if (p)
+		proc_refs_locked(p, NULL, &fs, NULL);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (!fs)
+		return -ENOENT;
+	uint64_t g = spin_lock_irqsave(&fs->lock);
+	*root = fs->root;
+	path_get(root);
+	spin_unlock_irqrestore(&fs->lock, g);
+	fs_context_put(fs);
+	return 0;
+}
+
+static int show_mount_list(struct proc_text *t, const struct proc_file_ctx *c, bool info)
+{
+	struct path root;
+	int r = mounts_root(c, &root);
+	if (r)
+		return r;
 	char *buf = kmalloc(PATH_MAX);
 	struct mount_batch *b = kmalloc(sizeof(*b));
-	int r = buf && b ? 0 : -ENOMEM;
-	struct path root;
-	current_root(&root);
+	r = buf && b ? 0 : -ENOMEM;
 	for (int done = 0; !r;) {
 		b->n = 0;
 		b->seen = 0;
 		b->skip = done;
 		mount_for_each(collect_mount, b);
 		for (int i = 0; i < b->n; i++) {
-			mount_line(t, &b->paths[i], &root, buf);
+			mount_line(t, &b->paths[i], &root, buf, info);
 			path_put(&b->paths[i]);
 		}
 		if (b->n < MOUNTS_BATCH)
@@ -320,6 +386,16 @@ static int show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
 	kfree(b);
 	kfree(buf);
 	return r;
+}
+
+int proc_show_mounts(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	return show_mount_list(t, c, false);
+}
+
+int proc_show_mountinfo(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	return show_mount_list(t, c, true);
 }
 
 struct fs_list {
@@ -399,8 +475,10 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
 	{ .name = "locks", .mode = S_IFREG | 0444, .show = show_locks },
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
-	{ .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
+	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
+	{ .name = "sys", .mode = S_IFDIR | 0555, .iops = &proc_sysctl_dir_iops,
+	  .fops = &proc_sysctl_dir_fops },
 	{ .name = "sysvipc", .mode = S_IFDIR | 0555, .iops = &proc_sysvipc_iops,
 	  .fops = &proc_sysvipc_fops },
 	{ .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },

@@ -105,7 +105,7 @@ static int proc_file_generate(struct proc_file *pf)
 
 /* Pin the process (and thread) the name means now in c, and check access against it (not
  * against the inode's owner, which may be an earlier holder of the pid). */
-static int proc_file_pin(struct proc_file_ctx *c)
+int proc_ctx_pin(struct proc_file_ctx *c)
 {
 	int r = 0;
 	struct thread *t;
@@ -126,13 +126,17 @@ static int proc_file_pin(struct proc_file_ctx *c)
 static int proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_inode *pi = proc_i(inode);
+	/* Linux's sysctl permission: root too gets the owner bits only (a 0444 file is not
+	 * writable by anyone); the VFS already checked everyone else. */
+	if (pi->ent->no_root_bypass && (f->mode & FMODE_WRITE) && !(pi->ent->mode & 0200))
+		return -EACCES;
 	struct proc_file *pf = kmalloc(sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
 	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid, .tid = pi->tid };
 	mutex_init(&pf->lock, "procfs_file");
 	proc_text_init(&pf->text);
-	int r = pi->pid ? proc_file_pin(&pf->ctx) : 0;
+	int r = pi->pid ? proc_ctx_pin(&pf->ctx) : 0;
 	if (!r)
 		r = proc_file_generate(pf);
 	pf->fresh = !pi->ent->live;
@@ -171,16 +175,34 @@ out_unlock:
 	return r;
 }
 
-/* Linux: per-process files have no write method (EINVAL); system files answer EIO. */
+/* A writable file's store gets the text written (at most PROC_STORE_MAX bytes are looked at,
+ * as Linux's sysctl buffers are bounded; the whole write counts as consumed). The next read
+ * from 0 shows the new value. Linux: per-process files without a write method answer EINVAL,
+ * system files EIO. */
 static long proc_file_write(struct file *f, struct uio *u, int64_t *pos)
 {
-	(void)u;
 	(void)pos;
-	return ((struct proc_file *)f->priv)->ctx.pid ? -EINVAL : -EIO;
+	struct proc_file *pf = f->priv;
+	if (!pf->ctx.ent->store)
+		return pf->ctx.pid ? -EINVAL : -EIO;
+	size_t total = u->resid, n = total < PROC_STORE_MAX ? total : PROC_STORE_MAX;
+	char *buf = kmalloc(PROC_STORE_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long r = uio_copy_in(u, buf, n);
+	if (!r)
+		r = pf->ctx.ent->store(&pf->ctx, buf, n);
+	kfree(buf);
+	if (r)
+		return r;
+	mutex_lock(&pf->lock);
+	pf->fresh = false;
+	mutex_unlock(&pf->lock);
+	return (long)total;
 }
 
 /* As Linux's seq_lseek: absolute and relative positions, no SEEK_END (the size is unknown). */
-static int64_t proc_file_llseek(struct file *f, int64_t off, int whence)
+int64_t proc_file_llseek(struct file *f, int64_t off, int whence)
 {
 	int64_t to;
 	if (whence == SEEK_SET)
@@ -212,4 +234,14 @@ const struct file_ops proc_file_ops = {
 	.release = proc_file_release,
 };
 
-const struct inode_ops proc_file_iops = { 0 };
+/* As Linux's proc_setattr: owner and mode cannot change (EPERM); a size (open's O_TRUNC, as
+ * `echo 1 > /proc/sys/...` asks) and times are accepted and change nothing. */
+static int proc_file_setattr(struct dentry *d, const struct iattr *a)
+{
+	(void)d;
+	return a->valid & (ATTR_MODE | ATTR_UID | ATTR_GID) ? -EPERM : 0;
+}
+
+const struct inode_ops proc_file_iops = {
+	.setattr = proc_file_setattr,
+};

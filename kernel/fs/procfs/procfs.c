@@ -65,7 +65,7 @@ struct inode *proc_inode_new(struct super_block *sb, const struct proc_entry *en
 	inode->nlink = S_ISDIR(ent->mode) ? 2 : 1;
 	if (S_ISREG(ent->mode)) {
 		inode->iops = &proc_file_iops;
-		inode->fops = &proc_file_ops;
+		inode->fops = ent->fops ? ent->fops : &proc_file_ops;
 	} else {
 		inode->iops = ent->iops;
 		inode->fops = ent->fops;
