@@ -32,6 +32,9 @@ extern uint64_t ipc_shmmax, ipc_shmall; /* bytes per segment, pages in all */
 extern int ipc_shmmni;
 extern int ipc_sem_ctls[4]; /* semmsl, semmns, semopm, semmni (the order of kernel.sem) */
 extern int ipc_msgmax, ipc_msgmnb, ipc_msgmni;
+/* kernel.{shm,sem,msg}_next_id (checkpoint/restore): the id the next object of the kind gets
+ * (or the first free index after it), -1 for the usual choice; taken (reset to -1) by it. */
+extern int ipc_shm_next_id, ipc_sem_next_id, ipc_msg_next_id;
 
 /* An object's identity and permissions (embedded first in each kind's object). */
 struct ipc_obj {
@@ -49,9 +52,10 @@ struct ipc_ids {
 	int in_use; /* lock: objects in the table */
 	int last_idx; /* lock: the index handed out last (-1 before the first) */
 	uint16_t seq; /* lock: the sequence number of new objects */
+	int *next_id; /* immutable: the kind's *_next_id (atomic) */
 };
 
-#define IPC_IDS_INIT(n) { .lock = SPINLOCK_INIT(n), .last_idx = -1 }
+#define IPC_IDS_INIT(n, next) { .lock = SPINLOCK_INIT(n), .last_idx = -1, .next_id = &(next) }
 
 /* Access the caller asks for, as mode bits of the owner triple (0400 read, 0200 write...). */
 #define IPC_ACC_READ 0444
@@ -88,16 +92,14 @@ int ipc_get(struct ipc_ids *ids, int32_t key, int flags, const struct ipc_get_op
 	    void *arg);
 
 /* ---- permissions ---- */
-/* Linux's ipcperms: the caller may access o as `acc` (IPC_ACC_*, 0 always passes); root may
- * do anything. */
+/* Linux's ipcperms: the caller may access o as `acc` (IPC_ACC_*, 0 always passes);
+ * CAP_IPC_OWNER may do anything. */
 bool ipc_permitted_locked(struct ipc_ids *ids, const struct ipc_obj *o, int acc);
 /* The same check for an object guarded by another lock (POSIX message queues, held). */
 bool ipc_access_ok(const struct ipc_obj *o, int acc);
 /* The caller's effective uid. */
 uint32_t ipc_current_euid(void);
-/* The caller is root (Linux's CAP_IPC_OWNER, CAP_IPC_LOCK, CAP_SYS_RESOURCE). */
-bool ipc_privileged(void);
-/* The caller owns or created o, or is root (IPC_SET, IPC_RMID; else EPERM). */
+/* The caller owns or created o, or has CAP_SYS_ADMIN (IPC_SET, IPC_RMID; else EPERM). */
 bool ipc_owner_locked(struct ipc_ids *ids, const struct ipc_obj *o);
 /* o as struct ipc64_perm. */
 void ipc_perm_fill_locked(struct ipc_ids *ids, const struct ipc_obj *o, struct ipc64_perm *p);

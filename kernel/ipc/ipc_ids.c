@@ -8,6 +8,7 @@
 #include <mm/kmalloc.h>
 #include <proc/process.h>
 #include <lib/string.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/msg.h>
 #include <uapi/sem.h>
@@ -17,6 +18,7 @@ uint64_t ipc_shmmax = SHMMAX, ipc_shmall = SHMALL;
 int ipc_shmmni = SHMMNI;
 int ipc_sem_ctls[4] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
 int ipc_msgmax = MSGMAX, ipc_msgmnb = MSGMNB, ipc_msgmni = MSGMNI;
+int ipc_shm_next_id = -1, ipc_sem_next_id = -1, ipc_msg_next_id = -1;
 
 int64_t ipc_now(void)
 {
@@ -115,22 +117,42 @@ static int free_index_locked(struct ipc_ids *ids, int from, int max)
 	return -1;
 }
 
-int ipc_add_locked(struct ipc_ids *ids, struct ipc_obj *o, int limit)
+/* The index for a new object and its sequence number: Linux's cyclic choice, or with a
+ * *_next_id set (checkpoint/restore), the first free index from that id's on, with its
+ * sequence number. -ENOSPC or -ENOMEM. */
+static int pick_index_locked(struct ipc_ids *ids, uint16_t *seq)
 {
 	spin_assert_held(&ids->lock);
-	if (ids->in_use >= MIN(limit, IPCMNI))
-		return -ENOSPC;
+	int want = ids->next_id ? __atomic_exchange_n(ids->next_id, -1, __ATOMIC_RELAXED) : -1;
 	/* As Linux: indexes cycle over half as many again as are in use, at least 64. */
-	int max = MIN(MAX(ids->in_use * 3 / 2, IPC_MIN_CYCLE), IPCMNI);
+	int max = want >= 0 ? IPCMNI : MIN(MAX(ids->in_use * 3 / 2, IPC_MIN_CYCLE), IPCMNI);
 	if (max > ids->nslots && grow_locked(ids, max))
 		return -ENOMEM;
+	if (want >= 0) {
+		*seq = (uint16_t)(want / IPC_SEQ_MULTIPLIER);
+		for (int i = want % IPC_SEQ_MULTIPLIER; i < max; i++)
+			if (!ids->slot[i])
+				return i;
+		return -ENOSPC;
+	}
 	int idx = free_index_locked(ids, ids->last_idx + 1, max);
 	if (idx < 0)
 		return -ENOSPC;
 	if (idx <= ids->last_idx && ++ids->seq >= IPC_SEQ_MAX)
 		ids->seq = 0;
 	ids->last_idx = idx;
-	o->seq = ids->seq;
+	*seq = ids->seq;
+	return idx;
+}
+
+int ipc_add_locked(struct ipc_ids *ids, struct ipc_obj *o, int limit)
+{
+	spin_assert_held(&ids->lock);
+	if (ids->in_use >= MIN(limit, IPCMNI))
+		return -ENOSPC;
+	int idx = pick_index_locked(ids, &o->seq);
+	if (idx < 0)
+		return idx;
 	o->id = o->seq * IPC_SEQ_MULTIPLIER + idx;
 	o->deleted = false;
 	ids->slot[idx] = o;
@@ -197,19 +219,14 @@ bool ipc_access_ok(const struct ipc_obj *o, int acc)
 		granted >>= 6;
 	else if (current_in_group(o->gid) || current_in_group(o->cgid))
 		granted >>= 3;
-	return !(requested & ~granted & 07) || euid == 0;
-}
-
-bool ipc_privileged(void)
-{
-	return ipc_current_euid() == 0;
+	return !(requested & ~granted & 07) || capable(CAP_IPC_OWNER);
 }
 
 bool ipc_owner_locked(struct ipc_ids *ids, const struct ipc_obj *o)
 {
 	spin_assert_held(&ids->lock);
 	uint32_t euid = ipc_current_euid();
-	return euid == 0 || euid == o->uid || euid == o->cuid;
+	return euid == o->uid || euid == o->cuid || capable(CAP_SYS_ADMIN);
 }
 
 void ipc_perm_fill_locked(struct ipc_ids *ids, const struct ipc_obj *o, struct ipc64_perm *p)

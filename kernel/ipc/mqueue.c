@@ -7,6 +7,7 @@
  * process_tree_lock (credential checks, notification signals). Message text is copied from and
  * to user memory with it dropped. */
 #include <ipc/ipc.h>
+#include <ipc/mqueue.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/compiler.h>
 #include <core/time.h>
@@ -22,6 +23,7 @@
 #include <proc/signal.h>
 #include <sched/wait.h>
 #include <syscall/syscall.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mqueue.h>
@@ -53,6 +55,10 @@ struct mqueue {
 	int notify_kind, notify_signo; /* mq_lock: SIGEV_NONE or SIGEV_SIGNAL */
 	uint64_t notify_value; /* mq_lock */
 };
+
+int mq_queues_max = MQ_QUEUES_MAX;
+int mq_msg_max = MQ_MSG_MAX, mq_msgsize_max = MQ_MSGSIZE_MAX;
+int mq_msg_default = MQ_MSG_MAX, mq_msgsize_default = MQ_MSGSIZE_MAX;
 
 static struct spinlock mq_lock = SPINLOCK_INIT("mq_lock");
 static struct list_node mq_names = LIST_HEAD_INIT(mq_names); /* mq_lock */
@@ -118,14 +124,14 @@ static int mq_name_from_user(const char __user *uname, char *name)
 
 /* ---- mq_open, mq_unlink ------------------------------------------------------------------- */
 
-/* mq_attr_ok: Linux's limits on a new queue (root may go up to the hard ceilings). */
+/* mq_attr_ok: Linux's limits on a new queue (CAP_SYS_RESOURCE: up to the hard ceilings). */
 static int mq_attr_check(const struct mq_attr *a)
 {
-	bool root = ipc_privileged();
+	bool cap = capable(CAP_SYS_RESOURCE);
 	if (a->mq_maxmsg <= 0 || a->mq_msgsize <= 0)
 		return -EINVAL;
-	if (a->mq_maxmsg > (root ? MQ_HARD_MSGMAX : MQ_MSG_MAX) ||
-	    a->mq_msgsize > (root ? MQ_HARD_MSGSIZEMAX : MQ_MSGSIZE_MAX))
+	if (a->mq_maxmsg > (cap ? MQ_HARD_MSGMAX : READ_ONCE(mq_msg_max)) ||
+	    a->mq_msgsize > (cap ? MQ_HARD_MSGSIZEMAX : READ_ONCE(mq_msgsize_max)))
 		return -EINVAL;
 	return 0;
 }
@@ -134,11 +140,14 @@ static int mq_create_locked(const char *name, uint32_t mode, const struct mq_att
 			    struct mqueue **out)
 {
 	spin_assert_held(&mq_lock);
-	struct mq_attr def = { .mq_maxmsg = MQ_MSG_MAX, .mq_msgsize = MQ_MSGSIZE_MAX };
+	struct mq_attr def = {
+		.mq_maxmsg = MIN(READ_ONCE(mq_msg_default), READ_ONCE(mq_msg_max)),
+		.mq_msgsize = MIN(READ_ONCE(mq_msgsize_default), READ_ONCE(mq_msgsize_max)),
+	};
 	int err = attr ? mq_attr_check(attr) : 0;
 	if (err)
 		return err;
-	if (mq_count >= MQ_QUEUES_MAX && !ipc_privileged())
+	if (mq_count >= READ_ONCE(mq_queues_max) && !capable(CAP_SYS_RESOURCE))
 		return -ENOSPC;
 	struct mqueue *q = kmalloc(sizeof(*q));
 	if (!q)
@@ -238,7 +247,7 @@ SYSCALL_DEFINE1(mq_unlink, const char __user *, uname)
 	struct mqueue *q = mq_find_locked(name);
 	if (!q)
 		err = -ENOENT;
-	else if (!ipc_privileged() && ipc_current_euid() != q->perm.uid)
+	else if (!capable(CAP_FOWNER) && ipc_current_euid() != q->perm.uid)
 		err = -EACCES; /* the directory is sticky: only the owner or root */
 	else
 		mq_unlink_locked(q);

@@ -11,9 +11,11 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <proc/process.h>
 #include <proc/signal.h>
 #include <sched/wait.h>
 #include <syscall/syscall.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/msg.h>
 
@@ -34,7 +36,7 @@ struct msg_queue {
 	struct wait_queue wq; /* senders and receivers: woken at every change, each re-checks */
 };
 
-static struct ipc_ids msg_ids = IPC_IDS_INIT("msg_ids");
+static struct ipc_ids msg_ids = IPC_IDS_INIT("msg_ids", ipc_msg_next_id);
 static uint64_t msg_hdrs, msg_bytes; /* msg_ids.lock: messages queued in all queues */
 
 /* How msgrcv picks a message (Linux's search modes). */
@@ -351,7 +353,7 @@ static long msg_change(int msqid, int cmd, const struct msqid64_ds *set)
 		err = -EPERM;
 	else if (cmd == IPC_RMID)
 		msq_remove_locked(msq_of(o));
-	else if (set->msg_qbytes > (uint64_t)READ_ONCE(ipc_msgmnb) && !ipc_privileged())
+	else if (set->msg_qbytes > (uint64_t)READ_ONCE(ipc_msgmnb) && !capable(CAP_SYS_RESOURCE))
 		err = -EPERM;
 	else {
 		ipc_perm_set_locked(&msg_ids, o, &set->msg_perm);

@@ -60,7 +60,7 @@ struct sem_undo_list {
 	struct list_node undos;
 };
 
-static struct ipc_ids sem_ids = IPC_IDS_INIT("sem_ids");
+static struct ipc_ids sem_ids = IPC_IDS_INIT("sem_ids", ipc_sem_next_id);
 static int used_sems; /* sem_ids.lock: semaphores in all sets */
 
 static struct sem_array *sma_of(struct ipc_obj *o)

@@ -13,6 +13,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <syscall/syscall.h>
+#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/resource.h>
 #include <uapi/shm.h>
@@ -26,7 +27,7 @@ struct shm_seg {
 	int cpid, lpid; /* shm_ids.lock */
 };
 
-static struct ipc_ids shm_ids = IPC_IDS_INIT("shm_ids");
+static struct ipc_ids shm_ids = IPC_IDS_INIT("shm_ids", ipc_shm_next_id);
 static uint64_t shm_tot; /* shm_ids.lock: pages of every segment not yet freed */
 
 static struct shm_seg *seg_of(struct ipc_obj *o)
@@ -224,16 +225,19 @@ static void shm_fill(struct ipc_obj *o, void *p)
 }
 
 /* SHM_LOCK, SHM_UNLOCK: Zero-OS never swaps, so locking is the mode bit ipcs shows; the checks
- * are Linux's (without privilege: the owner or creator, and SHM_LOCK needs RLIMIT_MEMLOCK). */
+ * are Linux's (without CAP_IPC_LOCK: the owner or creator, and SHM_LOCK needs
+ * RLIMIT_MEMLOCK). */
 static long shm_lock_locked(struct shm_seg *seg, int cmd)
 {
 	spin_assert_held(&shm_ids.lock);
-	if (!ipc_owner_locked(&shm_ids, &seg->perm))
-		return -EPERM;
-	struct process *p = process_current();
-	if (cmd == SHM_LOCK && !ipc_privileged() && p &&
-	    READ_ONCE(p->rlimits[RLIMIT_MEMLOCK].rlim_cur) == 0)
-		return -EPERM;
+	if (!capable(CAP_IPC_LOCK)) {
+		uint32_t euid = ipc_current_euid();
+		struct process *p = process_current();
+		if (euid != seg->perm.uid && euid != seg->perm.cuid)
+			return -EPERM;
+		if (cmd == SHM_LOCK && p && READ_ONCE(p->rlimits[RLIMIT_MEMLOCK].rlim_cur) == 0)
+			return -EPERM;
+	}
 	if (cmd == SHM_LOCK)
 		seg->perm.mode |= SHM_LOCKED;
 	else

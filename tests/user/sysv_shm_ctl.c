@@ -2,6 +2,8 @@
  * until its last detach, IPC_SET, the *_INFO and *_STAT commands, SHM_LOCK, and the permission
  * errors of an unprivileged caller. */
 #include "sysv.h"
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 
@@ -96,11 +98,54 @@ static void test_perm(void)
 	shmctl(id, IPC_RMID, NULL);
 }
 
+/* The first numbers of a /proc/sys file, or -1s. */
+static int sysctl_longs(const char *path, long *v, int n)
+{
+	FILE *f = fopen(path, "r");
+	int got = 0;
+	for (int i = 0; i < n; i++)
+		v[i] = -1;
+	while (f && got < n && fscanf(f, "%ld", &v[got]) == 1)
+		got++;
+	if (f)
+		fclose(f);
+	return got;
+}
+
+/* The limits in /proc/sys are the ones the *_INFO commands report. */
+static void test_sysctl(void)
+{
+	struct shminfo si;
+	struct seminfo sem;
+	struct msginfo mi;
+	long v[4];
+	shmctl(0, IPC_INFO, (void *)&si);
+	semctl(0, 0, IPC_INFO, &sem);
+	msgctl(0, IPC_INFO, (void *)&mi);
+	sysctl_longs("/proc/sys/kernel/shmmni", v, 1);
+	EXPECT("sysctl_shmmni", v[0], (long)si.shmmni);
+	sysctl_longs("/proc/sys/kernel/shmmax", v, 1);
+	test_result("sysctl_shmmax", (unsigned long)v[0] == si.shmmax, "%ld", v[0]);
+	int n = sysctl_longs("/proc/sys/kernel/sem", v, 4);
+	test_result("sysctl_sem", n == 4 && v[0] == sem.semmsl && v[1] == sem.semmns &&
+		    v[2] == sem.semopm && v[3] == sem.semmni, "%ld %ld %ld %ld", v[0], v[1], v[2],
+		    v[3]);
+	sysctl_longs("/proc/sys/kernel/msgmax", v, 1);
+	EXPECT("sysctl_msgmax", v[0], mi.msgmax);
+	sysctl_longs("/proc/sys/kernel/msgmnb", v, 1);
+	EXPECT("sysctl_msgmnb", v[0], mi.msgmnb);
+	sysctl_longs("/proc/sys/kernel/msgmni", v, 1);
+	EXPECT("sysctl_msgmni", v[0], mi.msgmni);
+	CHECK("sysctl_mq_msg_max", sysctl_longs("/proc/sys/fs/mqueue/msg_max", v, 1) == 1 &&
+				     v[0] > 0);
+}
+
 int main(void)
 {
 	test_begin("sysv_shm_ctl");
 	test_rmid_attached();
 	test_ctl();
 	test_perm();
+	test_sysctl();
 	test_end();
 }
