@@ -140,11 +140,10 @@ SYSCALL_DEFINE3(semget, int32_t, key, int, nsems, int, semflg)
 
 /* ---- undo lists --------------------------------------------------------------------------- */
 
-/* The caller's undo list, made on first use; NULL on ENOMEM. */
-static struct sem_undo_list *undo_list_locked(void)
+/* p's undo list, made on first use; NULL on ENOMEM. */
+static struct sem_undo_list *undo_list_locked(struct process *p)
 {
 	spin_assert_held(&sem_ids.lock);
-	struct process *p = process_current();
 	if (!p->sysvsem && (p->sysvsem = kmalloc(sizeof(*p->sysvsem)))) {
 		p->sysvsem->refs = 1;
 		list_init(&p->sysvsem->undos);
@@ -156,7 +155,7 @@ static struct sem_undo_list *undo_list_locked(void)
 static struct sem_undo *undo_find_locked(struct sem_array *sma)
 {
 	spin_assert_held(&sem_ids.lock);
-	struct sem_undo_list *ul = undo_list_locked();
+	struct sem_undo_list *ul = undo_list_locked(process_current());
 	if (!ul)
 		return NULL;
 	struct list_node *n;
@@ -189,16 +188,18 @@ static void undo_clear_locked(struct sem_array *sma, int semnum)
 	}
 }
 
-void sem_fork(struct process *child, struct process *parent, uint64_t flags)
+int sem_fork(struct process *child, struct process *parent, uint64_t flags)
 {
 	child->sysvsem = NULL;
 	if (!(flags & CLONE_SYSVSEM))
-		return;
+		return 0;
 	uint64_t f = spin_lock_irqsave(&sem_ids.lock);
-	child->sysvsem = parent->sysvsem;
+	/* Made now if need be, so that adjustments made later are shared too (as Linux). */
+	child->sysvsem = undo_list_locked(parent);
 	if (child->sysvsem)
 		child->sysvsem->refs++;
 	spin_unlock_irqrestore(&sem_ids.lock, f);
+	return child->sysvsem ? 0 : -ENOMEM;
 }
 
 /* Apply one set's adjustments at exit, clamped to 0..SEMVMX as Linux does. */

@@ -8,8 +8,9 @@
 struct process;
 struct sem_undo_list;
 
-/* fork/clone: the child's undo list (the parent's under CLONE_SYSVSEM, else none). */
-void sem_fork(struct process *child, struct process *parent, uint64_t flags);
+/* fork/clone: the child's undo list (the parent's under CLONE_SYSVSEM, else none): 0 or
+ * -ENOMEM. */
+int sem_fork(struct process *child, struct process *parent, uint64_t flags);
 /* Exit (and a failed fork): drop p's undo list; the last user applies its adjustments. */
 void sem_exit(struct process *p);
 

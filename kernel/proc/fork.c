@@ -102,8 +102,8 @@ static struct process *clone_process(struct process *p, uint64_t flags)
 		}
 	}
 	np->exit_signal = (int)(flags & CSIGNAL);
-	sem_fork(np, p, flags);
-	if (signal_fork(np, p, flags) < 0 || /* handlers: shared (CLONE_SIGHAND) or copied */
+	if (sem_fork(np, p, flags) < 0 || /* SEM_UNDO list: shared (CLONE_SYSVSEM) or none */
+	    signal_fork(np, p, flags) < 0 || /* handlers: shared (CLONE_SIGHAND) or copied */
 	    process_files_fork(np, p, flags) < 0) {
 		mm_put(np->mm);
 		np->mm = NULL;

@@ -2,6 +2,7 @@
  * GETNCNT/GETZCNT, ended by IPC_RMID (EIDRM), a caught signal (EINTR even under SA_RESTART),
  * SIGKILL and semtimedop's timeout; SEM_UNDO applied at exit, clamped, cleared by SETVAL. */
 #include "sysv_sem.h"
+#include <sched.h>
 
 /* A child that runs one semop and exits with its errno (0 on success). */
 static pid_t child_op(int id, unsigned short n, short delta)
@@ -64,6 +65,33 @@ static void test_sleep(void)
 	semctl(id, 0, IPC_RMID);
 }
 
+static int sem_id_for_clone;
+
+static int clone_child(void *arg)
+{
+	(void)arg;
+	return op(sem_id_for_clone, 0, 1, SEM_UNDO) == 0 ? 0 : 1;
+}
+
+/* A child made with CLONE_SYSVSEM shares its parent's undo list: its adjustment is applied
+ * when the parent exits, not when the child does. */
+static void test_clone_sysvsem(void)
+{
+	int id = semget(IPC_PRIVATE, 1, 0600);
+	sem_id_for_clone = id;
+	pid_t mid = fork();
+	if (mid == 0) {
+		static char stack[65536];
+		pid_t c = clone(clone_child, stack + sizeof(stack), CLONE_SYSVSEM | SIGCHLD, NULL);
+		if (c < 0 || sysv_wait(c) != 0)
+			_exit(90);
+		_exit(semctl(id, 0, GETVAL));
+	}
+	EXPECT("sysvsem_shared", sysv_wait(mid), 1);
+	EXPECT("sysvsem_applied_last", semctl(id, 0, GETVAL), 0);
+	semctl(id, 0, IPC_RMID);
+}
+
 static void test_undo(void)
 {
 	int id = semget(IPC_PRIVATE, 1, 0600);
@@ -106,5 +134,6 @@ int main(void)
 	test_begin("sysv_sem_wait");
 	test_sleep();
 	test_undo();
+	test_clone_sysvsem();
 	test_end();
 }
