@@ -269,7 +269,7 @@ static int mq_fd_get(int mqdes, uint8_t need, struct fd_light *l)
 }
 
 /* An absolute CLOCK_REALTIME timeout (NULL: none) as a monotonic deadline (0: none; a time
- * already past gives a deadline already past). */
+ * already past gives the present, already past when the sleep starts). */
 static int mq_deadline(const struct linux_timespec __user *uts, uint64_t *deadline)
 {
 	struct linux_timespec ts;
@@ -284,7 +284,7 @@ static int mq_deadline(const struct linux_timespec __user *uts, uint64_t *deadli
 	uint64_t abs = (uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC / 2
 			       ? UINT64_MAX / 2
 			       : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-	*deadline = abs <= now_rt ? 1 : now + (abs - now_rt);
+	*deadline = abs <= now_rt ? now : now + (abs - now_rt);
 	return 0;
 }
 
@@ -294,8 +294,6 @@ static int mq_wait_locked(struct mqueue *q, struct file *f, uint64_t deadline, u
 	spin_assert_held(&mq_lock);
 	if (READ_ONCE(f->flags) & O_NONBLOCK)
 		return -EAGAIN;
-	if (deadline == 1)
-		return -ETIMEDOUT;
 	int r = signal_wait_queue_sleep_locked(&q->wq, &mq_lock, fl, deadline);
 	return r == -EINTR ? -ERESTARTSYS : r;
 }
