@@ -514,8 +514,8 @@ static long mq_read(struct file *f, struct uio *u, int64_t *pos)
 	struct mqueue *q = f->priv;
 	char line[MQ_STATUS_MAX];
 	uint64_t fl = spin_lock_irqsave(&mq_lock);
-	int n = ksnprintf(line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
-			  q->qsize, q->notify_pid ? q->notify_kind : 0,
+	int n = ksnprintf(line, sizeof(line),
+			  "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n", q->qsize, q->notify_pid ? q->notify_kind : 0,
 			  q->notify_pid && q->notify_kind == SIGEV_SIGNAL ? q->notify_signo : 0,
 			  q->notify_pid);
 	spin_unlock_irqrestore(&mq_lock, fl);

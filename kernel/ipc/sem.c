@@ -224,7 +224,8 @@ void sem_exit(struct process *p)
 	p->sysvsem = NULL;
 	if (ul && --ul->refs == 0) {
 		while (!list_empty(&ul->undos)) {
-			struct sem_undo *un = list_entry(ul->undos.next, struct sem_undo, list_node);
+			struct sem_undo *un =
+				list_entry(ul->undos.next, struct sem_undo, list_node);
 			undo_apply_locked(un, p->pid);
 			undo_free_locked(un);
 		}
@@ -345,8 +346,9 @@ static long do_semtimedop(int semid, struct sembuf __user *usops, uint32_t nsops
 	if (!sops)
 		return -ENOMEM;
 	uint64_t deadline;
-	long r = copy_from_user(sops, usops, nsops * sizeof(*sops)) ? -EFAULT
-								   : timeout_from_user(uts, &deadline);
+	long r = -EFAULT;
+	if (!copy_from_user(sops, usops, nsops * sizeof(*sops)))
+		r = timeout_from_user(uts, &deadline);
 	if (r)
 		goto out_free;
 	uint64_t f = spin_lock_irqsave(&sem_ids.lock);

@@ -54,7 +54,8 @@ static void test_basic(void)
 	struct msqid_ds ds = qstat(id);
 	test_result("stat_new", ds.msg_qnum == 0 && ds.msg_qbytes == 16384 &&
 		    (ds.msg_perm.mode & 0777) == 0600 && ds.msg_stime == 0 && ds.msg_ctime > 0,
-		    "qnum %lu qbytes %lu", (unsigned long)ds.msg_qnum, (unsigned long)ds.msg_qbytes);
+		    "qnum %lu qbytes %lu", (unsigned long)ds.msg_qnum,
+		    (unsigned long)ds.msg_qbytes);
 	EXPECT("type_zero", sys_res(snd(id, 0, "x", 0)), -EINVAL);
 	struct mbuf m = { 1, "" };
 	EXPECT("too_big", sys_res(msgsnd(id, &m, 8193, 0)), -EINVAL);

@@ -51,8 +51,8 @@ static void test_values(void)
 	EXPECT("e2big", sys_res(semop(id, many, 501)), -E2BIG);
 	EXPECT("efbig", sys_res(op(id, 2, 1, 0)), -EFBIG);
 	EXPECT("nowait", sys_res(op(id, 0, -8, IPC_NOWAIT)), -EAGAIN);
-	struct sembuf two[2] = { { 0, -1, 0 }, { 1, -32767, 0 } }, three[2] = { { 0, -1, 0 },
-										 { 1, -1, IPC_NOWAIT } };
+	struct sembuf two[2] = { { 0, -1, 0 }, { 1, -32767, 0 } };
+	struct sembuf three[2] = { { 0, -1, 0 }, { 1, -1, IPC_NOWAIT } };
 	EXPECT("pair", semop(id, two, 2), 0);
 	EXPECT("pair_vals", semctl(id, 0, GETVAL) * 100000 + semctl(id, 1, GETVAL), 600000);
 	EXPECT("atomic_nowait", sys_res(semop(id, three, 2)), -EAGAIN);

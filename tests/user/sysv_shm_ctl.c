@@ -17,8 +17,8 @@ static void test_rmid_attached(void)
 	char *p = shmat(id, NULL, 0);
 	EXPECT("rmid_attached", shmctl(id, IPC_RMID, NULL), 0);
 	struct shmid_ds ds = st_of(id);
-	test_result("dest_mode", (ds.shm_perm.mode & SHM_DEST) && ds.shm_perm.__key == IPC_PRIVATE &&
-		    ds.shm_nattch == 1, "mode %o key %x nattch %lu", ds.shm_perm.mode,
+	test_result("dest_mode", (ds.shm_perm.mode & SHM_DEST) &&
+		    ds.shm_perm.__key == IPC_PRIVATE && ds.shm_nattch == 1, "mode %o key %x nattch %lu", ds.shm_perm.mode,
 		    ds.shm_perm.__key, (unsigned long)ds.shm_nattch);
 	EXPECT("dest_key_free", sys_res(shmget(k, SZ, 0600)), -ENOENT);
 	strcpy(p, "still");
