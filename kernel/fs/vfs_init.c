@@ -2,6 +2,7 @@
  * standard directories, devtmpfs on /dev with the device nodes, a tmpfs on /dev/shm, and
  * procfs on /proc when it is built in. */
 #include <fs/procfs/procfs.h>
+#include <ipc/mqueue.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
@@ -80,6 +81,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	files_init();
 	tmpfs_register();
 	procfs_register();
+	mqueue_fs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,

@@ -19,6 +19,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
 #include <proc/process.h>
 #include <proc/signal.h>
 #include <sched/wait.h>
@@ -29,6 +30,7 @@
 #include <uapi/mqueue.h>
 #include <uapi/poll.h>
 #include <uapi/signal.h>
+#include <uapi/stat.h>
 #include <uapi/time.h>
 
 #define MQ_STATUS_MAX 96 /* the status line read(2) gives */
@@ -555,9 +557,234 @@ static void mq_release(struct file *f)
 	spin_unlock_irqrestore(&mq_lock, fl);
 }
 
+/* An open through the mqueue file system (mq_open's files come with priv set): the file holds
+ * a reference of its own to the inode's queue. */
+static int mq_file_open(struct inode *inode, struct file *f)
+{
+	if (f->priv)
+		return 0;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	struct mqueue *q = inode->priv;
+	q->refs++;
+	spin_unlock_irqrestore(&mq_lock, fl);
+	f->priv = q;
+	return 0;
+}
+
 static const struct file_ops mq_file_ops = {
+	.open = mq_file_open,
 	.read = mq_read,
 	.llseek = generic_llseek,
 	.poll = mq_poll,
 	.release = mq_release,
 };
+
+/* ---- the mqueue file system --------------------------------------------------------------- */
+/* mount -t mqueue: its root lists the queues; a file's inode holds a reference to its queue,
+ * opening it gives a queue descriptor, creating one makes a queue with the default attributes,
+ * unlinking it is mq_unlink. The directory is answered from the table at each lookup (the
+ * dcache keeps no unreferenced dentry of it). */
+
+#define MQUEUE_MAGIC 0x19800202
+#define MQ_FILE_SIZE 80 /* what stat shows of a queue (Linux's FILENT_SIZE) */
+#define MQ_ROOT_INO 1
+
+static const struct inode_ops mq_root_iops;
+static const struct file_ops mq_root_fops;
+/* A queue's inode: nothing to do beyond what the VFS does itself. */
+static const struct inode_ops mq_queue_iops;
+
+/* A new inode of sb for q, taking a reference to it; NULL on ENOMEM. */
+static struct inode *mq_inode_new(struct super_block *sb, struct mqueue *q)
+{
+	struct inode *inode = inode_alloc(sb, S_IFREG | (q->perm.mode & IPC_MODE_BITS));
+	if (!inode)
+		return NULL;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	q->refs++;
+	spin_unlock_irqrestore(&mq_lock, fl);
+	inode->priv = q;
+	inode->ino = (uint64_t)(uintptr_t)q >> 4; /* unique while q lives */
+	inode->uid = q->perm.uid;
+	inode->gid = q->perm.gid;
+	inode->nlink = 1;
+	inode->size = MQ_FILE_SIZE;
+	inode->iops = &mq_queue_iops;
+	inode->fops = &mq_file_ops;
+	return inode;
+}
+
+/* The queue named d, referenced, or NULL. */
+static struct mqueue *mq_get_named(const struct dentry *d)
+{
+	char name[MQ_NAME_MAX + 1];
+	if (d->name_len > MQ_NAME_MAX)
+		return NULL;
+	memcpy(name, d->name, d->name_len);
+	name[d->name_len] = 0;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	struct mqueue *q = mq_find_locked(name);
+	if (q)
+		q->refs++;
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return q;
+}
+
+static void mq_put(struct mqueue *q)
+{
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	mq_put_locked(q);
+	spin_unlock_irqrestore(&mq_lock, fl);
+}
+
+static int mq_fs_lookup(struct inode *dir, struct dentry *d)
+{
+	struct mqueue *q = mq_get_named(d);
+	if (!q)
+		return 0;
+	struct inode *inode = mq_inode_new(dir->sb, q);
+	mq_put(q);
+	if (!inode)
+		return -ENOMEM;
+	d_instantiate(d, inode);
+	return 0;
+}
+
+static int mq_fs_create(struct inode *dir, struct dentry *d, uint32_t mode, uint64_t rdev)
+{
+	(void)rdev;
+	char name[MQ_NAME_MAX + 1];
+	struct mqueue *q;
+	if (!S_ISREG(mode))
+		return -EINVAL;
+	if (d->name_len > MQ_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, d->name, d->name_len);
+	name[d->name_len] = 0;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	int err = mq_find_locked(name) ? -EEXIST : mq_create_locked(name, mode, NULL, &q);
+	spin_unlock_irqrestore(&mq_lock, fl);
+	if (err)
+		return err;
+	struct inode *inode = mq_inode_new(dir->sb, q);
+	if (!inode) {
+		fl = spin_lock_irqsave(&mq_lock);
+		if (q->linked)
+			mq_unlink_locked(q);
+		spin_unlock_irqrestore(&mq_lock, fl);
+		return -ENOMEM;
+	}
+	d_instantiate(d, inode);
+	return 0;
+}
+
+static int mq_fs_unlink(struct inode *dir, struct dentry *d)
+{
+	(void)dir;
+	struct mqueue *q = d->inode->priv;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	if (q->linked)
+		mq_unlink_locked(q);
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return 0;
+}
+
+/* The name of the n-th queue (in table order) into name: false past the end. */
+static bool mq_nth_name(int64_t n, char *name)
+{
+	bool found = false;
+	uint64_t fl = spin_lock_irqsave(&mq_lock);
+	struct list_node *pos;
+	list_for_each(pos, &mq_names) {
+		if (n-- == 0) {
+			strlcpy(name, list_entry(pos, struct mqueue, node)->name, MQ_NAME_MAX + 1);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&mq_lock, fl);
+	return found;
+}
+
+static int mq_fs_iterate(struct file *f, struct dir_context *ctx)
+{
+	char name[MQ_NAME_MAX + 1];
+	uint64_t ino = f->inode->ino;
+	if (ctx->pos == 0 && ctx->emit(ctx, ".", 1, ino, DT_DIR, 1))
+		ctx->pos = 1;
+	if (ctx->pos == 1 && ctx->emit(ctx, "..", 2, ino, DT_DIR, 2))
+		ctx->pos = 2;
+	while (ctx->pos >= 2 && mq_nth_name(ctx->pos - 2, name)) {
+		/* The inode number a lookup gives is the queue's; readdir's is only a hint. */
+		if (!ctx->emit(ctx, name, strlen(name), MQ_ROOT_INO + 1 + (uint64_t)ctx->pos,
+			       DT_REG, ctx->pos + 1))
+			break;
+		ctx->pos++;
+	}
+	return 0;
+}
+
+static void mq_fs_evict(struct inode *inode)
+{
+	if (inode->priv)
+		mq_put(inode->priv);
+}
+
+static int mq_fs_statfs(struct super_block *sb, struct linux_statfs *st)
+{
+	(void)sb;
+	st->f_type = MQUEUE_MAGIC;
+	st->f_bsize = PAGE_SIZE;
+	st->f_namelen = MQ_NAME_MAX;
+	return 0;
+}
+
+static const struct super_ops mq_super_ops = {
+	.evict = mq_fs_evict,
+	.statfs = mq_fs_statfs,
+};
+
+static struct fs_type mq_fs_type;
+
+static int mq_fs_mount(const char *source, unsigned long flags, const char *data,
+		       struct super_block **out)
+{
+	(void)source;
+	(void)flags;
+	(void)data;
+	struct super_block *sb = sb_alloc(&mq_fs_type, &mq_super_ops, 0, MQUEUE_MAGIC);
+	if (!sb)
+		return -ENOMEM;
+	struct inode *root = inode_alloc(sb, S_IFDIR | 01777);
+	if (root) {
+		root->ino = MQ_ROOT_INO;
+		root->nlink = 2;
+		root->iops = &mq_root_iops;
+		root->fops = &mq_root_fops;
+	}
+	int err = sb_attach_root(sb, root);
+	if (!err)
+		*out = sb;
+	return err;
+}
+
+static const struct inode_ops mq_root_iops = {
+	.lookup = mq_fs_lookup,
+	.create = mq_fs_create,
+	.unlink = mq_fs_unlink,
+};
+
+static const struct file_ops mq_root_fops = {
+	.iterate = mq_fs_iterate,
+};
+
+static struct fs_type mq_fs_type = {
+	.name = "mqueue",
+	.nodev = true,
+	.mount = mq_fs_mount,
+};
+
+void mqueue_fs_register(void)
+{
+	fs_type_register(&mq_fs_type);
+}

@@ -12,4 +12,7 @@ extern int mq_queues_max; /* queues in the system (root is exempt) */
 extern int mq_msg_max, mq_msgsize_max; /* what a non-root mq_open may ask for */
 extern int mq_msg_default, mq_msgsize_default; /* a queue made without attributes */
 
+/* Boot: the mqueue file system type (mount -t mqueue). */
+void mqueue_fs_register(void);
+
 #endif

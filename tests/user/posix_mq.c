@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <poll.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 static char qname[64];
 
@@ -145,6 +147,42 @@ static void test_notify(void)
 	mq_close(q);
 }
 
+/* The mqueue file system: the queues are its files. */
+static void test_fs(void)
+{
+	char dir[64], path[192], other[192], buf[128];
+	snprintf(dir, sizeof(dir), "/tmp/zero-mqfs-%d", getpid());
+	snprintf(path, sizeof(path), "%s%s", dir, qname);
+	snprintf(other, sizeof(other), "%s%s-fs", dir, qname);
+	mkdir(dir, 0700);
+	if (!CHECK("fs_mount", mount("mqueue", dir, "mqueue", 0, NULL) == 0)) {
+		rmdir(dir);
+		return;
+	}
+	struct stat st;
+	test_result("fs_file", stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 0777) == 0600 && st.st_uid == geteuid(), "mode %o (%s)",
+		    st.st_mode, strerror(errno));
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = 0;
+	test_result("fs_read", n >= 6 && memcmp(buf, "QSIZE:", 6) == 0, "%s", buf);
+	EXPECT("fs_fd_is_queue", fd >= 0 ? sys_res(mq_send(fd, "x", 1, 0)) : -999, -EBADF);
+	close(fd);
+	fd = open(other, O_CREAT | O_EXCL | O_RDWR, 0640);
+	CHECK("fs_create", fd >= 0);
+	EXPECT("fs_send", mq_send(fd, "x", 1, 0), 0);
+	mqd_t q = mq_open(strrchr(other, '/'), O_RDONLY);
+	EXPECT("fs_created_is_queue", mq_receive(q, buf, sizeof(buf), NULL) == -1 ? -errno : 0,
+	       -EMSGSIZE);
+	mq_close(q);
+	close(fd);
+	EXPECT("fs_unlink", unlink(other), 0);
+	EXPECT("fs_unlinked", sys_res(mq_open(strrchr(other, '/'), O_RDONLY)), -ENOENT);
+	EXPECT("fs_umount", umount(dir), 0);
+	rmdir(dir);
+}
+
 static int nobody_open(long unused)
 {
 	(void)unused;
@@ -165,6 +203,7 @@ int main(void)
 	test_open();
 	test_messages();
 	test_notify();
+	test_fs();
 	EXPECT("nobody", sysv_as_nobody(nobody_open, 0), 0);
 	mqd_t q = mq_open(qname, O_RDWR);
 	EXPECT("unlink", mq_unlink(qname), 0);
