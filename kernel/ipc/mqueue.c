@@ -434,10 +434,24 @@ static int mq_notify_thread(const struct k_sigevent *ev)
 	return -ENOTSOCK;
 }
 
+/* The registered process is gone (Linux drops a registration when its process closes the
+ * descriptor, which exit does). */
+static bool mq_notify_owner_gone_locked(struct mqueue *q)
+{
+	spin_assert_held(&mq_lock);
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = process_by_pid_locked(q->notify_pid);
+	bool gone = !p || p->pid != q->notify_pid || p->state != PROCESS_ALIVE;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return gone;
+}
+
 static int mq_notify_set_locked(struct mqueue *q, const struct k_sigevent *ev)
 {
 	spin_assert_held(&mq_lock);
 	int pid = ipc_current_pid();
+	if (q->notify_pid && q->notify_pid != pid && mq_notify_owner_gone_locked(q))
+		q->notify_pid = 0;
 	if (!ev) {
 		if (q->notify_pid == pid)
 			q->notify_pid = 0;

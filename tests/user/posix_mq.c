@@ -142,6 +142,14 @@ static void test_notify(void)
 		    "signo %d code %d value %d", got.si_signo, got.si_code, got.si_value.sival_int);
 	EXPECT("notify_once", mq_notify(q, &ev), 0);
 	EXPECT("unregister", mq_notify(q, NULL), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct sigevent none = { .sigev_notify = SIGEV_NONE };
+		_exit(sysv_errno(mq_notify(q, &none)));
+	}
+	EXPECT("child_registers", sysv_wait(pid), 0);
+	EXPECT("owner_exit_frees", mq_notify(q, &ev), 0);
+	mq_notify(q, NULL);
 	EXPECT("bad_notify", sys_res(mq_notify(q, &(struct sigevent){ .sigev_notify = 99 })),
 	       -EINVAL);
 	mq_close(q);
