@@ -103,8 +103,8 @@ uint32_t ipc_current_euid(void);
 bool ipc_owner_locked(struct ipc_ids *ids, const struct ipc_obj *o);
 /* o as struct ipc64_perm. */
 void ipc_perm_fill_locked(struct ipc_ids *ids, const struct ipc_obj *o, struct ipc64_perm *p);
-/* IPC_SET: owner uid/gid and the mode's permission bits from p. */
-void ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ipc64_perm *p);
+/* IPC_SET: owner uid/gid and the mode's permission bits from p; -EINVAL for an id of -1. */
+int ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ipc64_perm *p);
 
 /* The object a *ctl command names: by id, or by index for the *_STAT commands (stat_by_index),
  * checked for `acc`. NULL with *err -EINVAL (no such id) or -EACCES. */

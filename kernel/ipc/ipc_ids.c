@@ -242,12 +242,15 @@ void ipc_perm_fill_locked(struct ipc_ids *ids, const struct ipc_obj *o, struct i
 	p->seq = o->seq;
 }
 
-void ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ipc64_perm *p)
+int ipc_perm_set_locked(struct ipc_ids *ids, struct ipc_obj *o, const struct ipc64_perm *p)
 {
 	spin_assert_held(&ids->lock);
+	if (p->uid == UINT32_MAX || p->gid == UINT32_MAX)
+		return -EINVAL; /* (uid_t)-1 names nobody */
 	o->uid = p->uid;
 	o->gid = p->gid;
 	o->mode = (o->mode & ~(uint32_t)IPC_MODE_BITS) | (p->mode & IPC_MODE_BITS);
+	return 0;
 }
 
 struct ipc_obj *ipc_ctl_lookup_locked(struct ipc_ids *ids, int id, bool stat_by_index, int acc,

@@ -355,8 +355,7 @@ static long msg_change(int msqid, int cmd, const struct msqid64_ds *set)
 		msq_remove_locked(msq_of(o));
 	else if (set->msg_qbytes > (uint64_t)READ_ONCE(ipc_msgmnb) && !capable(CAP_SYS_RESOURCE))
 		err = -EPERM;
-	else {
-		ipc_perm_set_locked(&msg_ids, o, &set->msg_perm);
+	else if (!(err = ipc_perm_set_locked(&msg_ids, o, &set->msg_perm))) {
 		msq_of(o)->qbytes = set->msg_qbytes;
 		msq_of(o)->ctime = ipc_now();
 		msq_wake_locked(msq_of(o)); /* senders: there may be room now */

@@ -527,10 +527,8 @@ static long sem_change(int semid, int cmd, const struct semid64_ds *set)
 		err = -EPERM;
 	else if (cmd == IPC_RMID)
 		sma_remove_locked(sma_of(o));
-	else {
-		ipc_perm_set_locked(&sem_ids, o, &set->sem_perm);
+	else if (!(err = ipc_perm_set_locked(&sem_ids, o, &set->sem_perm)))
 		sma_of(o)->ctime = ipc_now();
-	}
 	spin_unlock_irqrestore(&sem_ids.lock, f);
 	return err;
 }

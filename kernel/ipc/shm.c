@@ -266,8 +266,8 @@ static long shm_change(int shmid, int cmd, const struct shmid64_ds *set)
 		goto out_unlock;
 	}
 	if (cmd == IPC_SET) {
-		ipc_perm_set_locked(&shm_ids, o, &set->shm_perm);
-		seg->ctime = ipc_now();
+		if (!(err = ipc_perm_set_locked(&shm_ids, o, &set->shm_perm)))
+			seg->ctime = ipc_now();
 	} else {
 		o->key = IPC_PRIVATE; /* the key is free at once */
 		o->mode |= SHM_DEST;

@@ -39,6 +39,9 @@ static void test_ctl(void)
 	EXPECT("set_mode", st_of(id).shm_perm.mode & 0777, 0644);
 	EXPECT("set_no_dest", st_of(id).shm_perm.mode & SHM_DEST, 0);
 	EXPECT("set_efault", sys_res(shmctl(id, IPC_SET, (void *)8)), -EFAULT);
+	ds = st_of(id);
+	ds.shm_perm.uid = (uid_t)-1;
+	EXPECT("set_bad_uid", sys_res(shmctl(id, IPC_SET, &ds)), -EINVAL);
 	EXPECT("stat_efault", sys_res(shmctl(id, IPC_STAT, (void *)8)), -EFAULT);
 	struct shminfo info;
 	int maxidx = shmctl(0, IPC_INFO, (void *)&info);
