@@ -29,6 +29,7 @@
 #include <uapi/fcntl.h>
 #include <uapi/mqueue.h>
 #include <uapi/poll.h>
+#include <uapi/resource.h>
 #include <uapi/signal.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
@@ -56,7 +57,20 @@ struct mqueue {
 	int notify_pid; /* mq_lock: the process registered by mq_notify, 0 for none */
 	int notify_kind, notify_signo; /* mq_lock: SIGEV_NONE or SIGEV_SIGNAL */
 	uint64_t notify_value; /* mq_lock */
+	struct mq_user *user; /* immutable: charged with mq_bytes for this queue */
+	uint64_t charged; /* immutable */
 };
+
+/* What one user's queues are charged against RLIMIT_MSGQUEUE (Linux's user_struct.mq_bytes),
+ * by real uid. */
+struct mq_user {
+	struct list_node node; /* in mq_users */
+	uint32_t uid;
+	uint64_t bytes; /* mq_lock */
+};
+
+/* Linux's charge per message slot: a pointer and a priority-tree node. */
+#define MQ_SLOT_BYTES (sizeof(void *) + 48)
 
 int mq_queues_max = MQ_QUEUES_MAX;
 int mq_msg_max = MQ_MSG_MAX, mq_msgsize_max = MQ_MSGSIZE_MAX;
@@ -65,6 +79,7 @@ int mq_msg_default = MQ_MSG_MAX, mq_msgsize_default = MQ_MSGSIZE_MAX;
 static struct spinlock mq_lock = SPINLOCK_INIT("mq_lock");
 static struct list_node mq_names = LIST_HEAD_INIT(mq_names); /* mq_lock */
 static int mq_count; /* mq_lock: queues not yet freed */
+static struct list_node mq_users = LIST_HEAD_INIT(mq_users); /* mq_lock: struct mq_user */
 
 static const struct file_ops mq_file_ops;
 
@@ -79,7 +94,39 @@ static void mq_put_locked(struct mqueue *q)
 		kfree(m);
 	}
 	mq_count--;
+	q->user->bytes -= q->charged;
+	if (q->user->bytes == 0) {
+		list_remove(&q->user->node);
+		kfree(q->user);
+	}
 	kfree(q);
+}
+
+/* Charge a new queue of maxmsg * msgsize to the caller's real uid: its account, or NULL with
+ * *err -EMFILE past RLIMIT_MSGQUEUE (as Linux, root too) or -ENOMEM. */
+static struct mq_user *mq_charge_locked(uint64_t bytes, int *err)
+{
+	spin_assert_held(&mq_lock);
+	struct process *p = process_current();
+	uint32_t uid = p ? p->cred.uid : 0;
+	uint64_t limit = p ? READ_ONCE(p->rlimits[RLIMIT_MSGQUEUE].rlim_cur) : UINT64_MAX;
+	struct mq_user *u = NULL;
+	struct list_node *n;
+	list_for_each(n, &mq_users)
+		if (list_entry(n, struct mq_user, node)->uid == uid)
+			u = list_entry(n, struct mq_user, node);
+	uint64_t have = u ? u->bytes : 0;
+	*err = -EMFILE;
+	if (have + bytes < have || have + bytes > limit)
+		return NULL;
+	*err = -ENOMEM;
+	if (!u && (u = kmalloc(sizeof(*u)))) {
+		u->uid = uid;
+		list_add_tail(&mq_users, &u->node);
+	}
+	if (u)
+		u->bytes += bytes;
+	return u;
 }
 
 static struct mqueue *mq_find_locked(const char *name)
@@ -151,13 +198,20 @@ static int mq_create_locked(const char *name, uint32_t mode, const struct mq_att
 		return err;
 	if (mq_count >= READ_ONCE(mq_queues_max) && !capable(CAP_SYS_RESOURCE))
 		return -ENOSPC;
+	const struct mq_attr *a = attr ? attr : &def;
+	uint64_t bytes = (uint64_t)a->mq_maxmsg * (MQ_SLOT_BYTES + (uint64_t)a->mq_msgsize);
 	struct mqueue *q = kmalloc(sizeof(*q));
 	if (!q)
 		return -ENOMEM;
+	if (!(q->user = mq_charge_locked(bytes, &err))) {
+		kfree(q);
+		return err;
+	}
+	q->charged = bytes;
 	ipc_obj_init(&q->perm, 0, (int)mode);
 	strlcpy(q->name, name, sizeof(q->name));
-	q->maxmsg = (attr ? attr : &def)->mq_maxmsg;
-	q->msgsize = (attr ? attr : &def)->mq_msgsize;
+	q->maxmsg = a->mq_maxmsg;
+	q->msgsize = a->mq_msgsize;
 	list_init(&q->msgs);
 	wait_queue_init(&q->wq);
 	q->linked = true;

@@ -8,6 +8,7 @@
 #include <mqueue.h>
 #include <poll.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 static char qname[64];
@@ -201,7 +202,19 @@ static int nobody_open(long unused)
 	struct mq_attr a = { .mq_maxmsg = 11, .mq_msgsize = 8 };
 	if (mq_open("/zero-mq-nobody-big", O_CREAT | O_RDWR, 0600, &a) >= 0 || errno != EINVAL)
 		return 3;
-	return 0;
+	/* RLIMIT_MSGQUEUE: a slot costs a pointer and a tree node (56 bytes) and its text. */
+	struct rlimit rl = { 1000, 1000 };
+	char n1[80], n2[80];
+	snprintf(n1, sizeof(n1), "%s-rl1", qname);
+	snprintf(n2, sizeof(n2), "%s-rl2", qname);
+	a = (struct mq_attr){ .mq_maxmsg = 1, .mq_msgsize = 900 };
+	if (setrlimit(RLIMIT_MSGQUEUE, &rl))
+		return 4;
+	mqd_t q = mq_open(n1, O_CREAT | O_RDWR, 0600, &a);
+	int r = q < 0 ? 5 : mq_open(n2, O_CREAT | O_RDWR, 0600, &a) >= 0 || errno != EMFILE ? 6 : 0;
+	mq_unlink(n1);
+	mq_unlink(n2);
+	return r;
 }
 
 int main(void)
