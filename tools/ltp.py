@@ -4,7 +4,7 @@ test's class with Linux's (../shared/ltp/, see docs/ltp.md).
 
   ltp.py run --tar LTP.tar.xz --list NAME --out DIR --loader EFI --kernel ELF --initrd CPIO
              --ltp-run BIN [--batch-mb 40] [--timeout 300] [--mul 4] [--only NAME ...]
-  ltp.py check --results DIR/zero-results.txt --pass-list tests/ltp/pass-mini.txt
+  ltp.py check --results DIR/zero-results.txt --pass-list tests/ltp/pass.txt
   ltp.py compare --results DIR/zero-results.txt --linux linux-results.txt --logs DIR/logs
              --json DIR/results.json [--pass-list FILE]
 

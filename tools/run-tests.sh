@@ -109,7 +109,7 @@ layer busybox-linux tests/compat/busybox/run-host.sh
 layer busybox tests/qemu/run.py "$BUILD/test/busybox.img" --name busybox --timeout 600 \
 	--log "$logs/busybox.log" --expect-tests \
 	--summary-regex 'busybox: (\d+) passed, (\d+) failed'
-# LTP's tests that pass today (tests/ltp/pass-mini.txt): a listed test that fails fails the
+# LTP's tests that pass today (tests/ltp/pass.txt): a listed test that fails fails the
 # suite. Needs ../shared/ltp (docs/ltp.md); without it the layer says so and adds no result.
 ltp_tar=$($MAKE --no-print-directory -s BUILD="$BUILD" ltp-tar-path 2>/dev/null)
 if [[ -n $ltp_tar ]]; then

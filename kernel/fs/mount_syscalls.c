@@ -128,12 +128,15 @@ SYSCALL_DEFINE2(umount2, const char __user *, utarget, int, flags)
 	return r;
 }
 
+/* fsync/fdatasync: the file's own fsync (memory file systems have nothing to write and say
+ * so with noop_fsync); a file that has none (pipes, sockets, devices, procfs) is EINVAL, as on
+ * Linux. */
 static long fd_sync(int fd)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = f->ops && f->ops->fsync ? f->ops->fsync(f) : 0;
+	long r = f->ops && f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
 	file_put(f);
 	return r;
 }
@@ -148,9 +151,14 @@ SYSCALL_DEFINE1(fdatasync, int, fd)
 	return fd_sync(fd);
 }
 
+/* Any descriptor names a file system to sync; every one is in memory: nothing to write. */
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	return fd_sync(fd);
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
 }
 
 SYSCALL_DEFINE0(sync)

@@ -6,7 +6,7 @@ KERNEL_OBJS += fs/fdtable.o fs/fs_context.o fs/namei_ops.o fs/vfs_init.o fs/init
 KERNEL_OBJS += fs/tmpfs.o fs/tmpfs_data.o
 # File system calls.
 KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs/cwd.o
-KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o fs/sys_sysfs.o
+KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o fs/sys_sysfs.o fs/file_hints.o
 # poll, ppoll, select, pselect6 and the poll table files register on (fs/poll.h).
 KERNEL_OBJS += fs/poll.o
 # Advisory file locks: POSIX, OFD and flock (fs/locks.h), leases, file owners (fs/fown.h).

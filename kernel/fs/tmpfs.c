@@ -12,7 +12,7 @@
 
 static const struct inode_ops tmpfs_iops;
 static const struct super_ops tmpfs_sops;
-static const struct file_ops tmpfs_dir_ops = { .iterate = dcache_readdir };
+static const struct file_ops tmpfs_dir_ops = { .iterate = dcache_readdir, .fsync = noop_fsync };
 
 static struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, uint64_t rdev)
 {

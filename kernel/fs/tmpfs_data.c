@@ -320,6 +320,7 @@ const struct file_ops tmpfs_file_ops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
+	.fsync = noop_fsync,
 	.read_page = tmpfs_read_page,
 	.map_page = tmpfs_map_page,
 };

@@ -499,6 +499,8 @@ long vfs_write(struct file *f, struct uio *u, int64_t *pos);
  * so that a limit between two vectors is a short write, not a signal). Other files: len. */
 int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf);
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
+/* Linux's noop_fsync: a file kept in memory has nothing to write back (tmpfs). */
+int noop_fsync(struct file *f);
 /* Linux's noop_llseek: the position stays, and is returned (anonymous objects). */
 int64_t noop_llseek(struct file *f, int64_t off, int whence);
 /* Whole-file helpers for the kernel (exec, initramfs): read at pos into buf. */

@@ -1,6 +1,7 @@
-/* Scheduler system calls: sched_yield and sched_getaffinity (one CPU runs everything for now,
- * so every thread's mask is CPU 0). */
+/* Scheduler system calls: sched_yield, sched_getaffinity and getcpu (one CPU runs everything
+ * for now, so every thread's mask is CPU 0). */
 #include <syscall/syscall.h>
+#include <arch/x86_64/percpu.h>
 #include <arch/x86_64/usercopy.h>
 #include <sched/sched.h>
 #include <uapi/errno.h>
@@ -27,4 +28,17 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t __user 
 	if (put_user(bits, mask))
 		return -EFAULT;
 	return CPU_MASK_WORD_BYTES;
+}
+
+/* getcpu(2): the CPU the caller runs on (it may move right after: the answer is a hint, as on
+ * Linux) and its NUMA node (one node: 0); either pointer may be NULL, the third is unused. */
+SYSCALL_DEFINE3(getcpu, uint32_t __user *, ucpu, uint32_t __user *, unode, void __user *, cache)
+{
+	(void)cache;
+	uint32_t cpu = this_cpu_id(), node = 0;
+	if (ucpu && put_user(cpu, ucpu))
+		return -EFAULT;
+	if (unode && put_user(node, unode))
+		return -EFAULT;
+	return 0;
 }

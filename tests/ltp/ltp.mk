@@ -12,7 +12,7 @@ LTP_OUT := $(BUILD)/ltp
 LTP_TIMEOUT ?= 300
 LTP_TIMEOUT_MUL ?= 4
 LTP_ONLY ?=
-LTP_PASS_LIST := tests/ltp/pass-mini.txt
+LTP_PASS_LIST := tests/ltp/pass.txt
 
 $(LTP_OUT)/ltp-run: $(LTP_DIR)/ltp-run.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -42,7 +42,7 @@ ltp-mini: $(LTP_DEPS)
 	$(call ltp_run,mini,$(LTP_OUT)/mini)
 
 ltp-pass: $(LTP_DEPS) $(LTP_PASS_LIST)
-	@$(PYTHON) tools/ltp.py run --tar $(LTP_TAR) --list mini --out $(LTP_OUT)/pass \
+	@$(PYTHON) tools/ltp.py run --tar $(LTP_TAR) --list syscalls --out $(LTP_OUT)/pass \
 		--loader $(LOADER_EFI) --kernel $(KERNEL_ELF) --initrd $(USER_INITRD) \
 		--ltp-run $(LTP_OUT)/ltp-run --timeout $(LTP_TIMEOUT) --mul $(LTP_TIMEOUT_MUL) \
 		--only-file $(LTP_PASS_LIST) > $(LTP_OUT)/pass.out
