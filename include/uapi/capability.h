@@ -30,6 +30,8 @@ _Static_assert(sizeof(struct cap_user_data) == 12, "cap data size");
 #define CAP_SETUID 7
 #define CAP_SETPCAP 8
 #define CAP_LINUX_IMMUTABLE 9
+#define CAP_IPC_LOCK 14
+#define CAP_IPC_OWNER 15
 #define CAP_SYS_CHROOT 18
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23

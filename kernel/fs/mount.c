@@ -61,6 +61,17 @@ struct super_block *sb_alloc(const struct fs_type *type, const struct super_ops 
 	return sb;
 }
 
+int sb_attach_root(struct super_block *sb, struct inode *root)
+{
+	sb->root = root ? dentry_alloc_root(sb, root) : NULL;
+	if (sb->root)
+		return 0;
+	if (root)
+		inode_put(root);
+	kfree(sb);
+	return -ENOMEM;
+}
+
 void mount_get(struct mount *m)
 {
 	uint64_t f = spin_lock_irqsave(&mount_lock);

@@ -329,6 +329,9 @@ void fs_type_for_each(bool (*fn)(const struct fs_type *t, void *ctx), void *ctx)
 /* A new super block with sb->dev allocated (an anonymous device number). NULL on ENOMEM. */
 struct super_block *sb_alloc(const struct fs_type *type, const struct super_ops *ops,
 			     uint32_t flags, uint32_t magic);
+/* Give a new sb the root dentry of root (NULL: making the inode failed): 0, or -ENOMEM with
+ * root put and sb freed. */
+int sb_attach_root(struct super_block *sb, struct inode *root);
 
 struct mount {
 	struct super_block *sb;

@@ -1,7 +1,8 @@
 /* Bringing up the name space at boot: the root tmpfs with the initramfs unpacked into it, the
- * standard directories, devtmpfs on /dev with the device nodes, and procfs on /proc when it
- * is built in. */
+ * standard directories, devtmpfs on /dev with the device nodes, a tmpfs on /dev/shm, and
+ * procfs on /proc when it is built in. */
 #include <fs/procfs/procfs.h>
+#include <ipc/mqueue.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
@@ -80,6 +81,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	files_init();
 	tmpfs_register();
 	procfs_register();
+	mqueue_fs_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,
@@ -96,6 +98,9 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	ensure_dir("/tmp", 01777);
 	mount_at("devtmpfs", "/dev", "mode=0755");
 	populate_dev();
+	/* POSIX shared memory and named semaphores (shm_open, sem_open) are files here. */
+	ensure_dir("/dev/shm", 01777);
+	mount_at("tmpfs", "/dev/shm", "mode=1777");
 	if (fs_type_find("proc"))
 		mount_at("proc", "/proc", NULL);
 }

@@ -42,9 +42,10 @@ static int64_t place_locked(struct mm *mm, uint64_t addr, uint64_t len, bool fix
 	return found ? (int64_t)found : -ENOMEM;
 }
 
-/* vm_map and vm_map_file: file NULL for anonymous memory. */
+/* vm_map, vm_map_file and vm_map_shared: file NULL for anonymous memory; sa an existing shared
+ * object (referenced here) or NULL. */
 static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
-		   bool noreplace, struct file *file, uint64_t pgoff)
+		   bool noreplace, struct file *file, uint64_t pgoff, struct shared_anon *sa)
 {
 	if (!len)
 		return -EINVAL;
@@ -65,8 +66,9 @@ static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, b
 	struct vma_spares s;
 	if (vma_spares_fill(&s, 3))
 		return -ENOMEM;
-	struct shared_anon *sa = NULL;
-	if ((flags & VM_SHARED) && !file && !(sa = shared_anon_create(len / PAGE_SIZE))) {
+	if (sa)
+		shared_anon_get(sa);
+	else if ((flags & VM_SHARED) && !file && !(sa = shared_anon_create(len / PAGE_SIZE))) {
 		vma_spares_free(&s);
 		return -ENOMEM;
 	}
@@ -98,13 +100,19 @@ static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, b
 int64_t vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 	       bool noreplace)
 {
-	return map(mm, addr, len, flags, fixed, noreplace, NULL, 0);
+	return map(mm, addr, len, flags, fixed, noreplace, NULL, 0, NULL);
 }
 
 int64_t vm_map_file(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
 		    bool noreplace, struct file *file, uint64_t pgoff)
 {
-	return map(mm, addr, len, flags, fixed, noreplace, file, pgoff);
+	return map(mm, addr, len, flags, fixed, noreplace, file, pgoff, NULL);
+}
+
+int64_t vm_map_shared(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		      bool noreplace, struct shared_anon *sa)
+{
+	return map(mm, addr, len, flags | VM_SHARED, fixed, noreplace, NULL, 0, sa);
 }
 
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
@@ -119,6 +127,54 @@ int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	int err = vma_may_unmap_locked(mm, addr, addr + len);
 	if (!err)
 		vma_remove_range_locked(mm, addr, addr + len, &s);
+	spin_unlock_irqrestore(&mm->lock, f);
+	vma_spares_free(&s);
+	return err;
+}
+
+static struct vma *vma_after(struct mm *mm, struct vma *v)
+{
+	return v->node.next == &mm->vmas ? NULL : list_entry(v->node.next, struct vma, node);
+}
+
+/* v is a piece of an object owned through release, mapped where its page 0 would be at addr. */
+static bool owned_piece(const struct vma *v, uint64_t addr, shared_anon_release_fn release)
+{
+	return v->shared && shared_anon_owned_by(v->shared, release) && v->start >= addr &&
+	       (v->start - addr) / PAGE_SIZE == v->pgoff;
+}
+
+/* Linux's shmdt: the first matching piece at or after addr, then the others of the same object
+ * that end within its size from addr. */
+static int unmap_owned_locked(struct mm *mm, uint64_t addr, shared_anon_release_fn release,
+			      struct vma_spares *s)
+{
+	spin_assert_held(&mm->lock);
+	struct vma *v = vma_find_locked(mm, addr);
+	while (v && !owned_piece(v, addr, release))
+		v = vma_after(mm, v);
+	if (!v)
+		return -EINVAL;
+	struct shared_anon *sa = v->shared;
+	uint64_t end = addr + shared_anon_pages(sa) * PAGE_SIZE;
+	while (v && v->end <= end) {
+		struct vma *next = vma_after(mm, v);
+		if (v->shared == sa && owned_piece(v, addr, release))
+			vma_remove_range_locked(mm, v->start, v->end, s);
+		v = next;
+	}
+	return 0;
+}
+
+int vm_unmap_owned_at(struct mm *mm, uint64_t addr, shared_anon_release_fn release)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	struct vma_spares s;
+	if (vma_spares_fill(&s, 2))
+		return -ENOMEM;
+	uint64_t f = spin_lock_irqsave(&mm->lock);
+	int err = unmap_owned_locked(mm, addr, release, &s);
 	spin_unlock_irqrestore(&mm->lock, f);
 	vma_spares_free(&s);
 	return err;

@@ -144,6 +144,29 @@ bool vm_handle_fault(struct trap_frame *f, uint64_t addr, uint32_t error_code);
  * RLIMIT_STACK for growing a VM_GROWSDOWN area. */
 int vm_fault(struct mm *mm, uint64_t addr, uint32_t error_code, uint64_t stack_limit);
 
+/* Shared anonymous objects with an owner (System V shared memory, ipc/shm.c): the owner keeps a
+ * reference of its own and maps the object with vm_map_shared. Every reference a mapping drops
+ * (munmap, exit, exec) goes through the owner's release instead of a plain unref; release must
+ * call shared_anon_unref, and may run with mm->lock held. Fork and VMA splits take references
+ * without telling the owner. */
+typedef void (*shared_anon_release_fn)(void *owner, struct shared_anon *sa);
+struct shared_anon *shared_anon_create_owned(uint64_t npages, shared_anon_release_fn release,
+					     void *owner);
+void shared_anon_get(struct shared_anon *sa);
+void shared_anon_put(struct shared_anon *sa); /* through the owner's release, if any */
+int shared_anon_unref(struct shared_anon *sa); /* the references left; at 0 it is freed */
+int shared_anon_refs(const struct shared_anon *sa); /* a snapshot */
+uint64_t shared_anon_resident(struct shared_anon *sa); /* pages touched so far */
+bool shared_anon_owned_by(const struct shared_anon *sa, shared_anon_release_fn release);
+void *shared_anon_owner(const struct shared_anon *sa);
+/* vm_map of the existing object sa from its first page (the VMA takes a reference). */
+int64_t vm_map_shared(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, bool fixed,
+		      bool noreplace, struct shared_anon *sa);
+/* shmdt: unmap the object owned through `release` whose page 0 is mapped at addr (the first
+ * such mapping at or after addr whose offset matches), then every other piece of the same
+ * object within its size from addr. 0, or -EINVAL when nothing of the kind is there. */
+int vm_unmap_owned_at(struct mm *mm, uint64_t addr, shared_anon_release_fn release);
+
 /* TLB: drop stale translations of [start, end) of mm on every CPU that may cache them. */
 void vm_flush_tlb_range(struct mm *mm, uint64_t start, uint64_t end);
 

@@ -98,9 +98,8 @@ void vma_change_flags_locked(struct mm *mm, uint64_t start, uint64_t end, uint32
 /* Shared anonymous memory: an array of frames owned by the object (not page_ref-counted), with
  * one reference per VMA. Its lock guards pages and npages; taken with interrupts off. */
 struct shared_anon *shared_anon_create(uint64_t npages);
-void shared_anon_get(struct shared_anon *sa);
-void shared_anon_put(struct shared_anon *sa); /* the last put frees the frames */
 int shared_anon_page(struct shared_anon *sa, uint64_t index, uint64_t *pa); /* allocates */
 int shared_anon_grow(struct shared_anon *sa, uint64_t npages);
+uint64_t shared_anon_pages(struct shared_anon *sa); /* its size in pages */
 
 #endif

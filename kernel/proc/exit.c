@@ -1,6 +1,7 @@
 /* exit, exit_group, and the parent's side: zombies, reparenting to init, wait4 and waitid. The
  * last thread of a process releases its address space, hands its children to init and becomes
  * a zombie that the parent reaps; process 1's exit powers the machine off with its status. */
+#include <ipc/sem.h>
 #include <proc/process.h>
 #include <proc/process_files.h>
 #include <proc/signal.h>
@@ -180,6 +181,7 @@ __noreturn void do_exit(int status_word, bool group)
 	process_vfork_release_locked(p);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	exit_release_mm(p);
+	sem_exit(p); /* SEM_UNDO adjustments */
 	process_files_release(p); /* pipes see EOF now, not at the reap */
 
 	f = spin_lock_irqsave(&process_tree_lock);

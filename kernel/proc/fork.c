@@ -2,6 +2,7 @@
  * process with a copy-on-write copy of the address space (or the same one under CLONE_VM). The
  * child starts in user mode with the caller's registers, rax = 0, on the stack clone names.
  * Every allocation and check comes before the child becomes visible. */
+#include <ipc/sem.h>
 #include <proc/process.h>
 #include <proc/process_files.h>
 #include <proc/signal.h>
@@ -101,7 +102,8 @@ static struct process *clone_process(struct process *p, uint64_t flags)
 		}
 	}
 	np->exit_signal = (int)(flags & CSIGNAL);
-	if (signal_fork(np, p, flags) < 0 || /* handlers: shared (CLONE_SIGHAND) or copied */
+	if (sem_fork(np, p, flags) < 0 || /* SEM_UNDO list: shared (CLONE_SYSVSEM) or none */
+	    signal_fork(np, p, flags) < 0 || /* handlers: shared (CLONE_SIGHAND) or copied */
 	    process_files_fork(np, p, flags) < 0) {
 		mm_put(np->mm);
 		np->mm = NULL;

@@ -1,5 +1,6 @@
 /* The process table: pid/tid allocation (one recycled id space of PID_MAX), process structs
  * and their defaults, the calling thread's process. */
+#include <ipc/sem.h>
 #include <proc/process.h>
 #include <proc/process_files.h>
 #include <proc/signal.h>
@@ -158,6 +159,7 @@ void process_free(struct process *p)
 	ASSERT(p->mm == NULL);
 	sighand_put(p->sighand); /* normally already put at exit; not for a failed fork */
 	process_files_release(p); /* likewise */
+	sem_exit(p); /* likewise */
 	kfree(p);
 }
 

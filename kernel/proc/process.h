@@ -85,6 +85,7 @@ struct process {
 	bool no_new_privs; /* prctl PR_SET_NO_NEW_PRIVS: set once, inherited, never cleared */
 	bool cap_mode; /* zero_cap_enter (security/capability.h): set once, inherited */
 	uint32_t personality; /* personality(2): PER_LINUX, maybe UNAME26; atomic, inherited */
+	struct sem_undo_list *sysvsem; /* SEM_UNDO adjustments (ipc/sem.c): sem_ids.lock */
 
 	/* Files (fs/): set at creation and exec, dropped at exit; the process's own threads read
 	 * them freely. A process in the middle of exit has files == NULL. */

@@ -317,20 +317,10 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const k_sigset_t __user *, uset, k_siginfo_t __
 		return -EINVAL;
 	if (copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
-	uint64_t deadline = 0;
-	if (utimeout) {
-		struct linux_timespec ts;
-		if (copy_from_user(&ts, utimeout, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
-			return -EINVAL;
-		uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC / 2
-				      ? UINT64_MAX / 2
-				      : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-		deadline = time_monotonic_ns() + ns;
-		if (!deadline)
-			deadline = 1;
-	}
+	uint64_t deadline;
+	long err = timeout_from_user(utimeout, &deadline);
+	if (err)
+		return err;
 	k_siginfo_t info;
 	long r = wait_for_signal_in(set & ~SIG_UNCATCHABLE, &info, deadline);
 	if (r > 0 && uinfo && copy_to_user(uinfo, &info, sizeof(info)))

@@ -64,6 +64,11 @@ int sched_block_and_switch(struct thread *t, uint64_t deadline_ns, enum sleep_ki
  * 0 when the time passed, or the wake reason of an early wake (-EINTR). */
 int sched_sleep_until(uint64_t deadline_ns, enum sleep_kind kind);
 
+/* A system call's relative timeout (a struct linux_timespec in user memory; NULL: none) as a
+ * deadline on the monotonic clock for the sleeps above (0: none; never 0 otherwise). 0,
+ * -EFAULT, or -EINVAL for a negative or unnormalised value. */
+int timeout_from_user(const void __user *uts, uint64_t *deadline);
+
 /* Start a new thread (THREAD_NEW): it joins the current CPU's run queue. */
 void sched_add_thread(struct thread *t);
 /* Set t's nice value (NICE_MIN..NICE_MAX, clamped): it moves t's MLFQ base level. */

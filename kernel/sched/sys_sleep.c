@@ -30,6 +30,21 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return a > DEADLINE_NEVER - b ? DEADLINE_NEVER : a + b;
 }
 
+int timeout_from_user(const void __user *uts, uint64_t *deadline)
+{
+	struct linux_timespec ts;
+	uint64_t ns;
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (timespec_to_ns(&ts, &ns))
+		return -EINVAL;
+	*deadline = add_saturating(time_monotonic_ns(), ns);
+	return 0;
+}
+
 static int report_remaining(uint64_t deadline, struct linux_timespec __user *rem)
 {
 	if (!rem)

@@ -193,6 +193,10 @@ int proc_exe_path(int pid, uint64_t start_ns, struct path *out);
 /* ---- system-wide files (proc_sys.c) -------------------------------------------------------- */
 
 extern const struct inode_ops proc_self_iops; /* /proc/self (procfs.c) */
+/* /proc/sysvipc (proc_sysvipc.c) */
+extern const struct inode_ops proc_sysvipc_iops;
+extern const struct file_ops proc_sysvipc_fops;
+
 extern const struct proc_entry proc_root_entries[];
 extern const size_t proc_root_nentries;
 /* /proc/<pid>/mounts (the caller's view of the mount list). */

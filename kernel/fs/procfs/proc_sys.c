@@ -479,6 +479,8 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
 	{ .name = "sys", .mode = S_IFDIR | 0555, .iops = &proc_sysctl_dir_iops,
 	  .fops = &proc_sysctl_dir_fops },
+	{ .name = "sysvipc", .mode = S_IFDIR | 0555, .iops = &proc_sysvipc_iops,
+	  .fops = &proc_sysvipc_fops },
 	{ .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
 	{ .name = "version", .mode = S_IFREG | 0444, .show = show_version },
 };

@@ -8,6 +8,8 @@
 #include <core/uname.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
+#include <ipc/ipc.h>
+#include <ipc/mqueue.h>
 #include <ipc/pipe.h>
 #include <mm/vm.h>
 #include <proc/process.h>
@@ -19,10 +21,11 @@
 #define UUID_BYTES 16
 #define ENTROPY_BITS 256 /* the CSPRNG is always fully seeded: Linux 5.18+ reports 256 too */
 #define SYSCTL_STR_MAX 128 /* the longest string value */
+#define SYSCTL_INTS_MAX 4 /* the longest SC_INTS vector (kernel.sem) */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM };
+enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM, D_MQUEUE };
 
 /* What a file holds. */
 enum sysctl_kind {
@@ -31,6 +34,8 @@ enum sysctl_kind {
 	SC_STRING, /* buf (size bytes, NUL-terminated) under lock */
 	SC_TEXT, /* a constant string */
 	SC_SHOW, /* ent.show generates it */
+	SC_ULONG, /* *up, any value (Linux's proc_doulongvec_minmax without bounds) */
+	SC_INTS, /* ip[0..size), one line of tab-separated values; fix checks a written vector */
 };
 
 struct sysctl {
@@ -38,11 +43,12 @@ struct sysctl {
 	enum sysctl_dir dir; /* the directory it is in */
 	enum sysctl_dir id; /* a directory's own id */
 	enum sysctl_kind kind;
-	int *ip; /* SC_INT: read and written atomically */
+	int *ip; /* SC_INT, SC_INTS: read and written atomically */
+	uint64_t *up; /* SC_ULONG: read and written atomically */
 	int min, max;
 	int (*fix)(int *v); /* SC_INT: Linux's rounding of a written value; 0 or -EINVAL */
 	char *buf; /* SC_STRING */
-	size_t size;
+	size_t size; /* SC_STRING: of buf; SC_INTS: values in ip */
 	struct spinlock *lock;
 	const char *text; /* SC_TEXT */
 };
@@ -53,6 +59,7 @@ static int show_boot_id(struct proc_text *t, const struct proc_file_ctx *c);
 static int show_uuid(struct proc_text *t, const struct proc_file_ctx *c);
 static int show_file_nr(struct proc_text *t, const struct proc_file_ctx *c);
 static int fix_pipe_size(int *v);
+static int fix_sem(int *v);
 
 static int ngroups_max = CRED_GROUPS_MAX;
 static int mmap_min_addr = (int)USER_MIN_ADDR;
@@ -69,6 +76,11 @@ static int tainted; /* Zero-OS has no taint flags: nothing ever taints it */
 	  .min = lo, .max = hi, .fix = f }
 #define SC_INT_RO(n, parent, var) \
 	{ .ent = { SC_FILE(n, 0444, NULL) }, .dir = parent, .kind = SC_INT, .ip = &(var) }
+#define SC_ULONG_RW(n, parent, var) \
+	{ .ent = { SC_FILE(n, 0644, sysctl_store) }, .dir = parent, .kind = SC_ULONG, .up = &(var) }
+#define SC_INTS_RW(n, parent, arr, f)                                                        \
+	{ .ent = { SC_FILE(n, 0644, sysctl_store) }, .dir = parent, .kind = SC_INTS, .ip = arr,  \
+	  .size = ARRAY_SIZE(arr), .fix = f }
 #define SC_STR_RW(n, parent, b, l)                                                      \
 	{ .ent = { SC_FILE(n, 0644, sysctl_store) }, .dir = parent, .kind = SC_STRING, .buf = b, \
 	  .size = sizeof(b), .lock = l }
@@ -104,6 +116,24 @@ static const struct sysctl sysctls[] = {
 	SC_INT_RW("pipe-user-pages-hard", D_FS, sysctl_pipe_user_pages_hard, 0, INT32_MAX, NULL),
 	SC_INT_RW("pipe-user-pages-soft", D_FS, sysctl_pipe_user_pages_soft, 0, INT32_MAX, NULL),
 	SC_INT_RW("max_map_count", D_VM, sysctl_max_map_count, 0, INT32_MAX, NULL),
+	SC_INT_RW("msgmax", D_KERNEL, ipc_msgmax, 0, INT32_MAX, NULL),
+	SC_INT_RW("msgmnb", D_KERNEL, ipc_msgmnb, 0, INT32_MAX, NULL),
+	SC_INT_RW("msg_next_id", D_KERNEL, ipc_msg_next_id, -1, INT32_MAX, NULL),
+	SC_INT_RW("msgmni", D_KERNEL, ipc_msgmni, 0, IPCMNI, NULL),
+	SC_INTS_RW("sem", D_KERNEL, ipc_sem_ctls, fix_sem),
+	SC_INT_RW("sem_next_id", D_KERNEL, ipc_sem_next_id, -1, INT32_MAX, NULL),
+	SC_ULONG_RW("shmall", D_KERNEL, ipc_shmall),
+	SC_ULONG_RW("shmmax", D_KERNEL, ipc_shmmax),
+	SC_INT_RW("shm_next_id", D_KERNEL, ipc_shm_next_id, -1, INT32_MAX, NULL),
+	SC_INT_RW("shmmni", D_KERNEL, ipc_shmmni, 0, IPCMNI, NULL),
+	SC_DIR("mqueue", D_FS, D_MQUEUE),
+	SC_INT_RW("msg_default", D_MQUEUE, mq_msg_default, MQ_MIN_MSGMAX, MQ_HARD_MSGMAX, NULL),
+	SC_INT_RW("msg_max", D_MQUEUE, mq_msg_max, MQ_MIN_MSGMAX, MQ_HARD_MSGMAX, NULL),
+	SC_INT_RW("msgsize_default", D_MQUEUE, mq_msgsize_default, MQ_MIN_MSGSIZEMAX,
+		  MQ_HARD_MSGSIZEMAX, NULL),
+	SC_INT_RW("msgsize_max", D_MQUEUE, mq_msgsize_max, MQ_MIN_MSGSIZEMAX, MQ_HARD_MSGSIZEMAX,
+		  NULL),
+	SC_INT_RW("queues_max", D_MQUEUE, mq_queues_max, 0, INT32_MAX, NULL),
 	SC_INT_RO("mmap_min_addr", D_VM, mmap_min_addr),
 };
 
@@ -119,6 +149,12 @@ static int sysctl_show(struct proc_text *t, const struct proc_file_ctx *c)
 	const struct sysctl *s = sysctl_of(c->ent);
 	if (s->kind == SC_INT) {
 		proc_printf(t, "%d\n", __atomic_load_n(s->ip, __ATOMIC_RELAXED));
+	} else if (s->kind == SC_ULONG) {
+		proc_printf(t, "%lu\n", __atomic_load_n(s->up, __ATOMIC_RELAXED));
+	} else if (s->kind == SC_INTS) {
+		for (size_t i = 0; i < s->size; i++)
+			proc_printf(t, "%d%c", __atomic_load_n(&s->ip[i], __ATOMIC_RELAXED),
+				    i + 1 < s->size ? '\t' : '\n');
 	} else if (s->kind == SC_TEXT) {
 		proc_printf(t, "%s\n", s->text);
 	} else {
@@ -191,10 +227,75 @@ static int store_string(const struct sysctl *s, const char *buf, size_t len)
 	return 0;
 }
 
+/* An unsigned decimal as proc_doulongvec_minmax reads it: blanks, digits, blanks. */
+static int store_ulong(const struct sysctl *s, const char *buf, size_t len)
+{
+	size_t i = 0;
+	while (i < len && is_space(buf[i]))
+		i++;
+	if (i == len || buf[i] == 0)
+		return 0;
+	size_t first = i;
+	uint64_t n = 0;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		if (n > (UINT64_MAX - (uint64_t)(buf[i] - '0')) / 10)
+			return -EINVAL;
+		n = n * 10 + (uint64_t)(buf[i] - '0');
+	}
+	for (size_t j = i; j < len && buf[j]; j++)
+		if (!is_space(buf[j]))
+			return -EINVAL;
+	if (i == first)
+		return -EINVAL;
+	__atomic_store_n(s->up, n, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Up to size integers separated by blanks (the ones not given keep their values), stored
+ * together once fix accepts the whole vector. */
+static int store_ints(const struct sysctl *s, const char *buf, size_t len)
+{
+	int v[SYSCTL_INTS_MAX];
+	size_t i = 0, n = 0;
+	for (size_t k = 0; k < s->size; k++)
+		v[k] = __atomic_load_n(&s->ip[k], __ATOMIC_RELAXED);
+	while (n < s->size) {
+		while (i < len && is_space(buf[i]))
+			i++;
+		size_t start = i;
+		while (i < len && buf[i] && !is_space(buf[i]))
+			i++;
+		int64_t x;
+		int r = parse_int(buf + start, i - start, &x);
+		if (r > 0)
+			break;
+		if (r < 0 || x < INT32_MIN || x > INT32_MAX)
+			return -EINVAL;
+		v[n++] = (int)x;
+	}
+	int r = s->fix ? s->fix(v) : 0;
+	for (size_t k = 0; !r && k < s->size; k++)
+		__atomic_store_n(&s->ip[k], v[k], __ATOMIC_RELAXED);
+	return r;
+}
+
 static int sysctl_store(const struct proc_file_ctx *c, const char *buf, size_t len)
 {
 	const struct sysctl *s = sysctl_of(c->ent);
+	if (s->kind == SC_ULONG)
+		return store_ulong(s, buf, len);
+	if (s->kind == SC_INTS)
+		return store_ints(s, buf, len);
 	return s->kind == SC_INT ? store_int(s, buf, len) : store_string(s, buf, len);
+}
+
+/* kernel.sem: semmsl, semmns, semopm, semmni; none negative, semmni at most IPCMNI (Linux). */
+static int fix_sem(int *v)
+{
+	for (int i = 0; i < 4; i++)
+		if (v[i] < 0)
+			return -EINVAL;
+	return v[3] > IPCMNI ? -EINVAL : 0;
 }
 
 /* Linux rounds a pipe size up to a power-of-two number of pages; 0 means too big. */

@@ -237,15 +237,10 @@ static int proc_mount(const char *source, unsigned long flags, const char *data,
 	if (!sb)
 		return -ENOMEM;
 	struct inode *root = proc_inode_new(sb, &proc_root_entry, 0, -1, PROC_ROOT_INO, 0, 0);
-	sb->root = root ? dentry_alloc_root(sb, root) : NULL;
-	if (!sb->root) {
-		if (root)
-			inode_put(root);
-		kfree(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	int err = sb_attach_root(sb, root);
+	if (!err)
+		*out = sb;
+	return err;
 }
 
 static struct fs_type proc_fs_type = {
