@@ -23,7 +23,7 @@ FILE_LOCK_TEST_NAMES := file_locks file_locks_procs file_locks_flock file_locks_
 EVFD_TEST_NAMES := eventfd epoll timerfd signalfd sleep_matrix_evfd
 # Calls and flags LTP found missing (issue 13): one test per family.
 LINUX_API_TEST_NAMES := xattr rw_vectors futex_waitv sysfs_call seek_hole random_ioctl o_tmpfile \
-	settime itimer_cpu cpu_clocks file_hints utimes_calls
+	settime itimer_cpu cpu_clocks file_hints utimes_calls mlock
 # /proc/sys, pipe sizes, read-only remounts and the procfs files LTP wanted (issue 13).
 PROCFS_SYS_TEST_NAMES := procfs_sys pipe_size tmpfs_remount_ro procfs_gaps
 # Regression tests of issue 13's process, credential and limit semantics (Linux's expectations).

@@ -63,4 +63,10 @@
 #define MADV_POPULATE_WRITE 23
 #define MADV_HWPOISON 100
 
+/* mlock2(2) and mlockall(2) flags. */
+#define MLOCK_ONFAULT 0x1
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
 #endif

@@ -60,6 +60,7 @@ static int fork_vma_locked(struct mm *parent, struct mm *child, const struct vma
 	if (!cv)
 		return -ENOMEM;
 	*cv = *v;
+	cv->flags &= ~VM_LOCK_MASK; /* memory locks are not inherited (mlock(2)) */
 	list_init(&cv->node);
 	list_add_tail(&child->vmas, &cv->node);
 	child->map_count++;

@@ -1,6 +1,8 @@
 /* madvise: MADV_DONTNEED drops pages (private anonymous memory reads back as zeros, shared
  * memory keeps its contents in the object), fork-behaviour advice is recorded on the VMAs,
- * POPULATE_* faults pages in, and pure hints are accepted without action. */
+ * POPULATE_* faults pages in, and pure hints are accepted without action. Advice for features
+ * Zero-OS does not have (KSM's MADV_(UN)MERGEABLE, transparent huge pages' MADV_(NO)HUGEPAGE)
+ * is EINVAL, as on a Linux built without them. */
 #include <mm/vm_internal.h>
 #include <mm/layout.h>
 #include <uapi/errno.h>
@@ -11,7 +13,6 @@ static bool is_hint(int advice)
 	switch (advice) {
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
 	case MADV_FREE: /* keeping the data is one of the outcomes MADV_FREE allows */
-	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
 	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_COLD: case MADV_PAGEOUT:
 		return true;
 	default:
@@ -48,6 +49,13 @@ static int advise_locked(struct mm *mm, uint64_t start, uint64_t end, int advice
 	uint32_t clear, set;
 	if (!vma_range_mapped_locked(mm, start, end))
 		return -ENOMEM;
+	for (struct vma *v = vma_find_locked(mm, start); v && v->start < end;
+	     v = vma_find_locked(mm, v->end)) {
+		if (advice == MADV_DONTNEED && (v->flags & VM_LOCKED))
+			return -EINVAL; /* locked pages are not dropped, as Linux */
+		if (advice == MADV_FREE && (v->shared || v->file))
+			return -EINVAL; /* private anonymous memory only, as Linux */
+	}
 	if (advice == MADV_DONTNEED)
 		return dontneed_locked(mm, start, end);
 	if (fork_flags(advice, &clear, &set)) {

@@ -80,7 +80,7 @@ static int64_t map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, b
 		struct vma *v = vma_spares_take(&s);
 		v->start = (uint64_t)at;
 		v->end = (uint64_t)at + len;
-		v->flags = flags;
+		v->flags = flags | mm->def_flags;
 		v->shared = sa;
 		v->file = file;
 		v->pgoff = pgoff;

@@ -113,6 +113,12 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 	struct mm *mm = current_mm();
 	if (!mm)
 		return -ENOMEM;
+	if (flags & MAP_LOCKED) {
+		err = vm_mlock_mapping_ok(mm, len);
+		if (err)
+			return err;
+		vm_flags |= VM_LOCKED;
+	}
 	int64_t at;
 	if (flags & MAP_ANONYMOUS) {
 		at = vm_map(mm, addr, len, vm_flags, flags & MAP_FIXED,

@@ -30,6 +30,9 @@
 #define VM_DONTCOPY 0x20u /* MADV_DONTFORK: absent in a fork child */
 #define VM_WIPEONFORK 0x40u /* MADV_WIPEONFORK: a fork child sees zero-filled memory */
 #define VM_RDONLY_FILE 0x80u /* shared mapping of a file not open for writing: never VM_WRITE */
+#define VM_LOCKED 0x100u /* mlock: kept resident (nothing is ever paged out yet: a record) */
+#define VM_LOCKONFAULT 0x200u /* with VM_LOCKED: pages locked as they are touched, not at once */
+#define VM_LOCK_MASK (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN_ADDR 0x10000ULL /* nothing is ever mapped below (NULL-pointer guard) */
@@ -60,6 +63,7 @@ struct mm {
 	uint64_t pml4_pa; /* fixed at creation */
 	struct list_node vmas;
 	int map_count; /* VMAs in vmas (vm.max_map_count bounds it) */
+	uint32_t def_flags; /* VM_LOCK_MASK bits every new mapping gets (mlockall MCL_FUTURE) */
 	uint64_t brk_start, brk; /* program break: [brk_start, ALIGN_UP(brk)) is the heap */
 	uint64_t mmap_base; /* top of the mmap search area (exec may randomise it) */
 	uint64_t stack_top; /* set by exec */
@@ -111,6 +115,11 @@ uint64_t vm_brk(struct mm *mm, uint64_t addr);
 void vm_brk_init(struct mm *mm, uint64_t start);
 /* Fault in every page of [addr, addr+len) (MAP_POPULATE); stops at the first failure. */
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
+/* Bytes of mm's VMAs under mlock (VmLck). mm->lock held. mm/mlock.c. */
+uint64_t vm_locked_bytes_locked(struct mm *mm);
+/* May a new mapping of len bytes be locked (mmap MAP_LOCKED)? 0, -EPERM (no limit and no
+ * CAP_IPC_LOCK) or -EAGAIN (over RLIMIT_MEMLOCK), as Linux answers. */
+int vm_mlock_mapping_ok(struct mm *mm, uint64_t len);
 
 /* Copy bytes into the address space at a user address (for exec: segments, the stack image),
  * faulting pages in and breaking COW as needed. Like a debugger's forced write it ignores the

@@ -239,7 +239,7 @@ static void proc_snap_put(struct proc_snap *s)
 /* ---- address-space figures ----------------------------------------------------------------- */
 
 struct proc_vm {
-	uint64_t size, rss_pages, data, stack, exe; /* bytes except rss */
+	uint64_t size, rss_pages, data, stack, exe, locked; /* bytes except rss */
 	uint64_t code_start, code_end, data_start, data_end;
 	uint64_t brk_start, stack_top, arg_start, arg_end, env_start, env_end;
 };
@@ -285,6 +285,7 @@ static void proc_vm_get(struct mm *mm, struct proc_vm *v)
 		}
 	}
 	pt_walk_leaves(mm->pml4_pa, USER_MIN_ADDR, USER_MAX_ADDR, count_rss, &v->rss_pages);
+	v->locked = vm_locked_bytes_locked(mm);
 	v->brk_start = mm->brk_start;
 	v->stack_top = mm->stack_top;
 	v->arg_start = mm->arg_start;
@@ -354,7 +355,7 @@ static const char *state_name(char state)
 static void status_memory(struct proc_text *t, const struct proc_vm *v)
 {
 	proc_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n",
-		    KB(v->size), KB(v->size), 0ul, 0ul);
+		    KB(v->size), KB(v->size), KB(v->locked), 0ul);
 	proc_printf(t, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n",
 		    KB(v->rss_pages * PAGE_SIZE), KB(v->rss_pages * PAGE_SIZE),
 		    KB(v->rss_pages * PAGE_SIZE), 0ul);
