@@ -139,6 +139,24 @@ _Static_assert(sizeof(struct k_winsize) == 8, "struct winsize is 8 bytes");
 #define TIOCGETD 0x5424
 #define TCSBRKP 0x5425
 #define TIOCGSID 0x5429
+#define TIOCEXCL 0x540C
+#define TIOCNXCL 0x540D
+#define TIOCPKT 0x5420
+#define TIOCGPTN 0x80045430 /* _IOR('T', 0x30, unsigned int) */
+#define TIOCSPTLCK 0x40045431 /* _IOW('T', 0x31, int) */
+#define TIOCGPKT 0x80045438 /* _IOR('T', 0x38, int) */
+#define TIOCGPTLCK 0x80045439 /* _IOR('T', 0x39, int) */
+#define TIOCGEXCL 0x80045440 /* _IOR('T', 0x40, int) */
+#define TIOCGPTPEER 0x5441
+
+/* Packet mode (TIOCPKT): the first byte of each read from a pty master. */
+#define TIOCPKT_DATA 0
+#define TIOCPKT_FLUSHREAD 1
+#define TIOCPKT_FLUSHWRITE 2
+#define TIOCPKT_STOP 4
+#define TIOCPKT_START 8
+#define TIOCPKT_NOSTOP 16
+#define TIOCPKT_DOSTOP 32
 
 #define N_TTY 0 /* the only line discipline (TIOCGETD) */
 

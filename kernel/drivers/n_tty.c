@@ -478,6 +478,15 @@ void n_tty_set_termios(struct n_tty *ld, const struct k_termios *t)
 		ld->flow_stopped = false;
 }
 
+uint32_t n_tty_room(const struct n_tty *ld)
+{
+	/* A partial line that fills the buffer must not stop its writer for ever: what does not
+	 * fit is dropped instead (receive_plain), as Linux's n_tty does. */
+	if (lflag(ld, ICANON) && ld->canon_head == ld->tail)
+		return N_TTY_BUF_SIZE;
+	return N_TTY_BUF_SIZE - count(ld);
+}
+
 /* ---- taking input out ----------------------------------------------------------------------- */
 
 bool n_tty_readable(const struct n_tty *ld, uint32_t amt)

@@ -1,10 +1,11 @@
 /* Bringing up the name space at boot: the root tmpfs with the initramfs unpacked into it, the
- * standard directories, devtmpfs on /dev with the device nodes, and procfs on /proc when it
- * is built in. */
+ * standard directories, devtmpfs on /dev with the device nodes, devpts on /dev/pts, and procfs
+ * on /proc when it is built in. */
 #include <fs/procfs/procfs.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
+#include <fs/devpts.h>
 #include <fs/initramfs.h>
 #include <core/panic.h>
 #include <core/printk.h>
@@ -29,6 +30,7 @@ static const struct dev_node {
 	{ "full", S_IFCHR | 0666, 1, 7 },   { "random", S_IFCHR | 0666, 1, 8 },
 	{ "urandom", S_IFCHR | 0666, 1, 9 }, { "tty", S_IFCHR | 0666, 5, 0 },
 	{ "console", S_IFCHR | 0600, 5, 1 }, { "ttyS0", S_IFCHR | 0660, 4, 64 },
+	{ "ptmx", S_IFCHR | 0666, 5, 2 },
 };
 
 static const struct dev_link {
@@ -79,6 +81,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 {
 	tmpfs_register();
 	procfs_register();
+	devpts_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,
@@ -95,6 +98,9 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	ensure_dir("/tmp", 01777);
 	mount_at("devtmpfs", "/dev", "mode=0755");
 	populate_dev();
+	/* The pty slaves: group tty (5) and mode 0620, as distributions mount it. */
+	ensure_dir("/dev/pts", 0755);
+	mount_at("devpts", "/dev/pts", "gid=5,mode=0620,ptmxmode=000");
 	if (fs_type_find("proc"))
 		mount_at("proc", "/proc", NULL);
 }
