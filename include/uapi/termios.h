@@ -18,6 +18,18 @@ struct k_termios {
 };
 _Static_assert(sizeof(struct k_termios) == 36, "struct termios (kernel) is 36 bytes");
 
+/* The old System V struct termio (TCGETA/TCSETA*): 16-bit flags, eight control characters. */
+#define K_NCC 8
+struct k_termio {
+	uint16_t c_iflag;
+	uint16_t c_oflag;
+	uint16_t c_cflag;
+	uint16_t c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[K_NCC];
+};
+_Static_assert(sizeof(struct k_termio) == 18, "struct termio is 18 bytes");
+
 struct k_winsize {
 	uint16_t ws_row;
 	uint16_t ws_col;
@@ -124,6 +136,10 @@ _Static_assert(sizeof(struct k_winsize) == 8, "struct winsize is 8 bytes");
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#define TCSETAW 0x5407
+#define TCSETAF 0x5408
 #define TCSBRK 0x5409
 #define TCXONC 0x540A
 #define TCFLSH 0x540B

@@ -401,6 +401,10 @@ static long ptm_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
+	case TCGETA:
+	case TCSETA:
+	case TCSETAW:
+	case TCSETAF:
 	case TIOCGWINSZ:
 	case TIOCSWINSZ:
 		return tty_ioctl_on(f, &p->slave, cmd, arg);

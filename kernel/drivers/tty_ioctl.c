@@ -1,6 +1,6 @@
-/* The terminal ioctls with Linux's semantics: termios (TCGETS, TCSETS, TCSETSW, TCSETSF), flow
- * and queue control (TCXONC, TCFLSH, TCSBRK), the window size (SIGWINCH to the foreground
- * group on a change), input injection (TIOCSTI), queue sizes (FIONREAD, TIOCOUTQ), and the
+/* The terminal ioctls with Linux's semantics: termios (TCGETS, TCSETS, TCSETSW, TCSETSF, and
+ * the old termio's TCGETA, TCSETA, TCSETAW, TCSETAF), flow and queue control (TCXONC, TCFLSH,
+ * TCSBRK), the window size (SIGWINCH to the foreground group on a change), input injection (TIOCSTI), queue sizes (FIONREAD, TIOCOUTQ), and the
  * job-control ioctls, whose rules live in proc/session.c; exclusive mode (TIOCEXCL), and the
  * packet-mode events a pty master's reader sees (flushes, output stopped and restarted, ^S/^Q
  * in force or not). Settings changes from a background process group go through the SIGTTOU
@@ -17,13 +17,6 @@
 #define CTRL_Q 0x11 /* the standard START character */
 #define CTRL_S 0x13 /* the standard STOP character */
 
-static int get_termios(struct tty *tty, struct k_termios __user *ut)
-{
-	uint64_t fl = spin_lock_irqsave(&tty->lock);
-	struct k_termios t = tty->ld.termios;
-	spin_unlock_irqrestore(&tty->lock, fl);
-	return copy_to_user(ut, &t, sizeof(t)) ? -EFAULT : 0;
-}
 
 /* Packet mode's view of a termios change (Linux's n_tty_set_termios): whether ^S/^Q stop
  * output now. */
@@ -38,6 +31,19 @@ static uint8_t flow_change_event(const struct k_termios *old, const struct k_ter
 
 /* TCSETS*: output is written synchronously, so there is never anything to drain (TCSETSW);
  * TCSETSF also drops pending input. */
+static void apply_termios(struct tty *tty, const struct k_termios *t, bool flush)
+{
+	if (flush)
+		tty_flush_input(tty);
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	uint8_t ev = flow_change_event(&tty->ld.termios, t);
+	n_tty_set_termios(&tty->ld, t);
+	tty_wake_locked(tty);
+	spin_unlock_irqrestore(&tty->lock, fl);
+	if (ev)
+		tty_packet_event(tty, ev);
+}
+
 static int set_termios(struct tty *tty, const struct k_termios __user *ut, bool flush)
 {
 	int r = session_job_control(tty, SIGTTOU);
@@ -46,15 +52,51 @@ static int set_termios(struct tty *tty, const struct k_termios __user *ut, bool 
 	struct k_termios t;
 	if (copy_from_user(&t, ut, sizeof(t)))
 		return -EFAULT;
-	if (flush)
-		tty_flush_input(tty);
+	apply_termios(tty, &t, flush);
+	return 0;
+}
+
+static struct k_termios current_termios(struct tty *tty)
+{
 	uint64_t fl = spin_lock_irqsave(&tty->lock);
-	uint8_t ev = flow_change_event(&tty->ld.termios, &t);
-	n_tty_set_termios(&tty->ld, &t);
-	tty_wake_locked(tty);
+	struct k_termios t = tty->ld.termios;
 	spin_unlock_irqrestore(&tty->lock, fl);
-	if (ev)
-		tty_packet_event(tty, ev);
+	return t;
+}
+
+/* TCGETA: the low 16 bits of each flag word and the first K_NCC control characters. */
+static int get_termio(struct tty *tty, struct k_termio __user *uo)
+{
+	struct k_termios t = current_termios(tty);
+	struct k_termio o = { .c_iflag = (uint16_t)t.c_iflag, .c_oflag = (uint16_t)t.c_oflag,
+			      .c_cflag = (uint16_t)t.c_cflag, .c_lflag = (uint16_t)t.c_lflag,
+			      .c_line = t.c_line };
+	memcpy(o.c_cc, t.c_cc, K_NCC);
+	return copy_to_user(uo, &o, sizeof(o)) ? -EFAULT : 0;
+}
+
+static uint32_t low_bits(uint32_t old, uint16_t low)
+{
+	return (old & 0xffff0000u) | low;
+}
+
+/* TCSETA*: as Linux's user_termio_to_kernel_termios, the high bits of each flag stay. */
+static int set_termio(struct tty *tty, const struct k_termio __user *uo, bool flush)
+{
+	int r = session_job_control(tty, SIGTTOU);
+	if (r)
+		return r;
+	struct k_termio o;
+	if (copy_from_user(&o, uo, sizeof(o)))
+		return -EFAULT;
+	struct k_termios t = current_termios(tty);
+	t.c_iflag = low_bits(t.c_iflag, o.c_iflag);
+	t.c_oflag = low_bits(t.c_oflag, o.c_oflag);
+	t.c_cflag = low_bits(t.c_cflag, o.c_cflag);
+	t.c_lflag = low_bits(t.c_lflag, o.c_lflag);
+	t.c_line = o.c_line;
+	memcpy(t.c_cc, o.c_cc, K_NCC);
+	apply_termios(tty, &t, flush);
 	return 0;
 }
 
@@ -197,8 +239,16 @@ long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 long tty_ioctl_on(struct file *f, struct tty *tty, unsigned int cmd, uint64_t arg)
 {
 	switch (cmd) {
-	case TCGETS:
-		return get_termios(tty, (struct k_termios __user *)arg);
+	case TCGETS: {
+		struct k_termios t = current_termios(tty);
+		return copy_to_user((struct k_termios __user *)arg, &t, sizeof(t)) ? -EFAULT : 0;
+	}
+	case TCGETA:
+		return get_termio(tty, (struct k_termio __user *)arg);
+	case TCSETA:
+	case TCSETAW:
+	case TCSETAF:
+		return set_termio(tty, (const struct k_termio __user *)arg, cmd == TCSETAF);
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:

@@ -58,6 +58,9 @@ static void test_data(void)
 	tcgetattr(s, &t);
 	cfmakeraw(&t);
 	tcsetattr(s, TCSANOW, &t);
+	struct { unsigned short iflag, oflag, cflag, lflag; unsigned char line, cc[8]; } old;
+	CHECK("tcgeta", ioctl(s, TCGETA, &old) == 0 && old.lflag == (unsigned short)t.c_lflag &&
+				old.cc[VINTR] == t.c_cc[VINTR]);
 	struct termios mt;
 	CHECK("master_termios_is_slave", tcgetattr(m, &mt) == 0 && mt.c_lflag == t.c_lflag);
 	put(m, "x\ry");
@@ -72,6 +75,17 @@ static void test_data(void)
 	put(s, "z");
 	p[0].events = POLLIN;
 	CHECK("poll_master_in", poll(p, 1, WAIT_MS) == 1 && (p[0].revents & POLLIN));
+	drained(m);
+	char big[1024];
+	memset(big, 'b', sizeof(big));
+	long total = 0, r;
+	while ((r = write(m, big, sizeof(big))) > 0 && total < (1 << 20))
+		total += r;
+	CHECK("master_write_full_eagain", r < 0 && errno == EAGAIN && total > 0);
+	while (read(s, big, sizeof(big)) > 0)
+		;
+	p[0].events = POLLOUT;
+	CHECK("master_pollout_after_drain", poll(p, 1, WAIT_MS) == 1 && (p[0].revents & POLLOUT));
 	close(s);
 	close(m);
 }
