@@ -3,8 +3,9 @@
  * signal it, a window size change sends SIGWINCH, /dev/tty reaches the slave, the master's
  * TIOCGPGRP/TIOCGSID report it; the master's close hangs the slave up (SIGHUP to the session
  * leader, reads 0, writes and ioctls EIO, the node gone); after the slave's last close the
- * master reads the rest, then EIO, and polls POLLHUP. */
+ * master reads the rest, then EIO, and polls POLLHUP; a shell run through forkpty. */
 #include "pty_test.h"
+#include <pty.h>
 
 /* ---- a child in a session of its own on the slave ----------------------------------------- */
 
@@ -135,10 +136,46 @@ static void test_hangup(void)
 	close(m);
 }
 
+/* Everything the master reads until the slave's last close (EIO), NUL-terminated. */
+static size_t read_until_eio(int m, char *buf, size_t size)
+{
+	size_t got = 0;
+	while (got + 1 < size && readable(m)) {
+		ssize_t r = read(m, buf + got, size - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	return got;
+}
+
+/* A shell on the slave (forkpty): tty(1) names the slave, stty(1) sees the window size. */
+static void test_shell(void)
+{
+	int m;
+	char name[64], out[512];
+	struct winsize w = { .ws_row = 24, .ws_col = 80 };
+	pid_t pid = forkpty(&m, name, NULL, &w);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "tty; stty size", (char *)NULL);
+		_exit(127);
+	}
+	if (!CHECK("forkpty_shell", pid > 0))
+		return;
+	char want[128];
+	snprintf(want, sizeof(want), "%s\r\n24 80\r\n", name);
+	read_until_eio(m, out, sizeof(out));
+	test_result("shell_tty_stty", strstr(out, want) != NULL, "got \"%s\"", out);
+	CHECK("shell_exit", exits_zero(pid));
+	close(m);
+}
+
 int main(void)
 {
 	test_begin("pty_hangup");
 	test_signals();
 	test_hangup();
+	test_shell();
 	test_end();
 }
