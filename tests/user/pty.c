@@ -4,6 +4,7 @@
  * poll and O_NONBLOCK; TIOCGPTPEER, TIOCEXCL, TIOCSTI; many pairs; the /dev/pts listing;
  * openpty and forkpty. Signals and hang-ups are in pty_hangup.c. */
 #include "pty_test.h"
+#include <sys/epoll.h>
 
 static void test_open(void)
 {
@@ -75,6 +76,13 @@ static void test_data(void)
 	put(s, "z");
 	p[0].events = POLLIN;
 	CHECK("poll_master_in", poll(p, 1, WAIT_MS) == 1 && (p[0].revents & POLLIN));
+	drained(m);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = m }, out;
+	epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev);
+	put(s, "e");
+	CHECK("epoll_master_in", epoll_wait(ep, &out, 1, WAIT_MS) == 1 && out.data.fd == m);
+	close(ep);
 	drained(m);
 	char big[1024];
 	memset(big, 'b', sizeof(big));
