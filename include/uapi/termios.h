@@ -160,6 +160,7 @@ _Static_assert(sizeof(struct k_winsize) == 8, "struct winsize is 8 bytes");
 #define TIOCPKT 0x5420
 #define TIOCGPTN 0x80045430 /* _IOR('T', 0x30, unsigned int) */
 #define TIOCSPTLCK 0x40045431 /* _IOW('T', 0x31, int) */
+#define TIOCSIG 0x40045436 /* _IOW('T', 0x36, int) */
 #define TIOCGPKT 0x80045438 /* _IOR('T', 0x38, int) */
 #define TIOCGPTLCK 0x80045439 /* _IOR('T', 0x39, int) */
 #define TIOCGEXCL 0x80045440 /* _IOR('T', 0x40, int) */

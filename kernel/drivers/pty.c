@@ -1,5 +1,5 @@
 /* Pseudo-terminals (see pty.h): making a pair at an open of /dev/ptmx, the slave's opens and
- * lock (unlockpt), the master's ioctls (TIOCGPTN, TIOCSPTLCK, TIOCPKT, TIOCGPTPEER...), the
+ * lock (unlockpt), the master's ioctls (TIOCGPTN, TIOCSPTLCK, TIOCPKT, TIOCGPTPEER, TIOCSIG), the
  * driver ops that turn one side's output into the other's input with flow control, and the
  * hang-ups: the master's close hangs the slave up (SIGHUP to its session), the slave's last
  * close makes the master's reads fail with EIO and its poll report POLLHUP. */
@@ -15,6 +15,7 @@
 #include <mm/kmalloc.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/signal.h>
 #include <uapi/stat.h>
 #include <uapi/termios.h>
 
@@ -391,6 +392,11 @@ static long ptm_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return tty_put_flag(m, &m->pkt, arg);
 	case TIOCGPTPEER:
 		return open_peer(f, p, arg);
+	case TIOCSIG: /* Linux's pty_signal: only the signals a character could raise */
+		if (arg != SIGINT && arg != SIGQUIT && arg != SIGTSTP)
+			return -EINVAL;
+		session_signal_fg(&p->slave, (int)arg);
+		return 0;
 	case TIOCGPGRP:
 	case TIOCGSID:
 		session_tty_ids(&p->slave, &pgrp, &sid);

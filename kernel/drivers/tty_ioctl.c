@@ -1,10 +1,10 @@
 /* The terminal ioctls with Linux's semantics: termios (TCGETS, TCSETS, TCSETSW, TCSETSF, and
  * the old termio's TCGETA, TCSETA, TCSETAW, TCSETAF), flow and queue control (TCXONC, TCFLSH,
- * TCSBRK), the window size (SIGWINCH to the foreground group on a change), input injection (TIOCSTI), queue sizes (FIONREAD, TIOCOUTQ), and the
- * job-control ioctls, whose rules live in proc/session.c; exclusive mode (TIOCEXCL), and the
- * packet-mode events a pty master's reader sees (flushes, output stopped and restarted, ^S/^Q
- * in force or not). Settings changes from a background process group go through the SIGTTOU
- * check first, as tty_check_change does. */
+ * TCSBRK), the window size (SIGWINCH to the foreground group on a change), input injection
+ * (TIOCSTI), queue sizes (FIONREAD, TIOCOUTQ), the job-control ioctls, whose rules live in
+ * proc/session.c; exclusive mode (TIOCEXCL), and the packet-mode events a pty master's reader
+ * sees (flushes, output stopped and restarted, ^S/^Q in force or not). Settings changes from a
+ * background process group go through the SIGTTOU check first, as tty_check_change does. */
 #include <drivers/tty.h>
 #include <proc/session.h>
 #include <proc/process.h>

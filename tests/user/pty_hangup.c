@@ -1,9 +1,10 @@
 /* Pseudo-terminals and sessions (pty(7), credentials(7)): a child in a session of its own
  * acquires the slave as its controlling terminal by opening it; ^C and ^\ typed on the master
- * signal it, a window size change sends SIGWINCH, /dev/tty reaches the slave, the master's
- * TIOCGPGRP/TIOCGSID report it; the master's close hangs the slave up (SIGHUP to the session
- * leader, reads 0, writes and ioctls EIO, the node gone); after the slave's last close the
- * master reads the rest, then EIO, and polls POLLHUP; a shell run through forkpty. */
+ * signal it (and so does TIOCSIG), a window size change sends SIGWINCH, /dev/tty reaches the
+ * slave, the master's TIOCGPGRP/TIOCGSID report it; the master's close hangs the slave up
+ * (SIGHUP to the session leader, reads 0, writes and ioctls EIO, the node gone); after the
+ * slave's last close the master reads the rest, then EIO, and polls POLLHUP; a shell run
+ * through forkpty. */
 #include "pty_test.h"
 #include <pty.h>
 
@@ -85,6 +86,9 @@ static void test_signals(void)
 	CHECK("master_tiocgsid", ioctl(m, TIOCGSID, &sid) == 0 && sid == pid);
 	put(m, "\x03");
 	CHECK("ctrl_c_sigint", killed_by(pid, SIGINT));
+	pid = session_child(m, name, block_reading);
+	EXPECT("tiocsig_sigterm_einval", sys_res(ioctl(m, TIOCSIG, SIGTERM)), -EINVAL);
+	CHECK("tiocsig_sigint", ioctl(m, TIOCSIG, SIGINT) == 0 && killed_by(pid, SIGINT));
 	pid = session_child(m, name, block_reading);
 	put(m, "\x1c");
 	CHECK("ctrl_backslash_sigquit", killed_by(pid, SIGQUIT));
