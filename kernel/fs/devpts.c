@@ -5,11 +5,13 @@
  * ptmxmode=, uid= and gid= (new slaves' owner and group instead of the opener's). */
 #include <fs/devpts.h>
 #include <fs/namei.h>
+#include <fs/vfs_ops.h>
 #include <drivers/pty.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 
 #define DEVPTS_ROOT_INO 1
 #define DEVPTS_PTMX_INO 2
@@ -318,6 +320,51 @@ static int devpts_mount(const char *source, unsigned long flags, const char *dat
 	spin_unlock_irqrestore(&devpts_lock, f);
 	*out = sb;
 	return 0;
+}
+
+/* ---- boot ----------------------------------------------------------------------------------- */
+
+#define GROUP_FILE_MAX 4096
+#define TTY_GID_TEXT "5"
+
+/* Does line (len bytes of /etc/group, "name:password:gid:members") name group id 5? */
+static bool line_is_gid5(const char *line, size_t len)
+{
+	const char *end = line + len, *field = line;
+	for (int i = 0; i < 2; i++) {
+		field = memchr(field, ':', (size_t)(end - field));
+		if (!field)
+			return false;
+		field++;
+	}
+	const char *stop = memchr(field, ':', (size_t)(end - field));
+	size_t flen = stop ? (size_t)(stop - field) : (size_t)(end - field);
+	return flen == strlen(TTY_GID_TEXT) && !memcmp(field, TTY_GID_TEXT, flen);
+}
+
+/* Is there a group 5 (Debian's tty) in the root's /etc/group? */
+static bool tty_group_exists(void)
+{
+	struct file *f;
+	if (vfs_openat(AT_FDCWD, "/etc/group", O_RDONLY, 0, &f))
+		return false;
+	char *buf = kmalloc(GROUP_FILE_MAX);
+	long n = buf ? kernel_read(f, buf, GROUP_FILE_MAX, 0) : -ENOMEM;
+	file_put(f);
+	bool found = false;
+	for (long i = 0; i < n && !found;) {
+		const char *nl = memchr(buf + i, '\n', (size_t)(n - i));
+		size_t len = nl ? (size_t)(nl - (buf + i)) : (size_t)(n - i);
+		found = line_is_gid5(buf + i, len);
+		i += (long)len + 1;
+	}
+	kfree(buf);
+	return found;
+}
+
+const char *devpts_boot_options(void)
+{
+	return tty_group_exists() ? "gid=5,mode=0620,ptmxmode=000" : "mode=0620,ptmxmode=000";
 }
 
 static struct fs_type devpts_type = {

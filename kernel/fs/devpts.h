@@ -8,6 +8,9 @@
 
 /* Register the file system type (at boot). */
 void devpts_register(void);
+/* The options of the boot mount on /dev/pts: mode 0620, and group tty (gid 5) when
+ * /etc/group has it (else each slave gets its opener's group). */
+const char *devpts_boot_options(void);
 /* The node of a new slave made by a caller with fsuid uid and fsgid gid: owner and group the
  * uid= and gid= options or else the caller's, the mode the mode= option. */
 void devpts_new_node(uint32_t uid, uint32_t gid, struct pty_node *out);

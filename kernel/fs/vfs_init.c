@@ -98,9 +98,8 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	ensure_dir("/tmp", 01777);
 	mount_at("devtmpfs", "/dev", "mode=0755");
 	populate_dev();
-	/* The pty slaves: group tty (5) and mode 0620, as distributions mount it. */
 	ensure_dir("/dev/pts", 0755);
-	mount_at("devpts", "/dev/pts", "gid=5,mode=0620,ptmxmode=000");
+	mount_at("devpts", "/dev/pts", devpts_boot_options());
 	if (fs_type_find("proc"))
 		mount_at("proc", "/proc", NULL);
 }
