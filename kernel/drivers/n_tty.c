@@ -482,9 +482,13 @@ uint32_t n_tty_room(const struct n_tty *ld)
 {
 	/* A partial line that fills the buffer must not stop its writer for ever: what does not
 	 * fit is dropped instead (receive_plain), as Linux's n_tty does. */
-	if (lflag(ld, ICANON) && ld->canon_head == ld->tail)
+	uint32_t used = count(ld);
+	if (!lflag(ld, ICANON))
+		return N_TTY_BUF_SIZE - used;
+	if (ld->canon_head == ld->tail)
 		return N_TTY_BUF_SIZE;
-	return N_TTY_BUF_SIZE - count(ld);
+	/* The last slot is for a line end (room_for): a writer waits for the reader instead. */
+	return used < N_TTY_BUF_SIZE - 1 ? N_TTY_BUF_SIZE - 1 - used : 0;
 }
 
 /* ---- taking input out ----------------------------------------------------------------------- */
