@@ -1,7 +1,7 @@
 /* Pseudo-terminals and sessions (pty(7), credentials(7)): a child in a session of its own
  * acquires the slave as its controlling terminal by opening it; ^C and ^\ typed on the master
  * signal it (and so does TIOCSIG), a window size change sends SIGWINCH, /dev/tty reaches the
- * slave, the master's TIOCGPGRP/TIOCGSID report it; the master's close hangs the slave up
+ * slave, the master's TIOCGPGRP/TIOCGSID report it; TIOCSCTTY, TIOCSPGRP and TIOCNOTTY on it; the master's close hangs the slave up
  * (SIGHUP to the session leader, reads 0, writes and ioctls EIO, the node gone); after the
  * slave's last close the master reads the rest, then EIO, and polls POLLHUP; a shell run
  * through forkpty. */
@@ -108,6 +108,37 @@ static void test_signals(void)
 	close(m);
 }
 
+/* A child in a new session: O_NOCTTY leaves it without a terminal; TIOCSCTTY takes the slave,
+ * TIOCGSID and TIOCSPGRP work on it, TIOCNOTTY gives it up. The exit status says which step
+ * failed. */
+static int sctty_steps(int m, const char *name)
+{
+	close(m);
+	setsid();
+	int s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0 || open("/dev/tty", O_RDWR) >= 0)
+		return 1;
+	if (ioctl(s, TIOCSCTTY, 0) || tcgetsid(s) != getpid())
+		return 2;
+	if (tcsetpgrp(s, getpid()) || tcgetpgrp(s) != getpid())
+		return 3;
+	signal(SIGHUP, SIG_IGN); /* TIOCNOTTY by a session leader hangs its group up */
+	if (ioctl(s, TIOCNOTTY) || open("/dev/tty", O_RDWR) >= 0 || errno != ENXIO)
+		return 4;
+	return 0;
+}
+
+static void test_sctty(void)
+{
+	char name[64];
+	int m = new_pair(0, NULL, 0, name, sizeof(name));
+	pid_t pid = m < 0 ? -1 : fork();
+	if (pid == 0)
+		_exit(sctty_steps(m, name));
+	EXPECT("tiocsctty_tiocnotty", wait_status(pid), 0);
+	close(m);
+}
+
 static void test_hangup(void)
 {
 	char name[64], buf[8];
@@ -180,6 +211,7 @@ int main(void)
 	test_begin("pty_hangup");
 	test_signals();
 	test_hangup();
+	test_sctty();
 	test_shell();
 	test_end();
 }
