@@ -1,10 +1,10 @@
 /* Pseudo-terminals and sessions (pty(7), credentials(7)): a child in a session of its own
  * acquires the slave as its controlling terminal by opening it; ^C and ^\ typed on the master
  * signal it (and so does TIOCSIG), a window size change sends SIGWINCH, /dev/tty reaches the
- * slave, the master's TIOCGPGRP/TIOCGSID report it; TIOCSCTTY, TIOCSPGRP and TIOCNOTTY on it; the master's close hangs the slave up
- * (SIGHUP to the session leader, reads 0, writes and ioctls EIO, the node gone); after the
- * slave's last close the master reads the rest, then EIO, and polls POLLHUP; a shell run
- * through forkpty. */
+ * slave, the master's TIOCGPGRP/TIOCGSID report it; TIOCSCTTY, TIOCSPGRP and TIOCNOTTY on it;
+ * the master's close hangs the slave up (SIGHUP to the session leader, reads 0, writes and
+ * ioctls EIO, the node gone); after the slave's last close the master reads the rest, then
+ * EIO, and polls POLLHUP; a shell run through forkpty. */
 #include "pty_test.h"
 #include <pty.h>
 
