@@ -189,6 +189,17 @@ static void test_ioctls(void)
 	close(peer);
 	close(s);
 	close(m);
+	if (geteuid() != 0) /* /dev/pts/ptmx is mode 0000 */
+		return;
+	m = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+	int n = -1, unlock = 0;
+	CHECK("pts_ptmx_makes_pair", m >= 0 && ioctl(m, TIOCGPTN, &n) == 0 && n >= 0 &&
+					     ioctl(m, TIOCSPTLCK, &unlock) == 0);
+	peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	put(peer, "p2");
+	CHECK("pts_ptmx_peer", peer >= 0 && read_is(m, "p2"));
+	close(peer);
+	close(m);
 }
 
 static bool listed(const char *entry)
