@@ -123,6 +123,7 @@ _Static_assert(sizeof(struct linux_dirent64) == 24, "dirent64 header layout");
 /* Magic numbers statfs reports (f_type). */
 #define TMPFS_MAGIC 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
+#define DEVPTS_SUPER_MAGIC 0x1cd1
 #define DEVFS_MAGIC 0x1373 /* Linux's devtmpfs reports TMPFS_MAGIC; ours is its own */
 
 /* Device numbers: Linux's encoding for 32-bit dev_t values in st_rdev. */

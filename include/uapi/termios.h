@@ -18,6 +18,18 @@ struct k_termios {
 };
 _Static_assert(sizeof(struct k_termios) == 36, "struct termios (kernel) is 36 bytes");
 
+/* The old System V struct termio (TCGETA/TCSETA*): 16-bit flags, eight control characters. */
+#define K_NCC 8
+struct k_termio {
+	uint16_t c_iflag;
+	uint16_t c_oflag;
+	uint16_t c_cflag;
+	uint16_t c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[K_NCC];
+};
+_Static_assert(sizeof(struct k_termio) == 18, "struct termio is 18 bytes");
+
 struct k_winsize {
 	uint16_t ws_row;
 	uint16_t ws_col;
@@ -124,6 +136,10 @@ _Static_assert(sizeof(struct k_winsize) == 8, "struct winsize is 8 bytes");
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#define TCSETAW 0x5407
+#define TCSETAF 0x5408
 #define TCSBRK 0x5409
 #define TCXONC 0x540A
 #define TCFLSH 0x540B
@@ -139,6 +155,25 @@ _Static_assert(sizeof(struct k_winsize) == 8, "struct winsize is 8 bytes");
 #define TIOCGETD 0x5424
 #define TCSBRKP 0x5425
 #define TIOCGSID 0x5429
+#define TIOCEXCL 0x540C
+#define TIOCNXCL 0x540D
+#define TIOCPKT 0x5420
+#define TIOCGPTN 0x80045430 /* _IOR('T', 0x30, unsigned int) */
+#define TIOCSPTLCK 0x40045431 /* _IOW('T', 0x31, int) */
+#define TIOCSIG 0x40045436 /* _IOW('T', 0x36, int) */
+#define TIOCGPKT 0x80045438 /* _IOR('T', 0x38, int) */
+#define TIOCGPTLCK 0x80045439 /* _IOR('T', 0x39, int) */
+#define TIOCGEXCL 0x80045440 /* _IOR('T', 0x40, int) */
+#define TIOCGPTPEER 0x5441
+
+/* Packet mode (TIOCPKT): the first byte of each read from a pty master. */
+#define TIOCPKT_DATA 0
+#define TIOCPKT_FLUSHREAD 1
+#define TIOCPKT_FLUSHWRITE 2
+#define TIOCPKT_STOP 4
+#define TIOCPKT_START 8
+#define TIOCPKT_NOSTOP 16
+#define TIOCPKT_DOSTOP 32
 
 #define N_TTY 0 /* the only line discipline (TIOCGETD) */
 

@@ -478,6 +478,19 @@ void n_tty_set_termios(struct n_tty *ld, const struct k_termios *t)
 		ld->flow_stopped = false;
 }
 
+uint32_t n_tty_room(const struct n_tty *ld)
+{
+	/* A partial line that fills the buffer must not stop its writer for ever: what does not
+	 * fit is dropped instead (receive_plain), as Linux's n_tty does. */
+	uint32_t used = count(ld);
+	if (!lflag(ld, ICANON))
+		return N_TTY_BUF_SIZE - used;
+	if (ld->canon_head == ld->tail)
+		return N_TTY_BUF_SIZE;
+	/* The last slot is for a line end (room_for): a writer waits for the reader instead. */
+	return used < N_TTY_BUF_SIZE - 1 ? N_TTY_BUF_SIZE - 1 - used : 0;
+}
+
 /* ---- taking input out ----------------------------------------------------------------------- */
 
 bool n_tty_readable(const struct n_tty *ld, uint32_t amt)

@@ -60,6 +60,9 @@ size_t n_tty_read(struct n_tty *ld, uint8_t *dst, size_t n);
 /* Bytes a read could return now (FIONREAD): complete lines in canonical mode, without VEOF
  * markers; everything in raw mode. */
 uint32_t n_tty_inq(const struct n_tty *ld);
+/* Bytes the input can take before a writer feeding it with flow control (a pty master)
+ * should wait; never 0 while a canonical line is unfinished (the excess is dropped). */
+uint32_t n_tty_room(const struct n_tty *ld);
 /* Drop all input (TCIFLUSH, ISIG without NOFLSH). */
 void n_tty_flush_input(struct n_tty *ld);
 

@@ -1,10 +1,12 @@
-/* The tty core: the console terminal, its character devices (/dev/console, /dev/ttyS0,
- * /dev/tty) and their open/read/write/poll, following Linux's tty_io and n_tty_read/write:
+/* The tty core: the file operations every terminal shares, and the console terminal with its
+ * character devices (/dev/console, /dev/ttyS0, /dev/tty), following Linux's tty_io and
+ * n_tty_read/write:
  * job control before reading and (with TOSTOP) writing, canonical and VMIN/VTIME reads,
  * O_NONBLOCK, interruptible waits, output post-processing, and an input thread that feeds the
  * line discipline from the serial line and the keyboard. */
 #include <drivers/tty.h>
 #include <drivers/console_io.h>
+#include <drivers/pty.h>
 #include <proc/session.h>
 #include <proc/signal.h>
 #include <fs/vfs.h>
@@ -20,6 +22,7 @@
 #include <uapi/poll.h>
 #include <uapi/signal.h>
 #include <uapi/stat.h>
+#include <uapi/termios.h>
 
 #define TTY_MAJOR 4
 #define TTYS0_MINOR 64
@@ -33,15 +36,31 @@
 #define ECHO_CHUNK 64
 #define INPUT_CHUNK 64
 
+static size_t console_write(struct tty *tty, const uint8_t *buf, size_t n)
+{
+	(void)tty;
+	console_io_write((const char *)buf, n);
+	return n;
+}
+
+static const struct tty_ops console_tty_ops = { .write = console_write };
+static const struct file_ops ttys0_ops;
+
 static struct tty console_tty = {
 	.name = "console",
 	.dev = MKDEV(TTY_MAJOR, TTYS0_MINOR), /* the terminal behind /dev/console, as on Linux */
-	.device_write = console_io_write,
-	.lock = SPINLOCK_INIT("tty"),
-	.read_wait = WAIT_QUEUE_INIT(console_tty.read_wait),
-	.write_wait = WAIT_QUEUE_INIT(console_tty.write_wait),
+	.ops = &console_tty_ops,
+	.fops = &ttys0_ops,
 	.winsize = { .ws_row = CONSOLE_ROWS, .ws_col = CONSOLE_COLS },
 };
+
+void tty_setup(struct tty *tty, const struct k_termios *t)
+{
+	tty->lock = (struct spinlock)SPINLOCK_INIT("tty");
+	wait_queue_init(&tty->read_wait);
+	wait_queue_init(&tty->write_wait);
+	n_tty_init(&tty->ld, t);
+}
 
 void tty_wake_locked(struct tty *tty)
 {
@@ -50,28 +69,86 @@ void tty_wake_locked(struct tty *tty)
 	wait_queue_wake_locked(&tty->write_wait, 0);
 }
 
+bool tty_caller_is_root(void)
+{
+	uint32_t uid, gid;
+	current_fsids(&uid, &gid);
+	return uid == 0;
+}
+
+int tty_open_check(struct tty *tty)
+{
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	bool excl = tty->exclusive;
+	spin_unlock_irqrestore(&tty->lock, fl);
+	return excl && !tty_caller_is_root() ? -EBUSY : 0;
+}
+
+void tty_packet_event(struct tty *tty, uint8_t bits)
+{
+	if (tty->ops->packet_event)
+		tty->ops->packet_event(tty, bits);
+}
+
+static void unthrottle(struct tty *tty)
+{
+	if (tty->ops->unthrottle)
+		tty->ops->unthrottle(tty);
+}
+
+void tty_flush_input(struct tty *tty)
+{
+	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	n_tty_flush_input(&tty->ld);
+	tty_wake_locked(tty);
+	spin_unlock_irqrestore(&tty->lock, fl);
+	unthrottle(tty);
+}
+
 /* ---- input ---------------------------------------------------------------------------------- */
 
-static void flush_echo_locked(struct tty *tty)
+/* Write out the echo the line discipline produced (without the lock: the device may be a
+ * pty, whose write takes its peer's lock). Echo that does not fit is dropped, as on Linux. */
+static void flush_echo(struct tty *tty)
 {
-	spin_assert_held(&tty->lock);
 	uint8_t buf[ECHO_CHUNK];
-	size_t n;
-	while ((n = n_tty_take_echo(&tty->ld, buf, sizeof(buf))) > 0)
-		tty->device_write((const char *)buf, n);
+	for (;;) {
+		uint64_t fl = spin_lock_irqsave(&tty->lock);
+		size_t n = n_tty_take_echo(&tty->ld, buf, sizeof(buf));
+		spin_unlock_irqrestore(&tty->lock, fl);
+		if (!n)
+			return;
+		tty->ops->write(tty, buf, n);
+	}
+}
+
+static size_t receive(struct tty *tty, const uint8_t *buf, size_t n, bool flow)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		uint64_t f = spin_lock_irqsave(&tty->lock);
+		if (flow && !n_tty_room(&tty->ld)) {
+			spin_unlock_irqrestore(&tty->lock, f);
+			break;
+		}
+		int sig = n_tty_receive(&tty->ld, buf[i]);
+		tty_wake_locked(tty);
+		spin_unlock_irqrestore(&tty->lock, f);
+		flush_echo(tty);
+		if (sig)
+			session_signal_fg(tty, sig);
+	}
+	return i;
 }
 
 void tty_receive(struct tty *tty, const uint8_t *buf, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint64_t f = spin_lock_irqsave(&tty->lock);
-		int sig = n_tty_receive(&tty->ld, buf[i]);
-		flush_echo_locked(tty);
-		tty_wake_locked(tty);
-		spin_unlock_irqrestore(&tty->lock, f);
-		if (sig)
-			session_signal_fg(tty, sig);
-	}
+	receive(tty, buf, n, false);
+}
+
+size_t tty_receive_room(struct tty *tty, const uint8_t *buf, size_t n)
+{
+	return receive(tty, buf, n, true);
 }
 
 static void console_input_thread(void *unused)
@@ -141,15 +218,21 @@ static struct read_limits read_limits_locked(const struct tty *tty)
 	return l;
 }
 
-/* Fill tty->rbuf (the caller owns the read side) with up to want bytes: the count, or -EAGAIN /
- * -ERESTARTSYS when nothing was read. */
-static long read_locked(struct tty *tty, size_t want, bool nonblock, uint64_t *fl)
+/* Fill dst (tty->rbuf: the caller owns the read side) with up to want bytes: the count, or
+ * -EAGAIN / -ERESTARTSYS when nothing was read, -EIO from a pty master whose slave is gone.
+ * 0 also when a packet-mode status byte arrived meanwhile (see read_packet_locked). */
+static long read_data_locked(struct tty *tty, uint8_t *dst, size_t want, bool nonblock,
+			     uint64_t *fl)
 {
 	spin_assert_held(&tty->lock);
 	struct read_limits l = read_limits_locked(tty);
 	size_t got = 0;
 	for (;;) {
 		if (!n_tty_readable(&tty->ld, 1)) {
+			if (tty->hungup || (tty->pkt_status && !got))
+				break;
+			if (tty->master && tty->link_closed)
+				return got ? (long)got : -EIO;
 			if (l.timed && (!l.deadline_ns || time_monotonic_ns() >= l.deadline_ns))
 				break;
 			if (nonblock)
@@ -160,7 +243,7 @@ static long read_locked(struct tty *tty, size_t want, bool nonblock, uint64_t *f
 				return got ? (long)got : -ERESTARTSYS;
 			continue;
 		}
-		got += n_tty_read(&tty->ld, tty->rbuf + got, want - got);
+		got += n_tty_read(&tty->ld, dst + got, want - got);
 		if (l.canon || got >= l.minimum || got == want)
 			break;
 		if (l.interbyte_ns) {
@@ -171,7 +254,26 @@ static long read_locked(struct tty *tty, size_t want, bool nonblock, uint64_t *f
 	return (long)got;
 }
 
-static long tty_read(struct file *f, struct uio *u, int64_t *pos)
+/* Packet mode (a pty master, TIOCPKT): a read returns either one status byte (TIOCPKT_*
+ * bits) or TIOCPKT_DATA followed by data. */
+static long read_packet_locked(struct tty *tty, size_t want, bool nonblock, uint64_t *fl)
+{
+	spin_assert_held(&tty->lock);
+	if (!tty->pkt_status) {
+		long got = read_data_locked(tty, tty->rbuf + 1, want - 1, nonblock, fl);
+		if (got < 0 || (got == 0 && !tty->pkt_status))
+			return got;
+		if (got > 0) {
+			tty->rbuf[0] = TIOCPKT_DATA;
+			return got + 1;
+		}
+	}
+	tty->rbuf[0] = tty->pkt_status;
+	tty->pkt_status = 0;
+	return 1;
+}
+
+long tty_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
 	struct tty *tty = f->priv;
@@ -186,23 +288,72 @@ static long tty_read(struct file *f, struct uio *u, int64_t *pos)
 	if (!want)
 		return 0;
 	uint64_t fl = spin_lock_irqsave(&tty->lock);
+	if (tty->hungup) {
+		spin_unlock_irqrestore(&tty->lock, fl);
+		return 0;
+	}
 	r = claim_locked(tty, &tty->reading, &tty->read_wait, nonblock, &fl);
 	if (r) {
 		spin_unlock_irqrestore(&tty->lock, fl);
 		return r;
 	}
-	long got = read_locked(tty, want, nonblock, &fl);
+	long got = tty->pkt ? read_packet_locked(tty, want, nonblock, &fl)
+			    : read_data_locked(tty, tty->rbuf, want, nonblock, &fl);
 	spin_unlock_irqrestore(&tty->lock, fl);
 	if (got > 0 && uio_copy_out(u, tty->rbuf, (size_t)got))
 		got = -EFAULT; /* the input is gone, as on Linux */
 	release(tty, &tty->reading, &tty->read_wait);
+	if (got > 0)
+		unthrottle(tty);
 	return got;
 }
 
 /* ---- write ---------------------------------------------------------------------------------- */
 
-/* Post-process and send n bytes, waiting while output is stopped: the bytes sent, or -EAGAIN
- * / -ERESTARTSYS when none were. */
+static size_t write_room_locked(struct tty *tty)
+{
+	spin_assert_held(&tty->lock);
+	return tty->ops->write_room ? tty->ops->write_room(tty) : SIZE_MAX;
+}
+
+/* Wait until output may go on and the device has room for need bytes: 0, -EAGAIN,
+ * -ERESTARTSYS, or -EIO once the terminal is hung up. */
+static int wait_output_locked(struct tty *tty, size_t need, bool nonblock, uint64_t *fl)
+{
+	spin_assert_held(&tty->lock);
+	for (;;) {
+		if (tty->hungup)
+			return -EIO;
+		if (!n_tty_output_stopped(&tty->ld) && write_room_locked(tty) >= need)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (signal_wait_queue_sleep_locked(&tty->write_wait, &tty->lock, fl, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+/* Hand k processed bytes to the device, waiting for room when it takes fewer (an echo took
+ * the room meanwhile). Drops tty->lock around the device's write. */
+static int deliver_locked(struct tty *tty, const uint8_t *out, size_t k, uint64_t *fl)
+{
+	spin_assert_held(&tty->lock);
+	size_t off = 0;
+	while (off < k) {
+		spin_unlock_irqrestore(&tty->lock, *fl);
+		off += tty->ops->write(tty, out + off, k - off);
+		*fl = spin_lock_irqsave(&tty->lock);
+		if (off < k) {
+			int r = wait_output_locked(tty, 1, false, fl);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Post-process and send n bytes, waiting while output is stopped or the device full: the
+ * bytes sent, or -EAGAIN / -ERESTARTSYS / -EIO when none were. */
 static long write_locked(struct tty *tty, const uint8_t *in, size_t n, bool nonblock,
 			 uint64_t *fl)
 {
@@ -210,16 +361,16 @@ static long write_locked(struct tty *tty, const uint8_t *in, size_t n, bool nonb
 	uint8_t out[WRITE_CHUNK];
 	size_t done = 0;
 	while (done < n) {
-		if (n_tty_output_stopped(&tty->ld)) {
-			if (nonblock)
-				return done ? (long)done : -EAGAIN;
-			if (signal_wait_queue_sleep_locked(&tty->write_wait, &tty->lock, fl, 0) == -EINTR)
-				return done ? (long)done : -ERESTARTSYS;
-			continue;
-		}
+		int r = wait_output_locked(tty, N_TTY_OUT_CHAR_MAX, nonblock, fl);
+		if (r)
+			return done ? (long)done : r;
+		size_t room = write_room_locked(tty);
+		size_t cap = room < sizeof(out) ? room : sizeof(out);
 		size_t used;
-		size_t k = n_tty_output(&tty->ld, in + done, n - done, out, sizeof(out), &used);
-		tty->device_write((const char *)out, k);
+		size_t k = n_tty_output(&tty->ld, in + done, n - done, out, cap, &used);
+		r = deliver_locked(tty, out, k, fl);
+		if (r)
+			return done ? (long)done : r;
 		done += used;
 	}
 	return (long)done;
@@ -233,7 +384,7 @@ static bool tostop_set(struct tty *tty)
 	return tostop;
 }
 
-static long tty_write(struct file *f, struct uio *u, int64_t *pos)
+long tty_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	(void)pos;
 	struct tty *tty = f->priv;
@@ -244,7 +395,8 @@ static long tty_write(struct file *f, struct uio *u, int64_t *pos)
 			return r;
 	}
 	uint64_t fl = spin_lock_irqsave(&tty->lock);
-	long ret = claim_locked(tty, &tty->writing, &tty->write_wait, nonblock, &fl);
+	long ret = tty->hungup ? -EIO
+			       : claim_locked(tty, &tty->writing, &tty->write_wait, nonblock, &fl);
 	spin_unlock_irqrestore(&tty->lock, fl);
 	if (ret)
 		return ret;
@@ -271,7 +423,9 @@ static long tty_write(struct file *f, struct uio *u, int64_t *pos)
 
 /* ---- poll and open -------------------------------------------------------------------------- */
 
-static uint32_t tty_poll(struct file *f, struct poll_table *pt)
+#define POLL_HUNGUP (POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM)
+
+uint32_t tty_poll(struct file *f, struct poll_table *pt)
 {
 	struct tty *tty = f->priv;
 	uint32_t mask = 0;
@@ -283,9 +437,15 @@ static uint32_t tty_poll(struct file *f, struct poll_table *pt)
 	const struct k_termios *t = &tty->ld.termios;
 	/* Raw mode with VMIN and no VTIME: readable once a read would not block (Linux). */
 	uint32_t amt = !(t->c_lflag & ICANON) && !t->c_cc[VTIME] && t->c_cc[VMIN] ? t->c_cc[VMIN] : 1;
+	if (tty->hungup)
+		mask = POLL_HUNGUP;
 	if (n_tty_readable(&tty->ld, amt))
 		mask |= POLLIN | POLLRDNORM;
-	if (!n_tty_output_stopped(&tty->ld))
+	if (tty->pkt_status)
+		mask |= POLLIN | POLLRDNORM | POLLPRI;
+	if (tty->master && tty->link_closed)
+		mask |= POLLHUP;
+	if (!n_tty_output_stopped(&tty->ld) && write_room_locked(tty) >= N_TTY_OUT_CHAR_MAX)
 		mask |= POLLOUT | POLLWRNORM;
 	spin_unlock_irqrestore(&tty->lock, fl);
 	return mask;
@@ -295,6 +455,9 @@ static uint32_t tty_poll(struct file *f, struct poll_table *pt)
 static int tty_open(struct inode *inode, struct file *f)
 {
 	(void)inode;
+	int r = tty_open_check(&console_tty);
+	if (r)
+		return r;
 	f->priv = &console_tty;
 	if (!(f->flags & O_NOCTTY))
 		session_open_ctty(&console_tty, f->mode & FMODE_READ);
@@ -309,14 +472,16 @@ static int console_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
-/* /dev/tty: the caller's controlling terminal, ENXIO without one. */
+/* /dev/tty: the caller's controlling terminal, ENXIO without one; the file then behaves as
+ * one opened on that terminal's own device (a pty slave's counts as one of its opens). */
 static int devtty_open(struct inode *inode, struct file *f)
 {
 	(void)inode;
-	struct tty *tty = session_current_ctty();
+	struct tty *tty = session_current_ctty_get();
 	if (!tty)
 		return -ENXIO;
 	f->priv = tty;
+	f->ops = tty->fops;
 	return 0;
 }
 
@@ -339,10 +504,11 @@ void tty_init(void)
 {
 	struct k_termios t;
 	n_tty_default_termios(&t);
-	n_tty_init(&console_tty.ld, &t);
+	tty_setup(&console_tty, &t);
 	register_dev(MKDEV(TTYAUX_MAJOR, DEV_CONSOLE_MINOR), &console_ops, "/dev/console");
 	register_dev(MKDEV(TTYAUX_MAJOR, DEV_TTY_MINOR), &devtty_ops, "/dev/tty");
 	register_dev(MKDEV(TTY_MAJOR, TTYS0_MINOR), &ttys0_ops, "/dev/ttyS0");
+	pty_init();
 	struct thread *th = thread_create_kernel("tty_input", console_input_thread, NULL);
 	if (!th)
 		panic("tty: cannot start the input thread");

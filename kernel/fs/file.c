@@ -80,7 +80,8 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 	}
 	__atomic_fetch_add(&nr_files, 1, __ATOMIC_RELAXED);
 	f->refcount = 1;
-	f->flags = flags & ~(uint32_t)OPEN_ONLY_FLAGS;
+	/* The open op still sees O_NOCTTY (a terminal's open decides on it); stripped after. */
+	f->flags = flags & ~(uint32_t)(OPEN_ONLY_FLAGS & ~O_NOCTTY);
 	f->mode = fmode_of(flags);
 	if (path)
 		f->path = *path;
@@ -115,6 +116,7 @@ static int file_setup(const struct path *path, struct inode *inode, uint32_t fla
 			return r;
 		}
 	}
+	f->flags &= ~(uint32_t)O_NOCTTY;
 	*out = f;
 	return 0;
 }
@@ -344,27 +346,35 @@ long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos)
 #define CHRDEV_MAX 64
 
 static struct {
-	uint64_t rdev;
+	uint64_t rdev; /* the first device number */
+	uint32_t count; /* device numbers rdev .. rdev + count - 1 */
 	const struct file_ops *ops;
 } chrdevs[CHRDEV_MAX];
 static int nr_chrdevs;
 
-int chrdev_register(uint64_t rdev, const struct file_ops *ops)
+int chrdev_register_range(uint64_t first, uint32_t count, const struct file_ops *ops)
 {
-	if (chrdev_lookup(rdev))
-		return -EBUSY;
+	for (int i = 0; i < nr_chrdevs; i++)
+		if (first < chrdevs[i].rdev + chrdevs[i].count && chrdevs[i].rdev < first + count)
+			return -EBUSY;
 	if (nr_chrdevs == CHRDEV_MAX)
 		return -ENOMEM;
-	chrdevs[nr_chrdevs].rdev = rdev;
+	chrdevs[nr_chrdevs].rdev = first;
+	chrdevs[nr_chrdevs].count = count;
 	chrdevs[nr_chrdevs].ops = ops;
 	nr_chrdevs++;
 	return 0;
 }
 
+int chrdev_register(uint64_t rdev, const struct file_ops *ops)
+{
+	return chrdev_register_range(rdev, 1, ops);
+}
+
 const struct file_ops *chrdev_lookup(uint64_t rdev)
 {
 	for (int i = 0; i < nr_chrdevs; i++)
-		if (chrdevs[i].rdev == rdev)
+		if (rdev >= chrdevs[i].rdev && rdev - chrdevs[i].rdev < chrdevs[i].count)
 			return chrdevs[i].ops;
 	return NULL;
 }

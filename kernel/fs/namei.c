@@ -78,6 +78,11 @@ int lookup_one(struct dentry *parent, const char *name, size_t len, bool locked,
 	const struct inode_ops *iops = parent->inode->iops;
 	bool dir_is_cache = parent->sb->flags & SB_DCACHE_IS_DIRECTORY;
 	struct dentry *d = dcache_lookup(parent, name, len);
+	if (d && d->inode && !dir_is_cache && iops && iops->revalidate && !iops->revalidate(d)) {
+		dentry_unhash(d); /* stale: open files keep it, lookups make a new one */
+		dentry_put(d);
+		d = NULL;
+	}
 	if (d && (d->inode || dir_is_cache)) {
 		*out = d;
 		return 0;

@@ -4,6 +4,8 @@ KERNEL_OBJS += fs/uio.o fs/inode.o fs/dcache.o fs/mount.o fs/path.o fs/namei.o f
 KERNEL_OBJS += fs/fdtable.o fs/fs_context.o fs/namei_ops.o fs/vfs_init.o fs/initramfs.o
 # tmpfs (the root and /dev): name space and file contents.
 KERNEL_OBJS += fs/tmpfs.o fs/tmpfs_data.o
+# devpts: the pty slaves' nodes (/dev/pts).
+KERNEL_OBJS += fs/devpts.o
 # File system calls.
 KERNEL_OBJS += fs/open.o fs/read_write.o fs/stat.o fs/attr.o fs/fd_syscalls.o fs/cwd.o
 KERNEL_OBJS += fs/getdents.o fs/mount_syscalls.o fs/namei_syscalls.o fs/sys_sysfs.o fs/file_hints.o

@@ -127,6 +127,10 @@ struct inode_ops {
 	 * leave it negative (return 0 either way; -errno on failure). Not used on
 	 * SB_DCACHE_IS_DIRECTORY file systems. namespace_mutex held. */
 	int (*lookup)(struct inode *dir, struct dentry *d);
+	/* Is the cached positive child d of this directory still what the name means (Linux's
+	 * d_revalidate)? False: the VFS unhashes d and asks lookup again. NULL: always. Not used
+	 * on SB_DCACHE_IS_DIRECTORY file systems; called with no lock held. */
+	bool (*revalidate)(struct dentry *d);
 	/* Make a new object named by the negative dentry d in dir and instantiate d. The VFS has
 	 * checked permissions and that the name is free; mode carries the type bits (S_IFREG for
 	 * create, S_IFDIR for mkdir, S_IFCHR/S_IFBLK/S_IFIFO/S_IFSOCK for mknod) and the
@@ -512,6 +516,9 @@ long kernel_write(struct file *f, const void *buf, size_t len, int64_t pos);
 /* The file operations of device rdev (MKDEV(major, minor)); open of a S_IFCHR inode uses them.
  * -EBUSY when taken. */
 int chrdev_register(uint64_t rdev, const struct file_ops *ops);
+/* The same for count consecutive device numbers from first (the pty slaves' majors 136..:
+ * MKDEV's encoding keeps minors 0..255 of consecutive majors consecutive). */
+int chrdev_register_range(uint64_t first, uint32_t count, const struct file_ops *ops);
 const struct file_ops *chrdev_lookup(uint64_t rdev);
 
 /* ---- boot ----------------------------------------------------------------------------------- */

@@ -1,11 +1,12 @@
 /* Bringing up the name space at boot: the root tmpfs with the initramfs unpacked into it, the
- * standard directories, devtmpfs on /dev with the device nodes, a tmpfs on /dev/shm, and
- * procfs on /proc when it is built in. */
+ * standard directories, devtmpfs on /dev with the device nodes, devpts on /dev/pts, a tmpfs
+ * on /dev/shm, and procfs on /proc when it is built in. */
 #include <fs/procfs/procfs.h>
 #include <ipc/mqueue.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
+#include <fs/devpts.h>
 #include <fs/initramfs.h>
 #include <core/panic.h>
 #include <core/printk.h>
@@ -30,6 +31,7 @@ static const struct dev_node {
 	{ "full", S_IFCHR | 0666, 1, 7 },   { "random", S_IFCHR | 0666, 1, 8 },
 	{ "urandom", S_IFCHR | 0666, 1, 9 }, { "tty", S_IFCHR | 0666, 5, 0 },
 	{ "console", S_IFCHR | 0600, 5, 1 }, { "ttyS0", S_IFCHR | 0660, 4, 64 },
+	{ "ptmx", S_IFCHR | 0666, 5, 2 },
 };
 
 static const struct dev_link {
@@ -82,6 +84,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	tmpfs_register();
 	procfs_register();
 	mqueue_fs_register();
+	devpts_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,
@@ -101,6 +104,8 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	/* POSIX shared memory and named semaphores (shm_open, sem_open) are files here. */
 	ensure_dir("/dev/shm", 01777);
 	mount_at("tmpfs", "/dev/shm", "mode=1777");
+	ensure_dir("/dev/pts", 0755);
+	mount_at("devpts", "/dev/pts", devpts_boot_options());
 	if (fs_type_find("proc"))
 		mount_at("proc", "/proc", NULL);
 }

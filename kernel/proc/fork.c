@@ -171,6 +171,9 @@ static int clone_link(struct process *p, struct process *np, struct thread *t,
 		np->pid = tid;
 		np->parent = parent;
 		np->vfork_done = vfork;
+		/* Read again under the tree lock: a pty freed since process_alloc copied it was
+		 * cleared from p (session_forget_tty), but np was not in the table yet. */
+		np->ctty = p->ctty;
 		pid_set_process_locked(tid, np);
 		list_add_tail(&parent->children, &np->sibling);
 	}

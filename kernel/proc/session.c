@@ -99,6 +99,11 @@ bool session_pgrp_orphaned_locked(int pgid)
 
 /* ---- controlling terminals ------------------------------------------------------------------ */
 
+static bool is_session_leader(const struct process *p)
+{
+	return p->sid == p->pid;
+}
+
 static struct tty *ctty_locked(const struct process *p)
 {
 	spin_assert_held(&process_tree_lock);
@@ -149,17 +154,50 @@ bool session_is_ctty(struct tty *tty)
 	return r;
 }
 
-struct tty *session_current_ctty(void)
+struct tty *session_current_ctty_get(void)
 {
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct tty *tty = ctty_locked(process_current());
+	if (tty && tty->ops->get && tty->ops->get(tty))
+		tty = NULL; /* going away */
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	return tty;
 }
 
-static bool is_session_leader(const struct process *p)
+/* Linux's __tty_hangup and tty_signal_session_leader for a pty slave whose master closed:
+ * the session leader gets SIGHUP and SIGCONT (and so does the foreground group, which Linux
+ * signals when that leader then exits), and the terminal belongs to no session any more. */
+void session_hangup(struct tty *tty)
 {
-	return p->sid == p->pid;
+	k_siginfo_t info;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *leader = tty->session ? process_by_pid_locked(tty->session) : NULL;
+	if (leader && leader->state == PROCESS_ALIVE && is_session_leader(leader)) {
+		kernel_siginfo(&info, SIGHUP);
+		signal_send_process_locked(leader, SIGHUP, &info);
+		kernel_siginfo(&info, SIGCONT);
+		signal_send_process_locked(leader, SIGCONT, &info);
+	}
+	if (tty->session)
+		hangup_session_locked(tty);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
+void session_forget_tty(struct tty *tty)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	tty->session = 0;
+	tty->pgrp = 0;
+	process_for_each_with_zombies_locked(clear_member_ctty, tty);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
+void session_tty_ids(struct tty *tty, int *pgrp, int *sid)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	*pgrp = tty->pgrp;
+	*sid = tty->session;
+	spin_unlock_irqrestore(&process_tree_lock, f);
 }
 
 void session_open_ctty(struct tty *tty, bool readable)

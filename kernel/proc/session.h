@@ -34,8 +34,17 @@ void session_signal_fg(struct tty *tty, int sig);
  * the group is orphaned, or when sig is SIGTTIN and ignored or blocked. */
 int session_job_control(struct tty *tty, int sig);
 
-/* The calling process's controlling terminal (for /dev/tty), or NULL. */
-struct tty *session_current_ctty(void);
+/* The calling process's controlling terminal for an open of /dev/tty, with the reference its
+ * driver's get op takes, or NULL. */
+struct tty *session_current_ctty_get(void);
+/* A pty slave hung up (its master closed): SIGHUP and SIGCONT to the session leader and the
+ * foreground group; tty controls no session any more. */
+void session_hangup(struct tty *tty);
+/* tty is being freed: no process (zombies included) names it as its terminal any more. */
+void session_forget_tty(struct tty *tty);
+/* tty's foreground group and session, 0 for none (a pty master's TIOCGPGRP/TIOCGSID, which
+ * need not come from the session). */
+void session_tty_ids(struct tty *tty, int *pgrp, int *sid);
 /* open(2) without O_NOCTTY of a terminal that can become controlling: a session leader
  * without one acquires tty if no session has it. */
 void session_open_ctty(struct tty *tty, bool readable);

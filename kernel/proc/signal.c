@@ -431,7 +431,11 @@ static int send_locked(struct process *p, struct thread *t, int sig, const k_sig
 	int err = 0;
 	struct thread *target = t ? t : pick_thread_locked(p, sig);
 	bool blocked = target ? (target->sig_blocked & SIGSET_BIT(sig)) != 0 : true;
-	bool drop = !blocked && sig_ignored_by_action(sh, sig) && !(SIGSET_BIT(sig) & SIG_UNCATCHABLE);
+	/* A signal rt_sigtimedwait waits for is taken even when its action ignores it (Linux's
+	 * sig_ignored looks at real_blocked). */
+	bool waited = target && (target->sig_waited & SIGSET_BIT(sig));
+	bool drop = !blocked && !waited && sig_ignored_by_action(sh, sig) &&
+		    !(SIGSET_BIT(sig) & SIG_UNCATCHABLE);
 	/* Init is protected from signals it has not asked for (Linux's SIGNAL_UNKILLABLE). */
 	if (p->pid == INIT_PID && !force && sh->action[sig - 1].handler == SIG_DFL)
 		drop = true;

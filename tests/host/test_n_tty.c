@@ -1,7 +1,8 @@
 /* Host tests for kernel/drivers/n_tty.c: canonical editing and its echo (erase, kill, word
  * erase, tabs, ECHOCTL), VEOF, line-at-a-time reads, raw mode, ISIG characters and flushing,
  * CR/NL input mapping, output post-processing, IXON flow control, switching ICANON with input
- * pending, and a randomized check that the buffer never overflows or loses its indices. */
+ * pending, the room a flow-controlled writer has, and a randomized check that the buffer never
+ * overflows or loses its indices. */
 #include "test.h"
 #include <drivers/n_tty.h>
 #include <signal.h> /* the host's numbers are Linux's */
@@ -353,8 +354,30 @@ static void random_bytes(void)
 	}
 }
 
+/* n_tty_room: what a flow-controlled writer (a pty master) may still send. */
+static void room(void)
+{
+	setup();
+	CHECK_EQ(n_tty_room(&ld), N_TTY_BUF_SIZE);
+	for (int i = 0; i < N_TTY_BUF_SIZE + 10; i++)
+		n_tty_receive(&ld, 'a');
+	CHECK_EQ(n_tty_room(&ld), N_TTY_BUF_SIZE); /* an unfinished line never stops its writer */
+	setup();
+	feed("line\n");
+	CHECK_EQ(n_tty_room(&ld), N_TTY_BUF_SIZE - 1 - 5); /* the last slot kept for a line end */
+	setup();
+	set_lflag(0, ICANON | ECHO);
+	feed("raw");
+	CHECK_EQ(n_tty_room(&ld), N_TTY_BUF_SIZE - 3);
+	for (int i = 0; i < N_TTY_BUF_SIZE; i++)
+		n_tty_receive(&ld, 'b');
+	CHECK_EQ(n_tty_room(&ld), 0);
+	rd(10);
+	CHECK_EQ(n_tty_room(&ld), 10);
+}
+
 TEST_MAIN(TEST(defaults), TEST(canon_line), TEST(canon_one_line_per_read), TEST(erase_kill),
 	  TEST(kill_without_echoke), TEST(erase_without_echoe), TEST(werase), TEST(echoctl_and_erase),
 	  TEST(erase_tab), TEST(lnext), TEST(eof), TEST(eol), TEST(raw), TEST(raw_echo), TEST(isig),
 	  TEST(crnl_mapping), TEST(output), TEST(flow_control), TEST(switch_to_canon),
-	  TEST(full_buffer), TEST(random_bytes))
+	  TEST(full_buffer), TEST(random_bytes), TEST(room))

@@ -1,5 +1,5 @@
 /* The sleep matrix (sleep_matrix.h) for waits on another party: open of a FIFO with no writer,
- * wait4 and waitid for a child, read on a pty, sendfile into a full pipe, and vfork's wait for
+ * wait4 and waitid for a child, sendfile into a full pipe, and vfork's wait for
  * a child that pauses. On Linux all but vfork restart under SA_RESTART; vfork's wait is
  * killable only (a caught signal waits for the child, and SIGSTOP too, so it has no stop case).
  * Also: sendfile from a pipe fails with EINVAL on Linux, it does not block. */
@@ -52,28 +52,6 @@ static long block_waitid(struct sm_ctx *c)
 	return sm_sys(syscall(SYS_waitid, P_ALL, 0, &si, WEXITED, NULL));
 }
 
-static bool prep_pty(struct sm_ctx *c, char *why, size_t n)
-{
-	c->xfd = posix_openpt(O_RDWR | O_NOCTTY);
-	if (c->xfd < 0 || grantpt(c->xfd) || unlockpt(c->xfd) ||
-	    ptsname_r(c->xfd, c->path, sizeof(c->path))) {
-		snprintf(why, n, "no pty here (/dev/ptmx: %s)", strerror(errno));
-		sm_close(&c->xfd);
-		return false;
-	}
-	return true;
-}
-
-static void setup_pty(struct sm_ctx *c)
-{
-	c->cfd = open(c->path, O_RDWR | O_NOCTTY);
-}
-
-static void cleanup_pty(struct sm_ctx *c)
-{
-	sm_close(&c->xfd);
-}
-
 /* A regular file to send from (xfd), into the pipe the case process fills. */
 static bool prep_file(struct sm_ctx *c, char *why, size_t n)
 {
@@ -115,8 +93,6 @@ static const struct sm_call calls[] = {
 	  SM_RESTARTS },
 	{ "waitid", SYS_waitid, NULL, setup_child, block_waitid, sm_wake_write, NULL, 0,
 	  SM_RESTARTS },
-	{ "read_pty", SYS_read, prep_pty, setup_pty, sm_block_read_cfd, sm_wake_xfd, cleanup_pty,
-	  1, SM_RESTARTS },
 	{ "sendfile", SYS_sendfile, prep_file, sm_setup_fill, block_sendfile, sm_wake_drain,
 	  sm_cleanup_path, 1, SM_RESTARTS },
 	{ "vfork", SYS_vfork, NULL, NULL, block_vfork, wake_vfork, NULL, SM_HELPER,
