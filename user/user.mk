@@ -114,8 +114,14 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
-# The fuzzers share their generator.
-$(USER_OUT)/root/tests/fuzz $(USER_OUT)/root/tests/fuzz_mt: tests/user/fuzz.h
+# The fuzzers share their generator, and call every number of the syscall table (less exit and
+# exit_group, which only end a round): a call added to the table is fuzzed from then on.
+FUZZ_NRS := $(USER_OUT)/gen/fuzz_nrs.h
+$(FUZZ_NRS): kernel/syscall/syscall_64.tbl user/user.mk
+	@mkdir -p $(dir $@)
+	@awk '/^[0-9]/ && $$1 != 60 && $$1 != 231 { printf "%s, ", $$1 } END { print "" }' $< > $@
+$(USER_OUT)/root/tests/fuzz $(USER_OUT)/root/tests/fuzz_mt: tests/user/fuzz.h $(FUZZ_NRS)
+$(USER_OUT)/root/tests/fuzz $(USER_OUT)/root/tests/fuzz_mt: USER_CFLAGS += -I$(USER_OUT)/gen
 $(USER_OUT)/root/tests/fuzz_mt: include/uapi/zero/ipc.h include/uapi/zero/cap.h
 $(USER_OUT)/root/tests/fs_efault2: tests/user/fs_efault.c
 # The tests that hold a thread at a kernel test hook.

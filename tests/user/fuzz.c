@@ -128,6 +128,7 @@ int main(void)
 	/* Orphaned grandchildren go to init; give it a moment, then nothing may be left here. */
 	sleep_ms(100);
 	reap_strays();
+	ipc_remove_all();
 	errno = 0;
 	CHECK("all_children_reaped", waitpid(-1, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD);
 	CHECK("system_still_works", system_works());

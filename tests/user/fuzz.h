@@ -24,18 +24,10 @@
 #define PAGE 4096UL
 
 
-/* The implemented numbers (kernel/syscall/syscall_64.tbl), minus exit (60) and exit_group
- * (231), which only end a round. Keep in sync with the table. */
+/* The implemented numbers: every line of kernel/syscall/syscall_64.tbl but exit (60) and
+ * exit_group (231), which only end a round (fuzz_nrs.h is generated from the table). */
 static const int nrs[] = {
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-	25, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 56, 57, 58, 59, 61, 62, 63, 72, 74, 75, 76, 77,
-	79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100,
-	102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 115, 116, 117, 118, 119, 120, 121,
-	124, 127, 130, 131, 133, 137, 138, 140, 141, 157, 158, 160, 161, 162, 165, 166, 186, 200,
-	201, 202, 204, 217, 218, 219, 228, 229, 230, 234, 247, 257, 258, 259, 260, 262, 263, 264,
-	265, 266, 267, 268, 269, 270, 271, 273, 274, 280, 292, 293, 302, 306, 316, 318, 332, 334,
-	436, 439, /* then Zero-OS's own: endpoints, caps */
-	1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033,
+#include "fuzz_nrs.h"
 };
 /* Path strings planted in scratch, so that the file calls get past copying their path: names
  * in the round's own directory (the cwd), hostile shapes, and files every process may see. */
@@ -279,7 +271,16 @@ static bool blocks(int nr)
 	       nr == SYS_readv || nr == SYS_pread64 || nr == SYS_write || nr == SYS_writev ||
 	       nr == SYS_pwrite64 || nr == SYS_sendfile || nr == SYS_open || nr == SYS_openat ||
 	       nr == SYS_creat || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
-	       nr == SYS_pselect6 || nr == SYS_ioctl ||
+	       nr == SYS_pselect6 || nr == SYS_ioctl || nr == SYS_preadv || nr == SYS_pwritev ||
+	       nr == SYS_preadv2 || nr == SYS_pwritev2 ||
+	       /* signals, futexes, event descriptors: */
+	       nr == SYS_rt_sigtimedwait || nr == 449 /* futex_waitv */ || nr == SYS_epoll_wait ||
+	       nr == SYS_epoll_pwait || nr == 441 /* epoll_pwait2 */ ||
+	       /* file locks (F_SETLKW, flock) and lease breaks (open, truncate): */
+	       nr == SYS_fcntl || nr == SYS_flock || nr == SYS_truncate || nr == SYS_ftruncate ||
+	       /* System V IPC and POSIX message queues: */
+	       nr == SYS_semop || nr == SYS_semtimedop || nr == SYS_msgsnd || nr == SYS_msgrcv ||
+	       nr == SYS_mq_timedsend || nr == SYS_mq_timedreceive ||
 	       /* endpoints: zero_send, zero_recv, zero_call */
 	       (nr >= 1025 && nr <= 1027);
 }
@@ -758,6 +759,30 @@ static int reap_strays(void)
 	while (waitpid(-1, &st, WNOHANG | __WALL) > 0)
 		n++;
 	return n;
+}
+
+/* System V IPC objects and POSIX message queues outlive the processes that make them: remove
+ * what the children made (every id /proc/sysvipc lists; the queues the planted names allow),
+ * so that their memory is not counted as lost. */
+static void ipc_remove_all(void)
+{
+	static const struct { const char *file; int nr; } kinds[] = {
+		{ "/proc/sysvipc/shm", SYS_shmctl }, { "/proc/sysvipc/sem", SYS_semctl },
+		{ "/proc/sysvipc/msg", SYS_msgctl },
+	};
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		FILE *f = fopen(kinds[k].file, "r");
+		char line[256];
+		long key, id;
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "%ld %ld", &key, &id) == 2) /* IPC_RMID is 0 for all */
+				syscall(kinds[k].nr, id, 0, 0, 0);
+		if (f)
+			fclose(f);
+	}
+	for (unsigned i = 0; i < NPATHS; i++)
+		if (paths[i][0] == '/' && !strchr(paths[i] + 1, '/'))
+			syscall(SYS_mq_unlink, paths[i] + 1);
 }
 
 /* fork + exec + mmap still work: a child execs /bin/hello and exits 0. */
