@@ -403,6 +403,11 @@ long tty_write(struct file *f, struct uio *u, int64_t *pos)
 	uint8_t in[WRITE_CHUNK];
 	size_t done = 0;
 	while (u->resid) {
+		/* A long write (a pty whose other side drops what does not fit never waits) stops
+		 * between chunks when a signal is pending, with the count so far, as long copies
+		 * do: SIGKILL must end it (bug pty_long_write_sigkill). */
+		if (done && signal_copy_should_stop(done))
+			break;
 		size_t n = u->resid < sizeof(in) ? u->resid : sizeof(in);
 		if (uio_copy_in(u, in, n)) {
 			ret = -EFAULT;

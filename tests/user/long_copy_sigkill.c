@@ -1,9 +1,12 @@
-/* Regression tests for long_copy_ignores_sigkill (issue 19) and random_write_zero_efault
- * (issue 12): a long copy — sendfile from /dev/urandom, a large read of /dev/urandom, a large
- * getrandom — must end soon after SIGKILL (it took 16 s to 5 minutes), a caught signal cuts it
+/* Regression tests for long_copy_ignores_sigkill (issue 19), pty_long_write_sigkill and
+ * random_write_zero_efault (issue 12): a long copy — sendfile from /dev/urandom, a large read
+ * of /dev/urandom, a large getrandom, 64 MiB written to a pty master in one line (its slave
+ * drops what does not fit, so the write never waited: the fuzzer found a thread SIGKILL could
+ * not end) — must end soon after SIGKILL (it took 16 s to minutes), a caught signal cuts it
  * short with the bytes done so far (as Linux: never EINTR once bytes were copied), and a
- * zero-length write to a random device is 0, not EFAULT. The child's system time growing is
- * the event that says it is inside the copy. */
+ * zero-length write to a random device is 0, not EFAULT. The child's system time growing (or,
+ * where the call sleeps, as Linux's pty write does, its being in the call) is the event that
+ * says it is inside the copy. */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -47,7 +51,21 @@ static long cpu_ticks(pid_t pid)
 	return ut + st;
 }
 
-/* Wait (bounded) until pid has run a few ticks since `base`: it is inside its long call. */
+/* Is pid inside system call nr (/proc/<pid>/syscall starts with its number)? */
+static bool in_syscall(pid_t pid, int nr)
+{
+	char path[64], buf[64] = { 0 };
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && atoi(buf) == nr && buf[0] != 'r'; /* not "running" */
+}
+
+/* Wait (bounded) until pid has run a few ticks since `base`, or sleeps in write(2): it is
+ * inside its long call. */
 static bool wait_busy(pid_t pid, long base)
 {
 	long start = now_ms();
@@ -55,14 +73,14 @@ static bool wait_busy(pid_t pid, long base)
 		long t = cpu_ticks(pid);
 		if (t < 0)
 			return false;
-		if (t - base >= IN_KERNEL_TICKS)
+		if (t - base >= IN_KERNEL_TICKS || in_syscall(pid, SYS_write))
 			return true;
 		sched_yield();
 	}
 	return false;
 }
 
-enum copy_kind { SENDFILE_URANDOM, READ_URANDOM, GETRANDOM };
+enum copy_kind { SENDFILE_URANDOM, READ_URANDOM, GETRANDOM, PTY_WRITE };
 
 static long do_copy(enum copy_kind k, char *buf)
 {
@@ -70,14 +88,23 @@ static long do_copy(enum copy_kind k, char *buf)
 	switch (k) {
 	case SENDFILE_URANDOM: return sendfile(open("/dev/null", O_WRONLY), ur, NULL, 0x7ffff000);
 	case READ_URANDOM: return read(ur, buf, BIG);
+	case PTY_WRITE: {
+		/* buf: one line that never ends (copy_buffer); the slave is never opened */
+		return write(posix_openpt(O_RDWR | O_NOCTTY), buf, BIG);
+	}
 	default: return getrandom(buf, BIG, 0);
 	}
 }
 
-static char *big_buffer(void)
+/* The buffer of copy k, filled before the child starts, so that its CPU time is the copy's. */
+static char *copy_buffer(enum copy_kind k)
 {
 	char *b = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return b == MAP_FAILED ? NULL : b;
+	if (b == MAP_FAILED)
+		return NULL;
+	if (k == PTY_WRITE)
+		memset(b, 'a', BIG);
+	return b;
 }
 
 static volatile int caught;
@@ -108,7 +135,7 @@ static pid_t spawn_copier(enum copy_kind k, char *buf, int report_fd)
 /* SIGKILL during the copy: the child must be reaped within KILL_BOUND_MS. */
 static void kill_case(const char *name, enum copy_kind k)
 {
-	char *buf = big_buffer();
+	char *buf = copy_buffer(k);
 	if (!buf)
 		exit(2);
 	pid_t pid = spawn_copier(k, buf, -1);
@@ -132,7 +159,7 @@ static void kill_case(const char *name, enum copy_kind k)
 /* A caught signal during the copy: the call returns what it copied (> 0), not EINTR. */
 static void signal_case(const char *name, enum copy_kind k)
 {
-	char *buf = big_buffer();
+	char *buf = copy_buffer(k);
 	int res[2];
 	if (!buf || pipe(res))
 		exit(2);
@@ -155,9 +182,11 @@ int main(void)
 	kill_case("sendfile_urandom_to_null_sigkill", SENDFILE_URANDOM);
 	kill_case("read_urandom_64mib_sigkill", READ_URANDOM);
 	kill_case("getrandom_64mib_sigkill", GETRANDOM);
+	kill_case("pty_long_write_sigkill", PTY_WRITE);
 	signal_case("read_urandom_signal_partial", READ_URANDOM);
 	signal_case("getrandom_signal_partial", GETRANDOM);
 	signal_case("sendfile_urandom_signal_partial", SENDFILE_URANDOM);
+	signal_case("pty_long_write_signal_partial", PTY_WRITE);
 	int ur = open("/dev/urandom", O_RDWR), rnd = open("/dev/random", O_WRONLY);
 	char b = 0;
 	CHECK("random_write_zero_efault_urandom", write(ur, &b, 0) == 0);
