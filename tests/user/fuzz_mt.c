@@ -61,7 +61,7 @@ void __attribute__((noreturn)) fuzz_run_on(void (*fn)(struct slot *), struct slo
 
 /* ---- the child's shared state ---- */
 enum { FD_NULL, FD_ZERO, FD_URANDOM, FD_PIPE_R, FD_PIPE_W, FD_FILE, FD_DIR, FD_EP_R, FD_EP_W,
-       FD_PROC, FD_OPATH, FD_EVENTFD, FD_EPOLL, FD_TIMERFD, FD_CLOSED, NFD };
+       FD_PROC, FD_OPATH, FD_EVENTFD, FD_EPOLL, FD_TIMERFD, FD_PTMX, FD_CLOSED, NFD };
 static int fdv[NFD]; /* the descriptors set up; racing threads close and replace them */
 #define LIFELINE_R 1000 /* a pipe only the child writes to: its sleeping children read it */
 #define LIFELINE_W 1001
@@ -549,8 +549,7 @@ static void __attribute__((noreturn)) main_thread(struct slot *s)
 
 /* The round's descriptors, while libc still works: devices, an empty pipe, a file, the
  * directory, an endpoint, a procfs file, an O_PATH one, an eventfd, an epoll, a timerfd, a
- * closed number; the lifeline. (A pty master is not among them yet: with one, a thread of
- * seed 0x19's round 18 keeps running in the kernel after SIGKILL; see issue 16's note.) */
+ * pty master, a closed number; the lifeline. */
 static void open_fds(void)
 {
 	int p[2] = { -1, -1 }, ep[2] = { -1, -1 };
@@ -571,6 +570,7 @@ static void open_fds(void)
 	fdv[FD_OPATH] = open("/", O_PATH);
 	fdv[FD_EVENTFD] = (int)sc2(SYS_eventfd2, 0, 0);
 	fdv[FD_TIMERFD] = (int)sc2(SYS_timerfd_create, 1 /* CLOCK_MONOTONIC */, 0);
+	fdv[FD_PTMX] = open("/dev/ptmx", O_RDWR | O_NOCTTY);
 	/* An epoll watching the pipe and the eventfd: racing closes take its interests away. */
 	fdv[FD_EPOLL] = (int)sc1(SYS_epoll_create1, 0);
 	uint64_t ev[2] = { 1 /* EPOLLIN */, 0 };
