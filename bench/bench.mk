@@ -14,7 +14,7 @@
 BENCH_BUILD := $(BUILD)/bench
 MUSL_CC := musl-gcc
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror
-ZBENCH_OBJS := $(addprefix $(BENCH_BUILD)/obj/,zbench.o tests_sys.o tests_ipc.o tests_proc.o)
+ZBENCH_OBJS := $(addprefix $(BENCH_BUILD)/obj/,zbench.o tests_sys.o tests_ipc.o tests_proc.o tests_events.o)
 # The files both systems get, at the same paths: /bench/zbench and /bench/tiny.
 BENCH_ROOT := $(BENCH_BUILD)/root
 ZBENCH := $(BENCH_ROOT)/bench/zbench

@@ -1,5 +1,5 @@
 /* linux_init: PID 1 of the reference Linux's initramfs (bench/README.md). It mounts what zbench
- * needs (proc, devtmpfs on /dev, tmpfs on /tmp), prints one marker line, runs /bench/zbench
+ * needs (proc, devtmpfs on /dev, devpts on /dev/pts, tmpfs on /tmp), prints one marker line, runs /bench/zbench
  * with the arguments Linux passes to init (those after "--" on the kernel command line, except
  * the "initrd=..." that OVMF appends), prints
  * its exit status, and powers the machine off. */
@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	say("INIT: zbench linux init, %s%ld ms since kernel clock start\n", "",
 	    (long)(bt.tv_sec * 1000 + bt.tv_nsec / 1000000));
 	mount_fs("proc", "/proc", "proc");
+	mount_fs("devpts", "/dev/pts", "devpts"); /* pty_roundtrip's pseudo-terminals */
 	mount_fs("tmpfs", "/tmp", "tmpfs");
 
 	char *args[64];

@@ -91,6 +91,13 @@ static const struct test tests[] = {
 	{ "signal", t_signal, 1, "kill(self) + handler + sigreturn" },
 	{ "tmpfs_write", t_tmpfs_write, FILE_CHUNKS, "tmpfs file write, 64 KiB writes of a 4 MiB file" },
 	{ "tmpfs_read", t_tmpfs_read, FILE_CHUNKS, "tmpfs file read, 64 KiB reads of a 4 MiB file" },
+	{ "epoll_wait_1", t_epoll_wait_1, 1, "epoll_wait, 1 eventfd registered and ready" },
+	{ "epoll_wait_1000", t_epoll_wait_1000, 1, "epoll_wait, 1,000 eventfds registered, 1 ready" },
+	{ "eventfd_pingpong", t_eventfd_pingpong, 1, "eventfd write/read round trip, two threads" },
+	{ "flock_pair", t_flock_pair, 1, "flock LOCK_EX + LOCK_UN, uncontended" },
+	{ "setlk_pair", t_setlk_pair, 1, "fcntl F_SETLK lock + unlock of a byte, uncontended" },
+	{ "sem_pingpong", t_sem_pingpong, 1, "System V semaphore round trip, two processes" },
+	{ "pty_roundtrip", t_pty_roundtrip, 1, "1-byte pty round trip, master -> slave -> master" },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
 

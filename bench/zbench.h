@@ -83,5 +83,12 @@ int t_mmap_munmap(struct run *r, long reps);
 int t_signal(struct run *r, long reps);
 int t_tmpfs_write(struct run *r, long reps);
 int t_tmpfs_read(struct run *r, long reps);
+int t_epoll_wait_1(struct run *r, long reps);
+int t_epoll_wait_1000(struct run *r, long reps);
+int t_eventfd_pingpong(struct run *r, long reps);
+int t_flock_pair(struct run *r, long reps);
+int t_setlk_pair(struct run *r, long reps);
+int t_sem_pingpong(struct run *r, long reps);
+int t_pty_roundtrip(struct run *r, long reps);
 
 #endif
