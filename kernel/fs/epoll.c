@@ -548,11 +548,18 @@ static long do_epoll_wait(int epfd, struct linux_epoll_event __user *uevents, in
 		return -EINVAL;
 	if (!user_range_ok((uint64_t)uevents, (uint64_t)maxevents * sizeof(*uevents)))
 		return -EFAULT;
-	struct file *f = fd_get_no_path(epfd);
-	if (!f)
+	/* Without a reference when only this thread could close epfd meanwhile (fd_get_light):
+	 * the wait never closes or replaces a descriptor itself. */
+	struct fd_light fl;
+	if (fd_get_light(epfd, 0, &fl))
 		return -EBADF;
-	long r = is_epoll(f) ? ep_wait(f->priv, uevents, maxevents, block, deadline) : -EINVAL;
-	file_put(f);
+	long r = 0;
+	if (fl.file->flags & O_PATH)
+		r = -EBADF;
+	else
+		r = is_epoll(fl.file) ? ep_wait(fl.file->priv, uevents, maxevents, block, deadline)
+				      : -EINVAL;
+	fd_put_light(&fl);
 	return r;
 }
 
