@@ -1,8 +1,8 @@
 /* linux_init: PID 1 of the reference Linux's initramfs (bench/README.md). It mounts what zbench
- * needs (proc, devtmpfs on /dev, devpts on /dev/pts, tmpfs on /tmp), prints one marker line, runs /bench/zbench
- * with the arguments Linux passes to init (those after "--" on the kernel command line, except
- * the "initrd=..." that OVMF appends), prints
- * its exit status, and powers the machine off. */
+ * needs (proc, devtmpfs on /dev, devpts on /dev/pts, tmpfs on /tmp), prints one marker line,
+ * runs /bench/zbench with the arguments Linux passes to init (those after "--" on the kernel
+ * command line, except the "initrd=..." that OVMF appends), prints its exit status, and powers
+ * the machine off. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

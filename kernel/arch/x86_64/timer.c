@@ -204,7 +204,8 @@ static void start_tick(uint64_t lapic_hz, const char *ref_name)
 	start_cpu_timer();
 	uint64_t khz = lapic_hz / HZ_PER_KHZ;
 	pr_info("LAPIC timer: one-shot, %u Hz tick (%lu.%03lu MHz after /%u; calibrated against "
-		"%s)\n", TIMER_HZ, khz / HZ_PER_KHZ, khz % HZ_PER_KHZ, LAPIC_TIMER_DIVIDER, ref_name);
+		"%s)\n", TIMER_HZ, khz / HZ_PER_KHZ, khz % HZ_PER_KHZ, LAPIC_TIMER_DIVIDER,
+		ref_name);
 }
 
 void timer_init(void)
