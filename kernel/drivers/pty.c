@@ -362,10 +362,7 @@ static long open_peer(struct file *mf, struct pty_pair *p, uint64_t arg)
 	r = file_alloc(&path, inode, flags, &pts_fops, &f);
 	if (r)
 		return r;
-	int fd = fd_install(f, flags & O_CLOEXEC, 0);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, flags & O_CLOEXEC);
 }
 
 /* The master's ioctls: its own, then termios and window size acting on the slave (Linux's

@@ -230,6 +230,14 @@ int fd_install(struct file *file, bool cloexec, int min_fd)
 	return fd_install_rights(file, cloexec, min_fd, ZERO_CAP_ALL);
 }
 
+int fd_install_or_put(struct file *file, bool cloexec)
+{
+	int fd = fd_install(file, cloexec, 0);
+	if (fd < 0)
+		file_put(file);
+	return fd;
+}
+
 int fd_install_rights(struct file *file, bool cloexec, int min_fd, uint64_t rights)
 {
 	struct fd_table *t = current_fdtable();

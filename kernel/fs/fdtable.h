@@ -70,6 +70,9 @@ int fd_install_pair_user(struct file *files[2], const uint64_t rights[2], bool c
 /* Install f (the reference passes to the table) in the lowest free slot >= min_fd, below
  * RLIMIT_NOFILE: the descriptor, or -EMFILE (then the caller still owns its reference). */
 int fd_install(struct file *f, bool cloexec, int min_fd);
+/* The new file of an open-like call into the lowest free slot: the descriptor, or -EMFILE with
+ * the caller's reference dropped (the file's release undoes what its creation did). */
+int fd_install_or_put(struct file *f, bool cloexec);
 /* Put f in slot fd, closing what was there (dup2/dup3): fd, or -EBADF when fd is beyond the
  * limit, -ENOMEM. */
 int fd_install_at(int fd, struct file *f, bool cloexec);

@@ -162,10 +162,7 @@ int anon_fd_create(const struct file_ops *ops, void *priv, uint32_t flags, bool 
 		kfree(priv);
 		return r;
 	}
-	int fd = fd_install(f, cloexec, 0);
-	if (fd < 0)
-		file_put(f); /* releases priv */
-	return fd;
+	return fd_install_or_put(f, cloexec); /* a failure's release frees priv */
 }
 
 int file_alloc_sibling(const struct file *sibling, uint32_t flags, const struct file_ops *ops,

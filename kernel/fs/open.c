@@ -222,10 +222,7 @@ static long open_user(int dirfd, const char __user *upath, int flags, uint32_t m
 	putname(path);
 	if (r)
 		return r;
-	int fd = fd_install(f, flags & O_CLOEXEC, 0);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, flags & O_CLOEXEC);
 }
 
 SYSCALL_DEFINE3(open, const char __user *, path, int, flags, uint32_t, mode)
