@@ -12,7 +12,7 @@ USER_PROGS := $(USER_OUT)/root/sbin/init $(USER_OUT)/root/bin/hello $(USER_OUT)/
 # The sleep matrix (issue 12): every blocking call against every way a sleep must end,
 # tests/user/sleep_matrix_*.c sharing tests/user/sleep_matrix.h.
 SLEEP_MATRIX_NAMES := sleep_matrix_futex sleep_matrix_time sleep_matrix_fd sleep_matrix_wait \
-	sleep_matrix_locks sleep_matrix_pty
+	sleep_matrix_locks sleep_matrix_pty sleep_matrix_waitv
 # Regression tests of issues 12 and 19 (sleeps, exits, long copies, races forced by hooks).
 SLEEP_REGRESSION_NAMES := clone_exit_group_race spurious_write_fault_segv long_copy_sigkill \
 	signal_lost_on_thread_exit sigtimedwait pthread_cancel_wait
