@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
 	gcc binutils make libc6-dev python3
 	gnu-efi qemu-system-x86 ovmf mtools dosfstools gdisk
-	musl-tools cpio busybox-static linux-libc-dev clang libclang-rt-14-dev
+	musl-tools cpio busybox-static linux-libc-dev clang libclang-rt-14-dev e2fsprogs
 )
 
 missing=()

@@ -1,7 +1,8 @@
 # Host unit tests of pure kernel code, included by the root Makefile (which defines BUILD).
 #   make host-tests   build every tests/host/test_*.c with ASan+UBSan into $(BUILD)/host/, run
 #                     them all (one PASS:/FAIL: line per case) and fail at the end if any failed
-#   make host-fuzz    libFuzzer runs over elf_check/the symbolizer and the cpio parser (clang)
+#   make host-fuzz    libFuzzer runs over elf_check/the symbolizer, the cpio parser and the ext2
+#                     superblock/inode/directory checks (clang)
 # A test binary tests/host/test_<x>.c links with the kernel sources listed in HOST_SRCS_test_<x>
 # below, or, if there is no such line, with kernel/<dir>/<x>.c when that file exists; libc
 # provides everything else (kernel/lib/string.c never: see HOST_STRING_RENAME).
@@ -23,6 +24,23 @@ HOST_SRCS_test_elf := kernel/lib/elf.c
 HOST_SRCS_test_buddy := kernel/mm/buddy.c
 HOST_SRCS_test_fbcon := kernel/drivers/fbcon_render.c kernel/drivers/font8x16.c
 HOST_SRCS_test_ps2kbd := kernel/drivers/ps2kbd_keymap.c
+HOST_SRCS_test_ext2_disk := kernel/lib/ext2_disk.c
+
+# ext2 images of tools/mkext2tree.sh's tree (1 KiB and 4 KiB blocks) for test_ext2_disk and
+# the fuzzer's seeds; made with mke2fs at build time, never committed.
+HOST_EXT2_DIR := $(HOST_DIR)/ext2
+HOST_EXT2_IMAGES := $(HOST_EXT2_DIR)/img1k $(HOST_EXT2_DIR)/img4k
+$(HOST_EXT2_DIR)/tree.stamp: tools/mkext2tree.sh
+	@mkdir -p $(HOST_EXT2_DIR)
+	@tools/mkext2tree.sh $(HOST_EXT2_DIR)/tree
+	@touch $@
+$(HOST_EXT2_DIR)/img%k: $(HOST_EXT2_DIR)/tree.stamp
+	@echo "  MKE2FS  $@"
+	@rm -f $@
+	@mke2fs -q -F -t ext2 -b $$(($* * 1024)) -d $(HOST_EXT2_DIR)/tree $@ 16M
+$(HOST_DIR)/test_ext2_disk: | $(HOST_EXT2_IMAGES)
+$(HOST_DIR)/obj/tests/host/test_ext2_disk.o: \
+	HOST_EXTRA_CFLAGS := -DEXT2_IMAGE_DIR='"$(abspath $(HOST_EXT2_DIR))"'
 
 # string.c defines memcpy, strlen, ... under libc's names: linked into a host binary it would
 # replace libc's (and ASan's interceptors) for the whole process. Its test and its copy are
@@ -91,6 +109,23 @@ $(HOST_FUZZ_DIR)/fuzz_cpio: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_cpio.o \
 	@echo "  FUZZLD  $@"
 	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
 
+$(HOST_FUZZ_DIR)/fuzz_ext2: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_ext2.o \
+		$(HOST_FUZZ_DIR)/obj/kernel/lib/ext2_disk.o
+	@echo "  FUZZLD  $@"
+	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
+
+# The ext2 seed: a 64 KiB image (1 KiB blocks, 16 inodes) of a small tree with a directory,
+# files, a fast and a slow symlink.
+$(HOST_EXT2_DIR)/seed.img:
+	@mkdir -p $(HOST_EXT2_DIR)/seedtree/d
+	@printf 'data\n' > $(HOST_EXT2_DIR)/seedtree/d/f
+	@head -c 3000 /dev/zero | tr '\0' x > $(HOST_EXT2_DIR)/seedtree/g
+	@ln -sfn d/f $(HOST_EXT2_DIR)/seedtree/s
+	@ln -sfn $$(printf 'd/../%.0s' $$(seq 1 16))d/f $(HOST_EXT2_DIR)/seedtree/t
+	@rm -f $@
+	@truncate -s 64K $@
+	@mke2fs -q -F -t ext2 -b 1024 -N 16 -d $(HOST_EXT2_DIR)/seedtree $@
+
 # Writes the seed corpus: valid images (with and without a symbol table) to mutate from.
 $(HOST_DIR)/fuzz_elf_seed: $(HOST_DIR)/obj/tests/host/fuzz_elf_seed.o $(HOST_DIR)/obj/kernel/lib/elf.o
 	@echo "  HOSTLD  $@"
@@ -111,14 +146,17 @@ endef
 
 ifneq ($(HOST_HAVE_CLANG),)
 # Seeds: valid ELF images from fuzz_elf_seed; for cpio, a newc archive of this directory.
-host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio
-	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
-	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
+host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio \
+		$(HOST_FUZZ_DIR)/fuzz_ext2 $(HOST_EXT2_DIR)/seed.img
+	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio $(HOST_FUZZ_DIR)/corpus-ext2
+	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio $(HOST_FUZZ_DIR)/corpus-ext2
+	@cp $(HOST_EXT2_DIR)/seed.img $(HOST_FUZZ_DIR)/corpus-ext2/seed
 	@$(HOST_TEST_ENV) $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/corpus-elf
 	@cd tests/host && ls test_cpio.c test.h | cpio -o -H newc --quiet \
 		> $(abspath $(HOST_FUZZ_DIR))/corpus-cpio/seed
 	$(call HOST_FUZZ_RUN,elf,elf_check,16384)
 	$(call HOST_FUZZ_RUN,cpio,cpio_next,16384)
+	$(call HOST_FUZZ_RUN,ext2,ext2_disk,65536)
 else
 host-fuzz:
 	@echo "host-fuzz: $(HOST_FUZZ_CC) not found, skipping the libFuzzer runs"
