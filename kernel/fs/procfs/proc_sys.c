@@ -1,6 +1,7 @@
 /* procfs's system-wide files in Linux's formats (proc(5)): meminfo, cpuinfo, uptime, loadavg,
  * stat, mounts, version and filesystems, and the table of the root directory's fixed names. */
 #include <fs/procfs/proc_internal.h>
+#include <block/blkdev.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/idt.h>
 #include <arch/x86_64/percpu.h>
@@ -466,6 +467,24 @@ static int show_version(struct proc_text *t, const struct proc_file_ctx *c)
 	return 0;
 }
 
+/* ---- partitions: Linux's block/genhd.c format, sizes in KiB -------------------------------- */
+
+static void partition_line(const struct block_device *bd, void *arg)
+{
+	if (!bd->nr_sectors && !bd->parent)
+		return; /* as Linux: a disk of no capacity (an unbound loop device) is not listed */
+	proc_printf(arg, "%4u  %7u %10llu %s\n", MAJOR(bd->rdev), MINOR(bd->rdev),
+		    (unsigned long long)(blkdev_size_bytes(bd) / 1024), bd->name);
+}
+
+static int show_partitions(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	proc_printf(t, "major minor  #blocks  name\n\n");
+	blkdev_for_each(partition_line, t);
+	return 0;
+}
+
 /* ---- the root directory's fixed names ------------------------------------------------------ */
 
 const struct proc_entry proc_root_entries[] = {
@@ -476,6 +495,7 @@ const struct proc_entry proc_root_entries[] = {
 	{ .name = "locks", .mode = S_IFREG | 0444, .show = show_locks },
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "partitions", .mode = S_IFREG | 0444, .show = show_partitions },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
 	{ .name = "sys", .mode = S_IFDIR | 0555, .iops = &proc_sysctl_dir_iops,
 	  .fops = &proc_sysctl_dir_fops },

@@ -1,0 +1,19 @@
+/* The block-device ioctls of Linux's <linux/fs.h> (type 0x12), as numbers: _IO(0x12, n), and
+ * _IOR(0x12, n, size_t) for the two that encode a size_t argument. */
+#ifndef UAPI_FS_H
+#define UAPI_FS_H
+
+#define BLKROSET 0x125d /* int __user *: set read-only (CAP_SYS_ADMIN) */
+#define BLKROGET 0x125e /* int __user *: read-only? */
+#define BLKRRPART 0x125f /* re-read the partition table */
+#define BLKGETSIZE 0x1260 /* unsigned long __user *: size in 512-byte sectors */
+#define BLKFLSBUF 0x1261 /* flush buffers */
+#define BLKSSZGET 0x1268 /* int __user *: logical sector size */
+#define BLKBSZGET 0x80081270 /* int __user *: the soft block size */
+#define BLKGETSIZE64 0x80081272 /* uint64_t __user *: size in bytes */
+#define BLKDISCARD 0x1277
+#define BLKPBSZGET 0x127b /* unsigned int __user *: physical sector size */
+#define BLKSECDISCARD 0x127d
+#define BLKZEROOUT 0x127f
+
+#endif

@@ -1,0 +1,218 @@
+/* Open block-device nodes (/dev/vda): read and write at any offset and length through a bounce
+ * buffer (partial sectors are read, patched and written back under the device's rmw_lock),
+ * lseek against the device size, fsync as a cache flush, and the BLK* ioctls, as Linux's
+ * block/fops.c and block/ioctl.c answer them. */
+#include <block/blkdev.h>
+#include <fs/vfs.h>
+#include <mm/kmalloc.h>
+#include <proc/process.h>
+#include <proc/signal.h>
+#include <arch/x86_64/usercopy.h>
+#include <uapi/capability.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/fs.h>
+
+#define BOUNCE_SIZE (64u * 1024u) /* a multiple of both sector sizes */
+
+static uint64_t round_down(uint64_t x, uint32_t a)
+{
+	return x - x % a;
+}
+
+static int bdev_open(struct inode *inode, struct file *f)
+{
+	struct block_device *bd = blkdev_get(inode->rdev);
+	if (!bd)
+		return -ENXIO;
+	f->priv = bd;
+	return 0;
+}
+
+static void bdev_release(struct file *f)
+{
+	blkdev_put(f->priv);
+}
+
+/* One chunk of a read: the sectors covering [pos, pos + n) into the bounce buffer, then out. */
+static long read_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
+		       size_t left)
+{
+	uint32_t ss = bd->sector_size;
+	uint64_t a = round_down(pos, ss);
+	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	uint64_t b = round_down(pos + n + ss - 1, ss);
+	int r = blkdev_read(bd, a, bounce, (size_t)(b - a));
+	if (!r)
+		r = uio_copy_out(u, bounce + (pos - a), n);
+	return r ? r : (long)n;
+}
+
+/* One chunk of a write: a partial first or last sector is read first, so that the bytes
+ * around the caller's stay as they were. */
+static long write_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
+			size_t left)
+{
+	uint32_t ss = bd->sector_size;
+	uint64_t a = round_down(pos, ss);
+	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	uint64_t end = pos + n, last = round_down(end, ss);
+	uint64_t b = round_down(end + ss - 1, ss);
+	mutex_lock(&bd->rmw_lock);
+	int r = 0;
+	if (pos != a)
+		r = blkdev_read(bd, a, bounce, ss);
+	if (!r && end != last && !(last == a && pos != a))
+		r = blkdev_read(bd, last, bounce + (last - a), ss);
+	if (!r)
+		r = uio_copy_in(u, bounce + (pos - a), n);
+	if (!r)
+		r = blkdev_write(bd, a, bounce, (size_t)(b - a));
+	mutex_unlock(&bd->rmw_lock);
+	return r ? r : (long)n;
+}
+
+typedef long (*chunk_fn)(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
+			 size_t left);
+
+/* Move `total` bytes a chunk at a time; a signal ends a long transfer between chunks with what
+ * is done, an error with what is done or the error. */
+static long bdev_rw(struct file *f, struct uio *u, int64_t *pos, size_t total, chunk_fn fn)
+{
+	struct block_device *bd = f->priv;
+	char *bounce = kmalloc(BOUNCE_SIZE);
+	if (!bounce)
+		return -ENOMEM;
+	size_t done = 0;
+	long r = 0;
+	while (done < total && !(done && signal_copy_should_stop(done))) {
+		r = fn(bd, bounce, u, (uint64_t)*pos, total - done);
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+		*pos += r;
+	}
+	kfree(bounce);
+	return done ? (long)done : r;
+}
+
+static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
+{
+	uint64_t size = blkdev_size_bytes(f->priv);
+	if (*pos < 0)
+		return -EINVAL;
+	if ((uint64_t)*pos >= size)
+		return 0;
+	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	return bdev_rw(f, u, pos, total, read_chunk);
+}
+
+/* As Linux's blkdev_write_iter: EPERM on a read-only device, ENOSPC at or past the end, a
+ * short write at the end. */
+static long bdev_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	struct block_device *bd = f->priv;
+	uint64_t size = blkdev_size_bytes(bd);
+	if (bd->read_only)
+		return -EPERM;
+	if (!u->resid)
+		return 0;
+	if (*pos < 0)
+		return -EINVAL;
+	if ((uint64_t)*pos >= size)
+		return -ENOSPC;
+	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	return bdev_rw(f, u, pos, total, write_chunk);
+}
+
+/* Linux's fixed_size_llseek: positions from 0 to the size; SEEK_DATA/SEEK_HOLE see no holes. */
+static int64_t bdev_llseek(struct file *f, int64_t off, int whence)
+{
+	int64_t size = (int64_t)blkdev_size_bytes(f->priv);
+	int64_t base;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = f->pos; break;
+	case SEEK_END: base = size; break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		base = 0;
+		if (whence == SEEK_HOLE)
+			off = size;
+		break;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0 || base + off > size)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+static int bdev_fsync(struct file *f)
+{
+	return blkdev_flush(f->priv);
+}
+
+/* Linux's block_size of a device: the largest power of two up to a page that divides the size,
+ * no smaller than the logical sector. */
+static int soft_block_size(const struct block_device *bd)
+{
+	uint64_t size = blkdev_size_bytes(bd);
+	uint32_t bs = 4096;
+	while (bs > bd->sector_size && size % bs)
+		bs /= 2;
+	return (int)bs;
+}
+
+static long put_value(uint64_t arg, const void *v, size_t len)
+{
+	return copy_to_user((void __user *)arg, v, len) ? -EFAULT : 0;
+}
+
+static long set_read_only(struct block_device *bd, uint64_t arg)
+{
+	int ro;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (copy_from_user(&ro, (const int __user *)arg, sizeof(ro)))
+		return -EFAULT;
+	if (!ro && bd->parent && bd->parent->read_only)
+		return 0; /* as Linux: a partition of a read-only disk stays read-only */
+	WRITE_ONCE(bd->read_only, ro != 0);
+	return 0;
+}
+
+static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	struct block_device *bd = f->priv;
+	uint64_t size = blkdev_size_bytes(bd), sectors = size / 512;
+	int i;
+	unsigned int u;
+	switch (cmd) {
+	case BLKGETSIZE64: return put_value(arg, &size, sizeof(size));
+	case BLKGETSIZE: return put_value(arg, &sectors, sizeof(sectors));
+	case BLKSSZGET: i = (int)bd->sector_size; return put_value(arg, &i, sizeof(i));
+	case BLKPBSZGET: u = bd->sector_size; return put_value(arg, &u, sizeof(u));
+	case BLKBSZGET: i = soft_block_size(bd); return put_value(arg, &i, sizeof(i));
+	case BLKROGET: i = READ_ONCE(bd->read_only); return put_value(arg, &i, sizeof(i));
+	case BLKROSET: return set_read_only(bd, arg);
+	case BLKFLSBUF: return capable(CAP_SYS_ADMIN) ? blkdev_flush(bd) : -EACCES;
+	case BLKRRPART: return capable(CAP_SYS_ADMIN) ? blkdev_rescan(bd) : -EACCES;
+	case BLKDISCARD:
+	case BLKSECDISCARD:
+	case BLKZEROOUT: return -EOPNOTSUPP;
+	default: return -ENOTTY;
+	}
+}
+
+const struct file_ops blkdev_file_ops = {
+	.open = bdev_open,
+	.read = bdev_read,
+	.write = bdev_write,
+	.llseek = bdev_llseek,
+	.ioctl = bdev_ioctl,
+	.fsync = bdev_fsync,
+	.release = bdev_release,
+};

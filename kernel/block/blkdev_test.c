@@ -1,0 +1,132 @@
+/* Self-tests of the block layer on a small RAM disk (never registered at boot): registry rules,
+ * references, request checks, and partitions shifting and bounding their I/O. */
+#include <block/blkdev.h>
+#include <core/ktest.h>
+#include <mm/kmalloc.h>
+#include <lib/string.h>
+#include <lib/printf.h>
+#include <uapi/errno.h>
+#include <uapi/stat.h>
+
+#define RAM_SECTORS 64
+#define RAM_MAJOR 240 /* Linux's "local/experimental use" range: nothing else uses it */
+
+struct ramdisk {
+	struct block_device bd;
+	uint8_t data[RAM_SECTORS * 512];
+	int flushes;
+};
+
+static int ram_transfer(struct block_device *bd, uint64_t sector, void *buf, uint32_t count,
+			bool write)
+{
+	struct ramdisk *rd = bd->driver_data;
+	if (sector > RAM_SECTORS || count > RAM_SECTORS - sector)
+		return -EIO;
+	uint8_t *p = rd->data + sector * 512;
+	if (write)
+		memcpy(p, buf, (size_t)count * 512);
+	else
+		memcpy(buf, p, (size_t)count * 512);
+	return 0;
+}
+
+static int ram_flush(struct block_device *bd)
+{
+	((struct ramdisk *)bd->driver_data)->flushes++;
+	return 0;
+}
+
+static const struct block_device_ops ram_ops = { .transfer = ram_transfer, .flush = ram_flush };
+
+static struct ramdisk *ram_new(const char *name, uint32_t minor)
+{
+	struct ramdisk *rd = kmalloc(sizeof(*rd));
+	if (!rd)
+		return NULL;
+	ksnprintf(rd->bd.name, sizeof(rd->bd.name), "%s", name);
+	rd->bd.rdev = MKDEV(RAM_MAJOR, minor);
+	rd->bd.sector_size = 512;
+	rd->bd.nr_sectors = RAM_SECTORS;
+	rd->bd.ops = &ram_ops;
+	rd->bd.driver_data = rd;
+	return rd;
+}
+
+KTEST(blkdev_registry)
+{
+	struct ramdisk *a = ram_new("ktram0", 0), *b = ram_new("ktram0", 16);
+	struct ramdisk *c = ram_new("ktram1", 0);
+	if (!KEXPECT(a && b && c))
+		goto out;
+	KEXPECT(blkdev_register(&a->bd) == 0);
+	KEXPECT(blkdev_register(&b->bd) == -EBUSY); /* the name is taken */
+	KEXPECT(blkdev_register(&c->bd) == -EBUSY); /* the number is taken */
+	struct block_device *ref = blkdev_get(MKDEV(RAM_MAJOR, 0));
+	KEXPECT(ref == &a->bd);
+	KEXPECT(blkdev_get(MKDEV(RAM_MAJOR, 1)) == NULL);
+	KEXPECT(blkdev_unregister(&a->bd) == -EBUSY); /* a reference is held */
+	blkdev_put(ref);
+	KEXPECT(blkdev_unregister(&a->bd) == 0);
+	KEXPECT(blkdev_get(MKDEV(RAM_MAJOR, 0)) == NULL);
+out:
+	kfree(a);
+	kfree(b);
+	kfree(c);
+}
+
+KTEST(blkdev_requests)
+{
+	struct ramdisk *rd = ram_new("ktram2", 32);
+	uint8_t *buf = kmalloc(1024);
+	if (!KEXPECT(rd && buf) || !KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	struct block_device *bd = &rd->bd;
+	KEXPECT(blkdev_size_bytes(bd) == RAM_SECTORS * 512);
+	memset(buf, 0xa5, 1024);
+	KEXPECT(blkdev_write(bd, 512, buf, 1024) == 0);
+	KEXPECT(rd->data[511] == 0 && rd->data[512] == 0xa5 && rd->data[1535] == 0xa5);
+	KEXPECT(blkdev_read(bd, 100, buf, 512) == -EINVAL); /* unaligned offset */
+	KEXPECT(blkdev_read(bd, 0, buf, 100) == -EINVAL); /* unaligned length */
+	KEXPECT(blkdev_read(bd, (RAM_SECTORS - 1) * 512, buf, 1024) == -EINVAL); /* past the end */
+	KEXPECT(blkdev_read(bd, UINT64_MAX - 511, buf, 512) == -EINVAL); /* overflow */
+	KEXPECT(blkdev_read(bd, RAM_SECTORS * 512, buf, 0) == 0);
+	bd->read_only = true;
+	KEXPECT(blkdev_write(bd, 0, buf, 512) == -EROFS);
+	KEXPECT(blkdev_flush(bd) == 0 && rd->flushes == 1);
+	KEXPECT(blkdev_unregister(bd) == 0);
+out:
+	kfree(buf);
+	kfree(rd);
+}
+
+KTEST(blkdev_partitions)
+{
+	struct ramdisk *rd = ram_new("ktram3", 48);
+	uint8_t *buf = kmalloc(512);
+	if (!KEXPECT(rd && buf) || !KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	struct block_device *disk = &rd->bd;
+	KEXPECT(blkdev_add_partition(disk, 1, 8, RAM_SECTORS - 8 + 1) == -EINVAL); /* too long */
+	KEXPECT(blkdev_add_partition(disk, BLKDEV_MINORS, 8, 8) == -EINVAL);
+	KEXPECT(blkdev_add_partition(disk, 1, 8, 8) == 0);
+	struct block_device *part = blkdev_get(MKDEV(RAM_MAJOR, 49));
+	if (!KEXPECT(part != NULL))
+		goto out_unreg;
+	KEXPECT(!strcmp(part->name, "ktram3p1") && part->nr_sectors == 8);
+	memset(buf, 0x3c, 512);
+	KEXPECT(blkdev_write(part, 512, buf, 512) == 0);
+	KEXPECT(rd->data[9 * 512] == 0x3c && rd->data[9 * 512 - 1] == 0);
+	KEXPECT(blkdev_read(part, 8 * 512, buf, 512) == -EINVAL); /* past the partition */
+	KEXPECT(blkdev_rescan(part) == -EINVAL);
+	KEXPECT(blkdev_unregister(disk) == -EBUSY); /* the partition holds the disk */
+	KEXPECT(blkdev_remove_partitions(disk) == -EBUSY); /* and we hold the partition */
+	blkdev_put(part);
+	KEXPECT(blkdev_remove_partitions(disk) == 0);
+	KEXPECT(blkdev_get(MKDEV(RAM_MAJOR, 49)) == NULL);
+out_unreg:
+	KEXPECT(blkdev_unregister(disk) == 0);
+out:
+	kfree(buf);
+	kfree(rd);
+}
