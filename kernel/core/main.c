@@ -38,6 +38,7 @@
 #include <arch/x86_64/syscall.h>
 #include <core/walltime.h>
 #include <drivers/console_io.h>
+#include <block/loop.h>
 
 struct boot_info boot_info;
 uint64_t kernel_phys_base;
@@ -88,6 +89,7 @@ static __noreturn void boot_finish(void)
 		test_hooks_enable();
 	/* [proc] start init */
 	mem_devices_init();
+	loop_init();
 	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */

@@ -32,7 +32,7 @@ static const struct dev_node {
 	{ "full", S_IFCHR | 0666, 1, 7 },   { "random", S_IFCHR | 0666, 1, 8 },
 	{ "urandom", S_IFCHR | 0666, 1, 9 }, { "tty", S_IFCHR | 0666, 5, 0 },
 	{ "console", S_IFCHR | 0600, 5, 1 }, { "ttyS0", S_IFCHR | 0660, 4, 64 },
-	{ "ptmx", S_IFCHR | 0666, 5, 2 },
+	{ "ptmx", S_IFCHR | 0666, 5, 2 },   { "loop-control", S_IFCHR | 0600, 10, 237 },
 };
 
 static const struct dev_link {
