@@ -49,7 +49,8 @@ include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.m
 	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
 	kernel/sched/sources.mk
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
-include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk
+include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
+	kernel/fs/ext2/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 # The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
 # Linux's <asm/unistd_64.h>, package linux-libc-dev).

@@ -38,7 +38,7 @@ IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open
 # Pseudo-terminals (tests/user/pty*.c, sharing pty_test.h).
 PTY_TEST_NAMES := pty pty_hangup
 # Loop devices and ext2 (tests/user/loop.c, ext2_*.c).
-STORAGE_TEST_NAMES := loop
+STORAGE_TEST_NAMES := loop ext2_read ext2_read4k
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \
@@ -155,6 +155,22 @@ $(USER_BAD): $(USER_OUT)/root/bin/hello tools/mkbadelf.py user/hello.c
 # Debian's busybox (tools/stage_busybox.py) and its compatibility suite (tests/compat/busybox)
 # join the staged tree after EXTRA's files, taking no name the tree already has but /bin/sh.
 BUSYBOX_SUITE := tests/compat/busybox/run.sh $(wildcard tests/compat/busybox/[0-9]*)
+
+# ext2 images of tools/mkext2tree.sh's tree for tests/user/ext2_*.c (1 KiB and 4 KiB blocks),
+# next to the test programs (they find them through /proc/self/exe, here and on Linux).
+USER_EXT2_IMAGES := $(USER_OUT)/root/tests/ext2-1k.img $(USER_OUT)/root/tests/ext2-4k.img
+$(USER_OUT)/ext2tree.stamp: tools/mkext2tree.sh
+	@tools/mkext2tree.sh $(USER_OUT)/ext2tree
+	@touch $@
+$(USER_OUT)/root/tests/ext2-%k.img: $(USER_OUT)/ext2tree.stamp
+	@mkdir -p $(dir $@)
+	@echo "  MKE2FS  $@"
+	@rm -f $@
+	@mke2fs -q -F -t ext2 -b $$(($* * 1024)) -d $(USER_OUT)/ext2tree $@ 4M
+USER_TESTS += $(USER_EXT2_IMAGES)
+$(addprefix $(USER_OUT)/root/tests/,$(STORAGE_TEST_NAMES)): tests/user/loop_test.h \
+	| $(USER_EXT2_IMAGES)
+$(USER_OUT)/root/tests/ext2_read4k: tests/user/ext2_read.c
 
 # The archive is rebuilt on every make (EXTRA may have changed) but only replaced, and the
 # image only rebuilt, when its contents differ.

@@ -7,6 +7,7 @@
 #include <fs/namei.h>
 #include <fs/tmpfs.h>
 #include <fs/devpts.h>
+#include <fs/ext2/ext2.h>
 #include <fs/initramfs.h>
 #include <block/blkdev.h>
 #include <core/panic.h>
@@ -86,6 +87,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	procfs_register();
 	mqueue_fs_register();
 	devpts_register();
+	ext2_register();
 	struct super_block *sb;
 	struct mount *root_mnt;
 	/* Named "tmpfs" in /proc/mounts, not "rootfs": it is a real tmpfs, and busybox (df,

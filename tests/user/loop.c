@@ -6,39 +6,11 @@
  * last close). Needs root. Runs on the host's Linux too (USER_LINUX_TEST_NAMES). */
 #define _GNU_SOURCE
 #include "test.h"
+#include "loop_test.h"
 #include <fcntl.h>
-#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
-
-/* <linux/fs.h> and <linux/loop.h>, which musl does not ship. */
-#define BLKROGET _IO(0x12, 94)
-#define BLKSSZGET _IO(0x12, 104)
-#define BLKGETSIZE64 _IOR(0x12, 114, size_t)
-#define LO_FLAGS_READ_ONLY 1
-#define LO_FLAGS_AUTOCLEAR 4
-#define LOOP_SET_FD 0x4C00
-#define LOOP_CLR_FD 0x4C01
-#define LOOP_SET_STATUS64 0x4C04
-#define LOOP_GET_STATUS64 0x4C05
-#define LOOP_SET_CAPACITY 0x4C07
-#define LOOP_SET_BLOCK_SIZE 0x4C09
-#define LOOP_CONFIGURE 0x4C0A
-#define LOOP_CTL_ADD 0x4C80
-#define LOOP_CTL_REMOVE 0x4C81
-#define LOOP_CTL_GET_FREE 0x4C82
-struct loop_info64 {
-	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
-	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
-	uint8_t lo_file_name[64], lo_crypt_name[64], lo_encrypt_key[32];
-	uint64_t lo_init[2];
-};
-struct loop_config {
-	uint32_t fd, block_size;
-	struct loop_info64 info;
-	uint64_t reserved[8];
-};
 
 #define FILE_SIZE (1 << 20)
 #define WAIT_S 5
