@@ -38,7 +38,7 @@ IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open
 # Pseudo-terminals (tests/user/pty*.c, sharing pty_test.h).
 PTY_TEST_NAMES := pty pty_hangup
 # Loop devices and ext2 (tests/user/loop.c, ext2_*.c).
-STORAGE_TEST_NAMES := loop ext2_read ext2_read4k
+STORAGE_TEST_NAMES := loop ext2_read ext2_read4k ext2_write
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \

@@ -12,6 +12,7 @@
 #include <mm/layout.h>
 #include <proc/process.h>
 #include <uapi/capability.h>
+#include <fs/ext2/ext2.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
@@ -151,17 +152,21 @@ SYSCALL_DEFINE1(fdatasync, int, fd)
 	return fd_sync(fd);
 }
 
-/* Any descriptor names a file system to sync; every one is in memory: nothing to write. */
+/* The file system of any descriptor is written back (those kept in memory have no sync_fs). */
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	struct super_block *sb = f->inode->sb;
+	long r = sb && sb->ops && sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
 	file_put(f);
-	return 0;
+	return r;
 }
 
+/* The disk file systems (ext2) are written back; the others live in memory. */
 SYSCALL_DEFINE0(sync)
 {
+	ext2_sync_all();
 	return 0;
 }

@@ -304,6 +304,8 @@ struct super_ops {
 	int (*statfs)(struct super_block *sb, struct linux_statfs *st);
 	/* The last mount went away: free the file system (may be NULL). */
 	void (*kill)(struct super_block *sb);
+	/* syncfs: write everything back (NULL: kept in memory, nothing to write). */
+	int (*sync_fs)(struct super_block *sb);
 };
 
 struct super_block {

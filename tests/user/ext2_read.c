@@ -37,12 +37,7 @@ static const char *at(const char *rel)
 
 static long read_file(const char *rel, char *buf, size_t size, long off)
 {
-	int fd = open(at(rel), O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	long n = sys_res(pread(fd, buf, size, off));
-	close(fd);
-	return n;
+	return test_pread_path(at(rel), buf, size, off);
 }
 
 static unsigned char pattern(long i)

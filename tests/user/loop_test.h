@@ -53,6 +53,18 @@ static inline void test_exe_dir(char *buf, size_t size)
 		*slash = 0;
 }
 
+/* pread of len bytes at off of the file at path: the count or -errno. */
+static inline long test_pread_path(const char *path, void *buf, size_t len, long off)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	long n = pread(fd, buf, len, off);
+	n = n < 0 ? -errno : n;
+	close(fd);
+	return n;
+}
+
 /* Bind the file at path to a free loop device with LOOP_CONFIGURE (flags LO_FLAGS_*): the
  * device's path in dev and its open descriptor, or -errno. The file is opened read-only when
  * flags has LO_FLAGS_READ_ONLY. */

@@ -10,7 +10,7 @@
 typedef int (*dir_rec_fn)(const struct ext2_dir_rec *rec, uint64_t pos, void *arg);
 
 /* Read directory block lblk of dir into buf and check its records. */
-static int read_dir_block(struct inode *dir, uint64_t lblk, uint8_t *buf)
+int ext2_read_dir_block(struct inode *dir, uint64_t lblk, uint8_t *buf)
 {
 	struct ext2_sb *es = EXT2_SB(dir->sb);
 	uint32_t pblk;
@@ -26,12 +26,13 @@ static int read_dir_block(struct inode *dir, uint64_t lblk, uint8_t *buf)
 	return r;
 }
 
-/* Walk the records at or after byte offset start. */
-static int dir_walk(struct inode *dir, uint64_t start, dir_rec_fn fn, void *arg)
+/* Walk the records at or after byte offset start (the file system lock held). */
+static int dir_walk_locked(struct inode *dir, uint64_t start, dir_rec_fn fn, void *arg)
 {
 	struct ext2_sb *es = EXT2_SB(dir->sb);
 	uint32_t bs = es->g.block_size;
 	uint8_t *buf = kmalloc(bs);
+	mutex_assert_held(&es->lock);
 	if (!buf)
 		return -ENOMEM;
 	int r = 0;
@@ -39,7 +40,7 @@ static int dir_walk(struct inode *dir, uint64_t start, dir_rec_fn fn, void *arg)
 		struct ext2_dir_rec rec;
 		const char *why;
 		uint32_t off = 0;
-		r = read_dir_block(dir, lblk, buf);
+		r = ext2_read_dir_block(dir, lblk, buf);
 		while (!r && ext2_dir_next(&es->g, buf, &off, &rec, &why) == 1) {
 			uint64_t pos = lblk * bs + rec.off;
 			if (rec.ino && pos >= start)
@@ -47,6 +48,15 @@ static int dir_walk(struct inode *dir, uint64_t start, dir_rec_fn fn, void *arg)
 		}
 	}
 	kfree(buf);
+	return r;
+}
+
+static int dir_walk(struct inode *dir, uint64_t start, dir_rec_fn fn, void *arg)
+{
+	struct ext2_sb *es = EXT2_SB(dir->sb);
+	mutex_lock(&es->lock);
+	int r = dir_walk_locked(dir, start, fn, arg);
+	mutex_unlock(&es->lock);
 	return r;
 }
 
@@ -100,6 +110,11 @@ static int emit_fn(const struct ext2_dir_rec *rec, uint64_t pos, void *arg)
 	return 0;
 }
 
+static int ext2_dir_fsync(struct file *f)
+{
+	return ext2_sync(EXT2_SB(f->inode->sb));
+}
+
 static int ext2_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct inode *dir = f->inode;
@@ -114,11 +129,41 @@ static int ext2_iterate(struct file *f, struct dir_context *ctx)
 	return r < 0 ? r : 0;
 }
 
+struct empty_arg {
+	bool empty;
+};
+
+static int empty_fn(const struct ext2_dir_rec *rec, uint64_t pos, void *arg)
+{
+	(void)pos;
+	bool dot = rec->name_len == 1 && rec->name[0] == '.';
+	bool dotdot = rec->name_len == 2 && rec->name[0] == '.' && rec->name[1] == '.';
+	if (dot || dotdot)
+		return 0;
+	((struct empty_arg *)arg)->empty = false;
+	return 1;
+}
+
+int ext2_dir_is_empty_locked(struct inode *dir, bool *empty)
+{
+	struct empty_arg e = { true };
+	int r = dir_walk_locked(dir, 0, empty_fn, &e);
+	*empty = e.empty;
+	return r < 0 ? r : 0;
+}
+
 const struct inode_ops ext2_dir_iops = {
 	.lookup = ext2_lookup,
+	.create = ext2_create,
+	.symlink = ext2_symlink,
+	.link = ext2_link,
+	.unlink = ext2_unlink,
+	.rmdir = ext2_rmdir,
+	.rename = ext2_rename,
+	.setattr = ext2_setattr,
 };
 
 const struct file_ops ext2_dir_fops = {
 	.iterate = ext2_iterate,
-	.fsync = noop_fsync,
+	.fsync = ext2_dir_fsync,
 };

@@ -1,15 +1,16 @@
 /* The ext2 driver's internal interface (kernel/fs/ext2/): the mounted file system, its block
  * cache and its in-memory inodes. The on-disk format and its checks are kernel/lib/ext2_disk.h.
  *
- * This version mounts read-only (mount(2) without MS_RDONLY is EROFS): the image is never
- * written, so inodes and blocks read from it do not change while mounted.
- *
- * Locks (order: namespace_mutex > icache_lock > bcache_lock):
+ * Locks (order: namespace_mutex > inode->lock > ext2_sb.lock > icache_lock > bcache_lock):
+ *  - ext2_sb.lock (mutex, "the file system lock") serialises every operation that reads or
+ *    changes the file system's structure: the bitmaps, group descriptors and superblock
+ *    counts, every inode's ext2_inode_mem (block map, on-disk fields), directory contents and
+ *    file data. Reads take it per block and copy out to user memory after dropping it.
+ *    inode_put (which may evict and so take it) is never called with it held.
  *  - ext2_sb.icache_lock (mutex) guards the in-memory inode list (icache).
- *  - ext2_sb.bcache_lock (mutex) guards the block cache's entries; block reads from the
- *    device happen under it (one reader at a time: simple, and the device is synchronous).
- *  - Everything else in ext2_sb, and an inode's ext2_inode_mem, is immutable after mount /
- *    after the inode is read. */
+ *  - ext2_sb.bcache_lock (mutex) guards the block cache's slots; device I/O for a slot happens
+ *    under it.
+ *  - The geometry (g), name, bd and rw are immutable after mount. */
 #ifndef FS_EXT2_EXT2_H
 #define FS_EXT2_EXT2_H
 
@@ -21,19 +22,24 @@
 struct block_device;
 
 #define EXT2_SUPER_MAGIC 0xEF53 /* statfs f_type */
-#define EXT2_BCACHE_SLOTS 64
+#define EXT2_BCACHE_SLOTS 128
 
 struct ext2_bcache_slot {
 	uint32_t blk; /* 0: empty */
 	uint64_t last_use; /* for replacement: the least recently used empty or oldest slot */
 	uint8_t *data; /* block_size bytes */
+	bool dirty; /* changed since read: written back before reuse and at sync */
 };
 
 struct ext2_sb {
 	struct block_device *bd; /* referenced while mounted */
 	struct ext2_geom g;
-	struct ext2_super raw; /* the superblock as read */
-	struct ext2_group_desc *gdt; /* groups entries, each checked at mount */
+	struct mutex lock; /* the file system lock (see the top) */
+	bool rw; /* mounted read-write (the superblock says "not clean" while so) */
+	uint16_t state_at_mount; /* s_state to restore at a clean unmount */
+	struct list_node mount_link; /* in super.c's list of read-write mounts (sync(2)) */
+	struct ext2_super raw; /* the superblock (free counts kept current); lock */
+	struct ext2_group_desc *gdt; /* groups entries, each checked at mount; lock */
 	char name[32]; /* the device's, for log lines */
 	struct mutex icache_lock;
 	struct list_node icache; /* struct ext2_inode_mem.link; icache_lock */
@@ -46,6 +52,7 @@ struct ext2_sb {
 struct ext2_inode_mem {
 	struct ext2_inode_info info; /* as decoded */
 	struct inode *inode; /* back pointer */
+	uint32_t goal; /* the block last allocated for it: the next one goes near */
 	struct list_node link; /* in ext2_sb.icache; icache_lock */
 };
 
@@ -62,19 +69,62 @@ void ext2_register(void);
 int ext2_read_block(struct ext2_sb *es, uint32_t blk, void *buf);
 /* Read bytes [off, off + len) of block blk (len <= block_size). */
 int ext2_read_block_part(struct ext2_sb *es, uint32_t blk, uint32_t off, void *buf, size_t len);
+/* Write len bytes into block blk at off through the cache (dirty until written back). */
+int ext2_write_block_part(struct ext2_sb *es, uint32_t blk, uint32_t off, const void *buf,
+			  size_t len);
+/* A new block: all zeros in the cache, no read. */
+int ext2_zero_block(struct ext2_sb *es, uint32_t blk);
+void ext2_forget_block(struct ext2_sb *es, uint32_t blk);
+/* Write every dirty block and the superblock, then flush the device. 0 or -EIO. */
+int ext2_sync_locked(struct ext2_sb *es);
+int ext2_sync(struct ext2_sb *es);
+/* Sync every ext2 file system mounted read-write (sync(2)). */
+void ext2_sync_all(void);
 /* Log a corruption found in inode ino (0: none) and return -EUCLEAN. */
 int ext2_corrupt(struct ext2_sb *es, uint32_t ino, const char *why);
+
+/* alloc.c: all with lock held. A new block (zeroed in the cache) near goal, or -ENOSPC. */
+int ext2_alloc_block(struct ext2_sb *es, uint32_t goal, uint32_t *out);
+int ext2_free_block(struct ext2_sb *es, uint32_t blk);
+/* A new inode number, in dir's group if it has room; -ENOSPC. */
+int ext2_alloc_ino(struct ext2_sb *es, uint32_t dir_ino, bool is_dir, uint32_t *out);
+int ext2_free_ino(struct ext2_sb *es, uint32_t ino, bool is_dir);
 
 /* inode.c */
 /* The inode numbered ino of sb (referenced), read and checked if not in memory. 0 or -errno. */
 int ext2_iget(struct super_block *sb, uint32_t ino, struct inode **out);
 void ext2_evict(struct inode *inode);
-/* Map logical block lblk of inode to a device block (0: a hole). */
+/* Map logical block lblk of inode to a device block (0: a hole). lock held. */
 int ext2_bmap_inode(struct inode *inode, uint64_t lblk, uint32_t *pblk);
+/* The same, allocating the block (zeroed) and the indirect blocks on its way when missing;
+ * *fresh says the data block is new. lock held. */
+int ext2_bmap_alloc(struct inode *inode, uint64_t lblk, uint32_t *pblk, bool *fresh);
+/* Free the blocks of inode from logical block from on (truncate). lock held. */
+int ext2_free_blocks_from(struct inode *inode, uint64_t from);
+/* Write the inode's fields (VFS and ext2) into its inode-table record. lock held. */
+int ext2_write_inode(struct inode *inode);
+/* A new in-memory and on-disk inode of mode in dir (owner, group, times set), referenced and
+ * in the cache, nlink 1. On failure *out may still hold an inode for the caller to put once the
+ * lock is dropped (set its nlink to 0 first: it is then freed at eviction). lock held. */
+int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **out);
 
 /* dir.c */
+/* Read directory block lblk of dir into buf (block_size bytes) and check its records. lock. */
+int ext2_read_dir_block(struct inode *dir, uint64_t lblk, uint8_t *buf);
+int ext2_dir_is_empty_locked(struct inode *dir, bool *empty);
 extern const struct inode_ops ext2_dir_iops;
 extern const struct file_ops ext2_dir_fops;
+
+/* namei.c: the inode_ops that change directories (namespace_mutex held by the VFS). */
+int ext2_create(struct inode *dir, struct dentry *d, uint32_t mode, uint64_t rdev);
+int ext2_symlink(struct inode *dir, struct dentry *d, const char *target);
+int ext2_link(struct dentry *old, struct inode *dir, struct dentry *d);
+int ext2_unlink(struct inode *dir, struct dentry *d);
+int ext2_rmdir(struct inode *dir, struct dentry *d);
+int ext2_rename(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd,
+		unsigned flags);
+/* file.c: attribute changes and truncation (inode->lock held). */
+int ext2_setattr(struct dentry *d, const struct iattr *a);
 
 /* file.c */
 extern const struct inode_ops ext2_file_iops;

@@ -1,5 +1,6 @@
-/* ext2 regular files and symlinks: read through the block map (holes read as zeros), pages for
- * private mappings (read_page), and symlink targets, fast (in i_block) or in a block. */
+/* ext2 regular files and symlinks: read and write through the block map (holes read as zeros,
+ * blocks allocated as writes reach them), truncation, attribute changes, pages for private
+ * mappings (read_page), and symlink targets, fast (in i_block) or in a block. */
 #include <fs/ext2/ext2.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
@@ -11,14 +12,15 @@ static int read_in_block(struct inode *inode, uint64_t pos, void *buf, size_t n)
 {
 	struct ext2_sb *es = EXT2_SB(inode->sb);
 	uint32_t pblk;
+	mutex_lock(&es->lock);
 	int r = ext2_bmap_inode(inode, pos >> es->g.block_log, &pblk);
-	if (r)
-		return r;
-	if (!pblk) {
+	if (!r && !pblk)
 		memset(buf, 0, n);
-		return 0;
-	}
-	return ext2_read_block_part(es, pblk, (uint32_t)(pos & (es->g.block_size - 1)), buf, n);
+	else if (!r)
+		r = ext2_read_block_part(es, pblk, (uint32_t)(pos & (es->g.block_size - 1)), buf,
+					 n);
+	mutex_unlock(&es->lock);
+	return r;
 }
 
 /* Read up to len bytes at pos into buf (kernel memory): the count, 0 at the end, or -errno. */
@@ -98,14 +100,127 @@ static long ext2_readlink(struct dentry *d, char *buf, size_t size)
 	return read_kernel(inode, 0, buf, len);
 }
 
-const struct inode_ops ext2_file_iops = { 0 };
+/* Write n bytes from buf at pos, inside one block: the block is allocated (zeroed) if it was
+ * a hole, the size grows past it. */
+static int write_in_block(struct inode *inode, uint64_t pos, const void *buf, size_t n)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	uint32_t pblk;
+	bool fresh;
+	mutex_lock(&es->lock);
+	int r = ext2_bmap_alloc(inode, pos >> es->g.block_log, &pblk, &fresh);
+	if (!r)
+		r = ext2_write_block_part(es, pblk, (uint32_t)(pos & (es->g.block_size - 1)), buf,
+					  n);
+	if (!r && pos + n > (uint64_t)inode->size)
+		inode->size = (int64_t)(pos + n);
+	if (!r)
+		inode_touch(inode, ATTR_MTIME | ATTR_CTIME);
+	int w = ext2_write_inode(inode); /* blocks allocated before a failure are counted */
+	mutex_unlock(&es->lock);
+	return r ? r : w;
+}
+
+static long ext2_write(struct file *f, struct uio *u, int64_t *pos)
+{
+	struct inode *inode = f->inode;
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	uint32_t bs = es->g.block_size;
+	uint64_t max = ext2_max_file_size(&es->g);
+	size_t done = 0;
+	long r = es->rw ? 0 : -EROFS;
+	char *bounce = r ? NULL : kmalloc(bs);
+	if (!r && !bounce)
+		r = -ENOMEM;
+	mutex_lock(&inode->lock);
+	if (!r && uio_append(u, f->flags))
+		*pos = inode->size;
+	while (!r && u->resid) {
+		uint64_t at = (uint64_t)*pos;
+		size_t n = bs - (size_t)(at & (bs - 1));
+		if (n > u->resid)
+			n = u->resid;
+		if (at >= max) {
+			r = -EFBIG;
+			break;
+		}
+		if (n > max - at)
+			n = (size_t)(max - at);
+		r = uio_copy_in(u, bounce, n); /* before the lock: it may fault */
+		if (!r)
+			r = write_in_block(inode, at, bounce, n);
+		if (!r) {
+			*pos += (int64_t)n;
+			done += n;
+		}
+	}
+	mutex_unlock(&inode->lock);
+	kfree(bounce);
+	return done ? (long)done : r;
+}
+
+/* Truncate to size (inode->lock and the file system lock held): the blocks past it are freed
+ * and the rest of its last block zeroed, so that a later extension reads zeros there. */
+static int truncate_locked(struct inode *inode, uint64_t size)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	uint32_t bs = es->g.block_size, in = (uint32_t)(size & (bs - 1)), pblk = 0;
+	if (size > ext2_max_file_size(&es->g))
+		return -EFBIG;
+	int r = 0;
+	if (size < (uint64_t)inode->size) {
+		r = ext2_free_blocks_from(inode, (size + bs - 1) / bs);
+		if (!r && in)
+			r = ext2_bmap_inode(inode, size / bs, &pblk);
+		if (!r && pblk) {
+			uint8_t *zero = kmalloc(bs);
+			r = zero ? ext2_write_block_part(es, pblk, in, zero, bs - in) : -ENOMEM;
+			kfree(zero);
+		}
+	}
+	if (!r)
+		inode->size = (int64_t)size;
+	return r;
+}
+
+int ext2_setattr(struct dentry *d, const struct iattr *a)
+{
+	struct inode *inode = d->inode;
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	if (!es->rw)
+		return -EROFS;
+	mutex_lock(&es->lock);
+	int r = 0;
+	if (a->valid & ATTR_SIZE) {
+		if (S_ISREG(inode->mode))
+			r = truncate_locked(inode, (uint64_t)a->size);
+		else
+			r = -EINVAL;
+	}
+	if (!r)
+		setattr_copy(inode, a);
+	int w = ext2_write_inode(inode);
+	mutex_unlock(&es->lock);
+	return r ? r : w;
+}
+
+static int ext2_fsync(struct file *f)
+{
+	return ext2_sync(EXT2_SB(f->inode->sb));
+}
+
+const struct inode_ops ext2_file_iops = {
+	.setattr = ext2_setattr,
+};
 
 const struct file_ops ext2_file_fops = {
 	.read = ext2_read,
-	.fsync = noop_fsync,
+	.write = ext2_write,
+	.fsync = ext2_fsync,
 	.read_page = ext2_read_page,
 };
 
 const struct inode_ops ext2_symlink_iops = {
 	.readlink = ext2_readlink,
+	.setattr = ext2_setattr,
 };

@@ -3,6 +3,7 @@
  * and every open of it share one struct inode; and the block map through indirect blocks. */
 #include <fs/ext2/ext2.h>
 #include <core/printk.h>
+#include <core/time.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <uapi/errno.h>
@@ -101,6 +102,7 @@ static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 	inode->ino = ino;
 	inode->priv = m;
 	m->inode = inode;
+	m->goal = m->info.block[0];
 	fill_inode(inode, &m->info);
 	*out = inode;
 	return 0;
@@ -123,12 +125,16 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode **out)
 	return r;
 }
 
+static void delete_inode(struct inode *inode);
+
 void ext2_evict(struct inode *inode)
 {
 	struct ext2_inode_mem *m = inode->priv;
 	if (!m)
 		return;
 	struct ext2_sb *es = EXT2_SB(inode->sb);
+	if (es->rw && inode->nlink == 0)
+		delete_inode(inode);
 	mutex_lock(&es->icache_lock);
 	list_remove(&m->link);
 	mutex_unlock(&es->icache_lock);
@@ -155,4 +161,257 @@ int ext2_bmap_inode(struct inode *inode, uint64_t lblk, uint32_t *pblk)
 	if (r == -EUCLEAN)
 		return ext2_corrupt(c.es, c.ino, "block map points outside the file system");
 	return r;
+}
+
+/* ---- writing inodes ------------------------------------------------------------------------ */
+
+static uint32_t secs(struct linux_timespec t)
+{
+	return (uint32_t)t.tv_sec;
+}
+
+int ext2_write_inode(struct inode *inode)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	struct ext2_inode raw;
+	mutex_assert_held(&es->lock);
+	m->info.mode = inode->mode;
+	m->info.uid = inode->uid;
+	m->info.gid = inode->gid;
+	m->info.links = inode->nlink;
+	m->info.size = (uint64_t)inode->size;
+	m->info.atime = secs(inode->atime);
+	m->info.mtime = secs(inode->mtime);
+	m->info.ctime = secs(inode->ctime);
+	m->info.rdev_major = MAJOR(inode->rdev);
+	m->info.rdev_minor = MINOR(inode->rdev);
+	inode->blocks = m->info.blocks512;
+	int r = read_raw_inode(es, (uint32_t)inode->ino, &raw);
+	if (r)
+		return r;
+	ext2_inode_encode(&es->g, &m->info, &raw);
+	uint32_t group;
+	uint64_t off;
+	ext2_inode_locate(&es->g, (uint32_t)inode->ino, &group, &off);
+	uint32_t blk = es->gdt[group].bg_inode_table + (uint32_t)(off >> es->g.block_log);
+	return ext2_write_block_part(es, blk, (uint32_t)(off & (es->g.block_size - 1)), &raw,
+				     sizeof(raw));
+}
+
+/* A fresh on-disk record: all inode_size bytes zero. */
+static int zero_raw_inode(struct ext2_sb *es, uint32_t ino)
+{
+	uint32_t group;
+	uint64_t off;
+	uint8_t zero[256] = { 0 };
+	ext2_inode_locate(&es->g, ino, &group, &off);
+	uint32_t blk = es->gdt[group].bg_inode_table + (uint32_t)(off >> es->g.block_log);
+	uint32_t in = (uint32_t)(off & (es->g.block_size - 1)), left = es->g.inode_size;
+	int r = 0;
+	while (!r && left) {
+		uint32_t n = left < sizeof(zero) ? left : (uint32_t)sizeof(zero);
+		r = ext2_write_block_part(es, blk, in, zero, n);
+		in += n;
+		left -= n;
+	}
+	return r;
+}
+
+/* Owner and group of a new inode: the caller's, or a set-group-ID directory's group (which a
+ * new directory inherits with the bit), as Linux's inode_init_owner. */
+static void init_owner(struct inode *inode, const struct inode *dir)
+{
+	current_fsids(&inode->uid, &inode->gid);
+	if (dir->mode & S_ISGID) {
+		inode->gid = dir->gid;
+		if (S_ISDIR(inode->mode))
+			inode->mode |= S_ISGID;
+	}
+}
+
+int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **out)
+{
+	struct ext2_sb *es = EXT2_SB(dir->sb);
+	mutex_assert_held(&es->lock);
+	uint32_t ino;
+	struct ext2_inode_mem *m = kmalloc(sizeof(*m)); /* zeroed */
+	if (!m)
+		return -ENOMEM;
+	*out = NULL;
+	int r = ext2_alloc_ino(es, (uint32_t)dir->ino, S_ISDIR(mode), &ino);
+	if (r) {
+		kfree(m);
+		return r;
+	}
+	struct inode *inode = inode_alloc(dir->sb, mode);
+	r = inode ? zero_raw_inode(es, ino) : -ENOMEM;
+	if (r) {
+		ext2_free_ino(es, ino, S_ISDIR(mode));
+		kfree(m);
+		*out = inode; /* without priv: the caller's inode_put just frees it */
+		return r;
+	}
+	inode->ino = ino;
+	inode->priv = m;
+	m->inode = inode;
+	m->info.mode = mode;
+	m->goal = es->gdt[(ino - 1) / es->g.inodes_per_group].bg_inode_table;
+	inode->nlink = 1;
+	init_owner(inode, dir);
+	set_ops(inode);
+	mutex_lock(&es->icache_lock);
+	list_add_tail(&es->icache, &m->link);
+	mutex_unlock(&es->icache_lock);
+	*out = inode;
+	return ext2_write_inode(inode);
+}
+
+/* ---- allocating and freeing blocks of a file ----------------------------------------------- */
+
+/* Entry idx of indirect block blk, or with set, writes val there. */
+static int ind_entry(struct ext2_sb *es, uint32_t blk, uint32_t idx, uint32_t *val, bool set)
+{
+	return set ? ext2_write_block_part(es, blk, idx * 4, val, 4)
+		   : ext2_read_block_part(es, blk, idx * 4, val, 4);
+}
+
+/* A new block for inode (counted in i_blocks), near its last one. */
+static int alloc_for(struct inode *inode, uint32_t *out)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	int r = ext2_alloc_block(es, m->goal + 1, out);
+	if (!r) {
+		m->goal = *out;
+		m->info.blocks512 += es->g.block_size >> 9;
+	}
+	return r;
+}
+
+int ext2_bmap_alloc(struct inode *inode, uint64_t lblk, uint32_t *pblk, bool *fresh)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	uint32_t idx[4], b;
+	int depth, r = ext2_bmap_path(&es->g, lblk, idx, &depth);
+	mutex_assert_held(&es->lock);
+	if (r)
+		return r;
+	*fresh = false;
+	b = m->info.block[idx[0]];
+	if (!b) {
+		r = alloc_for(inode, &b);
+		if (r)
+			return r;
+		m->info.block[idx[0]] = b;
+		*fresh = depth == 1;
+	}
+	for (int level = 1; level < depth; level++) {
+		uint32_t parent = b;
+		r = ind_entry(es, parent, idx[level], &b, false);
+		if (!r && !b) {
+			r = alloc_for(inode, &b);
+			if (!r)
+				r = ind_entry(es, parent, idx[level], &b, true);
+			*fresh = level == depth - 1;
+		}
+		if (r)
+			return r;
+	}
+	if (!ext2_block_ok(&es->g, b))
+		return ext2_corrupt(es, (uint32_t)inode->ino, "block map points outside");
+	*pblk = b;
+	return 0;
+}
+
+static int free_one(struct inode *inode, uint32_t blk)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	uint32_t sectors = es->g.block_size >> 9;
+	m->info.blocks512 = m->info.blocks512 > sectors ? m->info.blocks512 - sectors : 0;
+	return ext2_free_block(es, blk);
+}
+
+/* Free what indirect block blk (of the given depth, mapping logical blocks from base) maps at
+ * or after from; blk itself too when base >= from. */
+static int free_ind(struct inode *inode, uint32_t blk, int depth, uint64_t base, uint64_t from)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	uint32_t apb = es->g.addr_per_block;
+	uint64_t span = 1;
+	for (int i = 1; i < depth; i++)
+		span *= apb;
+	uint32_t *e = kmalloc(es->g.block_size);
+	int r = e ? ext2_read_block(es, blk, e) : -ENOMEM;
+	bool changed = false;
+	for (uint32_t i = 0; !r && i < apb; i++) {
+		uint64_t cbase = base + i * span;
+		if (!e[i] || cbase + span <= from)
+			continue;
+		r = depth == 1 ? free_one(inode, e[i]) : free_ind(inode, e[i], depth - 1, cbase, from);
+		if (!r && (depth == 1 || cbase >= from)) {
+			e[i] = 0;
+			changed = true;
+		}
+	}
+	if (!r && base >= from)
+		r = free_one(inode, blk);
+	else if (!r && changed)
+		r = ext2_write_block_part(es, blk, 0, e, es->g.block_size);
+	kfree(e);
+	return r;
+}
+
+int ext2_free_blocks_from(struct inode *inode, uint64_t from)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	uint64_t apb = es->g.addr_per_block, base = EXT2_NDIR_BLOCKS, span = apb;
+	int r = 0;
+	mutex_assert_held(&es->lock);
+	for (uint32_t i = 0; !r && i < EXT2_NDIR_BLOCKS; i++) {
+		if (i >= from && m->info.block[i]) {
+			r = free_one(inode, m->info.block[i]);
+			m->info.block[i] = 0;
+		}
+	}
+	for (int depth = 1; !r && depth <= 3; depth++) {
+		uint32_t *slot = &m->info.block[EXT2_IND_BLOCK + depth - 1];
+		if (*slot && base + span > from) {
+			r = free_ind(inode, *slot, depth, base, from);
+			if (!r && base >= from)
+				*slot = 0;
+		}
+		base += span;
+		span *= apb;
+	}
+	return r;
+}
+
+/* Files whose i_block holds block numbers (not a fast symlink's text or a device number). */
+static bool has_blocks(const struct ext2_inode_mem *m)
+{
+	uint32_t t = m->info.mode & S_IFMT;
+	return t == S_IFREG || t == S_IFDIR || (t == S_IFLNK && !m->info.fast_symlink);
+}
+
+/* The last reference to an unlinked inode went: its blocks and number are freed. */
+static void delete_inode(struct inode *inode)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	struct ext2_inode_mem *m = inode->priv;
+	mutex_lock(&es->lock);
+	int r = has_blocks(m) ? ext2_free_blocks_from(inode, 0) : 0;
+	m->info.dtime = (uint32_t)(time_realtime_ns() / 1000000000);
+	inode->size = 0;
+	if (!r)
+		r = ext2_write_inode(inode);
+	if (!r)
+		r = ext2_free_ino(es, (uint32_t)inode->ino, S_ISDIR(inode->mode));
+	mutex_unlock(&es->lock);
+	if (r)
+		pr_warn("ext2 %s: inode %llu: not freed (%d)\n", es->name,
+			(unsigned long long)inode->ino, r);
 }

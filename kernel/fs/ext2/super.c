@@ -7,6 +7,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <core/time.h>
 #include <uapi/errno.h>
 #include <uapi/mount.h>
 
@@ -36,6 +37,40 @@ static int dev_read(struct block_device *bd, uint64_t off, void *buf, size_t len
 	return r;
 }
 
+/* Bytes [off, off + len) of the device written, with the partial sectors around them read
+ * first (the superblock on a device of 4 KiB sectors). */
+static int dev_write(struct block_device *bd, uint64_t off, const void *buf, size_t len)
+{
+	uint32_t ss = bd->sector_size;
+	if (off % ss == 0 && len % ss == 0)
+		return blkdev_write(bd, off, buf, len);
+	uint64_t a = off - off % ss, b = (off + len + ss - 1) / ss * ss;
+	char *bounce = kmalloc((size_t)(b - a));
+	if (!bounce)
+		return -ENOMEM;
+	int r = blkdev_read(bd, a, bounce, (size_t)(b - a));
+	if (!r) {
+		memcpy(bounce + (off - a), buf, len);
+		r = blkdev_write(bd, a, bounce, (size_t)(b - a));
+	}
+	kfree(bounce);
+	return r;
+}
+
+static int slot_writeback_locked(struct ext2_sb *es, struct ext2_bcache_slot *s)
+{
+	mutex_assert_held(&es->bcache_lock);
+	if (!s->dirty)
+		return 0;
+	int r = dev_write(es->bd, (uint64_t)s->blk << es->g.block_log, s->data, es->g.block_size);
+	if (r) {
+		pr_warn("ext2 %s: write of block %u failed (%d)\n", es->name, s->blk, r);
+		return -EIO;
+	}
+	s->dirty = false;
+	return 0;
+}
+
 /* The slot holding blk, or the one to reuse (empty, else least recently used). */
 static struct ext2_bcache_slot *bcache_slot_locked(struct ext2_sb *es, uint32_t blk, bool *hit)
 {
@@ -54,37 +89,128 @@ static struct ext2_bcache_slot *bcache_slot_locked(struct ext2_sb *es, uint32_t 
 	return victim;
 }
 
-int ext2_read_block_part(struct ext2_sb *es, uint32_t blk, uint32_t off, void *buf, size_t len)
+/* The cached copy of blk, read from the device unless fill is false (the caller overwrites
+ * all of it). NULL with *err on failure. */
+static struct ext2_bcache_slot *bcache_get_locked(struct ext2_sb *es, uint32_t blk, bool fill,
+						  int *err)
+{
+	bool hit;
+	struct ext2_bcache_slot *s = bcache_slot_locked(es, blk, &hit);
+	*err = 0;
+	if (!hit) {
+		*err = slot_writeback_locked(es, s);
+		if (!*err && !s->data && !(s->data = kmalloc(es->g.block_size)))
+			*err = -ENOMEM;
+		if (*err)
+			return NULL;
+		s->blk = 0;
+		if (fill && dev_read(es->bd, (uint64_t)blk << es->g.block_log, s->data,
+				     es->g.block_size)) {
+			*err = -EIO;
+			return NULL;
+		}
+		s->blk = blk;
+	}
+	s->last_use = ++es->bcache_clock;
+	return s;
+}
+
+/* Copy between the cached block blk and buf: out (read) or in (write, marking it dirty). */
+static int block_io(struct ext2_sb *es, uint32_t blk, uint32_t off, void *buf, size_t len,
+		    bool write)
 {
 	uint32_t bs = es->g.block_size;
 	if (!ext2_block_ok(&es->g, blk))
 		return ext2_corrupt(es, 0, "block number out of range");
 	if (off > bs || len > bs - off)
 		return -EINVAL;
-	int r = 0;
-	bool hit;
+	int r;
 	mutex_lock(&es->bcache_lock);
-	struct ext2_bcache_slot *s = bcache_slot_locked(es, blk, &hit);
-	if (!hit) {
-		s->blk = 0;
-		if (!s->data && !(s->data = kmalloc(bs)))
-			r = -ENOMEM;
-		if (!r)
-			r = dev_read(es->bd, (uint64_t)blk << es->g.block_log, s->data, bs);
-		if (!r)
-			s->blk = blk;
-	}
-	if (!r) {
-		s->last_use = ++es->bcache_clock;
+	struct ext2_bcache_slot *s = bcache_get_locked(es, blk, !write || len != bs, &r);
+	if (s && write) {
+		memcpy(s->data + off, buf, len);
+		s->dirty = true;
+	} else if (s) {
 		memcpy(buf, s->data + off, len);
 	}
 	mutex_unlock(&es->bcache_lock);
-	return r == -ENOMEM ? r : r ? -EIO : 0;
+	return r;
+}
+
+int ext2_read_block_part(struct ext2_sb *es, uint32_t blk, uint32_t off, void *buf, size_t len)
+{
+	return block_io(es, blk, off, buf, len, false);
 }
 
 int ext2_read_block(struct ext2_sb *es, uint32_t blk, void *buf)
 {
-	return ext2_read_block_part(es, blk, 0, buf, es->g.block_size);
+	return block_io(es, blk, 0, buf, es->g.block_size, false);
+}
+
+int ext2_write_block_part(struct ext2_sb *es, uint32_t blk, uint32_t off, const void *buf,
+			  size_t len)
+{
+	return block_io(es, blk, off, (void *)buf, len, true);
+}
+
+int ext2_zero_block(struct ext2_sb *es, uint32_t blk)
+{
+	if (!ext2_block_ok(&es->g, blk))
+		return ext2_corrupt(es, 0, "block number out of range");
+	int r;
+	mutex_lock(&es->bcache_lock);
+	struct ext2_bcache_slot *s = bcache_get_locked(es, blk, false, &r);
+	if (s) {
+		memset(s->data, 0, es->g.block_size);
+		s->dirty = true;
+	}
+	mutex_unlock(&es->bcache_lock);
+	return r;
+}
+
+/* Forget a cached block that was freed (its contents no longer matter). */
+void ext2_forget_block(struct ext2_sb *es, uint32_t blk)
+{
+	mutex_lock(&es->bcache_lock);
+	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
+		if (es->bcache[i].blk == blk)
+			es->bcache[i].blk = 0, es->bcache[i].dirty = false;
+	mutex_unlock(&es->bcache_lock);
+}
+
+/* ---- writing back ---------------------------------------------------------------------------- */
+
+static int write_super(struct ext2_sb *es)
+{
+	mutex_assert_held(&es->lock);
+	es->raw.s_wtime = (uint32_t)(time_realtime_ns() / 1000000000);
+	return dev_write(es->bd, EXT2_SUPER_OFFSET, &es->raw, sizeof(es->raw));
+}
+
+int ext2_sync_locked(struct ext2_sb *es)
+{
+	mutex_assert_held(&es->lock);
+	if (!es->rw)
+		return 0;
+	int r = 0;
+	mutex_lock(&es->bcache_lock);
+	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
+		if (es->bcache[i].blk && slot_writeback_locked(es, &es->bcache[i]))
+			r = -EIO;
+	mutex_unlock(&es->bcache_lock);
+	if (write_super(es))
+		r = -EIO;
+	if (blkdev_flush(es->bd))
+		r = -EIO;
+	return r;
+}
+
+int ext2_sync(struct ext2_sb *es)
+{
+	mutex_lock(&es->lock);
+	int r = ext2_sync_locked(es);
+	mutex_unlock(&es->lock);
+	return r;
 }
 
 /* ---- statfs --------------------------------------------------------------------------------- */
@@ -124,6 +250,19 @@ static int ext2_statfs(struct super_block *sb, struct linux_statfs *st)
 
 /* ---- mount and unmount ---------------------------------------------------------------------- */
 
+/* The read-write mounts, for sync(2). */
+static struct mutex rw_mounts_lock = MUTEX_INIT(rw_mounts_lock, "ext2_mounts");
+static struct list_node rw_mounts = LIST_HEAD_INIT(rw_mounts); /* rw_mounts_lock */
+
+void ext2_sync_all(void)
+{
+	mutex_lock(&rw_mounts_lock);
+	struct list_node *n;
+	list_for_each(n, &rw_mounts)
+		ext2_sync(list_entry(n, struct ext2_sb, mount_link));
+	mutex_unlock(&rw_mounts_lock);
+}
+
 static void ext2_sb_free(struct ext2_sb *es)
 {
 	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
@@ -134,17 +273,65 @@ static void ext2_sb_free(struct ext2_sb *es)
 	kfree(es);
 }
 
+/* A read-write mount: the superblock says "not cleanly unmounted" until the unmount. */
+static int mark_mounted(struct ext2_sb *es)
+{
+	mutex_lock(&es->lock);
+	es->state_at_mount = es->raw.s_state;
+	es->raw.s_state &= (uint16_t)~EXT2_VALID_FS;
+	es->raw.s_mnt_count++;
+	es->raw.s_mtime = (uint32_t)(time_realtime_ns() / 1000000000);
+	int r = write_super(es);
+	if (!r)
+		r = blkdev_flush(es->bd);
+	mutex_unlock(&es->lock);
+	if (!r) {
+		mutex_lock(&rw_mounts_lock);
+		list_add_tail(&rw_mounts, &es->mount_link);
+		mutex_unlock(&rw_mounts_lock);
+	}
+	return r;
+}
+
+/* The unmount of a read-write mount: everything written, the state as it was at the mount. */
+static void mark_unmounted(struct ext2_sb *es)
+{
+	mutex_lock(&rw_mounts_lock);
+	list_remove(&es->mount_link);
+	mutex_unlock(&rw_mounts_lock);
+	mutex_lock(&es->lock);
+	int r = ext2_sync_locked(es);
+	if (!r) {
+		es->raw.s_state = es->state_at_mount;
+		r = write_super(es);
+	}
+	if (!r)
+		r = blkdev_flush(es->bd);
+	mutex_unlock(&es->lock);
+	if (r)
+		pr_warn("ext2 %s: unmount could not write everything back (%d)\n", es->name, r);
+}
+
 static void ext2_kill(struct super_block *sb)
 {
+	struct ext2_sb *es = EXT2_SB(sb);
 	dentry_put(sb->root);
-	ext2_sb_free(EXT2_SB(sb));
+	if (es->rw)
+		mark_unmounted(es);
+	ext2_sb_free(es);
 	kfree(sb);
+}
+
+static int ext2_sync_fs(struct super_block *sb)
+{
+	return ext2_sync(EXT2_SB(sb));
 }
 
 static const struct super_ops ext2_sops = {
 	.evict = ext2_evict,
 	.statfs = ext2_statfs,
 	.kill = ext2_kill,
+	.sync_fs = ext2_sync_fs,
 };
 
 static int read_super(struct ext2_sb *es)
@@ -192,6 +379,7 @@ static int ext2_open_device(const char *source, unsigned long flags, struct ext2
 	struct ext2_sb *es = kmalloc(sizeof(*es));
 	if (!es)
 		return -ENOMEM;
+	mutex_init(&es->lock, "ext2");
 	mutex_init(&es->icache_lock, "ext2_icache");
 	mutex_init(&es->bcache_lock, "ext2_bcache");
 	list_init(&es->icache);
@@ -204,11 +392,16 @@ static int ext2_open_device(const char *source, unsigned long flags, struct ext2
 		pr_info("ext2 %s: unknown read-only features %#x\n", es->name,
 			es->g.feature_ro_compat & ~(uint32_t)EXT2_RO_COMPAT_SUPP);
 	if (!r && !(flags & MS_RDONLY)) {
-		pr_info("ext2 %s: only read-only mounts are supported yet\n", es->name);
-		r = -EROFS;
+		if (es->g.force_ro)
+			r = -EROFS; /* unknown read-only-compatible features */
+		else if (es->bd->read_only)
+			r = -EACCES;
+		es->rw = !r;
 	}
 	if (!r)
 		r = read_gdt(es);
+	if (!r && es->rw)
+		r = mark_mounted(es);
 	if (r) {
 		ext2_sb_free(es);
 		return r;
@@ -219,6 +412,13 @@ static int ext2_open_device(const char *source, unsigned long flags, struct ext2
 
 static struct fs_type ext2_fs_type;
 
+static void ext2_mount_failed(struct ext2_sb *es)
+{
+	if (es->rw)
+		mark_unmounted(es);
+	ext2_sb_free(es);
+}
+
 static int ext2_mount(const char *source, unsigned long flags, const char *data,
 		      struct super_block **out)
 {
@@ -228,9 +428,10 @@ static int ext2_mount(const char *source, unsigned long flags, const char *data,
 	int r = ext2_open_device(source, flags, &es);
 	if (r)
 		return r;
-	struct super_block *sb = sb_alloc(&ext2_fs_type, &ext2_sops, SB_RDONLY, EXT2_SUPER_MAGIC);
+	struct super_block *sb = sb_alloc(&ext2_fs_type, &ext2_sops, es->rw ? 0 : SB_RDONLY,
+					  EXT2_SUPER_MAGIC);
 	if (!sb) {
-		ext2_sb_free(es);
+		ext2_mount_failed(es);
 		return -ENOMEM;
 	}
 	sb->priv = es;
@@ -241,13 +442,13 @@ static int ext2_mount(const char *source, unsigned long flags, const char *data,
 		r = ext2_corrupt(es, EXT2_ROOT_INO, "root is not a directory");
 	if (r) {
 		inode_put(root);
-		ext2_sb_free(es);
+		ext2_mount_failed(es);
 		kfree(sb);
 		return r;
 	}
 	r = sb_attach_root(sb, root); /* frees sb on failure */
 	if (r) {
-		ext2_sb_free(es);
+		ext2_mount_failed(es);
 		return r;
 	}
 	*out = sb;
