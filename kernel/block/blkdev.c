@@ -358,5 +358,5 @@ int blkdev_rescan(struct block_device *disk)
 		return r;
 	if (disk->ops->rescan)
 		return disk->ops->rescan(disk);
-	return -EOPNOTSUPP; /* the generic GPT/MBR scan is not written yet */
+	return blkdev_scan_partitions(disk);
 }
