@@ -23,6 +23,7 @@ HOST_SRCS_test_elf := kernel/lib/elf.c
 HOST_SRCS_test_buddy := kernel/mm/buddy.c
 HOST_SRCS_test_fbcon := kernel/drivers/fbcon_render.c kernel/drivers/font8x16.c
 HOST_SRCS_test_ps2kbd := kernel/drivers/ps2kbd_keymap.c
+HOST_SRCS_test_partition_parse := kernel/lib/partition_parse.c kernel/lib/crc32.c
 
 # string.c defines memcpy, strlen, ... under libc's names: linked into a host binary it would
 # replace libc's (and ASan's interceptors) for the whole process. Its test and its copy are
