@@ -205,6 +205,24 @@ static void test_enxio(void)
 	unlink(path);
 }
 
+/* BLKRRPART: refused while a partition is open (Linux's EBUSY), then the partitions are
+ * dropped and found again. */
+static void test_reread(int fd, int fd1, int fd2)
+{
+	EXPECT("rrpart_busy", sys_res(ioctl(fd, BLKRRPART)), -EBUSY);
+	close(fd1);
+	close(fd2);
+	EXPECT("rrpart", sys_res(ioctl(fd, BLKRRPART)), 0);
+	struct stat st;
+	bool ok = stat("/dev/vda2", &st) == 0 && S_ISBLK(st.st_mode);
+	int again = open("/dev/vda2", O_RDONLY);
+	uint64_t size = 0;
+	test_result("rrpart_found_again", ok && again >= 0 && ioctl(again, BLKGETSIZE64, &size) == 0 &&
+						  size == 22495ull * 512,
+		    "stat %d open %d size %llu", ok, again, (unsigned long long)size);
+	close(again);
+}
+
 static void leave_mark(int fd2)
 {
 	ssize_t n = pwrite(fd2, GUEST_MARK, strlen(GUEST_MARK), GUEST_MARK_OFF);
@@ -234,5 +252,6 @@ int main(void)
 	test_proc_partitions();
 	test_enxio();
 	leave_mark(fd2);
+	test_reread(fd, fd1, fd2);
 	test_end();
 }
