@@ -130,3 +130,31 @@ out:
 	kfree(buf);
 	kfree(rd);
 }
+
+/* The scan on a RAM disk: an MBR primary becomes a partition; a protective MBR in front of a
+ * GPT header with a bad checksum gives none (and a log line), not a guess. */
+KTEST(blkdev_partition_scan)
+{
+	struct ramdisk *rd = ram_new("ktram4", 64);
+	if (!KEXPECT(rd != NULL))
+		return;
+	uint8_t *mbr = rd->data, *entry = mbr + 446;
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	entry[4] = 0x83;
+	entry[8] = 4; /* sectors 4..19 */
+	entry[12] = 16;
+	if (!KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	KEXPECT(blkdev_scan_partitions(&rd->bd) == 0);
+	struct block_device *part = blkdev_get(MKDEV(RAM_MAJOR, 65));
+	KEXPECT(part && part->start_sector == 4 && part->nr_sectors == 16);
+	blkdev_put(part);
+	entry[4] = 0xee; /* now a protective MBR, and LBA 1 is no GPT header */
+	memcpy(rd->data + 512, "EFI PART", 8);
+	KEXPECT(blkdev_rescan(&rd->bd) == -EINVAL);
+	KEXPECT(blkdev_get(MKDEV(RAM_MAJOR, 65)) == NULL);
+	KEXPECT(blkdev_unregister(&rd->bd) == 0);
+out:
+	kfree(rd);
+}
