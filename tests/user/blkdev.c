@@ -194,6 +194,24 @@ static void test_proc_partitions(void)
 		    "got '%s'", buf);
 }
 
+/* The disk's PCI function in Linux's /proc/bus/pci/devices format, claimed by virtio-pci. */
+static void test_proc_pci(void)
+{
+	static char buf[8192];
+	int fd = open("/proc/bus/pci/devices", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	char *line = strstr(buf, "\t1af41001\t");
+	char *end = line ? strchr(line, '\n') : NULL;
+	bool ok = line && end && end - 11 > line && !strncmp(end - 11, "\tvirtio-pci", 11);
+	int tabs = 0;
+	for (char *p = line; ok && p < end; p++)
+		tabs += *p == '\t';
+	test_result("proc_bus_pci_devices", ok && tabs == 17, "line '%.*s' (%d tabs)",
+		    line && end ? (int)(end - line) : 0, line ? line : "", tabs);
+}
+
 static void test_enxio(void)
 {
 	const char *dir = test_tmpfs_dir();
@@ -250,6 +268,7 @@ int main(void)
 	test_access();
 	test_concurrent();
 	test_proc_partitions();
+	test_proc_pci();
 	test_enxio();
 	leave_mark(fd2);
 	test_reread(fd, fd1, fd2);

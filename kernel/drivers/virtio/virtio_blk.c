@@ -187,7 +187,7 @@ static void probe_one(const struct pci_dev *cd, void *arg)
 {
 	unsigned *count = arg;
 	struct pci_dev *d = (struct pci_dev *)cd; /* the list is ours to claim from */
-	if (!is_virtio_blk(d) || *count >= VBLK_MAX_DISKS || pci_claim(d, "virtio-blk"))
+	if (!is_virtio_blk(d) || *count >= VBLK_MAX_DISKS || pci_claim(d, "virtio-pci"))
 		return;
 	struct vblk *vb = kmalloc(sizeof(*vb));
 	if (!vb)
