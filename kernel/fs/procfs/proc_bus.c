@@ -8,6 +8,7 @@
 
 #define BUS_INO 0x3100 /* /proc/bus/pci */
 #define PCI_INO 0x3110 /* /proc/bus/pci/devices */
+#define ROOT_INO_BASE 2 /* the root's entry i has inode number 2 + i (procfs.c) */
 #define PCI_REGIONS 7 /* Linux prints seven whatever the device has */
 #define PCI_INTERRUPT_PIN 0x3d
 #define PCI_BAR0 0x10
@@ -39,14 +40,40 @@ static const struct proc_entry pci_entries[] = {
 	{ .name = "devices", .mode = S_IFREG | 0444, .show = show_pci_devices },
 };
 
-/* A directory listing a fixed table whose entry i has inode number ino_base + i. */
-static int table_lookup(struct inode *dir, struct dentry *d, const struct proc_entry *tab,
-			size_t n, uint64_t ino_base)
+/* Both directories list a fixed table whose entry i has inode number ino_base + i. */
+struct table_dir {
+	const struct proc_entry *tab;
+	size_t n;
+	uint64_t ino_base, parent_ino;
+};
+
+extern const struct inode_ops proc_bus_iops;
+extern const struct file_ops proc_bus_fops;
+
+static const struct proc_entry bus_entries[] = {
+	{ .name = "pci", .mode = S_IFDIR | 0555, .iops = &proc_bus_iops, .fops = &proc_bus_fops },
+};
+
+/* /proc/bus/pci is the entry of bus_entries; anything else with these operations is /proc/bus. */
+static struct table_dir dir_of(const struct inode *dir)
 {
-	const struct proc_entry *e = proc_entry_find(tab, n, d->name, d->name_len);
+	if (proc_i(dir)->ent == &bus_entries[0]) {
+		const struct proc_entry *bus = proc_entry_find(proc_root_entries,
+							       proc_root_nentries, "bus", 3);
+		return (struct table_dir){ pci_entries, ARRAY_SIZE(pci_entries), PCI_INO,
+					   ROOT_INO_BASE + (uint64_t)(bus - proc_root_entries) };
+	}
+	return (struct table_dir){ bus_entries, ARRAY_SIZE(bus_entries), BUS_INO, PROC_ROOT_INO };
+}
+
+static int bus_lookup(struct inode *dir, struct dentry *d)
+{
+	struct table_dir td = dir_of(dir);
+	const struct proc_entry *e = proc_entry_find(td.tab, td.n, d->name, d->name_len);
 	if (!e)
 		return 0;
-	struct inode *inode = proc_inode_new(dir->sb, e, 0, -1, ino_base + (uint64_t)(e - tab), 0, 0);
+	uint64_t ino = td.ino_base + (uint64_t)(e - td.tab);
+	struct inode *inode = proc_inode_new(dir->sb, e, 0, -1, ino, 0, 0);
 	if (!inode)
 		return -ENOMEM;
 	d_instantiate(d, inode);
@@ -59,38 +86,14 @@ static uint64_t ino_plus_index(const struct dir_context *ctx, size_t i, void *ar
 	return *(const uint64_t *)arg + i;
 }
 
-static int pci_lookup(struct inode *dir, struct dentry *d)
-{
-	return table_lookup(dir, d, pci_entries, ARRAY_SIZE(pci_entries), PCI_INO);
-}
-
-static int pci_iterate(struct file *f, struct dir_context *ctx)
-{
-	uint64_t base = PCI_INO;
-	proc_emit_table(ctx, f->inode->ino, BUS_INO, pci_entries, ARRAY_SIZE(pci_entries),
-			ino_plus_index, &base);
-	return 0;
-}
-
-static const struct inode_ops pci_dir_iops = { .lookup = pci_lookup };
-static const struct file_ops pci_dir_fops = { .iterate = pci_iterate };
-
-static const struct proc_entry bus_entries[] = {
-	{ .name = "pci", .mode = S_IFDIR | 0555, .iops = &pci_dir_iops, .fops = &pci_dir_fops },
-};
-
-static int bus_lookup(struct inode *dir, struct dentry *d)
-{
-	return table_lookup(dir, d, bus_entries, ARRAY_SIZE(bus_entries), BUS_INO);
-}
-
 static int bus_iterate(struct file *f, struct dir_context *ctx)
 {
-	uint64_t base = BUS_INO;
-	proc_emit_table(ctx, f->inode->ino, PROC_ROOT_INO, bus_entries, ARRAY_SIZE(bus_entries),
-			ino_plus_index, &base);
+	struct table_dir td = dir_of(f->inode);
+	proc_emit_table(ctx, f->inode->ino, td.parent_ino, td.tab, td.n, ino_plus_index,
+			&td.ino_base);
 	return 0;
 }
 
+/* /proc/bus and /proc/bus/pci alike. */
 const struct inode_ops proc_bus_iops = { .lookup = bus_lookup };
 const struct file_ops proc_bus_fops = { .iterate = bus_iterate };
