@@ -35,6 +35,7 @@
 
 #define VBLK_MAX_PIECE (128u * 1024u) /* bytes per request */
 #define VBLK_MAX_SEGS (VBLK_MAX_PIECE / PAGE_SIZE + 3) /* header, data pages (+1), status */
+#define VBLK_BATCH 8 /* requests of one transfer in flight together */
 
 struct vblk {
 	struct block_device bd;
@@ -63,9 +64,10 @@ static void vblk_done(struct virtq *vq, void *cookie, uint32_t len)
 	req->done = true;
 }
 
-/* One request: header, the data (if any) and the status byte; waits for its completion. */
-static int vblk_request(struct vblk *vb, uint32_t type, uint64_t sector, void *buf,
-			uint32_t len)
+/* Build and queue one request: header, the data (if any) and the status byte. 0 with *out
+ * (the caller waits for it with vblk_finish), or -errno. */
+static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *buf, uint32_t len,
+		       struct vblk_req **out)
 {
 	struct vblk_req *req = kmalloc(sizeof(*req));
 	struct virtq_seg segs[VBLK_MAX_SEGS];
@@ -87,33 +89,66 @@ static int vblk_request(struct vblk *vb, uint32_t type, uint64_t sector, void *b
 	if (r > 0) {
 		uint64_t flags = spin_lock_irqsave(&vb->vq.lock);
 		r = virtq_submit_locked(&vb->vq, segs, n, req, &flags);
-		if (!r)
-			r = virtq_wait_locked(&vb->vq, &req->done, vb->poll, &flags);
 		spin_unlock_irqrestore(&vb->vq.lock, flags);
 	}
+	if (r < 0) {
+		kfree(req);
+		return r;
+	}
+	*out = req;
+	return 0;
+}
+
+/* Wait for a submitted request and free it: 0 or -EIO. */
+static int vblk_finish(struct vblk *vb, struct vblk_req *req)
+{
+	uint64_t flags = spin_lock_irqsave(&vb->vq.lock);
+	int r = virtq_wait_locked(&vb->vq, &req->done, vb->poll, &flags);
+	spin_unlock_irqrestore(&vb->vq.lock, flags);
 	if (!r && req->status != VIRTIO_BLK_S_OK)
 		r = -EIO;
 	/* A broken device was reset before its requests failed: it no longer writes here. */
 	kfree(req);
-	return r < 0 ? -EIO : 0;
+	return r;
 }
 
+static int vblk_request(struct vblk *vb, uint32_t type, uint64_t sector, void *buf,
+			uint32_t len)
+{
+	struct vblk_req *req;
+	int r = vblk_submit(vb, type, sector, buf, len, &req);
+	return r ? -EIO : vblk_finish(vb, req);
+}
+
+/* The pieces of a transfer go to the device together, VBLK_BATCH at a time (one at a time
+ * while polling at boot, where the boot thread must not sleep for descriptors). */
 static int vblk_transfer(struct block_device *bd, uint64_t sector, void *buf, uint32_t count,
 			 bool write)
 {
 	struct vblk *vb = bd->driver_data;
 	uint64_t vsector = sector * (bd->sector_size / 512);
 	uint64_t left = (uint64_t)count * bd->sector_size;
+	unsigned batch = vb->poll ? 1 : VBLK_BATCH;
 	char *p = buf;
 	int r = 0;
 	while (!r && left) {
-		uint32_t n = left < vb->piece ? (uint32_t)left : vb->piece;
-		r = vblk_request(vb, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, vsector, p, n);
-		vsector += n / 512;
-		left -= n;
-		p += n;
+		struct vblk_req *reqs[VBLK_BATCH];
+		unsigned n = 0;
+		while (!r && left && n < batch) {
+			uint32_t len = left < vb->piece ? (uint32_t)left : vb->piece;
+			r = vblk_submit(vb, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, vsector, p,
+					len, &reqs[n]);
+			n += !r;
+			vsector += len / 512;
+			left -= len;
+			p += len;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			int f = vblk_finish(vb, reqs[i]);
+			r = r ? r : f;
+		}
 	}
-	return r;
+	return r ? -EIO : 0;
 }
 
 static int vblk_flush(struct block_device *bd)
