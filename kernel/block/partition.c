@@ -29,17 +29,45 @@ static int read_gpt(struct block_device *disk, uint8_t *sector, struct part_entr
 	return r;
 }
 
+/* The logical partitions in the chain of extended boot records, after the n primaries in out:
+ * the new count. A record that cannot be read or has no signature ends the chain. */
+static int read_logical(struct block_device *disk, uint8_t *sector, const struct mbr_extra *x,
+			struct part_entry *out, int n)
+{
+	uint64_t ebr = x->ext_start;
+	uint32_t partno = MBR_FIRST_LOGICAL;
+	/* The container itself, as Linux shows it: its first 1 KiB (at least a sector), so that
+	 * nobody makes a file system over the records. */
+	uint64_t head = disk->sector_size == 512 ? 2 : 1;
+	if (n < MAX_PARTS)
+		out[n++] = (struct part_entry){ x->ext_partno, x->ext_start,
+						x->ext_count < head ? x->ext_count : head };
+	while (ebr && n < MAX_PARTS && partno < BLKDEV_MINORS) {
+		uint64_t next;
+		if (blkdev_read(disk, ebr * disk->sector_size, sector, disk->sector_size))
+			break;
+		int r = mbr_ebr_parse(sector, x->ext_start, x->ext_count, ebr, partno, &out[n],
+				      &next);
+		if (r < 0)
+			break;
+		n += r;
+		partno += (uint32_t)r;
+		ebr = next; /* always further on: the chain ends */
+	}
+	return n;
+}
+
 static int read_table(struct block_device *disk, uint8_t *sector, struct part_entry *out)
 {
-	bool protective;
+	struct mbr_extra x;
 	int r = blkdev_read(disk, 0, sector, disk->sector_size);
 	if (r)
 		return r;
-	int n = mbr_parse(sector, disk->nr_sectors, out, MAX_PARTS, &protective);
+	int n = mbr_parse(sector, disk->nr_sectors, out, MAX_PARTS, &x);
 	if (n < 0)
 		return 0; /* no partition table: the disk is used whole */
-	if (!protective)
-		return n;
+	if (!x.protective)
+		return x.ext_count ? read_logical(disk, sector, &x, out, n) : n;
 	n = read_gpt(disk, sector, out);
 	if (n == -EINVAL)
 		pr_warn("%s: GPT header or entries corrupt (checksum or sizes); no partitions\n",

@@ -37,11 +37,22 @@ static bool is_extended(uint8_t type)
 	return type == 0x05 || type == 0x0f || type == 0x85;
 }
 
-int mbr_parse(const uint8_t *sector0, uint64_t nr_sectors, struct part_entry *out, int max,
-	      bool *protective)
+static bool inside(uint64_t start, uint64_t count, uint64_t area_start, uint64_t area_count)
 {
-	*protective = false;
-	if (sector0[MBR_SIG] != 0x55 || sector0[MBR_SIG + 1] != 0xaa)
+	return start >= area_start && start - area_start < area_count &&
+	       count <= area_count - (start - area_start);
+}
+
+static bool has_signature(const uint8_t *sector)
+{
+	return sector[MBR_SIG] == 0x55 && sector[MBR_SIG + 1] == 0xaa;
+}
+
+int mbr_parse(const uint8_t *sector0, uint64_t nr_sectors, struct part_entry *out, int max,
+	      struct mbr_extra *extra)
+{
+	*extra = (struct mbr_extra){ 0 };
+	if (!has_signature(sector0))
 		return -EINVAL;
 	int n = 0;
 	for (int i = 0; i < MBR_PRIMARY; i++) {
@@ -49,15 +60,40 @@ int mbr_parse(const uint8_t *sector0, uint64_t nr_sectors, struct part_entry *ou
 		uint8_t type = e[4];
 		uint64_t start = le32(e + 8), count = le32(e + 12);
 		if (type == MBR_TYPE_GPT_PROTECTIVE)
-			*protective = true;
-		if (!type || !count || is_extended(type) || type == MBR_TYPE_GPT_PROTECTIVE)
+			extra->protective = true;
+		if (!type || !count || type == MBR_TYPE_GPT_PROTECTIVE)
 			continue;
-		if (start >= nr_sectors || count > nr_sectors - start)
+		if (!inside(start, count, 0, nr_sectors))
 			continue; /* leaves the disk */
+		if (is_extended(type)) {
+			if (!extra->ext_count && start)
+				*extra = (struct mbr_extra){ extra->protective, (uint32_t)i + 1, start,
+							     count };
+			continue;
+		}
 		if (n < max)
 			out[n++] = (struct part_entry){ (uint32_t)i + 1, start, count };
 	}
 	return n;
+}
+
+int mbr_ebr_parse(const uint8_t *ebr, uint64_t ext_start, uint64_t ext_count, uint64_t ebr_lba,
+		  uint32_t partno, struct part_entry *logical, uint64_t *next)
+{
+	*next = 0;
+	if (!has_signature(ebr))
+		return -EINVAL;
+	const uint8_t *e = ebr + MBR_TABLE, *link = e + MBR_ENTRY;
+	uint64_t next_lba = ext_start + le32(link + 8);
+	if (is_extended(link[4]) && le32(link + 8) && next_lba > ebr_lba &&
+	    inside(next_lba, 1, ext_start, ext_count))
+		*next = next_lba;
+	uint64_t start = ebr_lba + le32(e + 8), count = le32(e + 12);
+	if (!e[4] || is_extended(e[4]) || !count || !le32(e + 8) ||
+	    !inside(start, count, ext_start, ext_count))
+		return 0;
+	*logical = (struct part_entry){ partno, start, count };
+	return 1;
 }
 
 int gpt_header_parse(const uint8_t *hdr, uint32_t sector_size, uint64_t nr_sectors,

@@ -21,12 +21,28 @@ struct part_entry {
 	uint64_t start, count; /* in the disk's logical sectors */
 };
 
+/* What an MBR says beyond its primaries: a GPT behind it (a protective 0xEE entry), and the
+ * first extended container that lies inside the disk (count 0: none). */
+struct mbr_extra {
+	bool protective;
+	uint32_t ext_partno; /* its slot, 1-4 */
+	uint64_t ext_start, ext_count;
+};
 /* The primary partitions of the MBR in `sector0` (MBR_SIZE bytes) on a disk of nr_sectors:
  * their count in out (max entries at most), or -EINVAL without the 0x55AA signature. Empty
- * slots, extended containers (not followed) and entries that leave the disk are skipped.
- * *protective is set when an entry is GPT's protective 0xEE one (the caller reads the GPT). */
+ * slots, extended containers (reported in *extra) and entries that leave the disk are
+ * skipped. */
 int mbr_parse(const uint8_t *sector0, uint64_t nr_sectors, struct part_entry *out, int max,
-	      bool *protective);
+	      struct mbr_extra *extra);
+#define MBR_FIRST_LOGICAL 5
+/* One extended boot record (MBR_SIZE bytes read from LBA ebr_lba) of the chain in the extended
+ * container [ext_start, ext_start + ext_count): its logical partition in *logical (numbered
+ * partno) and the next record's LBA in *next (0: the chain ends). Returns 1 with a logical
+ * partition, 0 without (an empty or invalid entry, or one leaving the container), -EINVAL
+ * without the signature. The next record must lie inside the container after this one, so a
+ * chain always ends (a backward link ends it). */
+int mbr_ebr_parse(const uint8_t *ebr, uint64_t ext_start, uint64_t ext_count, uint64_t ebr_lba,
+		  uint32_t partno, struct part_entry *logical, uint64_t *next);
 
 /* What a checked GPT header says about its entry array. */
 struct gpt_info {

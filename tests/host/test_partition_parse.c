@@ -85,21 +85,58 @@ static void crc32_known_value(void)
 static void mbr_primaries(void)
 {
 	struct part_entry p[4];
-	bool prot;
+	struct mbr_extra x;
 	memset(mbr, 0, sizeof(mbr));
-	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &prot), -EINVAL); /* no signature */
+	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &x), -EINVAL); /* no signature */
 	mbr[510] = 0x55;
 	mbr[511] = 0xaa;
 	mbr_entry(0, 0x83, 2048, 4096);
-	mbr_entry(1, 0x05, 8192, 1000); /* extended: not followed */
+	mbr_entry(1, 0x05, 8192, 1000); /* extended: reported, not a partition */
 	mbr_entry(2, 0x83, 30000, 5000); /* leaves the disk */
 	mbr_entry(3, 0x07, 10000, 100);
-	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &prot), 2);
-	CHECK(!prot && p[0].partno == 1 && p[0].start == 2048 && p[0].count == 4096);
+	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &x), 2);
+	CHECK(!x.protective && p[0].partno == 1 && p[0].start == 2048 && p[0].count == 4096);
 	CHECK(p[1].partno == 4 && p[1].start == 10000 && p[1].count == 100);
+	CHECK(x.ext_partno == 2 && x.ext_start == 8192 && x.ext_count == 1000);
 	mbr_entry(0, MBR_TYPE_GPT_PROTECTIVE, 1, 0xffffffff);
-	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &prot), 1);
-	CHECK(prot);
+	CHECK_EQ(mbr_parse(mbr, DISK, p, 4, &x), 1);
+	CHECK(x.protective);
+}
+
+/* An EBR at LBA ebr: a logical partition at rel/count, a link to the next EBR at next_rel
+ * (relative to the container). */
+static void build_ebr(uint32_t rel, uint32_t count, uint32_t next_rel)
+{
+	memset(mbr, 0, sizeof(mbr));
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	mbr_entry(0, 0x83, rel, count);
+	if (next_rel)
+		mbr_entry(1, 0x05, next_rel, 100);
+}
+
+static void ebr_chain_links(void)
+{
+	struct part_entry p;
+	uint64_t next;
+	build_ebr(63, 500, 1000); /* container 8192+2000; this EBR at 8192 */
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 8192, 5, &p, &next), 1);
+	CHECK(p.partno == 5 && p.start == 8255 && p.count == 500 && next == 9192);
+	build_ebr(63, 500, 0); /* the last one */
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 9192, 6, &p, &next), 1);
+	CHECK(p.start == 9255 && next == 0);
+	build_ebr(63, 5000, 500); /* the logical leaves the container; the link still counts */
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 8192, 5, &p, &next), 0);
+	CHECK(next == 8692);
+	build_ebr(63, 10, 0);
+	mbr_entry(1, 0x05, 0, 100); /* a link back to the first EBR: ends the chain */
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 8692, 6, &p, &next), 1);
+	CHECK(next == 0);
+	mbr_entry(1, 0x05, 5000, 100); /* a link out of the container */
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 8192, 5, &p, &next), 1);
+	CHECK(next == 0);
+	mbr[510] = 0;
+	CHECK_EQ(mbr_ebr_parse(mbr, 8192, 2000, 8192, 5, &p, &next), -EINVAL);
 }
 
 static void gpt_decoded(void)
@@ -174,7 +211,7 @@ static void random_corruption_stays_in_bounds(void)
 	for (int i = 0; i < 20000; i++) {
 		struct gpt_info gi;
 		struct part_entry p[15];
-		bool prot;
+		struct mbr_extra x;
 		build_gpt();
 		for (int n = 1 + (int)test_rand_below(4); n; n--)
 			hdr[test_rand_below(96)] = (uint8_t)test_rand();
@@ -191,12 +228,17 @@ static void random_corruption_stays_in_bounds(void)
 		}
 		for (int n = 1 + (int)test_rand_below(8); n; n--)
 			mbr[test_rand_below(SS)] = (uint8_t)test_rand();
-		int n = mbr_parse(mbr, DISK, p, 4, &prot);
+		int n = mbr_parse(mbr, DISK, p, 4, &x);
 		for (int k = 0; k < n; k++)
 			EXPECT(p[k].start + p[k].count <= DISK);
+		EXPECT(x.ext_start + x.ext_count <= DISK);
+		uint64_t next;
+		if (mbr_ebr_parse(mbr, 100, 1000, 200, 5, p, &next) == 1)
+			EXPECT(p[0].start >= 100 && p[0].start + p[0].count <= 1100);
+		EXPECT(next == 0 || (next > 200 && next < 1100));
 	}
 }
 
-TEST_MAIN(TEST(crc32_known_value), TEST(mbr_primaries), TEST(gpt_decoded),
+TEST_MAIN(TEST(crc32_known_value), TEST(mbr_primaries), TEST(ebr_chain_links), TEST(gpt_decoded),
 	  TEST(gpt_header_corruption_refused), TEST(gpt_entries_checked),
 	  TEST(random_corruption_stays_in_bounds))
