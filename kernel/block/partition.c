@@ -8,15 +8,16 @@
 
 #define MAX_PARTS (BLKDEV_MINORS - 1)
 
-/* The GPT behind a protective MBR: its partitions in out, or -errno (-EINVAL: corrupt). */
-static int read_gpt(struct block_device *disk, uint8_t *sector, struct part_entry *out)
+/* The GPT whose header is at LBA lba: its partitions in out, or -errno (-EINVAL: corrupt). */
+static int read_gpt_at(struct block_device *disk, uint64_t lba, uint8_t *sector,
+		       struct part_entry *out)
 {
 	uint32_t ss = disk->sector_size;
 	struct gpt_info gi;
-	int r = blkdev_read(disk, ss, sector, ss);
+	int r = blkdev_read(disk, lba * ss, sector, ss);
 	if (r)
 		return r;
-	if (gpt_header_parse(sector, ss, disk->nr_sectors, &gi))
+	if (gpt_header_parse(sector, ss, disk->nr_sectors, lba, &gi))
 		return -EINVAL;
 	size_t bytes = (gpt_entries_bytes(&gi) + ss - 1) / ss * ss;
 	uint8_t *ents = kmalloc(bytes);
@@ -26,6 +27,18 @@ static int read_gpt(struct block_device *disk, uint8_t *sector, struct part_entr
 	if (!r)
 		r = gpt_entries_parse(ents, &gi, out, MAX_PARTS);
 	kfree(ents);
+	return r;
+}
+
+/* The primary GPT, or the backup in the last sector when the primary is corrupt (as Linux). */
+static int read_gpt(struct block_device *disk, uint8_t *sector, struct part_entry *out)
+{
+	int r = read_gpt_at(disk, 1, sector, out);
+	if (r != -EINVAL || disk->nr_sectors < 3)
+		return r;
+	r = read_gpt_at(disk, disk->nr_sectors - 1, sector, out);
+	if (r >= 0)
+		pr_warn("%s: primary GPT corrupt; using the backup\n", disk->name);
 	return r;
 }
 
@@ -70,8 +83,8 @@ static int read_table(struct block_device *disk, uint8_t *sector, struct part_en
 		return x.ext_count ? read_logical(disk, sector, &x, out, n) : n;
 	n = read_gpt(disk, sector, out);
 	if (n == -EINVAL)
-		pr_warn("%s: GPT header or entries corrupt (checksum or sizes); no partitions\n",
-			disk->name);
+		pr_warn("%s: both GPT headers or their entries corrupt (checksum or sizes); no "
+			"partitions\n", disk->name);
 	return n;
 }
 

@@ -97,7 +97,7 @@ int mbr_ebr_parse(const uint8_t *ebr, uint64_t ext_start, uint64_t ext_count, ui
 }
 
 int gpt_header_parse(const uint8_t *hdr, uint32_t sector_size, uint64_t nr_sectors,
-		     struct gpt_info *out)
+		     uint64_t my_lba, struct gpt_info *out)
 {
 	for (int i = 0; i < 8; i++)
 		if (hdr[i] != (uint8_t)GPT_SIG[i])
@@ -110,7 +110,7 @@ int gpt_header_parse(const uint8_t *hdr, uint32_t sector_size, uint64_t nr_secto
 	uint32_t crc = crc32_ieee(0, hdr, GPT_HDR_CRC);
 	crc = crc32_ieee(crc, zero4, 4);
 	crc = crc32_ieee(crc, hdr + GPT_HDR_CRC + 4, hsize - GPT_HDR_CRC - 4);
-	if (crc != le32(hdr + GPT_HDR_CRC) || le64(hdr + GPT_MY_LBA) != 1)
+	if (crc != le32(hdr + GPT_HDR_CRC) || le64(hdr + GPT_MY_LBA) != my_lba)
 		return -EINVAL;
 	*out = (struct gpt_info){ .first_usable = le64(hdr + GPT_FIRST_USABLE),
 				  .last_usable = le64(hdr + GPT_LAST_USABLE),

@@ -51,11 +51,12 @@ struct gpt_info {
 	uint32_t num_entries, entry_size;
 	uint32_t entries_crc;
 };
-/* Check the GPT header at `hdr` (one sector of sector_size bytes, read from LBA 1) for a disk
- * of nr_sectors: signature, header size, header CRC, my LBA, usable range and entry array
- * inside the disk, entry size and count sane. 0 and *out, or -EINVAL. */
+/* Check the GPT header at `hdr` (one sector of sector_size bytes, read from LBA my_lba: 1 for
+ * the primary, the last sector for the backup) for a disk of nr_sectors: signature, header
+ * size, header CRC, my LBA, usable range and entry array inside the disk, entry size and count
+ * sane. 0 and *out, or -EINVAL. */
 int gpt_header_parse(const uint8_t *hdr, uint32_t sector_size, uint64_t nr_sectors,
-		     struct gpt_info *out);
+		     uint64_t my_lba, struct gpt_info *out);
 /* The bytes of the entry array gi describes (what the caller reads). */
 static inline size_t gpt_entries_bytes(const struct gpt_info *gi)
 {

@@ -144,7 +144,7 @@ static void gpt_decoded(void)
 	struct gpt_info gi;
 	struct part_entry p[15];
 	build_gpt();
-	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, &gi), 0);
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, 1, &gi), 0);
 	CHECK(gi.entries_lba == 2 && gi.num_entries == NENT && gi.entry_size == ESZ);
 	CHECK_EQ(gpt_entries_bytes(&gi), sizeof(ents));
 	CHECK_EQ(gpt_entries_parse(ents, &gi, p, 15), 2);
@@ -162,7 +162,7 @@ static bool refused_with(unsigned off, uint64_t v, int width)
 	else
 		put32(hdr + off, (uint32_t)v);
 	seal_header();
-	return gpt_header_parse(hdr, SS, DISK, &gi) == -EINVAL;
+	return gpt_header_parse(hdr, SS, DISK, 1, &gi) == -EINVAL;
 }
 
 static void gpt_header_corruption_refused(void)
@@ -170,10 +170,12 @@ static void gpt_header_corruption_refused(void)
 	struct gpt_info gi;
 	build_gpt();
 	hdr[0] = 'X';
-	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, &gi), -EINVAL); /* signature */
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, 1, &gi), -EINVAL); /* signature */
 	build_gpt();
 	hdr[60] ^= 1;
-	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, &gi), -EINVAL); /* CRC */
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, 1, &gi), -EINVAL); /* CRC */
+	build_gpt();
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, DISK - 1, &gi), -EINVAL); /* not the backup */
 	CHECK(refused_with(12, 91, 4)); /* header size below 92 */
 	CHECK(refused_with(12, SS + 4, 4)); /* header size beyond the sector */
 	CHECK(refused_with(24, 2, 8)); /* my LBA */
@@ -193,14 +195,14 @@ static void gpt_entries_checked(void)
 	struct part_entry p[15];
 	build_gpt();
 	ents[5] ^= 1; /* the array no longer matches its CRC */
-	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, &gi), 0);
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, 1, &gi), 0);
 	CHECK_EQ(gpt_entries_parse(ents, &gi, p, 15), -EINVAL);
 	build_gpt();
 	gpt_entry(2, 20, 30); /* before the first usable LBA */
 	gpt_entry(3, 5000, 4000); /* reversed */
 	gpt_entry(4, 100, DISK); /* past the last usable LBA */
 	seal_entries();
-	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, &gi), 0);
+	CHECK_EQ(gpt_header_parse(hdr, SS, DISK, 1, &gi), 0);
 	CHECK_EQ(gpt_entries_parse(ents, &gi, p, 15), 2);
 	CHECK_EQ(gpt_entries_parse(ents, &gi, p, 1), 1); /* the caller's limit holds */
 }
@@ -217,7 +219,7 @@ static void random_corruption_stays_in_bounds(void)
 			hdr[test_rand_below(96)] = (uint8_t)test_rand();
 		if (test_rand_below(2))
 			seal_header();
-		if (gpt_header_parse(hdr, SS, DISK, &gi) == 0) {
+		if (gpt_header_parse(hdr, SS, DISK, 1, &gi) == 0) {
 			uint8_t *copy = malloc(gpt_entries_bytes(&gi));
 			memset(copy, 0, gpt_entries_bytes(&gi));
 			int n = gpt_entries_parse(copy, &gi, p, 15);
