@@ -50,6 +50,7 @@ include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.m
 	kernel/sched/sources.mk
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
 include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
+	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk \
 	kernel/fs/ext2/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 # The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
@@ -132,8 +133,9 @@ image: $(IMAGE)
 $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 	@$(PYTHON) tools/compdb.py $(CURDIR) $(BUILD) > $@
 
+# DISK=<raw image>: attached as a virtio-blk disk (/dev/vda).
 run: all
-	@$(QEMU_RUN) serial $(IMAGE)
+	@DISK='$(DISK)' $(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
 	@$(QEMU_RUN) gui $(IMAGE)

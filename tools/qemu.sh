@@ -5,6 +5,7 @@
 #   debug   like serial, but QEMU waits for GDB on :1234 (make debug)
 # The exit status is the guest's: Zero-OS writes its status to the isa-debug-exit port, which
 # QEMU turns into (status << 1) | 1; this script turns it back. Extra QEMU arguments: QEMU_EXTRA.
+# DISK=<raw image> attaches it as a virtio-blk disk (the guest's /dev/vda).
 set -uo pipefail
 
 mode=$1 image=$2
@@ -20,6 +21,14 @@ args=(-machine q35 -cpu max -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" -nic no
 	-drive format=raw,file=$image,if=none,id=disk0 -device ide-hd,drive=disk0,bootindex=0
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-no-reboot)
+if [[ -n ${DISK:-} ]]; then
+	if [[ ! -f $DISK ]]; then
+		echo "qemu.sh: DISK=$DISK: no such file" >&2
+		exit 2
+	fi
+	args+=(-drive "file=$DISK,if=none,id=vdisk0,format=raw"
+		-device virtio-blk-pci,drive=vdisk0)
+fi
 case $mode in
 serial) args+=(-display none -serial mon:stdio) ;;
 test) args+=(-display none -serial stdio -monitor none) ;;

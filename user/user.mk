@@ -55,7 +55,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	$(STORAGE_TEST_NAMES)
+	$(STORAGE_TEST_NAMES) blkdev
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -237,9 +237,16 @@ user-linux-test: $(USER_LINUX_TESTS)
 .PHONY: user-linux-test
 
 # Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
+# Every run gets a fresh scratch disk (tools/mkscratch.sh) as /dev/vda; afterwards the host
+# checks what tests/user/blkdev.c left on it (when that test ran).
+SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
 user-test: $(BUILD)/test/usertest.img
+	@tools/mkscratch.sh $(SCRATCH_DISK)
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
+		--disk $(SCRATCH_DISK) \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
+	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_DISK); fi
 .PHONY: user-test
 
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \

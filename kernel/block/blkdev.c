@@ -19,8 +19,8 @@ static struct list_node blkdev_list = LIST_HEAD_INIT(blkdev_list); /* blkdev_loc
 static struct mutex blkdev_reg_mutex = MUTEX_INIT(blkdev_reg_mutex, "blkdev_reg");
 static bool dev_ready; /* /dev is mounted; blkdev_reg_mutex */
 
-/* The most sectors handed to a driver in one transfer call. */
-#define BLKDEV_MAX_TRANSFER (128u * 1024u)
+/* The most bytes handed to a driver in one transfer call. */
+#define BLKDEV_MAX_TRANSFER (1024u * 1024u)
 
 static struct block_device *find_locked(uint64_t rdev, const char *name)
 {
@@ -358,5 +358,5 @@ int blkdev_rescan(struct block_device *disk)
 		return r;
 	if (disk->ops->rescan)
 		return disk->ops->rescan(disk);
-	return -EOPNOTSUPP; /* the generic GPT/MBR scan is not written yet */
+	return blkdev_scan_partitions(disk);
 }

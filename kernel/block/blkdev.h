@@ -99,6 +99,11 @@ int blkdev_remove_partitions(struct block_device *disk);
  * partition, -EBUSY when one is in use. */
 int blkdev_rescan(struct block_device *disk);
 
+/* Read disk's MBR, or the GPT behind a protective MBR, and register its partitions
+ * (partition.c). 0 (also for a disk with no table), -EINVAL for a partition, or the read's
+ * error. A corrupt GPT registers nothing and is logged. */
+int blkdev_scan_partitions(struct block_device *disk);
+
 struct file_ops;
 /* Open of an S_IFBLK node (blkdev_file.c): read/write/lseek/fsync/BLK* ioctls. */
 extern const struct file_ops blkdev_file_ops;

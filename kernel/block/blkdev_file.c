@@ -13,7 +13,7 @@
 #include <uapi/fcntl.h>
 #include <uapi/fs.h>
 
-#define BOUNCE_SIZE (64u * 1024u) /* a multiple of both sector sizes */
+#define BOUNCE_SIZE (256u * 1024u) /* a multiple of both sector sizes; 2 requests in flight */
 
 static uint64_t round_down(uint64_t x, uint32_t a)
 {

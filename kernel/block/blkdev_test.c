@@ -130,3 +130,71 @@ out:
 	kfree(buf);
 	kfree(rd);
 }
+
+/* The scan on a RAM disk: an MBR primary becomes a partition; a protective MBR in front of a
+ * GPT header with a bad checksum gives none (and a log line), not a guess. */
+KTEST(blkdev_partition_scan)
+{
+	struct ramdisk *rd = ram_new("ktram4", 64);
+	if (!KEXPECT(rd != NULL))
+		return;
+	uint8_t *mbr = rd->data, *entry = mbr + 446;
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	entry[4] = 0x83;
+	entry[8] = 4; /* sectors 4..19 */
+	entry[12] = 16;
+	if (!KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	KEXPECT(blkdev_scan_partitions(&rd->bd) == 0);
+	struct block_device *part = blkdev_get(MKDEV(RAM_MAJOR, 65));
+	KEXPECT(part && part->start_sector == 4 && part->nr_sectors == 16);
+	blkdev_put(part);
+	entry[4] = 0xee; /* now a protective MBR, and LBA 1 is no GPT header */
+	memcpy(rd->data + 512, "EFI PART", 8);
+	KEXPECT(blkdev_rescan(&rd->bd) == -EINVAL);
+	KEXPECT(blkdev_get(MKDEV(RAM_MAJOR, 65)) == NULL);
+	KEXPECT(blkdev_unregister(&rd->bd) == 0);
+out:
+	kfree(rd);
+}
+
+static void mbr_slot(uint8_t *sector, int slot, uint8_t type, uint32_t start, uint32_t count)
+{
+	uint8_t *e = sector + 446 + slot * 16;
+	e[4] = type;
+	memcpy(e + 8, &start, 4);
+	memcpy(e + 12, &count, 4);
+	sector[510] = 0x55;
+	sector[511] = 0xaa;
+}
+
+/* An extended container at 8..63 with two logical partitions: vda5-style numbers, the
+ * container itself shown as its first 1 KiB. */
+KTEST(blkdev_partition_scan_logical)
+{
+	struct ramdisk *rd = ram_new("ktram5", 80);
+	if (!KEXPECT(rd != NULL))
+		return;
+	mbr_slot(rd->data, 0, 0x83, 4, 4);
+	mbr_slot(rd->data, 1, 0x05, 8, 56);
+	mbr_slot(rd->data + 8 * 512, 0, 0x83, 2, 4); /* logical at 10..13 */
+	mbr_slot(rd->data + 8 * 512, 1, 0x05, 20, 30); /* next record at 28 */
+	mbr_slot(rd->data + 28 * 512, 0, 0x83, 2, 8); /* logical at 30..37 */
+	if (!KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	KEXPECT(blkdev_scan_partitions(&rd->bd) == 0);
+	struct block_device *ext = blkdev_get(MKDEV(RAM_MAJOR, 82));
+	struct block_device *l5 = blkdev_get(MKDEV(RAM_MAJOR, 85));
+	struct block_device *l6 = blkdev_get(MKDEV(RAM_MAJOR, 86));
+	KEXPECT(ext && ext->start_sector == 8 && ext->nr_sectors == 2);
+	KEXPECT(l5 && l5->start_sector == 10 && l5->nr_sectors == 4);
+	KEXPECT(l6 && l6->start_sector == 30 && l6->nr_sectors == 8);
+	blkdev_put(ext);
+	blkdev_put(l5);
+	blkdev_put(l6);
+	KEXPECT(blkdev_remove_partitions(&rd->bd) == 0);
+	KEXPECT(blkdev_unregister(&rd->bd) == 0);
+out:
+	kfree(rd);
+}

@@ -22,6 +22,8 @@
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/timer.h>
 #include <drivers/acpi.h>
+#include <drivers/pci/pci.h>
+#include <drivers/virtio/virtio_blk.h>
 #include <mm/phys.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
@@ -92,6 +94,9 @@ static __noreturn void boot_finish(void)
 	loop_init();
 	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
+	/* Disks after /dev exists (their nodes) and before init (which may want them). */
+	pci_init();
+	virtio_blk_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");

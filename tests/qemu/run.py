@@ -185,6 +185,7 @@ def main():
                     action=step_action("keys"), dest="steps")
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
+    ap.add_argument("--disk", help="a raw image attached as a virtio-blk disk (tools/qemu.sh)")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
     a = ap.parse_args()
     summary_re = re.compile(a.summary_regex)
@@ -205,6 +206,8 @@ def main():
     problem = None
     panic_lines = 0
     stdin = None
+    if a.disk:
+        os.environ["DISK"] = a.disk
     gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra + steps.qemu_args(), interactive)
     event = next(gen)
     if event[0] == "stdin":

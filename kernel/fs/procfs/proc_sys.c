@@ -489,6 +489,7 @@ static int show_partitions(struct proc_text *t, const struct proc_file_ctx *c)
 
 const struct proc_entry proc_root_entries[] = {
 	{ .name = "self", .mode = S_IFLNK | 0777, .iops = &proc_self_iops },
+	{ .name = "bus", .mode = S_IFDIR | 0555, .iops = &proc_bus_iops, .fops = &proc_bus_fops },
 	{ .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
 	{ .name = "filesystems", .mode = S_IFREG | 0444, .show = show_filesystems },
 	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
