@@ -55,7 +55,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	$(STORAGE_TEST_NAMES) blkdev
+	$(STORAGE_TEST_NAMES) blkdev ext2_disk
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -171,6 +171,7 @@ USER_TESTS += $(USER_EXT2_IMAGES)
 $(addprefix $(USER_OUT)/root/tests/,$(STORAGE_TEST_NAMES)): tests/user/loop_test.h \
 	| $(USER_EXT2_IMAGES)
 $(USER_OUT)/root/tests/ext2_read4k: tests/user/ext2_read.c
+$(USER_OUT)/root/tests/ext2_disk: tests/user/ext2_write.c tests/user/loop_test.h
 
 # The archive is rebuilt on every make (EXTRA may have changed) but only replaced, and the
 # image only rebuilt, when its contents differ.
@@ -242,11 +243,14 @@ user-linux-test: $(USER_LINUX_TESTS)
 SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
 user-test: $(BUILD)/test/usertest.img
 	@tools/mkscratch.sh $(SCRATCH_DISK)
+	@tools/ext2_scratch.sh put $(SCRATCH_DISK) $(USER_OUT)/root/tests/ext2-1k.img
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
 		--disk $(SCRATCH_DISK) \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
 	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_DISK); fi
+	@if grep -q 'PASS: user/ext2_write/umount_again' $(BUILD)/usertest.log; then \
+		tools/ext2_scratch.sh check $(SCRATCH_DISK); fi
 .PHONY: user-test
 
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \

@@ -4,7 +4,8 @@
  * file too), fast and slow symlinks, mknod of a FIFO, rmdir (ENOTEMPTY), chmod/chown/utimes,
  * a file through triple-indirect blocks, statfs's free counts, ENOSPC with nothing lost; then
  * unmounted (the superblock says clean again; it says "not clean" while mounted), mounted
- * again and read back. Needs root. Runs on the host's Linux too. */
+ * again and read back. Needs root. Runs on the host's Linux too. ext2_disk.c runs the same on
+ * the scratch disk's /dev/vda1, which the host then checks with e2fsck -fn. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "loop_test.h"
@@ -15,7 +16,6 @@
 #define SB_STATE_OFF (1024 + 58)
 
 static char img[128], mnt[128], dev[64];
-static int loopfd = -1;
 
 static const char *at(const char *rel)
 {
@@ -204,14 +204,21 @@ int main(void)
 		printf("SKIP: user/ext2_write: needs root\n");
 		test_end();
 	}
+	snprintf(mnt, sizeof(mnt), "/tmp/ext2-write-%d", getpid());
+#ifdef EXT2_ON_DISK
+	/* the scratch disk's first partition, which the host filled with the image and checks
+	 * with e2fsck afterwards (tools/ext2_scratch.sh) */
+	snprintf(dev, sizeof(dev), "/dev/vda1");
+	snprintf(img, sizeof(img), "/dev/vda1");
+#else
 	char dir[PATH_MAX], src[PATH_MAX + 32];
 	test_exe_dir(dir, sizeof(dir));
 	snprintf(src, sizeof(src), "%s/ext2-1k.img", dir);
 	snprintf(img, sizeof(img), "/tmp/ext2-write-%d.img", getpid());
-	snprintf(mnt, sizeof(mnt), "/tmp/ext2-write-%d", getpid());
 	CHECK("copy_image", copy_image(src, img));
-	loopfd = loop_attach(img, LO_FLAGS_AUTOCLEAR, dev, sizeof(dev));
+	int loopfd = loop_attach(img, LO_FLAGS_AUTOCLEAR, dev, sizeof(dev));
 	CHECK("attach", loopfd >= 0);
+#endif
 	mkdir(mnt, 0700);
 	CHECK("mount_rw", do_mount());
 	EXPECT("state_while_mounted", sb_state() & 1, 0);
@@ -229,8 +236,9 @@ int main(void)
 	EXPECT("persisted_dir", sys_res(stat(at("dir/b/g"), &st)), 0);
 	EXPECT("umount_again", sys_res(umount(mnt)), 0);
 	rmdir(mnt);
+#ifndef EXT2_ON_DISK
 	close(loopfd);
-	if (!getenv("EXT2_KEEP_IMAGE"))
-		unlink(img);
+	unlink(img);
+#endif
 	test_end();
 }
