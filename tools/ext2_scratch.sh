@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The scratch disk's ext2 partition for tests/user/ext2_disk.c. Usage:
-#   tools/ext2_scratch.sh put <disk> <image>   copy the ext2 image into vda1 (sectors 2048-10239,
-#                                              tools/mkscratch.sh's layout) before the run
-#   tools/ext2_scratch.sh check <disk>         after the run: e2fsck -fn over vda1 must be clean
+# The scratch disk's ext2 area for tests/user/ext2_disk.c (a loop device over part of vda2). Usage:
+#   tools/ext2_scratch.sh put <disk> <image>   copy the ext2 image to 6.5 MiB into vda2 (which
+#                                              starts at sector 10240 in tools/mkscratch.sh's
+#                                              layout; tests/user/blkdev.c writes below that)
+#   tools/ext2_scratch.sh check <disk>         after the run: e2fsck -fn over it must be clean
 set -uo pipefail
-start=2048
+start=$((10240 + 13312))
 sectors=8192
 case $1 in
 put)

@@ -249,7 +249,7 @@ user-test: $(BUILD)/test/usertest.img
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
 	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_DISK); fi
-	@if grep -q 'PASS: user/ext2_write/umount_again' $(BUILD)/usertest.log; then \
+	@if grep -q 'PASS: user/ext2_disk/umount_again' $(BUILD)/usertest.log; then \
 		tools/ext2_scratch.sh check $(SCRATCH_DISK); fi
 .PHONY: user-test
 

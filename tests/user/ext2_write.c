@@ -5,7 +5,7 @@
  * a file through triple-indirect blocks, statfs's free counts, ENOSPC with nothing lost; then
  * unmounted (the superblock says clean again; it says "not clean" while mounted), mounted
  * again and read back. Needs root. Runs on the host's Linux too. ext2_disk.c runs the same on
- * the scratch disk's /dev/vda1, which the host then checks with e2fsck -fn. */
+ * a part of the scratch disk, which the host then checks with e2fsck -fn. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "loop_test.h"
@@ -43,7 +43,7 @@ static bool copy_image(const char *from, const char *to)
 static int sb_state(void)
 {
 	unsigned short st = 0xffff;
-	int fd = open(img, O_RDONLY);
+	int fd = open(dev, O_RDONLY);
 	pread(fd, &st, sizeof(st), SB_STATE_OFF);
 	close(fd);
 	return st;
@@ -199,17 +199,23 @@ static bool do_mount(void)
 
 int main(void)
 {
+#ifdef EXT2_ON_DISK
+	test_begin("ext2_disk");
+#else
 	test_begin("ext2_write");
+#endif
 	if (geteuid() != 0) {
-		printf("SKIP: user/ext2_write: needs root\n");
+		printf("SKIP: user/%s: needs root\n", test_area);
 		test_end();
 	}
 	snprintf(mnt, sizeof(mnt), "/tmp/ext2-write-%d", getpid());
 #ifdef EXT2_ON_DISK
-	/* the scratch disk's first partition, which the host filled with the image and checks
-	 * with e2fsck afterwards (tools/ext2_scratch.sh) */
-	snprintf(dev, sizeof(dev), "/dev/vda1");
-	snprintf(img, sizeof(img), "/dev/vda1");
+	/* 4 MiB at 6.5 MiB into the scratch disk's vda2 (past what tests/user/blkdev.c writes),
+	 * which the host filled with the image and checks with e2fsck afterwards
+	 * (tools/ext2_scratch.sh): a loop device over a block device */
+	snprintf(img, sizeof(img), "/dev/vda2");
+	int loopfd = loop_attach_at(img, LO_FLAGS_AUTOCLEAR, 13 << 19, 4 << 20, dev, sizeof(dev));
+	CHECK("attach", loopfd >= 0);
 #else
 	char dir[PATH_MAX], src[PATH_MAX + 32];
 	test_exe_dir(dir, sizeof(dir));
@@ -236,8 +242,8 @@ int main(void)
 	EXPECT("persisted_dir", sys_res(stat(at("dir/b/g"), &st)), 0);
 	EXPECT("umount_again", sys_res(umount(mnt)), 0);
 	rmdir(mnt);
-#ifndef EXT2_ON_DISK
 	close(loopfd);
+#ifndef EXT2_ON_DISK
 	unlink(img);
 #endif
 	test_end();

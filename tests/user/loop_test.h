@@ -65,10 +65,11 @@ static inline long test_pread_path(const char *path, void *buf, size_t len, long
 	return n;
 }
 
-/* Bind the file at path to a free loop device with LOOP_CONFIGURE (flags LO_FLAGS_*): the
- * device's path in dev and its open descriptor, or -errno. The file is opened read-only when
- * flags has LO_FLAGS_READ_ONLY. */
-static inline int loop_attach(const char *path, uint32_t flags, char *dev, size_t devsize)
+/* Bind bytes [offset, offset + sizelimit) (0: to the end) of the file at path to a free loop
+ * device with LOOP_CONFIGURE (flags LO_FLAGS_*): the device's path in dev and its open
+ * descriptor, or -errno. The file is opened read-only when flags has LO_FLAGS_READ_ONLY. */
+static inline int loop_attach_at(const char *path, uint32_t flags, uint64_t offset,
+				 uint64_t sizelimit, char *dev, size_t devsize)
 {
 	int ctl = open("/dev/loop-control", O_RDWR);
 	if (ctl < 0)
@@ -84,12 +85,19 @@ static inline int loop_attach(const char *path, uint32_t flags, char *dev, size_
 	memset(&c, 0, sizeof(c));
 	c.fd = (uint32_t)file;
 	c.info.lo_flags = flags;
+	c.info.lo_offset = offset;
+	c.info.lo_sizelimit = sizelimit;
 	int r = file < 0 || fd < 0 ? -errno : ioctl(fd, LOOP_CONFIGURE, &c) ? -errno : fd;
 	if (file >= 0)
 		close(file);
 	if (r < 0 && fd >= 0)
 		close(fd);
 	return r;
+}
+
+static inline int loop_attach(const char *path, uint32_t flags, char *dev, size_t devsize)
+{
+	return loop_attach_at(path, flags, 0, 0, dev, devsize);
 }
 
 #endif
