@@ -39,6 +39,10 @@ IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open
 PTY_TEST_NAMES := pty pty_hangup
 # Loop devices and ext2 (tests/user/loop.c, ext2_*.c).
 STORAGE_TEST_NAMES := loop ext2_read ext2_read4k ext2_write
+# The fs_* suite on ext2 (but fs_big, whose 64 MiB file and 10000 names need a bigger image
+# than the initramfs should carry, and fs_mount and fs_dev, which are about tmpfs and devfs).
+FS_EXT2_TEST_NAMES := fs_io_ext2 fs_fd_ext2 fs_names_ext2 fs_paths_ext2 fs_attr_ext2 \
+	fs_perm_ext2 fs_efault_ext2 fs_efault2_ext2 fs_badfd_ext2
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \
@@ -55,7 +59,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	$(STORAGE_TEST_NAMES) blkdev ext2_disk
+	$(STORAGE_TEST_NAMES) blkdev ext2_disk $(FS_EXT2_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -158,7 +162,8 @@ BUSYBOX_SUITE := tests/compat/busybox/run.sh $(wildcard tests/compat/busybox/[0-
 
 # ext2 images of tools/mkext2tree.sh's tree for tests/user/ext2_*.c (1 KiB and 4 KiB blocks),
 # next to the test programs (they find them through /proc/self/exe, here and on Linux).
-USER_EXT2_IMAGES := $(USER_OUT)/root/tests/ext2-1k.img $(USER_OUT)/root/tests/ext2-4k.img
+USER_EXT2_IMAGES := $(USER_OUT)/root/tests/ext2-1k.img $(USER_OUT)/root/tests/ext2-4k.img \
+	$(USER_OUT)/root/tests/ext2-empty.img
 $(USER_OUT)/ext2tree.stamp: tools/mkext2tree.sh
 	@tools/mkext2tree.sh $(USER_OUT)/ext2tree
 	@touch $@
@@ -167,7 +172,20 @@ $(USER_OUT)/root/tests/ext2-%k.img: $(USER_OUT)/ext2tree.stamp
 	@echo "  MKE2FS  $@"
 	@rm -f $@
 	@mke2fs -q -F -t ext2 -b $$(($* * 1024)) -d $(USER_OUT)/ext2tree $@ 4M
+# An empty one (8 MiB, 1 KiB blocks) for the fs_*_ext2 programs: the fs_* suite built with
+# FS_ON_EXT2 runs its cases in a fresh ext2 file system (tests/user/fs.h).
+$(USER_OUT)/root/tests/ext2-empty.img:
+	@mkdir -p $(dir $@)
+	@echo "  MKE2FS  $@"
+	@rm -f $@
+	@mke2fs -q -F -t ext2 -b 1024 $@ 8M
 USER_TESTS += $(USER_EXT2_IMAGES)
+$(USER_OUT)/root/tests/%_ext2: tests/user/%.c tests/user/test.h tests/user/fs.h \
+		tests/user/loop_test.h $(DEPS_STAMP) | $(USER_EXT2_IMAGES)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $< (on ext2)"
+	@$(USER_CC) $(USER_CFLAGS) -DFS_ON_EXT2 $< -o $@
+$(USER_OUT)/root/tests/fs_efault2_ext2: tests/user/fs_efault.c
 $(addprefix $(USER_OUT)/root/tests/,$(STORAGE_TEST_NAMES)): tests/user/loop_test.h \
 	| $(USER_EXT2_IMAGES)
 $(USER_OUT)/root/tests/ext2_read4k: tests/user/ext2_read.c

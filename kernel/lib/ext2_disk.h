@@ -152,6 +152,29 @@ struct ext2_inode {
 } __attribute__((packed));
 _Static_assert(sizeof(struct ext2_inode) == EXT2_GOOD_OLD_INODE_SIZE, "ext2 inode is 128 bytes");
 
+/* The start of a large (> 128 byte) inode's extra space, as mke2fs and Linux's ext4 write it:
+ * the nanoseconds of the times (extra >> 2) and two more bits of seconds (extra & 3). */
+struct ext2_inode_extra {
+	uint16_t i_extra_isize; /* bytes of this part in use; times need at least 16 */
+	uint16_t i_checksum_hi;
+	uint32_t i_ctime_extra;
+	uint32_t i_mtime_extra;
+	uint32_t i_atime_extra;
+} __attribute__((packed));
+_Static_assert(sizeof(struct ext2_inode_extra) == 16, "ext2 inode extra times are 16 bytes");
+#define EXT2_EXTRA_ISIZE_DEFAULT 32 /* what mke2fs gives new inodes */
+
+/* Times with nanoseconds (seconds as signed 32 bits plus the extra epoch bits). */
+static inline int64_t ext2_time_sec(uint32_t t, uint32_t extra)
+{
+	return (int64_t)(int32_t)t + ((int64_t)(extra & 3) << 32);
+}
+
+static inline uint32_t ext2_time_extra(int64_t sec, uint32_t nsec)
+{
+	return (uint32_t)(((sec - (int64_t)(int32_t)sec) >> 32) & 3) | nsec << 2;
+}
+
 struct ext2_dirent {
 	uint32_t inode; /* 0: an unused record */
 	uint16_t rec_len; /* to the next record; the last one reaches the block's end */

@@ -26,20 +26,6 @@ static const char *at(const char *rel)
 	return buf[i];
 }
 
-static bool copy_image(const char *from, const char *to)
-{
-	static char buf[1 << 16];
-	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ssize_t n;
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			n = -1;
-	bool ok = in >= 0 && out >= 0 && fsync(out) == 0;
-	close(in);
-	close(out);
-	return ok;
-}
-
 static int sb_state(void)
 {
 	unsigned short st = 0xffff;
@@ -221,7 +207,7 @@ int main(void)
 	test_exe_dir(dir, sizeof(dir));
 	snprintf(src, sizeof(src), "%s/ext2-1k.img", dir);
 	snprintf(img, sizeof(img), "/tmp/ext2-write-%d.img", getpid());
-	CHECK("copy_image", copy_image(src, img));
+	CHECK("copy_image", test_copy_file(src, img));
 	int loopfd = loop_attach(img, LO_FLAGS_AUTOCLEAR, dev, sizeof(dev));
 	CHECK("attach", loopfd >= 0);
 #endif

@@ -69,17 +69,63 @@ static void rm_rf(const char *path)
 	rm_rf_at(AT_FDCWD, path);
 }
 
+#ifdef FS_ON_EXT2
+/* fs_<x>_ext2 (the same program built with FS_ON_EXT2): the cases run in a fresh ext2 file
+ * system, a copy of the empty test image on a loop device mounted under /tmp. */
+#include "loop_test.h"
+static char ext2_area[32], ext2_img[48], ext2_mnt[40];
+static int ext2_loop = -1;
+
+static const char *ext2_mount_scratch(const char *area)
+{
+	char dir[PATH_MAX], src[PATH_MAX + 32], dev[64];
+	snprintf(ext2_area, sizeof(ext2_area), "%s_ext2", area);
+	snprintf(ext2_img, sizeof(ext2_img), "/tmp/ext2.%d.img", (int)getpid());
+	snprintf(ext2_mnt, sizeof(ext2_mnt), "/tmp/ext2.%d.mnt", (int)getpid());
+	test_exe_dir(dir, sizeof(dir));
+	snprintf(src, sizeof(src), "%s/ext2-empty.img", dir);
+	mkdir("/tmp", 01777);
+	if (!test_copy_file(src, ext2_img))
+		return "copying the image";
+	if ((ext2_loop = loop_attach(ext2_img, LO_FLAGS_AUTOCLEAR, dev, sizeof(dev))) < 0)
+		return "attaching a loop device";
+	if (mkdir(ext2_mnt, 0755) < 0 || mount(dev, ext2_mnt, "ext2", 0, NULL) < 0)
+		return "mounting ext2";
+	return NULL;
+}
+
+static void ext2_unmount_scratch(void)
+{
+	umount(ext2_mnt);
+	rmdir(ext2_mnt);
+	close(ext2_loop);
+	unlink(ext2_img);
+}
+#endif
+
 /* Makes /tmp (mkdir -p: on Zero-OS the root tmpfs may not have it), then a fresh
- * /tmp/<area>.<pid>, mode 0755, as the cwd. Umask 022 while the cases run. */
+ * /tmp/<area>.<pid>, mode 0755, as the cwd. Umask 022 while the cases run. With FS_ON_EXT2 the
+ * directory is in a fresh ext2 file system instead, and the area is <area>_ext2. */
 static void scratch_setup(const char *area)
 {
+	const char *base = "/tmp";
+#ifdef FS_ON_EXT2
+	const char *fail = ext2_mount_scratch(area);
+	area = ext2_area;
+	base = ext2_mnt;
+	if (fail) {
+		test_begin(area);
+		printf("FAIL: user/%s/setup: %s: %s\n", area, fail, strerror(errno));
+		exit(1 << 6);
+	}
+#endif
 	test_begin(area);
 	umask(022);
 	if (mkdir("/tmp", 01777) < 0 && errno != EEXIST) {
 		printf("FAIL: user/%s/setup: mkdir /tmp: %s\n", area, strerror(errno));
 		exit(1 << 6);
 	}
-	snprintf(scratch, sizeof(scratch), "/tmp/%s.%d", area, (int)getpid());
+	snprintf(scratch, sizeof(scratch), "%s/%s.%d", base, area, (int)getpid());
 	rm_rf(scratch);
 	if (mkdir(scratch, 0755) < 0 || chmod(scratch, 0755) < 0 || chdir(scratch) < 0) {
 		printf("FAIL: user/%s/setup: %s: %s\n", area, scratch, strerror(errno));
@@ -91,6 +137,9 @@ static void scratch_cleanup(void)
 {
 	if (chdir("/") == 0)
 		rm_rf(scratch);
+#ifdef FS_ON_EXT2
+	ext2_unmount_scratch();
+#endif
 }
 
 /* Creates path (mode, truncated) holding the string s; 0 or -1. */

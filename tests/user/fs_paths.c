@@ -113,7 +113,10 @@ static void test_path_errors(void)
 
 	ok = ino_of("/..") == ino_of("/") && ino_of("/../../") == ino_of("/");
 	CHECK("root-dotdot-is-root", ok);
-	ok = ino_of("./././file") == ino_of("file") && ino_of("..") == ino_of("/tmp") &&
+	char parent[sizeof(scratch)]; /* /tmp, or the ext2 mount of fs_paths_ext2 */
+	snprintf(parent, sizeof(parent), "%s", scratch);
+	*strrchr(parent, '/') = 0;
+	ok = ino_of("./././file") == ino_of("file") && ino_of("..") == ino_of(parent) &&
 	     ino_of("//tmp///") == ino_of("/tmp");
 	CHECK("dot-dotdot-and-slashes", ok);
 }

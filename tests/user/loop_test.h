@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +14,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#ifndef BLKROGET
 #define BLKROGET _IO(0x12, 94)
+#endif
+#ifndef BLKSSZGET
 #define BLKSSZGET _IO(0x12, 104)
+#endif
+#ifndef BLKGETSIZE64
 #define BLKGETSIZE64 _IOR(0x12, 114, size_t)
+#endif
 #define LO_FLAGS_READ_ONLY 1
 #define LO_FLAGS_AUTOCLEAR 4
 #define LOOP_SET_FD 0x4C00
@@ -51,6 +58,21 @@ static inline void test_exe_dir(char *buf, size_t size)
 	char *slash = strrchr(buf, '/');
 	if (slash)
 		*slash = 0;
+}
+
+/* Copy the file from to a new file to (mode 0600), synced: true on success. */
+static inline bool test_copy_file(const char *from, const char *to)
+{
+	static char buf[1 << 16];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	bool ok = in >= 0 && out >= 0 && n == 0 && fsync(out) == 0;
+	close(in);
+	close(out);
+	return ok;
 }
 
 /* pread of len bytes at off of the file at path: the count or -errno. */

@@ -32,16 +32,25 @@ static struct inode *icache_find_locked(struct ext2_sb *es, uint32_t ino)
 	return NULL;
 }
 
-static int read_raw_inode(struct ext2_sb *es, uint32_t ino, struct ext2_inode *raw)
+/* Read (write: out of buf) len bytes at byte at of inode ino's inode-table record. The number
+ * must be in range (-EUCLEAN otherwise); the table lies inside its group (checked at mount). */
+static int inode_record_io(struct ext2_sb *es, uint32_t ino, uint32_t at, void *buf, size_t len,
+			   bool write)
 {
 	uint32_t group;
 	uint64_t off;
 	if (ext2_inode_locate(&es->g, ino, &group, &off))
 		return ext2_corrupt(es, ino, "inode number out of range");
+	off += at;
 	uint32_t blk = es->gdt[group].bg_inode_table + (uint32_t)(off >> es->g.block_log);
-	/* the descriptor was checked at mount: the inode table lies inside its group */
-	return ext2_read_block_part(es, blk, (uint32_t)(off & (es->g.block_size - 1)), raw,
-				    sizeof(*raw));
+	uint32_t in = (uint32_t)(off & (es->g.block_size - 1));
+	return write ? ext2_write_block_part(es, blk, in, buf, len)
+		     : ext2_read_block_part(es, blk, in, buf, len);
+}
+
+static int read_raw_inode(struct ext2_sb *es, uint32_t ino, struct ext2_inode *raw)
+{
+	return inode_record_io(es, ino, 0, raw, sizeof(*raw), false);
 }
 
 static void set_ops(struct inode *inode)
@@ -60,7 +69,25 @@ static void set_ops(struct inode *inode)
 	}
 }
 
-static void fill_inode(struct inode *inode, const struct ext2_inode_info *info)
+/* The extra times of a large inode (zero when the inode has none). */
+static int read_extra(struct ext2_sb *es, uint32_t ino, struct ext2_inode_extra *x)
+{
+	*x = (struct ext2_inode_extra){ 0 };
+	if (es->g.inode_size < EXT2_GOOD_OLD_INODE_SIZE + sizeof(*x))
+		return 0;
+	int r = inode_record_io(es, ino, EXT2_GOOD_OLD_INODE_SIZE, x, sizeof(*x), false);
+	if (!r && x->i_extra_isize < sizeof(*x))
+		*x = (struct ext2_inode_extra){ .i_extra_isize = x->i_extra_isize };
+	return r;
+}
+
+static struct linux_timespec ts_of(uint32_t t, uint32_t extra)
+{
+	return (struct linux_timespec){ ext2_time_sec(t, extra), extra >> 2 };
+}
+
+static void fill_inode(struct inode *inode, const struct ext2_inode_info *info,
+		       const struct ext2_inode_extra *x)
 {
 	inode->mode = info->mode;
 	inode->uid = info->uid;
@@ -69,9 +96,9 @@ static void fill_inode(struct inode *inode, const struct ext2_inode_info *info)
 	inode->size = (int64_t)info->size;
 	inode->blocks = info->blocks512;
 	inode->rdev = MKDEV(info->rdev_major, info->rdev_minor);
-	inode->atime = (struct linux_timespec){ info->atime, 0 };
-	inode->mtime = (struct linux_timespec){ info->mtime, 0 };
-	inode->ctime = (struct linux_timespec){ info->ctime, 0 };
+	inode->atime = ts_of(info->atime, x->i_atime_extra);
+	inode->mtime = ts_of(info->mtime, x->i_mtime_extra);
+	inode->ctime = ts_of(info->ctime, x->i_ctime_extra);
 	set_ops(inode);
 }
 
@@ -80,11 +107,14 @@ static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 {
 	struct ext2_sb *es = EXT2_SB(sb);
 	struct ext2_inode raw;
+	struct ext2_inode_extra x;
 	const char *why;
 	struct ext2_inode_mem *m = kmalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	int r = read_raw_inode(es, ino, &raw);
+	if (!r)
+		r = read_extra(es, ino, &x);
 	if (!r && raw.i_links_count == 0)
 		r = ext2_corrupt(es, ino, "a directory names a deleted inode");
 	if (!r && ext2_inode_decode(&es->g, &raw, &m->info, &why))
@@ -103,7 +133,7 @@ static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 	inode->priv = m;
 	m->inode = inode;
 	m->goal = m->info.block[0];
-	fill_inode(inode, &m->info);
+	fill_inode(inode, &m->info, &x);
 	*out = inode;
 	return 0;
 }
@@ -170,6 +200,25 @@ static uint32_t secs(struct linux_timespec t)
 	return (uint32_t)t.tv_sec;
 }
 
+static uint32_t extra_of(struct linux_timespec t)
+{
+	return ext2_time_extra(t.tv_sec, (uint32_t)t.tv_nsec);
+}
+
+/* The nanoseconds, into a large inode's extra space when it has room for them. */
+static int write_extra(struct ext2_sb *es, struct inode *inode)
+{
+	struct ext2_inode_extra x;
+	int r = read_extra(es, (uint32_t)inode->ino, &x);
+	if (r || x.i_extra_isize < sizeof(x))
+		return r;
+	x.i_ctime_extra = extra_of(inode->ctime);
+	x.i_mtime_extra = extra_of(inode->mtime);
+	x.i_atime_extra = extra_of(inode->atime);
+	return inode_record_io(es, (uint32_t)inode->ino, EXT2_GOOD_OLD_INODE_SIZE, &x, sizeof(x),
+			       true);
+}
+
 int ext2_write_inode(struct inode *inode)
 {
 	struct ext2_sb *es = EXT2_SB(inode->sb);
@@ -191,29 +240,24 @@ int ext2_write_inode(struct inode *inode)
 	if (r)
 		return r;
 	ext2_inode_encode(&es->g, &m->info, &raw);
-	uint32_t group;
-	uint64_t off;
-	ext2_inode_locate(&es->g, (uint32_t)inode->ino, &group, &off);
-	uint32_t blk = es->gdt[group].bg_inode_table + (uint32_t)(off >> es->g.block_log);
-	return ext2_write_block_part(es, blk, (uint32_t)(off & (es->g.block_size - 1)), &raw,
-				     sizeof(raw));
+	r = inode_record_io(es, (uint32_t)inode->ino, 0, &raw, sizeof(raw), true);
+	return r ? r : write_extra(es, inode);
 }
 
 /* A fresh on-disk record: all inode_size bytes zero. */
 static int zero_raw_inode(struct ext2_sb *es, uint32_t ino)
 {
-	uint32_t group;
-	uint64_t off;
 	uint8_t zero[256] = { 0 };
-	ext2_inode_locate(&es->g, ino, &group, &off);
-	uint32_t blk = es->gdt[group].bg_inode_table + (uint32_t)(off >> es->g.block_log);
-	uint32_t in = (uint32_t)(off & (es->g.block_size - 1)), left = es->g.inode_size;
+	uint32_t at = 0, left = es->g.inode_size;
 	int r = 0;
+	if (left > EXT2_GOOD_OLD_INODE_SIZE) /* room for the times' nanoseconds, as mke2fs */
+		zero[EXT2_GOOD_OLD_INODE_SIZE] = EXT2_EXTRA_ISIZE_DEFAULT;
 	while (!r && left) {
 		uint32_t n = left < sizeof(zero) ? left : (uint32_t)sizeof(zero);
-		r = ext2_write_block_part(es, blk, in, zero, n);
-		in += n;
+		r = inode_record_io(es, ino, at, zero, n, true);
+		at += n;
 		left -= n;
+		zero[EXT2_GOOD_OLD_INODE_SIZE] = 0;
 	}
 	return r;
 }

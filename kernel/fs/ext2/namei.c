@@ -360,6 +360,44 @@ static int take_name(struct inode *ndir, struct dentry *nd, struct inode *inode)
 	return ext2_write_inode(old);
 }
 
+/* The record of name d in dir now names inode. */
+static int point_name(struct inode *dir, struct dentry *d, struct inode *inode)
+{
+	struct dir_slot s;
+	uint8_t *buf = block_buf(dir);
+	int r = buf ? find_slot(dir, d->name, d->name_len, &s, buf) : -ENOMEM;
+	if (!r)
+		r = retarget_entry(dir, &s, buf, inode);
+	kfree(buf);
+	return r;
+}
+
+/* A directory that moves from one parent to another: its "..", and the parents' link counts. */
+static int move_dir(struct inode *inode, struct inode *from, struct inode *to)
+{
+	if (!S_ISDIR(inode->mode) || from == to)
+		return 0;
+	from->nlink--;
+	to->nlink++;
+	return set_dotdot(inode, to);
+}
+
+/* RENAME_EXCHANGE: the two names trade their inodes. lock held. */
+static int exchange(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd)
+{
+	struct inode *a = od->inode, *b = nd->inode;
+	int r = point_name(odir, od, b);
+	if (!r)
+		r = point_name(ndir, nd, a);
+	if (!r)
+		r = move_dir(a, odir, ndir);
+	if (!r)
+		r = move_dir(b, ndir, odir);
+	inode_touch(b, ATTR_CTIME);
+	int w = ext2_write_inode(b);
+	return r ? r : w;
+}
+
 int ext2_rename(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd,
 		unsigned flags)
 {
@@ -368,19 +406,18 @@ int ext2_rename(struct inode *odir, struct dentry *od, struct inode *ndir, struc
 	int r = check_name(ndir, nd);
 	if (r)
 		return r;
-	if (flags & RENAME_EXCHANGE)
-		return -EINVAL; /* not supported by this driver yet */
-	bool move_dir = S_ISDIR(inode->mode) && odir != ndir;
-	if (move_dir && !nd->inode && ndir->nlink >= EXT2_LINK_MAX)
+	bool moves = S_ISDIR(inode->mode) && odir != ndir;
+	if (moves && !nd->inode && ndir->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
 	mutex_lock(&es->lock);
-	r = take_name(ndir, nd, inode);
-	if (!r)
-		r = drop_name(odir, od);
-	if (!r && move_dir) {
-		r = set_dotdot(inode, ndir);
-		odir->nlink--;
-		ndir->nlink++;
+	if (flags & RENAME_EXCHANGE) {
+		r = exchange(odir, od, ndir, nd);
+	} else {
+		r = take_name(ndir, nd, inode);
+		if (!r)
+			r = drop_name(odir, od);
+		if (!r)
+			r = move_dir(inode, odir, ndir);
 	}
 	if (!r) {
 		inode_touch(inode, ATTR_CTIME);
