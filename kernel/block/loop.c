@@ -36,7 +36,7 @@ struct loop_dev {
 	uint32_t flags; /* lock: LO_FLAGS_* */
 	char file_name[LO_NAME_SIZE]; /* lock: as LOOP_SET_STATUS* gave it */
 	char crypt_name[LO_NAME_SIZE]; /* lock */
-	int openers; /* lock: open files of /dev/loopN (last close: autoclear) */
+	int openers; /* lock: open files of /dev/loopN and mounts on it (the last: autoclear) */
 };
 
 static struct mutex loop_ctl_mutex = MUTEX_INIT(loop_ctl_mutex, "loop_ctl");
@@ -415,16 +415,35 @@ static int loop_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
-static void loop_release(struct file *f)
+/* One opener less: the last one detaches an autoclear device, as Linux's lo_release. */
+static void loop_put_opener(struct loop_dev *lo)
 {
-	struct loop_dev *lo = loop_of(f);
 	mutex_lock(&loop_ctl_mutex);
 	mutex_lock(&lo->lock);
 	if (--lo->openers == 0 && lo->backing && (lo->flags & LO_FLAGS_AUTOCLEAR))
 		loop_unbind_locked(lo);
 	mutex_unlock(&lo->lock);
 	mutex_unlock(&loop_ctl_mutex);
+}
+
+static void loop_release(struct file *f)
+{
+	loop_put_opener(loop_of(f));
 	blkdev_file_ops.release(f);
+}
+
+void loop_holder(struct block_device *bd, bool hold)
+{
+	if (MAJOR(bd->rdev) != LOOP_MAJOR || bd->ops != &loop_ops)
+		return;
+	struct loop_dev *lo = bd->driver_data;
+	if (!hold) {
+		loop_put_opener(lo);
+		return;
+	}
+	mutex_lock(&lo->lock);
+	lo->openers++;
+	mutex_unlock(&lo->lock);
 }
 
 /* ---- devices and /dev/loop-control ------------------------------------------------------------ */

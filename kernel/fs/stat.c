@@ -11,6 +11,12 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 
+/* Directories of disk file systems (SB_DIR_SIZE: ext2) have the size of their blocks. */
+static bool dir_has_size(const struct inode *inode)
+{
+	return inode->sb && (inode->sb->flags & SB_DIR_SIZE);
+}
+
 static void fill_stat(const struct inode *inode, struct linux_stat *st)
 {
 	*st = (struct linux_stat){
@@ -21,7 +27,9 @@ static void fill_stat(const struct inode *inode, struct linux_stat *st)
 		.st_uid = inode->uid,
 		.st_gid = inode->gid,
 		.st_rdev = inode->rdev,
-		.st_size = S_ISDIR(inode->mode) || S_ISCHR(inode->mode) ? 0 : inode->size,
+		.st_size = (S_ISDIR(inode->mode) && !dir_has_size(inode)) || S_ISCHR(inode->mode)
+				   ? 0
+				   : inode->size,
 		.st_blksize = PAGE_SIZE,
 		.st_blocks = (int64_t)inode->blocks,
 		.st_atime_sec = (uint64_t)inode->atime.tv_sec,

@@ -296,6 +296,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx);
 #define SB_DCACHE_IS_DIRECTORY 0x1u /* tmpfs-like: see the top of this file */
 #define SB_RDONLY 0x2u /* set and cleared by remount under mount_lock; read lock-free */
 #define SB_XATTR 0x4u /* keeps extended attributes in memory (fs/xattr_store.h) */
+#define SB_DIR_SIZE 0x8u /* stat reports directories' sizes (ext2: their blocks), not 0 */
 
 struct super_ops {
 	/* Free the file system's part of an inode whose last reference went (may be NULL). */

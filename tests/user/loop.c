@@ -13,7 +13,6 @@
 #include <time.h>
 
 #define FILE_SIZE (1 << 20)
-#define WAIT_S 5
 
 static char backing[256], devpath[64];
 static int devnum = -1;
@@ -151,29 +150,11 @@ static void status_window(int file)
 	close(dev);
 }
 
-/* After LOOP_CLR_FD (or an autoclear close) the device reads ENXIO for its status; Linux may
- * finish the detach a little later, so wait for it. */
-static long wait_unbound(void)
-{
-	struct loop_info64 info;
-	time_t end = time(NULL) + WAIT_S;
-	long r;
-	do {
-		int dev = open(devpath, O_RDONLY);
-		r = sys_res(ioctl(dev, LOOP_GET_STATUS64, &info));
-		close(dev);
-		if (r == -ENXIO)
-			break;
-		usleep(10000);
-	} while (time(NULL) < end);
-	return r;
-}
-
 static void read_only(void)
 {
 	int file = open(backing, O_RDONLY), dev = open(devpath, O_RDWR), ro = -1;
 	struct loop_info64 info = { 0 };
-	EXPECT("cleared", wait_unbound(), -ENXIO);
+	EXPECT("cleared", wait_unbound(devpath), -ENXIO);
 	EXPECT("ro_set_fd", sys_res(ioctl(dev, LOOP_SET_FD, file)), 0);
 	ioctl(dev, LOOP_GET_STATUS64, &info);
 	CHECK("ro_flag", info.lo_flags & LO_FLAGS_READ_ONLY);
@@ -194,7 +175,7 @@ static void configure_autoclear(int file)
 	c.block_size = 1024;
 	c.info.lo_offset = 2048;
 	c.info.lo_flags = LO_FLAGS_AUTOCLEAR;
-	EXPECT("cleared_again", wait_unbound(), -ENXIO);
+	EXPECT("cleared_again", wait_unbound(devpath), -ENXIO);
 	int dev = open(devpath, O_RDWR);
 	EXPECT("configure", sys_res(ioctl(dev, LOOP_CONFIGURE, &c)), 0);
 	int ss = 0;
@@ -203,7 +184,7 @@ static void configure_autoclear(int file)
 	EXPECT("configure_size", dev_size(dev), FILE_SIZE - 2048);
 	CHECK("configure_read", same_as_file(dev, 1024, 2048 + 1024, 1024));
 	close(dev); /* the last close detaches it */
-	EXPECT("autoclear", wait_unbound(), -ENXIO);
+	EXPECT("autoclear", wait_unbound(devpath), -ENXIO);
 }
 
 int main(void)

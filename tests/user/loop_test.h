@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef BLKROGET
@@ -120,6 +121,25 @@ static inline int loop_attach_at(const char *path, uint32_t flags, uint64_t offs
 static inline int loop_attach(const char *path, uint32_t flags, char *dev, size_t devsize)
 {
 	return loop_attach_at(path, flags, 0, 0, dev, devsize);
+}
+
+/* After LOOP_CLR_FD, an autoclear device's last close or its unmount, the device reads ENXIO
+ * for its status; Linux may finish the detach a little later, so wait for it (5 s at most).
+ * The last status result. */
+static inline long wait_unbound(const char *dev)
+{
+	struct loop_info64 info;
+	time_t end = time(NULL) + 5;
+	long r;
+	do {
+		int fd = open(dev, O_RDONLY);
+		r = ioctl(fd, LOOP_GET_STATUS64, &info) ? -errno : 0;
+		close(fd);
+		if (r == -ENXIO)
+			break;
+		usleep(10000);
+	} while (time(NULL) < end);
+	return r;
 }
 
 #endif

@@ -3,6 +3,7 @@
  * every metadata and data read goes through. */
 #include <fs/ext2/ext2.h>
 #include <block/blkdev.h>
+#include <block/loop.h>
 #include <core/printk.h>
 #include <lib/printf.h>
 #include <lib/string.h>
@@ -268,8 +269,10 @@ static void ext2_sb_free(struct ext2_sb *es)
 	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
 		kfree(es->bcache[i].data);
 	kfree(es->gdt);
-	if (es->bd)
+	if (es->bd) {
+		loop_holder(es->bd, false);
 		blkdev_put(es->bd);
+	}
 	kfree(es);
 }
 
@@ -384,6 +387,8 @@ static int ext2_open_device(const char *source, unsigned long flags, struct ext2
 	mutex_init(&es->bcache_lock, "ext2_bcache");
 	list_init(&es->icache);
 	int r = source ? blkdev_lookup_path(source, &es->bd) : -ENOTBLK;
+	if (!r)
+		loop_holder(es->bd, true);
 	if (!r) {
 		ksnprintf(es->name, sizeof(es->name), "%s", es->bd->name);
 		r = read_super(es);
@@ -428,8 +433,8 @@ static int ext2_mount(const char *source, unsigned long flags, const char *data,
 	int r = ext2_open_device(source, flags, &es);
 	if (r)
 		return r;
-	struct super_block *sb = sb_alloc(&ext2_fs_type, &ext2_sops, es->rw ? 0 : SB_RDONLY,
-					  EXT2_SUPER_MAGIC);
+	struct super_block *sb = sb_alloc(&ext2_fs_type, &ext2_sops,
+					  SB_DIR_SIZE | (es->rw ? 0 : SB_RDONLY), EXT2_SUPER_MAGIC);
 	if (!sb) {
 		ext2_mount_failed(es);
 		return -ENOMEM;
