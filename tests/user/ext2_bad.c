@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #define SB 1024
 #define BS 1024 /* the image's block size */
@@ -148,6 +149,24 @@ static void inodes_and_records(uint32_t hello_ino)
 	detach(true);
 }
 
+/* Not corruption, but where a fresh writable copy is at hand: a character device node made
+ * on ext2 opens as the device (1:3, /dev/null). */
+static void device_node(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	fresh_copy();
+	long r = mount_copy(0);
+	snprintf(path, sizeof(path), "%s/null", mnt);
+	bool ok = r == 0 && mknod(path, S_IFCHR | 0666, makedev(1, 3)) == 0 &&
+		  stat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+	int fd = ok ? open(path, O_RDWR) : -1;
+	ok = ok && fd >= 0 && write(fd, "x", 1) == 1 && read(fd, path, 1) == 0;
+	close(fd);
+	CHECK("device_node", ok);
+	detach(r == 0);
+}
+
 int main(void)
 {
 	test_begin("ext2_bad");
@@ -170,6 +189,7 @@ int main(void)
 	detach(r == 0);
 	superblocks();
 	inodes_and_records((uint32_t)st.st_ino);
+	device_node();
 	rmdir(mnt);
 	unlink(img);
 	test_end();

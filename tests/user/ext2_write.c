@@ -156,6 +156,14 @@ static void attrs_and_open_unlink(void)
 	CHECK("still_counted", free_blocks() < before);
 	close(fd);
 	EXPECT("freed_at_close", free_blocks(), before);
+	char proc[64];
+	fd = open(mnt, O_TMPFILE | O_RDWR, 0600);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	bool ok = fd >= 0 && write(fd, "tmp", 3) == 3 &&
+		  linkat(AT_FDCWD, proc, AT_FDCWD, at("named"), AT_SYMLINK_FOLLOW) == 0;
+	close(fd);
+	char buf[8];
+	CHECK("tmpfile_linkat", ok && get("named", buf, sizeof(buf), 0) == 3);
 }
 
 static void enospc(void)

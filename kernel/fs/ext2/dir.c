@@ -156,6 +156,7 @@ const struct inode_ops ext2_dir_iops = {
 	.lookup = ext2_lookup,
 	.create = ext2_create,
 	.symlink = ext2_symlink,
+	.tmpfile = ext2_tmpfile,
 	.link = ext2_link,
 	.unlink = ext2_unlink,
 	.rmdir = ext2_rmdir,

@@ -118,6 +118,7 @@ extern const struct file_ops ext2_dir_fops;
 /* namei.c: the inode_ops that change directories (namespace_mutex held by the VFS). */
 int ext2_create(struct inode *dir, struct dentry *d, uint32_t mode, uint64_t rdev);
 int ext2_symlink(struct inode *dir, struct dentry *d, const char *target);
+int ext2_tmpfile(struct inode *dir, uint32_t mode, struct inode **out);
 int ext2_link(struct dentry *old, struct inode *dir, struct dentry *d);
 int ext2_unlink(struct inode *dir, struct dentry *d);
 int ext2_rmdir(struct inode *dir, struct dentry *d);

@@ -207,6 +207,29 @@ int ext2_create(struct inode *dir, struct dentry *d, uint32_t mode, uint64_t rde
 	return finish_new(dir, d, inode, r);
 }
 
+/* O_TMPFILE: a regular file without a name (nlink 0: freed at the last close unless linkat
+ * names it, which ext2_link does). */
+int ext2_tmpfile(struct inode *dir, uint32_t mode, struct inode **out)
+{
+	struct ext2_sb *es = EXT2_SB(dir->sb);
+	struct inode *inode = NULL;
+	if (!es->rw)
+		return -EROFS;
+	mutex_lock(&es->lock);
+	int r = ext2_new_inode(dir, mode, &inode);
+	if (inode)
+		inode->nlink = 0;
+	if (!r)
+		r = ext2_write_inode(inode);
+	mutex_unlock(&es->lock);
+	if (r) {
+		inode_put(inode);
+		return r;
+	}
+	*out = inode;
+	return 0;
+}
+
 int ext2_symlink(struct inode *dir, struct dentry *d, const char *target)
 {
 	struct ext2_sb *es = EXT2_SB(dir->sb);
