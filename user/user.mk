@@ -38,7 +38,7 @@ IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open
 # Pseudo-terminals (tests/user/pty*.c, sharing pty_test.h).
 PTY_TEST_NAMES := pty pty_hangup
 # Loop devices and ext2 (tests/user/loop.c, ext2_*.c).
-STORAGE_TEST_NAMES := loop ext2_read ext2_read4k ext2_write ext2_bad
+STORAGE_TEST_NAMES := loop ext2_read ext2_read4k ext2_write ext2_bad ext2_mmap
 # The fs_* suite on ext2 (but fs_big, whose 64 MiB file and 10000 names need a bigger image
 # than the initramfs should carry, and fs_mount and fs_dev, which are about tmpfs and devfs).
 FS_EXT2_TEST_NAMES := fs_io_ext2 fs_fd_ext2 fs_names_ext2 fs_paths_ext2 fs_attr_ext2 \

@@ -53,6 +53,7 @@ struct ext2_inode_mem {
 	struct ext2_inode_info info; /* as decoded */
 	struct inode *inode; /* back pointer */
 	uint32_t goal; /* the block last allocated for it: the next one goes near */
+	struct list_node pages; /* mmap.c's pages of shared mappings; the file system lock */
 	struct list_node link; /* in ext2_sb.icache; icache_lock */
 };
 
@@ -124,6 +125,18 @@ int ext2_unlink(struct inode *dir, struct dentry *d);
 int ext2_rmdir(struct inode *dir, struct dentry *d);
 int ext2_rename(struct inode *odir, struct dentry *od, struct inode *ndir, struct dentry *nd,
 		unsigned flags);
+/* mmap.c: pages of shared mappings (the file system lock held, but map_page). */
+uint8_t *ext2_page_find(struct inode *inode, uint64_t index);
+int ext2_map_page(struct file *f, uint64_t index, uint64_t *pa);
+int ext2_pages_writeback_locked(struct inode *inode);
+/* Drop the pages wholly past the size, zero the rest of the last one. */
+void ext2_pages_truncate_locked(struct inode *inode);
+void ext2_pages_free(struct inode *inode);
+
+/* file.c: bytes [pos, pos + n), inside one block, from the blocks. lock held. */
+int ext2_read_blocks_locked(struct inode *inode, uint64_t pos, void *buf, size_t n);
+/* Page index of the file (zeros past the end; -ENXIO wholly past it). lock held. */
+int ext2_fill_page_locked(struct inode *inode, uint64_t index, void *page);
 /* file.c: attribute changes and truncation (inode->lock held). */
 int ext2_setattr(struct dentry *d, const struct iattr *a);
 

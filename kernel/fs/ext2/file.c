@@ -1,30 +1,51 @@
 /* ext2 regular files and symlinks: read and write through the block map (holes read as zeros,
  * blocks allocated as writes reach them), truncation, attribute changes, pages for private
- * mappings (read_page), and symlink targets, fast (in i_block) or in a block. */
+ * mappings (read_page; shared ones: mmap.c), and symlink targets, fast (in i_block) or in a
+ * block. */
 #include <fs/ext2/ext2.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <uapi/errno.h>
 
-/* Copy bytes [pos, pos + n) of inode, all inside one block and the file, to buf. */
-static int read_in_block(struct inode *inode, uint64_t pos, void *buf, size_t n)
+int ext2_read_blocks_locked(struct inode *inode, uint64_t pos, void *buf, size_t n)
 {
 	struct ext2_sb *es = EXT2_SB(inode->sb);
 	uint32_t pblk;
-	mutex_lock(&es->lock);
 	int r = ext2_bmap_inode(inode, pos >> es->g.block_log, &pblk);
 	if (!r && !pblk)
 		memset(buf, 0, n);
 	else if (!r)
 		r = ext2_read_block_part(es, pblk, (uint32_t)(pos & (es->g.block_size - 1)), buf,
 					 n);
+	return r;
+}
+
+/* Copy bytes [pos, pos + n) of inode, all inside one block and the file, to buf: from the
+ * page of a shared mapping when there is one (it may be newer than the blocks). lock held. */
+static int read_in_block_locked(struct inode *inode, uint64_t pos, void *buf, size_t n)
+{
+	const uint8_t *page = ext2_page_find(inode, pos / PAGE_SIZE);
+	if (!page)
+		return ext2_read_blocks_locked(inode, pos, buf, n);
+	memcpy(buf, page + pos % PAGE_SIZE, n);
+	return 0;
+}
+
+static int read_in_block(struct inode *inode, uint64_t pos, void *buf, size_t n, bool locked)
+{
+	struct ext2_sb *es = EXT2_SB(inode->sb);
+	if (locked)
+		return read_in_block_locked(inode, pos, buf, n);
+	mutex_lock(&es->lock);
+	int r = read_in_block_locked(inode, pos, buf, n);
 	mutex_unlock(&es->lock);
 	return r;
 }
 
-/* Read up to len bytes at pos into buf (kernel memory): the count, 0 at the end, or -errno. */
-static long read_kernel(struct inode *inode, uint64_t pos, char *buf, size_t len)
+/* Read up to len bytes at pos into buf (kernel memory): the count, 0 at the end, or -errno.
+ * locked: the caller holds the file system lock. */
+static long read_kernel(struct inode *inode, uint64_t pos, char *buf, size_t len, bool locked)
 {
 	uint64_t size = (uint64_t)inode->size;
 	uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
@@ -38,7 +59,7 @@ static long read_kernel(struct inode *inode, uint64_t pos, char *buf, size_t len
 		size_t n = bs - (size_t)(at & (bs - 1));
 		if (n > len - done)
 			n = len - done;
-		int r = read_in_block(inode, at, buf + done, n);
+		int r = read_in_block(inode, at, buf + done, n, locked);
 		if (r)
 			return done ? (long)done : r;
 		done += n;
@@ -59,7 +80,8 @@ static long ext2_read(struct file *f, struct uio *u, int64_t *pos)
 		r = -EINVAL;
 	while (!r && u->resid) {
 		size_t want = bs - (size_t)((uint64_t)*pos & (bs - 1));
-		r = read_kernel(inode, (uint64_t)*pos, bounce, want < u->resid ? want : u->resid);
+		r = read_kernel(inode, (uint64_t)*pos, bounce, want < u->resid ? want : u->resid,
+				false);
 		if (r <= 0)
 			break;
 		size_t n = (size_t)r;
@@ -73,17 +95,28 @@ static long ext2_read(struct file *f, struct uio *u, int64_t *pos)
 	return done ? (long)done : r;
 }
 
-static int ext2_read_page(struct file *f, uint64_t index, void *page)
+int ext2_fill_page_locked(struct inode *inode, uint64_t index, void *page)
 {
-	struct inode *inode = f->inode;
 	uint64_t pos = index * PAGE_SIZE;
 	if (pos >= (uint64_t)inode->size)
 		return -ENXIO;
-	long n = read_kernel(inode, pos, page, PAGE_SIZE);
+	long n = read_kernel(inode, pos, page, PAGE_SIZE, true);
 	if (n < 0)
 		return (int)n;
 	memset((char *)page + n, 0, PAGE_SIZE - (size_t)n);
 	return 0;
+}
+
+/* A fault may come while the thread holds another mutex (a copy under some inode's lock):
+ * then the lock is only tried (-EFAULT when busy), so no cycle of waits can form. */
+static int ext2_read_page(struct file *f, uint64_t index, void *page)
+{
+	struct ext2_sb *es = EXT2_SB(f->inode->sb);
+	if (!mutex_lock_unnested(&es->lock))
+		return -EFAULT;
+	int r = ext2_fill_page_locked(f->inode, index, page);
+	mutex_unlock(&es->lock);
+	return r;
 }
 
 static long ext2_readlink(struct dentry *d, char *buf, size_t size)
@@ -97,7 +130,7 @@ static long ext2_readlink(struct dentry *d, char *buf, size_t size)
 		memcpy(buf, m->info.block, len);
 		return (long)len;
 	}
-	return read_kernel(inode, 0, buf, len);
+	return read_kernel(inode, 0, buf, len, false);
 }
 
 /* Write n bytes from buf at pos, inside one block: the block is allocated (zeroed) if it was
@@ -112,6 +145,9 @@ static int write_in_block(struct inode *inode, uint64_t pos, const void *buf, si
 	if (!r)
 		r = ext2_write_block_part(es, pblk, (uint32_t)(pos & (es->g.block_size - 1)), buf,
 					  n);
+	uint8_t *page = r ? NULL : ext2_page_find(inode, pos / PAGE_SIZE);
+	if (page) /* a shared mapping sees the write */
+		memcpy(page + pos % PAGE_SIZE, buf, n);
 	if (!r && pos + n > (uint64_t)inode->size)
 		inode->size = (int64_t)(pos + n);
 	if (!r)
@@ -178,8 +214,10 @@ static int truncate_locked(struct inode *inode, uint64_t size)
 			kfree(zero);
 		}
 	}
-	if (!r)
+	if (!r) {
 		inode->size = (int64_t)size;
+		ext2_pages_truncate_locked(inode);
+	}
 	return r;
 }
 
@@ -218,6 +256,7 @@ const struct file_ops ext2_file_fops = {
 	.write = ext2_write,
 	.fsync = ext2_fsync,
 	.read_page = ext2_read_page,
+	.map_page = ext2_map_page,
 };
 
 const struct inode_ops ext2_symlink_iops = {

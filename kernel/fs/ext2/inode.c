@@ -132,6 +132,7 @@ static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 	inode->ino = ino;
 	inode->priv = m;
 	m->inode = inode;
+	list_init(&m->pages);
 	m->goal = m->info.block[0];
 	fill_inode(inode, &m->info, &x);
 	*out = inode;
@@ -163,8 +164,16 @@ void ext2_evict(struct inode *inode)
 	if (!m)
 		return;
 	struct ext2_sb *es = EXT2_SB(inode->sb);
-	if (es->rw && inode->nlink == 0)
+	if (es->rw && inode->nlink == 0) {
 		delete_inode(inode);
+	} else if (es->rw && !list_empty(&m->pages)) {
+		mutex_lock(&es->lock);
+		if (ext2_pages_writeback_locked(inode))
+			pr_warn("ext2 %s: inode %llu: mapped pages not written back\n", es->name,
+				(unsigned long long)inode->ino);
+		mutex_unlock(&es->lock);
+	}
+	ext2_pages_free(inode);
 	mutex_lock(&es->icache_lock);
 	list_remove(&m->link);
 	mutex_unlock(&es->icache_lock);
@@ -299,6 +308,7 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **out)
 	inode->ino = ino;
 	inode->priv = m;
 	m->inode = inode;
+	list_init(&m->pages);
 	m->info.mode = mode;
 	m->goal = es->gdt[(ino - 1) / es->g.inodes_per_group].bg_inode_table;
 	inode->nlink = 1;

@@ -188,12 +188,27 @@ static int write_super(struct ext2_sb *es)
 	return dev_write(es->bd, EXT2_SUPER_OFFSET, &es->raw, sizeof(es->raw));
 }
 
+/* The pages of every shared mapping into their blocks. */
+static int writeback_pages_locked(struct ext2_sb *es)
+{
+	struct list_node *n;
+	int r = 0;
+	mutex_lock(&es->icache_lock);
+	list_for_each(n, &es->icache) {
+		struct ext2_inode_mem *m = list_entry(n, struct ext2_inode_mem, link);
+		if (!list_empty(&m->pages) && ext2_pages_writeback_locked(m->inode))
+			r = -EIO;
+	}
+	mutex_unlock(&es->icache_lock);
+	return r;
+}
+
 int ext2_sync_locked(struct ext2_sb *es)
 {
 	mutex_assert_held(&es->lock);
 	if (!es->rw)
 		return 0;
-	int r = 0;
+	int r = writeback_pages_locked(es);
 	mutex_lock(&es->bcache_lock);
 	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
 		if (es->bcache[i].blk && slot_writeback_locked(es, &es->bcache[i]))
