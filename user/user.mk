@@ -75,6 +75,11 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 
 # The shell, its tests, and upper (uppercases stdin), a program its pipelines run.
 USER_PROGS += $(USER_OUT)/root/bin/zero-sh
+# mkfs.ext2 (user/mkfs.ext2: busybox's mke2fs), which LTP's device tests run to make ext2.
+USER_PROGS += $(USER_OUT)/root/sbin/mkfs.ext2
+$(USER_OUT)/root/sbin/mkfs.ext2: user/mkfs.ext2
+	@mkdir -p $(dir $@)
+	@install -m 0755 $< $@
 USER_TEST_NAMES += shell
 # The multi-threaded fuzzer last: a kernel it panics has run every other test first.
 USER_TEST_NAMES += fuzz_mt

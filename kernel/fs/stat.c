@@ -30,7 +30,7 @@ static void fill_stat(const struct inode *inode, struct linux_stat *st)
 		.st_size = (S_ISDIR(inode->mode) && !dir_has_size(inode)) || S_ISCHR(inode->mode)
 				   ? 0
 				   : inode->size,
-		.st_blksize = PAGE_SIZE,
+		.st_blksize = inode->sb && inode->sb->blksize ? inode->sb->blksize : PAGE_SIZE,
 		.st_blocks = (int64_t)inode->blocks,
 		.st_atime_sec = (uint64_t)inode->atime.tv_sec,
 		.st_atime_nsec = (uint64_t)inode->atime.tv_nsec,

@@ -315,6 +315,7 @@ struct super_block {
 	uint32_t flags; /* SB_* */
 	uint32_t magic; /* statfs f_type */
 	uint64_t dev; /* st_dev */
+	uint32_t blksize; /* st_blksize (a disk file system's block size); 0: the page size */
 	struct dentry *root;
 	void *priv; /* the file system's */
 };

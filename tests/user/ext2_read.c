@@ -158,6 +158,7 @@ static void one_image(const char *img, const char *tag)
 	mkdir(mnt, 0700);
 	EXPECT(cname("mount"), sys_res(mount(dev, mnt, "ext2", MS_RDONLY, NULL)), 0);
 	close(fd); /* as mount -o loop: the mount keeps the autoclear device bound */
+	EXPECT(cname("mount_again_busy"), sys_res(mount(dev, mnt, "ext2", MS_RDONLY, NULL)), -EBUSY);
 	small_files();
 	big_and_sparse();
 	symlinks();

@@ -37,7 +37,8 @@ struct ext2_sb {
 	struct mutex lock; /* the file system lock (see the top) */
 	bool rw; /* mounted read-write (the superblock says "not clean" while so) */
 	uint16_t state_at_mount; /* s_state to restore at a clean unmount */
-	struct list_node mount_link; /* in super.c's list of read-write mounts (sync(2)) */
+	struct list_node mount_link; /* in super.c's list of mounts (sync(2), one per device) */
+	bool listed; /* in that list */
 	struct ext2_super raw; /* the superblock (free counts kept current); lock */
 	struct ext2_group_desc *gdt; /* groups entries, each checked at mount; lock */
 	char name[32]; /* the device's, for log lines */

@@ -266,21 +266,47 @@ static int ext2_statfs(struct super_block *sb, struct linux_statfs *st)
 
 /* ---- mount and unmount ---------------------------------------------------------------------- */
 
-/* The read-write mounts, for sync(2). */
-static struct mutex rw_mounts_lock = MUTEX_INIT(rw_mounts_lock, "ext2_mounts");
-static struct list_node rw_mounts = LIST_HEAD_INIT(rw_mounts); /* rw_mounts_lock */
+/* Every mounted ext2 file system: sync(2) writes the read-write ones back, and a device is
+ * mounted once at a time (two independent instances on one device would corrupt it). */
+static struct mutex mounts_lock = MUTEX_INIT(mounts_lock, "ext2_mounts");
+static struct list_node mounts = LIST_HEAD_INIT(mounts); /* mounts_lock */
 
 void ext2_sync_all(void)
 {
-	mutex_lock(&rw_mounts_lock);
+	mutex_lock(&mounts_lock);
 	struct list_node *n;
-	list_for_each(n, &rw_mounts)
+	list_for_each(n, &mounts)
 		ext2_sync(list_entry(n, struct ext2_sb, mount_link));
-	mutex_unlock(&rw_mounts_lock);
+	mutex_unlock(&mounts_lock);
+}
+
+/* Enter es in the list unless its device is mounted already (-EBUSY, as Linux's mount of a
+ * device on the mount point where it is mounted; this driver shares no super block). */
+static int mounts_add(struct ext2_sb *es)
+{
+	struct list_node *n;
+	int r = 0;
+	mutex_lock(&mounts_lock);
+	list_for_each(n, &mounts)
+		if (list_entry(n, struct ext2_sb, mount_link)->bd == es->bd)
+			r = -EBUSY;
+	if (!r)
+		list_add_tail(&mounts, &es->mount_link);
+	mutex_unlock(&mounts_lock);
+	return r;
+}
+
+static void mounts_remove(struct ext2_sb *es)
+{
+	mutex_lock(&mounts_lock);
+	list_remove(&es->mount_link);
+	mutex_unlock(&mounts_lock);
 }
 
 static void ext2_sb_free(struct ext2_sb *es)
 {
+	if (es->listed)
+		mounts_remove(es);
 	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
 		kfree(es->bcache[i].data);
 	kfree(es->gdt);
@@ -303,20 +329,12 @@ static int mark_mounted(struct ext2_sb *es)
 	if (!r)
 		r = blkdev_flush(es->bd);
 	mutex_unlock(&es->lock);
-	if (!r) {
-		mutex_lock(&rw_mounts_lock);
-		list_add_tail(&rw_mounts, &es->mount_link);
-		mutex_unlock(&rw_mounts_lock);
-	}
 	return r;
 }
 
 /* The unmount of a read-write mount: everything written, the state as it was at the mount. */
 static void mark_unmounted(struct ext2_sb *es)
 {
-	mutex_lock(&rw_mounts_lock);
-	list_remove(&es->mount_link);
-	mutex_unlock(&rw_mounts_lock);
 	mutex_lock(&es->lock);
 	int r = ext2_sync_locked(es);
 	if (!r) {
@@ -401,9 +419,11 @@ static int ext2_open_device(const char *source, unsigned long flags, struct ext2
 	mutex_init(&es->icache_lock, "ext2_icache");
 	mutex_init(&es->bcache_lock, "ext2_bcache");
 	list_init(&es->icache);
-	int r = source ? blkdev_lookup_path(source, &es->bd) : -ENOTBLK;
+	int r = source ? blkdev_lookup_path(source, &es->bd) : -EINVAL;
 	if (!r)
 		loop_holder(es->bd, true);
+	if (!r && !(r = mounts_add(es)))
+		es->listed = true;
 	if (!r) {
 		ksnprintf(es->name, sizeof(es->name), "%s", es->bd->name);
 		r = read_super(es);
@@ -456,6 +476,7 @@ static int ext2_mount(const char *source, unsigned long flags, const char *data,
 	}
 	sb->priv = es;
 	sb->dev = es->bd->rdev;
+	sb->blksize = es->g.block_size;
 	struct inode *root = NULL;
 	r = ext2_iget(sb, EXT2_ROOT_INO, &root);
 	if (!r && !S_ISDIR(root->mode))
