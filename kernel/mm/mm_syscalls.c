@@ -167,8 +167,8 @@ SYSCALL_DEFINE5(mremap, uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len
 	return mm ? vm_remap(mm, old_addr, old_len, new_len, (uint32_t)flags, new_addr) : -EFAULT;
 }
 
-/* A shared file mapping maps the file's own pages (tmpfs keeps nothing elsewhere), so there is
- * nothing to write back: only the arguments are checked, as Linux does. */
+/* A shared file mapping maps the file's own pages; with MS_SYNC the files of the shared areas
+ * are fsync'd, so that a disk file system (ext2) writes them back (tmpfs has nothing to do). */
 SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, int, flags)
 {
 	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
@@ -180,7 +180,9 @@ SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, int, flags)
 	struct mm *mm = current_mm();
 	if (end == addr)
 		return 0;
-	return mm && vm_range_mapped(mm, addr, end) ? 0 : -ENOMEM;
+	if (!mm || !vm_range_mapped(mm, addr, end))
+		return -ENOMEM;
+	return (flags & MS_SYNC) ? vm_sync_range(mm, addr, end) : 0;
 }
 
 SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, int, advice)

@@ -142,6 +142,10 @@ int vm_install_page(struct mm *mm, uint64_t addr, uint64_t pa);
 
 /* True when every page of [start, end) is mapped (msync). */
 bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
+/* msync(MS_SYNC): fsync the files of the MAP_SHARED areas that meet [start, end), so that
+ * what was stored through them is on their disk (ext2 writes its mapped pages back). The
+ * first error, or 0. */
+int vm_sync_range(struct mm *mm, uint64_t start, uint64_t end);
 /* True when addr lies in a MAP_SHARED area of mm (futex keys depend on it). */
 bool vm_is_shared(struct mm *mm, uint64_t addr);
 

@@ -267,6 +267,51 @@ bool vm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 	return mapped;
 }
 
+#define SYNC_FILES_MAX 8 /* files synced per pass over the areas */
+
+/* Up to SYNC_FILES_MAX referenced files of shared areas meeting [*from, end), distinct from
+ * each other; *from moves past the areas taken. mm->lock held. */
+static int sync_files_locked(struct mm *mm, uint64_t *from, uint64_t end, struct file **files)
+{
+	spin_assert_held(&mm->lock);
+	int n = 0;
+	struct vma *v = vma_find_locked(mm, *from);
+	for (; v && v->start < end && n < SYNC_FILES_MAX;
+	     v = v->node.next == &mm->vmas ? NULL : vma_of(v->node.next)) {
+		*from = v->end;
+		if (!v->file || !(v->flags & VM_SHARED))
+			continue;
+		bool seen = false;
+		for (int i = 0; i < n; i++)
+			seen |= files[i] == v->file;
+		if (!seen) {
+			file_get(v->file);
+			files[n++] = v->file;
+		}
+	}
+	if (!v || v->start >= end)
+		*from = end;
+	return n;
+}
+
+int vm_sync_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct file *files[SYNC_FILES_MAX];
+	int r = 0;
+	while (start < end) {
+		uint64_t f = spin_lock_irqsave(&mm->lock);
+		int n = sync_files_locked(mm, &start, end, files);
+		spin_unlock_irqrestore(&mm->lock, f);
+		for (int i = 0; i < n; i++) { /* fsync may sleep: no spinlock held */
+			int e = files[i]->ops && files[i]->ops->fsync ? files[i]->ops->fsync(files[i])
+								      : 0;
+			r = r ? r : e;
+			file_put(files[i]);
+		}
+	}
+	return r;
+}
+
 bool vm_is_shared(struct mm *mm, uint64_t addr)
 {
 	uint64_t f = spin_lock_irqsave(&mm->lock);

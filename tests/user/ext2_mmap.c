@@ -1,7 +1,7 @@
 /* mmap of ext2 files: a shared mapping and read/write agree both ways, its stores reach the
- * disk (they are there after unmount and mount), a shared mapping over a hole fills only what
- * was stored, and a private mapping's stores stay private. Needs root. Runs on the host's
- * Linux too. */
+ * disk (msync(MS_SYNC) puts them in the image; they are there after unmount and mount), a
+ * shared mapping over a hole fills only what was stored, and a private mapping's stores stay
+ * private. Needs root. Runs on the host's Linux too. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "loop_test.h"
@@ -13,6 +13,16 @@
 #define SIZE 10000
 
 static char img[64], mnt[64], dev[64], path[128], hole[128];
+
+#define MARKER "msync-marker-5a17"
+
+/* The loop device's backing image holds the bytes s (they reached the disk). */
+static bool image_has(const char *s)
+{
+	static char buf[4 << 20];
+	long n = test_pread_path(img, buf, sizeof(buf), 0);
+	return n > 0 && memmem(buf, (size_t)n, s, strlen(s)) != NULL;
+}
 
 static bool remount(void)
 {
@@ -34,7 +44,9 @@ static void shared(void)
 	CHECK("store_seen_by_read", pread(fd, c, 1, 100) == 1 && c[0] == 'X' &&
 					    pread(fd, c + 1, 1, 9000) == 1 && c[1] == 'Y');
 	CHECK("write_seen_by_mapping", pwrite(fd, "W", 1, 200) == 1 && p[200] == 'W');
+	memcpy(p + 5000, MARKER, sizeof(MARKER) - 1);
 	EXPECT("msync", sys_res(msync(p, SIZE, MS_SYNC)), 0);
+	CHECK("msync_reaches_disk", image_has(MARKER));
 	munmap(p, SIZE);
 	close(fd);
 	CHECK("remount", remount());
