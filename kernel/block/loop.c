@@ -51,7 +51,7 @@ static struct loop_dev *loop_of(struct file *f)
 	return bd->driver_data;
 }
 
-/* ---- I/O ------------------------------------------------------------------------------------ */
+/* ---- I/O ------------------------------------------------------------------------------------- */
 
 static int loop_transfer(struct block_device *bd, uint64_t sector, void *buf, uint32_t count,
 			 bool write)
@@ -89,7 +89,7 @@ static const struct block_device_ops loop_ops = {
 	.flush = loop_flush,
 };
 
-/* ---- binding ---------------------------------------------------------------------------------- */
+/* ---- binding --------------------------------------------------------------------------------- */
 
 static uint64_t backing_size(const struct file *f)
 {
@@ -240,7 +240,7 @@ static int loop_change_fd(struct loop_dev *lo, int fd)
 	return r;
 }
 
-/* ---- status ----------------------------------------------------------------------------------- */
+/* ---- status ---------------------------------------------------------------------------------- */
 
 static int loop_get_status(struct loop_dev *lo, struct loop_info64 *info)
 {
@@ -446,7 +446,7 @@ void loop_holder(struct block_device *bd, bool hold)
 	mutex_unlock(&lo->lock);
 }
 
-/* ---- devices and /dev/loop-control ------------------------------------------------------------ */
+/* ---- devices and /dev/loop-control ----------------------------------------------------------- */
 
 static void loop_free(struct block_device *bd)
 {

@@ -303,8 +303,8 @@ int vm_sync_range(struct mm *mm, uint64_t start, uint64_t end)
 		int n = sync_files_locked(mm, &start, end, files);
 		spin_unlock_irqrestore(&mm->lock, f);
 		for (int i = 0; i < n; i++) { /* fsync may sleep: no spinlock held */
-			int e = files[i]->ops && files[i]->ops->fsync ? files[i]->ops->fsync(files[i])
-								      : 0;
+			const struct file_ops *ops = files[i]->ops;
+			int e = ops && ops->fsync ? ops->fsync(files[i]) : 0;
 			r = r ? r : e;
 			file_put(files[i]);
 		}

@@ -162,12 +162,14 @@ ifneq ($(HOST_HAVE_CLANG),)
 # with an MBR; PCI: a config space of zeros and sizes (the fuzzer builds lists from there);
 # ext2: a 64 KiB image.
 host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio \
-		$(HOST_FUZZ_DIR)/fuzz_partition $(HOST_FUZZ_DIR)/fuzz_pci $(HOST_FUZZ_DIR)/fuzz_ext2 \
-		$(HOST_EXT2_DIR)/seed.img
+		$(HOST_FUZZ_DIR)/fuzz_partition $(HOST_FUZZ_DIR)/fuzz_pci \
+		$(HOST_FUZZ_DIR)/fuzz_ext2 $(HOST_EXT2_DIR)/seed.img
 	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio \
-		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci $(HOST_FUZZ_DIR)/corpus-ext2
+		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci \
+		$(HOST_FUZZ_DIR)/corpus-ext2
 	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio \
-		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci $(HOST_FUZZ_DIR)/corpus-ext2
+		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci \
+		$(HOST_FUZZ_DIR)/corpus-ext2
 	@truncate -s 64K $(HOST_FUZZ_DIR)/corpus-partition/gpt
 	@sgdisk -n 1:34:60 -n 2:61:0 $(HOST_FUZZ_DIR)/corpus-partition/gpt >/dev/null 2>&1
 	@head -c 512 $(HOST_FUZZ_DIR)/corpus-partition/gpt > $(HOST_FUZZ_DIR)/corpus-partition/mbr

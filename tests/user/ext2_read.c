@@ -1,8 +1,9 @@
 /* ext2 read-only: the images made by mke2fs -d from tools/mkext2tree.sh's tree (1 KiB blocks
- * here, 4 KiB in ext2_read4k) are bound to loop devices and mounted read-only, and read back exactly: small files,
- * modes and hard links, a 300 KiB file through the indirect blocks, a 70 MiB sparse file whose
- * holes read as zeros, fast and slow symlinks, a FIFO, a 200-entry directory through getdents,
- * statfs, a private mapping; writes fail with EROFS. Needs root. Runs on the host's Linux too
+ * here, 4 KiB in ext2_read4k) are bound to loop devices and mounted read-only, and read back
+ * exactly: small files, modes and hard links, a 300 KiB file through the indirect blocks, a
+ * 70 MiB sparse file whose holes read as zeros, fast and slow symlinks, a FIFO, a 200-entry
+ * directory through getdents, statfs, a private mapping; writes fail with EROFS, a second mount
+ * EBUSY; the autoclear device goes at the unmount. Needs root. Runs on the host's Linux too
  * (USER_LINUX_TEST_NAMES): the images lie next to the program. */
 #define _GNU_SOURCE
 #include "test.h"
@@ -158,7 +159,8 @@ static void one_image(const char *img, const char *tag)
 	mkdir(mnt, 0700);
 	EXPECT(cname("mount"), sys_res(mount(dev, mnt, "ext2", MS_RDONLY, NULL)), 0);
 	close(fd); /* as mount -o loop: the mount keeps the autoclear device bound */
-	EXPECT(cname("mount_again_busy"), sys_res(mount(dev, mnt, "ext2", MS_RDONLY, NULL)), -EBUSY);
+	EXPECT(cname("mount_again_busy"), sys_res(mount(dev, mnt, "ext2", MS_RDONLY, NULL)),
+	       -EBUSY);
 	small_files();
 	big_and_sparse();
 	symlinks();

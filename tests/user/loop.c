@@ -2,8 +2,8 @@
  * and adds and removes numbered ones; /dev/loopN binds a file (LOOP_SET_FD, LOOP_CONFIGURE),
  * reads and writes its bytes, takes an offset and a size limit (LOOP_SET_STATUS64), follows the
  * file's growth (LOOP_SET_CAPACITY), changes its block size, is read-only over a read-only file,
- * refuses directories, bad descriptors and itself (EBADF, as Linux), and detaches (LOOP_CLR_FD, autoclear at the
- * last close). Needs root. Runs on the host's Linux too (USER_LINUX_TEST_NAMES). */
+ * refuses directories, bad descriptors and itself (EBADF, as Linux), and detaches (LOOP_CLR_FD,
+ * autoclear at the last close). Needs root. Runs on the host's Linux too. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "loop_test.h"
@@ -112,7 +112,8 @@ static void bind_read_write(int file)
 	struct stat st;
 	fstat(file, &st);
 	CHECK("status_fields", info.lo_number == (unsigned)devnum && info.lo_inode == st.st_ino &&
-				       info.lo_offset == 0 && !(info.lo_flags & LO_FLAGS_READ_ONLY));
+				       info.lo_offset == 0 &&
+				       !(info.lo_flags & LO_FLAGS_READ_ONLY));
 	close(dev);
 }
 

@@ -65,7 +65,7 @@ static void set_ops(struct inode *inode)
 		inode->fops = &ext2_file_fops;
 		break;
 	case S_IFLNK: inode->iops = &ext2_symlink_iops; break;
-	default: inode->iops = &ext2_file_iops; break; /* devices, FIFOs, sockets: attributes only */
+	default: inode->iops = &ext2_file_iops; break; /* devices, FIFOs, sockets: attributes */
 	}
 }
 
@@ -404,7 +404,8 @@ static int free_ind(struct inode *inode, uint32_t blk, int depth, uint64_t base,
 		uint64_t cbase = base + i * span;
 		if (!e[i] || cbase + span <= from)
 			continue;
-		r = depth == 1 ? free_one(inode, e[i]) : free_ind(inode, e[i], depth - 1, cbase, from);
+		r = depth == 1 ? free_one(inode, e[i])
+			       : free_ind(inode, e[i], depth - 1, cbase, from);
 		if (!r && (depth == 1 || cbase >= from)) {
 			e[i] = 0;
 			changed = true;

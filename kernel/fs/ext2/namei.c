@@ -290,7 +290,7 @@ static int drop_name(struct inode *dir, struct dentry *d)
 	uint8_t *buf = block_buf(dir);
 	int r = buf ? find_slot(dir, d->name, d->name_len, &s, buf) : -ENOMEM;
 	if (!r && s.ino != d->inode->ino)
-		r = ext2_corrupt(EXT2_SB(dir->sb), (uint32_t)dir->ino, "entry changed under a name");
+		r = ext2_corrupt(EXT2_SB(dir->sb), (uint32_t)dir->ino, "entry changed under us");
 	if (!r)
 		r = remove_entry(dir, &s, buf);
 	kfree(buf);
