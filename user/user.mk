@@ -185,6 +185,9 @@ $(USER_OUT)/root/tests/ext2-empty.img:
 	@rm -f $@
 	@mke2fs -q -F -t ext2 -b 1024 $@ 8M
 USER_TESTS += $(USER_EXT2_IMAGES)
+# Not run by the test driver: ext2-crash-test boots it alone.
+USER_TESTS += $(USER_OUT)/root/tests/ext2_crash
+$(USER_OUT)/root/tests/ext2_crash: tests/user/loop_test.h
 $(USER_OUT)/root/tests/%_ext2: tests/user/%.c tests/user/test.h tests/user/fs.h \
 		tests/user/loop_test.h $(DEPS_STAMP) | $(USER_EXT2_IMAGES)
 	@mkdir -p $(dir $@)
@@ -279,6 +282,21 @@ user-test: $(BUILD)/test/usertest.img
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \
 	$(BUILD)/test/compat.img
 .PHONY: user
+
+# ext2 after a crash: tests/user/ext2_crash.c writes on the scratch disk's ext2 area, fsyncs a
+# file and goes on writing; QEMU is killed (SIGKILL) once it says so; the host then repairs the
+# area with e2fsck -fp and checks the fsync'd file (tools/ext2_scratch.sh crash).
+$(BUILD)/test/ext2crash.cmdline:
+	@mkdir -p $(dir $@)
+	@echo 'run="/tests/ext2_crash"' > $@
+EXT2_CRASH_DISK := $(BUILD)/test/ext2crash-disk.img
+ext2-crash-test: $(BUILD)/test/ext2crash.img
+	@tools/mkscratch.sh $(EXT2_CRASH_DISK)
+	@tools/ext2_scratch.sh put $(EXT2_CRASH_DISK) $(USER_OUT)/root/tests/ext2-1k.img
+	@tests/qemu/run.py $< --name ext2crash --timeout 120 --log $(BUILD)/ext2crash.log \
+		--disk $(EXT2_CRASH_DISK) --expect-text EXT2-CRASH-READY
+	@tools/ext2_scratch.sh crash $(EXT2_CRASH_DISK)
+.PHONY: ext2-crash-test
 
 # The busybox compatibility suite (tests/compat/busybox) inside Zero-OS: init runs its runner
 # under busybox's sh (init splits run= at spaces, so the command stays plain words).
