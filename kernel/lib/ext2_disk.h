@@ -31,6 +31,10 @@
 /* s_state */
 #define EXT2_VALID_FS 0x0001 /* cleanly unmounted */
 #define EXT2_ERROR_FS 0x0002
+/* s_errors: what to do on an error */
+#define EXT2_ERRORS_CONTINUE 1
+#define EXT2_ERRORS_RO 2
+#define EXT2_ERRORS_PANIC 3 /* this driver makes the mount read-only instead */
 
 /* Feature sets. Only those this driver implements are "supported"; see ext2_parse_super. */
 #define EXT2_FEATURE_COMPAT_DIR_PREALLOC 0x0001

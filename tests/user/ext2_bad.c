@@ -132,6 +132,13 @@ static void inodes_and_records(uint32_t hello_ino)
 	long l = r == 0 ? list_root() : 0;
 	test_result("bad_record_readdir", l == 0 || corrupt_err(l), "got %ld", l);
 	detach(r == 0);
+	/* read-write: the error is remembered in the superblock (s_state EXT2_ERROR_FS) */
+	r = mount_copy(0);
+	if (r == 0)
+		list_root();
+	detach(r == 0);
+	test_result("error_marked_in_superblock", r == 0 && (get32(SB + 58) & 0xffff & 2),
+		    "mount %ld, s_state %#x", r, get32(SB + 58) & 0xffff);
 	fresh_copy();
 	put32(inode_off(hello_ino) + 40, 0x7fffffff); /* i_block[0] past the device */
 	r = mount_copy(MS_RDONLY);

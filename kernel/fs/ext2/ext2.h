@@ -35,7 +35,11 @@ struct ext2_sb {
 	struct block_device *bd; /* referenced while mounted */
 	struct ext2_geom g;
 	struct mutex lock; /* the file system lock (see the top) */
-	bool rw; /* mounted read-write (the superblock says "not clean" while so) */
+	struct super_block *sb; /* back pointer, set before any operation */
+	/* Mounted read-write (the superblock says "not clean" while so). Set at mount; cleared
+	 * once (WRITE_ONCE) when an error makes an errors=remount-ro mount read-only. */
+	bool rw;
+	bool error_seen; /* a corruption or I/O error met while read-write (WRITE_ONCE) */
 	uint16_t state_at_mount; /* s_state to restore at a clean unmount */
 	struct list_node mount_link; /* in super.c's list of mounts (sync(2), one per device) */
 	bool listed; /* in that list */
@@ -82,8 +86,11 @@ int ext2_sync_locked(struct ext2_sb *es);
 int ext2_sync(struct ext2_sb *es);
 /* Sync every ext2 file system mounted read-write (sync(2)). */
 void ext2_sync_all(void);
-/* Log a corruption found in inode ino (0: none) and return -EUCLEAN. */
+/* Log a corruption found in inode ino (0: none) and return -EUCLEAN. On a read-write mount the
+ * superblock gets marked as having errors (and errors=remount-ro makes the mount read-only). */
 int ext2_corrupt(struct ext2_sb *es, uint32_t ino, const char *why);
+/* The same for a failed device read or write of block blk: -EIO. */
+int ext2_io_error(struct ext2_sb *es, uint32_t blk);
 
 /* alloc.c: all with lock held. A new block (zeroed in the cache) near goal, or -ENOSPC. */
 int ext2_alloc_block(struct ext2_sb *es, uint32_t goal, uint32_t *out);

@@ -164,7 +164,7 @@ static long ext2_write(struct file *f, struct uio *u, int64_t *pos)
 	uint32_t bs = es->g.block_size;
 	uint64_t max = ext2_max_file_size(&es->g);
 	size_t done = 0;
-	long r = es->rw ? 0 : -EROFS;
+	long r = READ_ONCE(es->rw) ? 0 : -EROFS;
 	char *bounce = r ? NULL : kmalloc(bs);
 	if (!r && !bounce)
 		r = -ENOMEM;
@@ -225,7 +225,7 @@ int ext2_setattr(struct dentry *d, const struct iattr *a)
 {
 	struct inode *inode = d->inode;
 	struct ext2_sb *es = EXT2_SB(inode->sb);
-	if (!es->rw)
+	if (!READ_ONCE(es->rw))
 		return -EROFS;
 	mutex_lock(&es->lock);
 	int r = 0;

@@ -164,9 +164,9 @@ void ext2_evict(struct inode *inode)
 	if (!m)
 		return;
 	struct ext2_sb *es = EXT2_SB(inode->sb);
-	if (es->rw && inode->nlink == 0) {
+	if (READ_ONCE(es->rw) && inode->nlink == 0) {
 		delete_inode(inode);
-	} else if (es->rw && !list_empty(&m->pages)) {
+	} else if (READ_ONCE(es->rw) && !list_empty(&m->pages)) {
 		mutex_lock(&es->lock);
 		if (ext2_pages_writeback_locked(inode))
 			pr_warn("ext2 %s: inode %llu: mapped pages not written back\n", es->name,

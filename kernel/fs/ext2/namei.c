@@ -158,7 +158,7 @@ static int init_dir(struct inode *inode, struct inode *parent)
 
 static int check_name(struct inode *dir, struct dentry *d)
 {
-	if (!EXT2_SB(dir->sb)->rw)
+	if (!READ_ONCE(EXT2_SB(dir->sb)->rw))
 		return -EROFS;
 	return d->name_len > EXT2_NAME_LEN ? -ENAMETOOLONG : 0;
 }
@@ -213,7 +213,7 @@ int ext2_tmpfile(struct inode *dir, uint32_t mode, struct inode **out)
 {
 	struct ext2_sb *es = EXT2_SB(dir->sb);
 	struct inode *inode = NULL;
-	if (!es->rw)
+	if (!READ_ONCE(es->rw))
 		return -EROFS;
 	mutex_lock(&es->lock);
 	int r = ext2_new_inode(dir, mode, &inode);
@@ -301,7 +301,7 @@ int ext2_unlink(struct inode *dir, struct dentry *d)
 {
 	struct ext2_sb *es = EXT2_SB(dir->sb);
 	struct inode *inode = d->inode;
-	if (!es->rw)
+	if (!READ_ONCE(es->rw))
 		return -EROFS;
 	mutex_lock(&es->lock);
 	int r = drop_name(dir, d);
@@ -320,7 +320,7 @@ int ext2_rmdir(struct inode *dir, struct dentry *d)
 	struct ext2_sb *es = EXT2_SB(dir->sb);
 	struct inode *inode = d->inode;
 	bool empty;
-	if (!es->rw)
+	if (!READ_ONCE(es->rw))
 		return -EROFS;
 	mutex_lock(&es->lock);
 	int r = ext2_dir_is_empty_locked(inode, &empty);

@@ -12,13 +12,36 @@
 #include <uapi/errno.h>
 #include <uapi/mount.h>
 
+/* A read-write mount that met an error: the superblock will say "has errors" (e2fsck then
+ * checks it), and with errors=remount-ro in the superblock the mount turns read-only, as
+ * Linux's ext2_error. */
+static void note_error(struct ext2_sb *es)
+{
+	if (!READ_ONCE(es->rw) || READ_ONCE(es->error_seen))
+		return;
+	WRITE_ONCE(es->error_seen, true);
+	if (es->raw.s_errors == EXT2_ERRORS_RO || es->raw.s_errors == EXT2_ERRORS_PANIC) {
+		pr_warn("ext2 %s: remounting read-only\n", es->name);
+		WRITE_ONCE(es->sb->flags, es->sb->flags | SB_RDONLY);
+		WRITE_ONCE(es->rw, false);
+	}
+}
+
 int ext2_corrupt(struct ext2_sb *es, uint32_t ino, const char *why)
 {
 	if (ino)
 		pr_warn("ext2 %s: inode %u: %s\n", es->name, ino, why);
 	else
 		pr_warn("ext2 %s: %s\n", es->name, why);
+	note_error(es);
 	return -EUCLEAN;
+}
+
+int ext2_io_error(struct ext2_sb *es, uint32_t blk)
+{
+	pr_warn("ext2 %s: I/O error on block %u\n", es->name, blk);
+	note_error(es);
+	return -EIO;
 }
 
 /* Bytes [off, off + len) of the device, whatever its sector size. */
@@ -64,10 +87,8 @@ static int slot_writeback_locked(struct ext2_sb *es, struct ext2_bcache_slot *s)
 	if (!s->dirty)
 		return 0;
 	int r = dev_write(es->bd, (uint64_t)s->blk << es->g.block_log, s->data, es->g.block_size);
-	if (r) {
-		pr_warn("ext2 %s: write of block %u failed (%d)\n", es->name, s->blk, r);
-		return -EIO;
-	}
+	if (r)
+		return ext2_io_error(es, s->blk);
 	s->dirty = false;
 	return 0;
 }
@@ -107,7 +128,7 @@ static struct ext2_bcache_slot *bcache_get_locked(struct ext2_sb *es, uint32_t b
 		s->blk = 0;
 		if (fill && dev_read(es->bd, (uint64_t)blk << es->g.block_log, s->data,
 				     es->g.block_size)) {
-			*err = -EIO;
+			*err = ext2_io_error(es, blk);
 			return NULL;
 		}
 		s->blk = blk;
@@ -184,6 +205,8 @@ void ext2_forget_block(struct ext2_sb *es, uint32_t blk)
 static int write_super(struct ext2_sb *es)
 {
 	mutex_assert_held(&es->lock);
+	if (READ_ONCE(es->error_seen))
+		es->raw.s_state |= EXT2_ERROR_FS;
 	es->raw.s_wtime = (uint32_t)(time_realtime_ns() / 1000000000);
 	return dev_write(es->bd, EXT2_SUPER_OFFSET, &es->raw, sizeof(es->raw));
 }
@@ -206,8 +229,8 @@ static int writeback_pages_locked(struct ext2_sb *es)
 int ext2_sync_locked(struct ext2_sb *es)
 {
 	mutex_assert_held(&es->lock);
-	if (!es->rw)
-		return 0;
+	if (!READ_ONCE(es->rw) && !READ_ONCE(es->error_seen))
+		return 0; /* (a mount made read-only by an error still writes what it has) */
 	int r = writeback_pages_locked(es);
 	mutex_lock(&es->bcache_lock);
 	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
@@ -338,7 +361,7 @@ static void mark_unmounted(struct ext2_sb *es)
 	mutex_lock(&es->lock);
 	int r = ext2_sync_locked(es);
 	if (!r) {
-		es->raw.s_state = es->state_at_mount;
+		es->raw.s_state = es->state_at_mount; /* write_super keeps an error's mark */
 		r = write_super(es);
 	}
 	if (!r)
@@ -352,7 +375,7 @@ static void ext2_kill(struct super_block *sb)
 {
 	struct ext2_sb *es = EXT2_SB(sb);
 	dentry_put(sb->root);
-	if (es->rw)
+	if (es->rw || READ_ONCE(es->error_seen))
 		mark_unmounted(es);
 	ext2_sb_free(es);
 	kfree(sb);
@@ -475,6 +498,7 @@ static int ext2_mount(const char *source, unsigned long flags, const char *data,
 		return -ENOMEM;
 	}
 	sb->priv = es;
+	es->sb = sb;
 	sb->dev = es->bd->rdev;
 	sb->blksize = es->g.block_size;
 	struct inode *root = NULL;
