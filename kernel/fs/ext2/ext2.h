@@ -22,13 +22,15 @@
 struct block_device;
 
 #define EXT2_SUPER_MAGIC 0xEF53 /* statfs f_type */
-#define EXT2_BCACHE_SLOTS 128
+#define EXT2_BCACHE_SLOTS 512 /* blocks cached per mount (below 65535: chain links) */
+#define EXT2_BCACHE_BUCKETS 256
 
 struct ext2_bcache_slot {
 	uint32_t blk; /* 0: empty */
 	uint64_t last_use; /* for replacement: the least recently used empty or oldest slot */
 	uint8_t *data; /* block_size bytes */
 	bool dirty; /* changed since read: written back before reuse and at sync */
+	uint16_t hnext; /* 1 + index of the next slot in its hash chain, 0: the end */
 };
 
 struct ext2_sb {
@@ -51,6 +53,7 @@ struct ext2_sb {
 	struct mutex bcache_lock;
 	struct ext2_bcache_slot bcache[EXT2_BCACHE_SLOTS]; /* bcache_lock */
 	uint64_t bcache_clock; /* bcache_lock */
+	uint16_t bcache_hash[EXT2_BCACHE_BUCKETS]; /* bcache_lock: 1 + first slot's index, 0 none */
 };
 
 /* An inode's ext2 part (inode->priv). */

@@ -93,18 +93,47 @@ static int slot_writeback_locked(struct ext2_sb *es, struct ext2_bcache_slot *s)
 	return 0;
 }
 
+/* The hash chains link slots by 1 + their index (0 ends a chain). */
+static uint16_t *chain_head(struct ext2_sb *es, uint32_t blk)
+{
+	return &es->bcache_hash[blk % EXT2_BCACHE_BUCKETS];
+}
+
+/* Take slot s (holding a block) off its chain and empty it. */
+static void slot_unhash_locked(struct ext2_sb *es, struct ext2_bcache_slot *s)
+{
+	mutex_assert_held(&es->bcache_lock);
+	uint16_t self = (uint16_t)(s - es->bcache + 1), *link = chain_head(es, s->blk);
+	while (*link && *link != self)
+		link = &es->bcache[*link - 1].hnext;
+	if (*link)
+		*link = s->hnext;
+	s->blk = 0;
+	s->dirty = false;
+}
+
+static void slot_hash_locked(struct ext2_sb *es, struct ext2_bcache_slot *s, uint32_t blk)
+{
+	uint16_t *head = chain_head(es, blk);
+	s->blk = blk;
+	s->hnext = *head;
+	*head = (uint16_t)(s - es->bcache + 1);
+}
+
 /* The slot holding blk, or the one to reuse (empty, else least recently used). */
 static struct ext2_bcache_slot *bcache_slot_locked(struct ext2_sb *es, uint32_t blk, bool *hit)
 {
 	mutex_assert_held(&es->bcache_lock);
-	struct ext2_bcache_slot *victim = &es->bcache[0];
-	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++) {
-		struct ext2_bcache_slot *s = &es->bcache[i];
-		if (s->blk == blk) {
+	for (uint16_t i = *chain_head(es, blk); i; i = es->bcache[i - 1].hnext) {
+		if (es->bcache[i - 1].blk == blk) {
 			*hit = true;
-			return s;
+			return &es->bcache[i - 1];
 		}
-		if (!s->blk ? victim->blk != 0 : victim->blk && s->last_use < victim->last_use)
+	}
+	struct ext2_bcache_slot *victim = &es->bcache[0];
+	for (int i = 0; i < EXT2_BCACHE_SLOTS && victim->blk; i++) {
+		struct ext2_bcache_slot *s = &es->bcache[i];
+		if (!s->blk || s->last_use < victim->last_use)
 			victim = s;
 	}
 	*hit = false;
@@ -125,13 +154,14 @@ static struct ext2_bcache_slot *bcache_get_locked(struct ext2_sb *es, uint32_t b
 			*err = -ENOMEM;
 		if (*err)
 			return NULL;
-		s->blk = 0;
+		if (s->blk)
+			slot_unhash_locked(es, s);
 		if (fill && dev_read(es->bd, (uint64_t)blk << es->g.block_log, s->data,
 				     es->g.block_size)) {
 			*err = ext2_io_error(es, blk);
 			return NULL;
 		}
-		s->blk = blk;
+		slot_hash_locked(es, s, blk);
 	}
 	s->last_use = ++es->bcache_clock;
 	return s;
@@ -193,10 +223,11 @@ int ext2_zero_block(struct ext2_sb *es, uint32_t blk)
 /* Forget a cached block that was freed (its contents no longer matter). */
 void ext2_forget_block(struct ext2_sb *es, uint32_t blk)
 {
+	bool hit;
 	mutex_lock(&es->bcache_lock);
-	for (int i = 0; i < EXT2_BCACHE_SLOTS; i++)
-		if (es->bcache[i].blk == blk)
-			es->bcache[i].blk = 0, es->bcache[i].dirty = false;
+	struct ext2_bcache_slot *s = bcache_slot_locked(es, blk, &hit);
+	if (hit)
+		slot_unhash_locked(es, s);
 	mutex_unlock(&es->bcache_lock);
 }
 
