@@ -98,12 +98,14 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 	--forbid-text "Zero-OS init"
 # With a fresh scratch disk as /dev/vda (tests/user/blkdev.c), whose contents the host checks
 # afterwards: the guest's writes reached the image (docs/storage.md).
-scratch=$BUILD/test/scratch-disk.img
-tools/mkscratch.sh "$scratch" || echo "FAIL: build/scratch-disk" | tee -a "$results"
+scratch=$BUILD/test/scratch-disk.img scratch_sata=$BUILD/test/scratch-sata.img
+{ tools/mkscratch.sh "$scratch" && tools/mkscratch.sh "$scratch_sata"; } ||
+	echo "FAIL: build/scratch-disk" | tee -a "$results"
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
-	--log "$logs/usertest.log" --expect-tests --disk "$scratch" \
+	--log "$logs/usertest.log" --expect-tests --disk "$scratch" --sata-disk "$scratch_sata" \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer user-disk tools/check_scratch.sh "$scratch"
+layer user-sata-disk tools/check_scratch.sh "$scratch_sata"
 # The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
 layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \

@@ -24,6 +24,7 @@
 #include <drivers/acpi.h>
 #include <drivers/pci/pci.h>
 #include <drivers/virtio/virtio_blk.h>
+#include <drivers/ahci/ahci.h>
 #include <mm/phys.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
@@ -95,6 +96,7 @@ static __noreturn void boot_finish(void)
 	/* Disks after /dev exists (their nodes) and before init (which may want them). */
 	pci_init();
 	virtio_blk_init();
+	ahci_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");
