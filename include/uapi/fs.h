@@ -8,6 +8,10 @@
 #define BLKRRPART 0x125f /* re-read the partition table */
 #define BLKGETSIZE 0x1260 /* unsigned long __user *: size in 512-byte sectors */
 #define BLKFLSBUF 0x1261 /* flush buffers */
+#define BLKRASET 0x1262 /* unsigned long: read-ahead in 512-byte sectors (CAP_SYS_ADMIN) */
+#define BLKRAGET 0x1263 /* unsigned long __user *: read-ahead in 512-byte sectors */
+#define BLKFRASET 0x1264 /* the same as BLKRASET (the file read-ahead) */
+#define BLKFRAGET 0x1265 /* the same as BLKRAGET */
 #define BLKSSZGET 0x1268 /* int __user *: logical sector size */
 #define BLKBSZGET 0x80081270 /* int __user *: the soft block size */
 #define BLKGETSIZE64 0x80081272 /* uint64_t __user *: size in bytes */

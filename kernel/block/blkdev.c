@@ -76,6 +76,7 @@ int blkdev_register(struct block_device *bd)
 	if (!valid_geometry(bd))
 		return -EINVAL;
 	mutex_init(&bd->rmw_lock, "blkdev_rmw");
+	bd->ra_pages = BLKDEV_DEFAULT_RA_PAGES;
 	mutex_lock(&blkdev_reg_mutex);
 	spin_lock(&blkdev_lock);
 	int r = find_locked(bd->rdev, bd->name) ? -EBUSY : 0;

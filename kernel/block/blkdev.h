@@ -54,6 +54,9 @@ struct block_device {
 	void (*release)(struct block_device *bd);
 	struct mutex rmw_lock; /* partial-sector writes through the device file */
 	bool no_partscan; /* never scan for partitions (loop devices, as Linux's max_part=0) */
+	/* Read-ahead in pages (BLKRASET/BLKRAGET; blkdev_register sets BLKDEV_DEFAULT_RA_PAGES).
+	 * Kept for the page cache to use; nothing reads ahead yet. Atomic. */
+	uint32_t ra_pages;
 };
 
 /* Add bd to the registry and create /dev/<name> (S_IFBLK, 0660, root:disk gid 6): -EBUSY
@@ -78,6 +81,7 @@ int blkdev_flush(struct block_device *bd);
 /* ---- additions ------------------------------------------------------------------------------ */
 
 #define DISK_GID 6 /* group "disk" owns the device nodes, as on Debian */
+#define BLKDEV_DEFAULT_RA_PAGES 32 /* Linux's VM_READAHEAD_PAGES: 128 KiB */
 
 /* Call fn for each registered device under blkdev_lock (fn must not sleep or take
  * blkdev_lock): whole disks in registration order, each followed by its partitions in number

@@ -5,6 +5,7 @@
 #include <block/blkdev.h>
 #include <fs/vfs.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
 #include <proc/process.h>
 #include <proc/signal.h>
 #include <arch/x86_64/usercopy.h>
@@ -184,6 +185,23 @@ static long set_read_only(struct block_device *bd, uint64_t arg)
 	return 0;
 }
 
+/* The read-ahead setting, in 512-byte sectors as Linux's BLKRAGET/BLKRASET speak it (kept in
+ * pages, so a value is rounded down to a page, as on Linux). */
+static long read_ahead(struct block_device *bd, unsigned int cmd, uint64_t arg)
+{
+	uint64_t per_page = PAGE_SIZE / 512;
+	if (cmd == BLKRAGET || cmd == BLKFRAGET) {
+		uint64_t sectors = READ_ONCE(bd->ra_pages) * per_page;
+		return put_value(arg, &sectors, sizeof(sectors));
+	}
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (arg / per_page > UINT32_MAX)
+		return -EINVAL;
+	WRITE_ONCE(bd->ra_pages, (uint32_t)(arg / per_page));
+	return 0;
+}
+
 static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct block_device *bd = f->priv;
@@ -200,6 +218,10 @@ static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case BLKROSET: return set_read_only(bd, arg);
 	case BLKFLSBUF: return capable(CAP_SYS_ADMIN) ? blkdev_flush(bd) : -EACCES;
 	case BLKRRPART: return capable(CAP_SYS_ADMIN) ? blkdev_rescan(bd) : -EACCES;
+	case BLKRAGET:
+	case BLKFRAGET:
+	case BLKRASET:
+	case BLKFRASET: return read_ahead(bd, cmd, arg);
 	case BLKDISCARD:
 	case BLKSECDISCARD:
 	case BLKZEROOUT: return -EOPNOTSUPP;

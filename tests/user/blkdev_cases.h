@@ -25,6 +25,8 @@
 #define BLKGETSIZE64 0x80081272
 #define BLKDISCARD 0x1277
 #define BLKPBSZGET 0x127b
+#define BLKRASET 0x1262
+#define BLKRAGET 0x1263
 
 #define DEV "/dev/" DISK
 #define DISK_BYTES (16ll << 20)
@@ -76,6 +78,11 @@ static void test_ioctls(int fd, int fd1)
 	EXPECT("other_ioctl", sys_res(ioctl(fd, TCGETS, (char[64]){ 0 })), -ENOTTY);
 	EXPECT("getsize64_efault", sys_res(ioctl(fd, BLKGETSIZE64, KERNEL_PTR)), -EFAULT);
 	EXPECT("fsync", sys_res(fsync(fd)), 0);
+	unsigned long ra = 0;
+	EXPECT("raget_default", sys_res(ioctl(fd, BLKRAGET, &ra)) ?: (long)ra, 256);
+	EXPECT("raset", sys_res(ioctl(fd, BLKRASET, 1000UL)), 0);
+	EXPECT("raget_rounded", sys_res(ioctl(fd, BLKRAGET, &ra)) ?: (long)ra, 1000 / 8 * 8);
+	ioctl(fd, BLKRASET, 256UL);
 }
 
 static void test_seek(int fd)
