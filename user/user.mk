@@ -53,7 +53,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	blkdev blkdev_sata
+	blkdev blkdev_sata blkdev_eio
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -225,11 +225,16 @@ user-linux-test: $(USER_LINUX_TESTS)
 # tests/user/blkdev.c and blkdev_sata.c left on them (when those tests ran).
 SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
 SCRATCH_SATA := $(BUILD)/test/scratch-sata.img
+# A third, behind QEMU's blkdebug, fails reads of one sector (tests/user/blkdev_eio.c: /dev/vdb).
+SCRATCH_EIO := $(BUILD)/test/scratch-eio.img
+EIO_DISK_ARGS = -drive file=blkdebug:$(abspath tests/qemu/blkdebug-eio.conf):$(abspath \
+	$(SCRATCH_EIO)),if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk
 user-test: $(BUILD)/test/usertest.img
 	@tools/mkscratch.sh $(SCRATCH_DISK)
 	@tools/mkscratch.sh $(SCRATCH_SATA)
+	@tools/mkscratch.sh $(SCRATCH_EIO)
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
-		--disk $(SCRATCH_DISK) --sata-disk $(SCRATCH_SATA) \
+		--disk $(SCRATCH_DISK) --sata-disk $(SCRATCH_SATA) --qemu-extra '$(EIO_DISK_ARGS)' \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
 	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_DISK); fi
