@@ -97,6 +97,19 @@ static long bdev_rw(struct file *f, struct uio *u, int64_t *pos, size_t total, c
 	return done ? (long)done : r;
 }
 
+/* O_DIRECT as Linux's blkdev_dio_unaligned: the position and length in whole logical blocks,
+ * the user buffer at the queue's DMA alignment (512 bytes). The data still goes through the
+ * bounce buffer (there is no page cache to bypass), but the contract is Linux's. */
+#define DIO_MEM_ALIGN 512
+
+static bool dio_unaligned(const struct file *f, const struct uio *u, int64_t pos, size_t len)
+{
+	uint32_t ss = ((const struct block_device *)f->priv)->sector_size;
+	if (!(f->flags & O_DIRECT))
+		return false;
+	return (uint64_t)pos % ss || len % ss || (!u->kernel && (uint64_t)u->ubuf % DIO_MEM_ALIGN);
+}
+
 static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
 {
 	uint64_t size = blkdev_size_bytes(f->priv);
@@ -105,6 +118,8 @@ static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
 	if ((uint64_t)*pos >= size)
 		return 0;
 	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	if (dio_unaligned(f, u, *pos, total))
+		return -EINVAL;
 	return bdev_rw(f, u, pos, total, read_chunk);
 }
 
@@ -123,6 +138,8 @@ static long bdev_write(struct file *f, struct uio *u, int64_t *pos)
 	if ((uint64_t)*pos >= size)
 		return -ENOSPC;
 	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	if (dio_unaligned(f, u, *pos, total))
+		return -EINVAL;
 	return bdev_rw(f, u, pos, total, write_chunk);
 }
 

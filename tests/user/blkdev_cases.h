@@ -165,6 +165,20 @@ static void test_access(void)
 	close(fd);
 }
 
+/* O_DIRECT: whole sectors at sector offsets from a 512-aligned buffer, else EINVAL. */
+static void test_direct(void)
+{
+	int fd = open(DEV "2", O_RDWR | O_DIRECT);
+	static char buf[8192] __attribute__((aligned(4096)));
+	EXPECT("direct_aligned", sys_res(pread(fd, buf, 4096, 8192)), 4096);
+	EXPECT("direct_odd_offset", sys_res(pread(fd, buf, 4096, 100)), -EINVAL);
+	EXPECT("direct_odd_length", sys_res(pread(fd, buf, 1000, 0)), -EINVAL);
+	EXPECT("direct_odd_buffer", sys_res(pread(fd, buf + 8, 512, 0)), -EINVAL);
+	EXPECT("direct_write_odd", sys_res(pwrite(fd, buf, 100, 8192)), -EINVAL);
+	EXPECT("direct_write", sys_res(pwrite(fd, buf, 4096, 8192)), 4096);
+	close(fd);
+}
+
 /* Several processes at once on distinct regions of partition 2: requests in flight together
  * (virtio-blk), or queued on the port's lock (AHCI). */
 static void test_concurrent(void)
@@ -285,6 +299,7 @@ int main(void)
 	test_odd_io(fd, fd1);
 	test_device_end(fd1);
 	test_access();
+	test_direct();
 	test_concurrent();
 	test_proc_partitions();
 	test_proc_pci();
