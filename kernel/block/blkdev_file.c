@@ -35,13 +35,20 @@ static void bdev_release(struct file *f)
 	blkdev_put(f->priv);
 }
 
+/* A call's bounce buffer: as large as the sectors the call touches, at most BOUNCE_SIZE. */
+struct bounce {
+	char *buf;
+	size_t size;
+};
+
 /* One chunk of a read: the sectors covering [pos, pos + n) into the bounce buffer, then out. */
-static long read_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-		       size_t left)
+static long read_chunk(struct block_device *bd, const struct bounce *bb, struct uio *u,
+		       uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
 	uint64_t a = round_down(pos, ss);
-	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	char *bounce = bb->buf;
+	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t b = round_down(pos + n + ss - 1, ss);
 	int r = blkdev_read(bd, a, bounce, (size_t)(b - a));
 	if (!r)
@@ -50,16 +57,19 @@ static long read_chunk(struct block_device *bd, char *bounce, struct uio *u, uin
 }
 
 /* One chunk of a write: a partial first or last sector is read first, so that the bytes
- * around the caller's stay as they were. */
-static long write_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-			size_t left)
+ * around the caller's stay as they were. The whole disk's rmw_lock serializes this for the
+ * disk and all its partitions, which share the sectors. */
+static long write_chunk(struct block_device *bd, const struct bounce *bb, struct uio *u,
+			uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
 	uint64_t a = round_down(pos, ss);
-	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	char *bounce = bb->buf;
+	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t end = pos + n, last = round_down(end, ss);
 	uint64_t b = round_down(end + ss - 1, ss);
-	mutex_lock(&bd->rmw_lock);
+	struct mutex *rmw = &(bd->parent ? bd->parent : bd)->rmw_lock;
+	mutex_lock(rmw);
 	int r = 0;
 	if (pos != a)
 		r = blkdev_read(bd, a, bounce, ss);
@@ -69,31 +79,33 @@ static long write_chunk(struct block_device *bd, char *bounce, struct uio *u, ui
 		r = uio_copy_in(u, bounce + (pos - a), n);
 	if (!r)
 		r = blkdev_write(bd, a, bounce, (size_t)(b - a));
-	mutex_unlock(&bd->rmw_lock);
+	mutex_unlock(rmw);
 	return r ? r : (long)n;
 }
 
-typedef long (*chunk_fn)(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-			 size_t left);
+typedef long (*chunk_fn)(struct block_device *bd, const struct bounce *bb, struct uio *u,
+			 uint64_t pos, size_t left);
 
 /* Move `total` bytes a chunk at a time; a signal ends a long transfer between chunks with what
  * is done, an error with what is done or the error. */
 static long bdev_rw(struct file *f, struct uio *u, int64_t *pos, size_t total, chunk_fn fn)
 {
 	struct block_device *bd = f->priv;
-	char *bounce = kmalloc(BOUNCE_SIZE);
-	if (!bounce)
+	uint32_t ss = bd->sector_size;
+	uint64_t span = round_down((uint64_t)*pos % ss + total + ss - 1, ss);
+	struct bounce bb = { .size = span < BOUNCE_SIZE ? (size_t)span : BOUNCE_SIZE };
+	if (!(bb.buf = kmalloc(bb.size)))
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
 	while (done < total && !(done && signal_copy_should_stop(done))) {
-		r = fn(bd, bounce, u, (uint64_t)*pos, total - done);
+		r = fn(bd, &bb, u, (uint64_t)*pos, total - done);
 		if (r <= 0)
 			break;
 		done += (size_t)r;
 		*pos += r;
 	}
-	kfree(bounce);
+	kfree(bb.buf);
 	return done ? (long)done : r;
 }
 
