@@ -3,7 +3,8 @@
  * start of 2): the nodes and their numbers, the BLK* ioctls, lseek, reads and writes at odd
  * offsets and lengths through the disk and its partitions, the end of the device, read-only,
  * concurrent I/O from several processes, /proc/partitions, /proc/bus/pci/devices, ENXIO,
- * BLKRRPART. Included by blkdev.c (virtio-blk, vda) and blkdev_sata.c (AHCI, sdb), which define
+ * BLKRRPART. Partition 1 and what partition 2's cases overwrite are restored at the end (other
+ * tests keep data there). Included by blkdev.c (virtio-blk, vda) and blkdev_sata.c (AHCI, sdb), which define
  * DISK (the name), DISK_MAJOR, DISK_MINOR, PCI_ID (vendor and device as /proc/bus/pci/devices
  * spells them) and PCI_DRIVER. Zero-OS only (the host has no such disks); without the disk the
  * program reports that and runs nothing. */
@@ -36,6 +37,8 @@
 #define HOST_PATTERN "ZERO-OS-HOST-PATTERN"
 #define GUEST_MARK "ZERO-OS-GUEST-MARK"
 #define GUEST_MARK_OFF (1ll << 20) /* in partition 2; tools/check_scratch.sh looks there */
+#define DIRECT_OFF 8192 /* in partition 2: test_direct's writes */
+#define DIRECT_LEN 4096
 #define WORKERS 4
 #define BIG (200 * 1024 + 3)
 
@@ -170,12 +173,12 @@ static void test_direct(void)
 {
 	int fd = open(DEV "2", O_RDWR | O_DIRECT);
 	static char buf[8192] __attribute__((aligned(4096)));
-	EXPECT("direct_aligned", sys_res(pread(fd, buf, 4096, 8192)), 4096);
+	EXPECT("direct_aligned", sys_res(pread(fd, buf, DIRECT_LEN, DIRECT_OFF)), DIRECT_LEN);
 	EXPECT("direct_odd_offset", sys_res(pread(fd, buf, 4096, 100)), -EINVAL);
 	EXPECT("direct_odd_length", sys_res(pread(fd, buf, 1000, 0)), -EINVAL);
 	EXPECT("direct_odd_buffer", sys_res(pread(fd, buf + 8, 512, 0)), -EINVAL);
-	EXPECT("direct_write_odd", sys_res(pwrite(fd, buf, 100, 8192)), -EINVAL);
-	EXPECT("direct_write", sys_res(pwrite(fd, buf, 4096, 8192)), 4096);
+	EXPECT("direct_write_odd", sys_res(pwrite(fd, buf, 100, DIRECT_OFF)), -EINVAL);
+	EXPECT("direct_write", sys_res(pwrite(fd, buf, DIRECT_LEN, DIRECT_OFF)), DIRECT_LEN);
 	close(fd);
 }
 
@@ -274,6 +277,37 @@ static void test_reread(int fd, int fd1, int fd2)
 	close(again);
 }
 
+/* Partition 1 and the bytes of partition 2 the writes above change are saved first and put
+ * back afterwards: other tests (the ext2 ones) keep their data on the same scratch disk. */
+struct saved {
+	unsigned char *p1, *p2;
+};
+
+static struct saved save_disk(int fd1, int fd2)
+{
+	struct saved s = { malloc(P1_BYTES), malloc(DIRECT_LEN) };
+	if (!s.p1 || !s.p2 || pread(fd1, s.p1, P1_BYTES, 0) != P1_BYTES ||
+	    pread(fd2, s.p2, DIRECT_LEN, DIRECT_OFF) != DIRECT_LEN) {
+		free(s.p1);
+		free(s.p2);
+		s.p1 = s.p2 = NULL;
+	}
+	return s;
+}
+
+static void restore_disk(int fd1, int fd2, struct saved *s)
+{
+	unsigned char *check = malloc(P1_BYTES);
+	bool ok = s->p1 && check && pwrite(fd1, s->p1, P1_BYTES, 0) == P1_BYTES &&
+		  pwrite(fd2, s->p2, DIRECT_LEN, DIRECT_OFF) == DIRECT_LEN &&
+		  fsync(fd1) == 0 && pread(fd1, check, P1_BYTES, 0) == P1_BYTES &&
+		  !memcmp(check, s->p1, P1_BYTES);
+	CHECK("restored", ok);
+	free(check);
+	free(s->p1);
+	free(s->p2);
+}
+
 static void leave_mark(int fd2)
 {
 	ssize_t n = pwrite(fd2, GUEST_MARK, strlen(GUEST_MARK), GUEST_MARK_OFF);
@@ -292,6 +326,7 @@ int main(void)
 	if (!test_result("open", fd >= 0 && fd1 >= 0 && fd2 >= 0, "%d %d %d errno %d", fd, fd1,
 			 fd2, errno))
 		test_end();
+	struct saved saved = save_disk(fd1, fd2);
 	test_nodes();
 	test_ioctls(fd, fd1);
 	test_seek(fd);
@@ -304,6 +339,7 @@ int main(void)
 	test_proc_partitions();
 	test_proc_pci();
 	test_enxio();
+	restore_disk(fd1, fd2, &saved);
 	leave_mark(fd2);
 	test_reread(fd, fd1, fd2);
 	test_end();
