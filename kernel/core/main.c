@@ -94,7 +94,7 @@ static __noreturn void boot_finish(void)
 	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
 	/* Disks after /dev exists (their nodes) and before init (which may want them). */
-	pci_init();
+	pci_init(boot_info.cmdline);
 	virtio_blk_init();
 	ahci_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */

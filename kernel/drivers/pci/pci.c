@@ -7,6 +7,8 @@
 #include <arch/x86_64/io.h>
 #include <core/printk.h>
 #include <core/spinlock.h>
+#include <lib/cmdline.h>
+#include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/vmap.h>
 #include <uapi/errno.h>
@@ -225,9 +227,11 @@ static void scan_bus(uint8_t bus, int depth, bool *seen)
 	}
 }
 
-void pci_init(void)
+void pci_init(const char *cmdline)
 {
-	const struct acpi_sdt_header *mcfg = acpi_find_table("MCFG");
+	char opt[16];
+	bool nommconf = cmdline_get(cmdline, "pci", opt, sizeof(opt)) >= 0 && !strcmp(opt, "nommconf");
+	const struct acpi_sdt_header *mcfg = nommconf ? NULL : acpi_find_table("MCFG");
 	if (mcfg && pci_mcfg_parse(mcfg, mcfg->length, &ecam) == 0 && ecam.bus_start == 0)
 		pr_info("pci: ECAM at %#lx, buses %u-%u\n", ecam.base, ecam.bus_start,
 			ecam.bus_end);
