@@ -84,8 +84,9 @@ struct ahci_port {
 	uint64_t dma_pa; /* the port's page */
 	uint8_t *dma;
 	struct mutex cmd_lock; /* one command at a time; held over the wait */
-	struct spinlock lock; /* done, irq_status; taken in the interrupt handler */
+	struct spinlock lock; /* issued, done, irq_status; taken in the interrupt handler */
 	struct wait_queue wq;
+	bool issued; /* slot 0 holds a command: only then does an interrupt complete it */
 	bool done;
 	uint32_t irq_status; /* PxIS bits seen by the handler for this command */
 	bool poll; /* during the probe */
@@ -207,13 +208,19 @@ static int issue(struct ahci_port *pt, uint8_t cmd, uint64_t lba, uint16_t count
 	hdr[3] = (uint32_t)((pt->dma_pa + CT_OFF) >> 32);
 	if (!wait_reg(p, PX_TFD, TFD_BSY | TFD_DRQ, 0, STOP_TIMEOUT_NS))
 		return -EIO;
+	/* Issued under the lock, so that a late interrupt of the previous command cannot complete
+	 * this one. */
 	uint64_t flags = spin_lock_irqsave(&pt->lock);
 	pt->done = false;
 	pt->irq_status = 0;
-	spin_unlock_irqrestore(&pt->lock, flags);
+	pt->issued = true;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the tables before the doorbell */
 	wr(p, PX_CI, 1);
+	spin_unlock_irqrestore(&pt->lock, flags);
 	int r = wait_command(pt);
+	flags = spin_lock_irqsave(&pt->lock);
+	pt->issued = false;
+	spin_unlock_irqrestore(&pt->lock, flags);
 	if (!r && ((pt->irq_status & IS_TFES) || (rd(p, PX_TFD) & TFD_ERR) || (rd(p, PX_CI) & 1)))
 		r = -EIO;
 	if (!r && hdr[1] != len) {
@@ -276,7 +283,7 @@ static void ahci_irq(void *arg)
 		uint32_t pis = rd(pt->regs, PX_IS);
 		wr(pt->regs, PX_IS, pis);
 		pt->irq_status |= pis;
-		if (!(rd(pt->regs, PX_CI) & 1) || (pis & IS_TFES)) {
+		if (pt->issued && (!(rd(pt->regs, PX_CI) & 1) || (pis & IS_TFES))) {
 			pt->done = true;
 			wait_queue_wake_locked(&pt->wq, 0);
 		}
