@@ -51,7 +51,7 @@ include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.m
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
 include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
 	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk \
-	kernel/drivers/ahci/sources.mk
+	kernel/drivers/ahci/sources.mk kernel/drivers/nvme/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 # The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
 # Linux's <asm/unistd_64.h>, package linux-libc-dev).
@@ -134,9 +134,9 @@ $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 	@$(PYTHON) tools/compdb.py $(CURDIR) $(BUILD) > $@
 
 # DISK=<raw image>: attached as a virtio-blk disk (/dev/vda); SATA_DISK=<raw image>: as a
-# second SATA disk (/dev/sdb).
+# second SATA disk (/dev/sdb); NVME_DISK=<raw image>: as an NVMe namespace (/dev/nvme0n1).
 run: all
-	@DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' $(QEMU_RUN) serial $(IMAGE)
+	@DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' NVME_DISK='$(NVME_DISK)' $(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
 	@$(QEMU_RUN) gui $(IMAGE)

@@ -6,7 +6,8 @@
 # The exit status is the guest's: Zero-OS writes its status to the isa-debug-exit port, which
 # QEMU turns into (status << 1) | 1; this script turns it back. Extra QEMU arguments: QEMU_EXTRA.
 # DISK=<raw image> attaches it as a virtio-blk disk (the guest's /dev/vda); SATA_DISK=<raw
-# image> as a second disk on the AHCI controller (port 1: /dev/sdb, after the boot disk sda).
+# image> as a second disk on the AHCI controller (port 1: /dev/sdb, after the boot disk sda);
+# NVME_DISK=<raw image> as an NVMe namespace (/dev/nvme0n1).
 set -uo pipefail
 
 mode=$1 image=$2
@@ -37,6 +38,14 @@ if [[ -n ${SATA_DISK:-} ]]; then
 	fi
 	args+=(-drive "file=$SATA_DISK,if=none,id=sdisk1,format=raw"
 		-device ide-hd,drive=sdisk1,bus=ide.1)
+fi
+if [[ -n ${NVME_DISK:-} ]]; then
+	if [[ ! -f $NVME_DISK ]]; then
+		echo "qemu.sh: NVME_DISK=$NVME_DISK: no such file" >&2
+		exit 2
+	fi
+	args+=(-drive "file=$NVME_DISK,if=none,id=ndisk0,format=raw"
+		-device nvme,serial=zero-nvme0,drive=ndisk0)
 fi
 case $mode in
 serial) args+=(-display none -serial mon:stdio) ;;

@@ -53,7 +53,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	blkdev blkdev_sata blkdev_eio
+	blkdev blkdev_sata blkdev_nvme blkdev_eio
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -114,7 +114,7 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
-$(USER_OUT)/root/tests/blkdev $(USER_OUT)/root/tests/blkdev_sata: tests/user/blkdev_cases.h
+$(addprefix $(USER_OUT)/root/tests/,blkdev blkdev_sata blkdev_nvme): tests/user/blkdev_cases.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator, and call every number of the syscall table (less exit and
 # exit_group, which only end a round): a call added to the table is fuzzed from then on.
@@ -220,11 +220,12 @@ user-linux-test: $(USER_LINUX_TESTS)
 .PHONY: user-linux-test
 
 # Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
-# Every run gets fresh scratch disks (tools/mkscratch.sh): a virtio-blk one (/dev/vda) and a
-# SATA one on the AHCI controller (/dev/sdb); afterwards the host checks what
-# tests/user/blkdev.c and blkdev_sata.c left on them (when those tests ran).
+# Every run gets fresh scratch disks (tools/mkscratch.sh): a virtio-blk one (/dev/vda), a SATA
+# one on the AHCI controller (/dev/sdb) and an NVMe one (/dev/nvme0n1); afterwards the host
+# checks what tests/user/blkdev.c, blkdev_sata.c and blkdev_nvme.c left on them (when they ran).
 SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
 SCRATCH_SATA := $(BUILD)/test/scratch-sata.img
+SCRATCH_NVME := $(BUILD)/test/scratch-nvme.img
 # A third, behind QEMU's blkdebug, fails reads of one sector (tests/user/blkdev_eio.c: /dev/vdb).
 SCRATCH_EIO := $(BUILD)/test/scratch-eio.img
 EIO_DISK_ARGS = -drive file=blkdebug:$(abspath tests/qemu/blkdebug-eio.conf):$(abspath \
@@ -233,13 +234,17 @@ user-test: $(BUILD)/test/usertest.img
 	@tools/mkscratch.sh $(SCRATCH_DISK)
 	@tools/mkscratch.sh $(SCRATCH_SATA)
 	@tools/mkscratch.sh $(SCRATCH_EIO)
+	@tools/mkscratch.sh $(SCRATCH_NVME)
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
-		--disk $(SCRATCH_DISK) --sata-disk $(SCRATCH_SATA) --qemu-extra '$(EIO_DISK_ARGS)' \
+		--disk $(SCRATCH_DISK) --sata-disk $(SCRATCH_SATA) --nvme-disk $(SCRATCH_NVME) \
+		--qemu-extra '$(EIO_DISK_ARGS)' \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
 	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_DISK); fi
 	@if grep -q 'PASS: user/blkdev_sata/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_SATA); fi
+	@if grep -q 'PASS: user/blkdev_nvme/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_NVME); fi
 .PHONY: user-test
 
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \

@@ -25,6 +25,7 @@
 #include <drivers/pci/pci.h>
 #include <drivers/virtio/virtio_blk.h>
 #include <drivers/ahci/ahci.h>
+#include <drivers/nvme/nvme.h>
 #include <mm/phys.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
@@ -97,6 +98,7 @@ static __noreturn void boot_finish(void)
 	pci_init(boot_info.cmdline);
 	virtio_blk_init();
 	ahci_init();
+	nvme_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");

@@ -4,10 +4,11 @@
  * offsets and lengths through the disk and its partitions, the end of the device, read-only,
  * concurrent I/O from several processes, /proc/partitions, /proc/bus/pci/devices, ENXIO,
  * BLKRRPART. Partition 1 and what partition 2's cases overwrite are restored at the end (other
- * tests keep data there). Included by blkdev.c (virtio-blk, vda) and blkdev_sata.c (AHCI, sdb), which define
- * DISK (the name), DISK_MAJOR, DISK_MINOR, PCI_ID (vendor and device as /proc/bus/pci/devices
- * spells them) and PCI_DRIVER. Zero-OS only (the host has no such disks); without the disk the
- * program reports that and runs nothing. */
+ * tests keep data there). Included by blkdev.c (virtio-blk, vda), blkdev_sata.c (AHCI, sdb) and
+ * blkdev_nvme.c (NVMe, nvme0n1), which define DISK (the name), PART (optional: "p" when the
+ * name ends in a digit), DISK_MAJOR, DISK_MINOR, PCI_ID (vendor and device as
+ * /proc/bus/pci/devices spells them) and PCI_DRIVER. Zero-OS only (the host has no such
+ * disks); without the disk the program reports that and runs nothing. */
 #define _GNU_SOURCE
 #include "test.h"
 #include <fcntl.h>
@@ -29,6 +30,9 @@
 #define BLKRASET 0x1262
 #define BLKRAGET 0x1263
 
+#ifndef PART
+#define PART "" /* between the disk's name and a partition number: "p" after a digit */
+#endif
 #define DEV "/dev/" DISK
 #define DISK_BYTES (16ll << 20)
 #define P1_START (2048ll * 512)
@@ -57,7 +61,7 @@ static void test_nodes(void)
 				    st.st_gid == 6,
 		    "mode %o rdev %u:%u gid %u", st.st_mode, major(st.st_rdev),
 		    minor(st.st_rdev), st.st_gid);
-	ok = stat(DEV "2", &st) == 0;
+	ok = stat(DEV PART "2", &st) == 0;
 	test_result("part2_node", ok && S_ISBLK(st.st_mode) &&
 				      st.st_rdev == makedev(DISK_MAJOR, DISK_MINOR + 2),
 		    "stat %d rdev %#lx", ok, (unsigned long)st.st_rdev);
@@ -155,12 +159,12 @@ static void test_device_end(int fd1)
 
 static void test_access(void)
 {
-	int fd = open(DEV "1", O_RDONLY);
+	int fd = open(DEV PART "1", O_RDONLY);
 	EXPECT("rdonly_write", sys_res(write(fd, "x", 1)), -EBADF);
 	int one = 1, zero = 0, ro = 0;
 	EXPECT("roset", sys_res(ioctl(fd, BLKROSET, &one)), 0);
 	EXPECT("roget_after_set", sys_res(ioctl(fd, BLKROGET, &ro)) ?: ro, 1);
-	int rw = open(DEV "1", O_RDWR);
+	int rw = open(DEV PART "1", O_RDWR);
 	EXPECT("write_read_only", sys_res(pwrite(rw, "x", 1, 0)), -EPERM);
 	EXPECT("roset_clear", sys_res(ioctl(fd, BLKROSET, &zero)), 0);
 	EXPECT("write_after_clear", sys_res(pwrite(rw, "x", 1, 0)), 1);
@@ -171,7 +175,7 @@ static void test_access(void)
 /* O_DIRECT: whole sectors at sector offsets from a 512-aligned buffer, else EINVAL. */
 static void test_direct(void)
 {
-	int fd = open(DEV "2", O_RDWR | O_DIRECT);
+	int fd = open(DEV PART "2", O_RDWR | O_DIRECT);
 	static char buf[8192] __attribute__((aligned(4096)));
 	EXPECT("direct_aligned", sys_res(pread(fd, buf, DIRECT_LEN, DIRECT_OFF)), DIRECT_LEN);
 	EXPECT("direct_odd_offset", sys_res(pread(fd, buf, 4096, 100)), -EINVAL);
@@ -190,7 +194,7 @@ static void test_concurrent(void)
 	for (int w = 0; w < WORKERS; w++) {
 		pids[w] = fork();
 		if (pids[w] == 0) {
-			int fd = open(DEV "2", O_RDWR);
+			int fd = open(DEV PART "2", O_RDWR);
 			unsigned char *a = malloc(65536), *b = malloc(65536);
 			int bad = fd < 0 || !a || !b;
 			for (int round = 0; round < 8 && !bad; round++) {
@@ -218,10 +222,10 @@ static void test_proc_partitions(void)
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	close(fd);
 	snprintf(want[0], sizeof(want[0]), "%4u  %7u %10u %s\n", DISK_MAJOR, DISK_MINOR, 16384, DISK);
-	snprintf(want[1], sizeof(want[1]), "%4u  %7u %10u %s1\n", DISK_MAJOR, DISK_MINOR + 1, 4096,
-		 DISK);
-	snprintf(want[2], sizeof(want[2]), "%4u  %7u %10u %s2\n", DISK_MAJOR, DISK_MINOR + 2, 11247,
-		 DISK);
+	snprintf(want[1], sizeof(want[1]), "%4u  %7u %10u %s" PART "1\n", DISK_MAJOR,
+		 DISK_MINOR + 1, 4096, DISK);
+	snprintf(want[2], sizeof(want[2]), "%4u  %7u %10u %s" PART "2\n", DISK_MAJOR,
+		 DISK_MINOR + 2, 11247, DISK);
 	test_result("proc_partitions", n > 0 && !strncmp(buf, "major minor  #blocks  name\n\n", 28) &&
 					       strstr(buf, want[0]) && strstr(buf, want[1]) &&
 					       strstr(buf, want[2]),
@@ -268,8 +272,8 @@ static void test_reread(int fd, int fd1, int fd2)
 	close(fd2);
 	EXPECT("rrpart", sys_res(ioctl(fd, BLKRRPART)), 0);
 	struct stat st;
-	bool ok = stat(DEV "2", &st) == 0 && S_ISBLK(st.st_mode);
-	int again = open(DEV "2", O_RDONLY);
+	bool ok = stat(DEV PART "2", &st) == 0 && S_ISBLK(st.st_mode);
+	int again = open(DEV PART "2", O_RDONLY);
 	uint64_t size = 0;
 	test_result("rrpart_found_again", ok && again >= 0 && ioctl(again, BLKGETSIZE64, &size) == 0 &&
 						  size == 22495ull * 512,
@@ -322,7 +326,7 @@ int main(void)
 		printf("SKIP: user/%s: no disk attached (" DEV ")\n", AREA);
 		return 0;
 	}
-	int fd1 = open(DEV "1", O_RDWR), fd2 = open(DEV "2", O_RDWR);
+	int fd1 = open(DEV PART "1", O_RDWR), fd2 = open(DEV PART "2", O_RDWR);
 	if (!test_result("open", fd >= 0 && fd1 >= 0 && fd2 >= 0, "%d %d %d errno %d", fd, fd1,
 			 fd2, errno))
 		test_end();
