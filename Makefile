@@ -136,7 +136,8 @@ $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 # DISK=<raw image>: attached as a virtio-blk disk (/dev/vda); SATA_DISK=<raw image>: as a
 # second SATA disk (/dev/sdb); NVME_DISK=<raw image>: as an NVMe namespace (/dev/nvme0n1).
 run: all
-	@DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' NVME_DISK='$(NVME_DISK)' $(QEMU_RUN) serial $(IMAGE)
+	@DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' NVME_DISK='$(NVME_DISK)' \
+		$(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
 	@$(QEMU_RUN) gui $(IMAGE)

@@ -20,7 +20,8 @@ cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 args=(-machine q35 -cpu max -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" -nic none
 	-drive if=pflash,format=raw,readonly=on,file=$code
 	-drive if=pflash,format=raw,file=$vars
-	-drive format=raw,file=$image,if=none,id=disk0 -device ide-hd,drive=disk0,bus=ide.0,bootindex=0
+	-drive format=raw,file=$image,if=none,id=disk0
+	-device ide-hd,drive=disk0,bus=ide.0,bootindex=0
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-no-reboot)
 if [[ -n ${DISK:-} ]]; then

@@ -231,8 +231,10 @@ int blkdev_flush(struct block_device *bd)
 	return disk->ops->flush(disk) ? -EIO : 0;
 }
 
-static void for_each_partition_locked(const struct block_device *disk,
-				      void (*fn)(const struct block_device *bd, void *arg), void *arg)
+typedef void (*blkdev_visit_fn)(const struct block_device *bd, void *arg);
+
+static void for_each_partition_locked(const struct block_device *disk, blkdev_visit_fn fn,
+				      void *arg)
 {
 	struct list_node *n;
 	for (uint32_t p = 1; p < BLKDEV_MINORS; p++) {
@@ -284,7 +286,8 @@ static void partition_release(struct block_device *part)
 int blkdev_add_partition(struct block_device *disk, uint32_t partno, uint64_t start,
 			 uint64_t count)
 {
-	if (disk->parent || partno == 0 || partno >= BLKDEV_MINORS || MINOR(disk->rdev) % BLKDEV_MINORS)
+	if (disk->parent || partno == 0 || partno >= BLKDEV_MINORS ||
+	    MINOR(disk->rdev) % BLKDEV_MINORS)
 		return -EINVAL;
 	if (!count || start >= disk->nr_sectors || count > disk->nr_sectors - start)
 		return -EINVAL;

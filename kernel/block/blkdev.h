@@ -52,7 +52,8 @@ struct block_device {
 	/* Called after the last reference went away (the registry's included): the driver frees
 	 * the device. NULL: the device is static. */
 	void (*release)(struct block_device *bd);
-	struct mutex rmw_lock; /* partial-sector writes through the disk's files (whole disks only) */
+	/* Partial-sector writes through the disk's and its partitions' files (whole disks only). */
+	struct mutex rmw_lock;
 	bool no_partscan; /* never scan for partitions (loop devices, as Linux's max_part=0) */
 	/* Read-ahead in pages (BLKRASET/BLKRAGET; blkdev_register sets BLKDEV_DEFAULT_RA_PAGES).
 	 * Kept for the page cache to use; nothing reads ahead yet. Atomic. */

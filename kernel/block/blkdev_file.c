@@ -21,6 +21,13 @@ static uint64_t round_down(uint64_t x, uint32_t a)
 	return x - x % a;
 }
 
+/* The bytes of a len-byte transfer at pos (inside the device) that fit before its end. */
+static size_t clamp_to_end(size_t len, uint64_t size, int64_t pos)
+{
+	uint64_t left = size - (uint64_t)pos;
+	return len < left ? len : (size_t)left;
+}
+
 static int bdev_open(struct inode *inode, struct file *f)
 {
 	struct block_device *bd = blkdev_get(inode->rdev);
@@ -129,7 +136,7 @@ static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
 		return -EINVAL;
 	if ((uint64_t)*pos >= size)
 		return 0;
-	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	size_t total = clamp_to_end(u->resid, size, *pos);
 	if (dio_unaligned(f, u, *pos, total))
 		return -EINVAL;
 	return bdev_rw(f, u, pos, total, read_chunk);
@@ -149,7 +156,7 @@ static long bdev_write(struct file *f, struct uio *u, int64_t *pos)
 		return -EINVAL;
 	if ((uint64_t)*pos >= size)
 		return -ENOSPC;
-	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	size_t total = clamp_to_end(u->resid, size, *pos);
 	if (dio_unaligned(f, u, *pos, total))
 		return -EINVAL;
 	return bdev_rw(f, u, pos, total, write_chunk);

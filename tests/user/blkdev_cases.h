@@ -56,9 +56,9 @@ static void test_nodes(void)
 {
 	struct stat st;
 	bool ok = stat(DEV, &st) == 0;
-	test_result("disk_node", ok && S_ISBLK(st.st_mode) && major(st.st_rdev) == DISK_MAJOR &&
-				     minor(st.st_rdev) == DISK_MINOR && (st.st_mode & 07777) == 0660 &&
-				    st.st_gid == 6,
+	ok = ok && S_ISBLK(st.st_mode) && major(st.st_rdev) == DISK_MAJOR &&
+	     minor(st.st_rdev) == DISK_MINOR && (st.st_mode & 07777) == 0660 && st.st_gid == 6;
+	test_result("disk_node", ok,
 		    "mode %o rdev %u:%u gid %u", st.st_mode, major(st.st_rdev),
 		    minor(st.st_rdev), st.st_gid);
 	ok = stat(DEV PART "2", &st) == 0;
@@ -221,15 +221,15 @@ static void test_proc_partitions(void)
 	int fd = open("/proc/partitions", O_RDONLY);
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	close(fd);
-	snprintf(want[0], sizeof(want[0]), "%4u  %7u %10u %s\n", DISK_MAJOR, DISK_MINOR, 16384, DISK);
+	snprintf(want[0], sizeof(want[0]), "%4u  %7u %10u %s\n", DISK_MAJOR, DISK_MINOR, 16384,
+		 DISK);
 	snprintf(want[1], sizeof(want[1]), "%4u  %7u %10u %s" PART "1\n", DISK_MAJOR,
 		 DISK_MINOR + 1, 4096, DISK);
 	snprintf(want[2], sizeof(want[2]), "%4u  %7u %10u %s" PART "2\n", DISK_MAJOR,
 		 DISK_MINOR + 2, 11247, DISK);
-	test_result("proc_partitions", n > 0 && !strncmp(buf, "major minor  #blocks  name\n\n", 28) &&
-					       strstr(buf, want[0]) && strstr(buf, want[1]) &&
-					       strstr(buf, want[2]),
-		    "got '%s'", buf);
+	bool ok = n > 0 && !strncmp(buf, "major minor  #blocks  name\n\n", 28);
+	ok = ok && strstr(buf, want[0]) && strstr(buf, want[1]) && strstr(buf, want[2]);
+	test_result("proc_partitions", ok, "got '%s'", buf);
 }
 
 /* The disk's PCI function in Linux's /proc/bus/pci/devices format, claimed by its driver. */
@@ -275,8 +275,8 @@ static void test_reread(int fd, int fd1, int fd2)
 	bool ok = stat(DEV PART "2", &st) == 0 && S_ISBLK(st.st_mode);
 	int again = open(DEV PART "2", O_RDONLY);
 	uint64_t size = 0;
-	test_result("rrpart_found_again", ok && again >= 0 && ioctl(again, BLKGETSIZE64, &size) == 0 &&
-						  size == 22495ull * 512,
+	ok = ok && again >= 0 && ioctl(again, BLKGETSIZE64, &size) == 0;
+	test_result("rrpart_found_again", ok && size == 22495ull * 512,
 		    "stat %d open %d size %llu", ok, again, (unsigned long long)size);
 	close(again);
 }

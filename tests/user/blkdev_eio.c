@@ -20,8 +20,8 @@ int main(void)
 	char buf[8192];
 	CHECK("open", fd >= 0 && fd1 >= 0);
 	EXPECT("read_bad_sector", sys_res(pread(fd, buf, 512, BAD_SECTOR * 512)), -EIO);
-	EXPECT("read_through_partition", sys_res(pread(fd1, buf, 100, (BAD_SECTOR - P1_START) * 512 + 7)),
-	       -EIO);
+	off_t in_p1 = (BAD_SECTOR - P1_START) * 512 + 7;
+	EXPECT("read_through_partition", sys_res(pread(fd1, buf, 100, in_p1)), -EIO);
 	EXPECT("read_straddling", sys_res(pread(fd, buf, 4096, (BAD_SECTOR - 2) * 512)), -EIO);
 	EXPECT("read_before", sys_res(pread(fd, buf, 512, (BAD_SECTOR - 1) * 512)), 512);
 	EXPECT("read_after", sys_res(pread(fd, buf, 8192, (BAD_SECTOR + 1) * 512)), 8192);

@@ -322,7 +322,8 @@ static int port_identify(struct ahci_port *pt)
 		return -ENOMEM;
 	int r = issue(pt, ATA_IDENTIFY, 0, 0, id, ATA_IDENTIFY_BYTES, false);
 	if (!r && ata_identify_parse(id, &info)) {
-		pr_warn("%s: IDENTIFY data unusable (no LBA48, or impossible sizes)\n", pt->bd.name);
+		pr_warn("%s: IDENTIFY data unusable (no LBA48, or impossible sizes)\n",
+			pt->bd.name);
 		r = -EIO;
 	}
 	kfree(id);
