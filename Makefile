@@ -48,10 +48,10 @@ KERNEL_OBJS :=
 include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.mk \
 	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
 	kernel/sched/sources.mk
+include kernel/drivers/ahci/sources.mk kernel/drivers/nvme/sources.mk
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
 include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
-	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk \
-	kernel/drivers/ahci/sources.mk kernel/drivers/nvme/sources.mk
+	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 # The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
 # Linux's <asm/unistd_64.h>, package linux-libc-dev).
