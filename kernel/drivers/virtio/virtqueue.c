@@ -129,18 +129,15 @@ static uint16_t fill_chain_locked(struct virtq *vq, const struct virtq_seg *segs
 	return head;
 }
 
-int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
-			uint64_t *irqflags)
+int virtq_add_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie)
 {
 	spin_assert_held(&vq->lock);
 	if (n <= 0 || n > vq->size)
 		return -EINVAL;
-	/* Uninterruptible: descriptors come back as the device completes requests, which it
-	 * does in bounded time (a device that stops is marked broken by a polled wait). */
-	while (vq->num_free < n && !__atomic_load_n(&vq->vd->broken, __ATOMIC_ACQUIRE))
-		wait_queue_sleep_locked(&vq->wq, &vq->lock, irqflags, 0, SLEEP_UNINTERRUPTIBLE);
 	if (__atomic_load_n(&vq->vd->broken, __ATOMIC_ACQUIRE))
 		return -EIO;
+	if (vq->num_free < n)
+		return -ENOSPC;
 	uint16_t head = fill_chain_locked(vq, segs, n);
 	vq->cookie[head] = cookie;
 	vq->head_in_flight[head] = true;
@@ -151,6 +148,17 @@ int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, v
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the index before the notification */
 	*vq->notify = vq->index;
 	return 0;
+}
+
+int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
+			uint64_t *irqflags)
+{
+	int r;
+	/* Uninterruptible: descriptors come back as the device completes requests, which it
+	 * does in bounded time (a device that stops is marked broken by a polled wait). */
+	while ((r = virtq_add_locked(vq, segs, n, cookie)) == -ENOSPC)
+		wait_queue_sleep_locked(&vq->wq, &vq->lock, irqflags, 0, SLEEP_UNINTERRUPTIBLE);
+	return r;
 }
 
 static void free_chain_locked(struct virtq *vq, uint16_t head)

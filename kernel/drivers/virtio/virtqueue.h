@@ -59,10 +59,13 @@ int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16
  * mapping. */
 int virtq_map_buffer(const void *va, size_t len, bool device_writes, struct virtq_seg *segs,
 		     int max);
-/* Queue a chain of n segments (readable ones first) with cookie, and notify the device. Sleeps
- * (uninterruptibly: the device's completions bound the wait) while descriptors are short.
- * -EIO when the device is broken, -EINVAL when n exceeds the queue. Called with vq->lock held
- * (irqflags as spin_lock_irqsave gave). */
+/* Queue a chain of n segments (readable ones first) with cookie and notify the device, without
+ * sleeping (interrupt context may call it: virtio-net refilling its receive queue): 0,
+ * -ENOSPC when descriptors are short, -EIO when the device is broken, -EINVAL when n exceeds
+ * the queue. vq->lock held. */
+int virtq_add_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie);
+/* The same, but sleeps (uninterruptibly: the device's completions bound the wait) while
+ * descriptors are short; irqflags as spin_lock_irqsave gave them. */
 int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
 			uint64_t *irqflags);
 /* Harvest finished chains (calls done for each). vq->lock held. */
