@@ -19,8 +19,6 @@ static struct list_node blkdev_list = LIST_HEAD_INIT(blkdev_list); /* blkdev_loc
 static struct mutex blkdev_reg_mutex = MUTEX_INIT(blkdev_reg_mutex, "blkdev_reg");
 static bool dev_ready; /* /dev is mounted; blkdev_reg_mutex */
 
-/* The most bytes handed to a driver in one transfer call. */
-#define BLKDEV_MAX_TRANSFER (1024u * 1024u)
 
 static struct block_device *find_locked(uint64_t rdev, const char *name)
 {

@@ -83,6 +83,7 @@ int blkdev_flush(struct block_device *bd);
 
 #define DISK_GID 6 /* group "disk" owns the device nodes, as on Debian */
 #define BLKDEV_DEFAULT_RA_PAGES 32 /* Linux's VM_READAHEAD_PAGES: 128 KiB */
+#define BLKDEV_MAX_TRANSFER (1024u * 1024u) /* the most bytes in one driver transfer call */
 
 /* Call fn for each registered device under blkdev_lock (fn must not sleep or take
  * blkdev_lock): whole disks in registration order, each followed by its partitions in number

@@ -248,7 +248,11 @@ static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case BLKGETSIZE64: return put_value(arg, &size, sizeof(size));
 	case BLKGETSIZE: return put_value(arg, &sectors, sizeof(sectors));
 	case BLKSSZGET: i = (int)bd->sector_size; return put_value(arg, &i, sizeof(i));
-	case BLKPBSZGET: u = bd->sector_size; return put_value(arg, &u, sizeof(u));
+	case BLKPBSZGET:
+	case BLKIOMIN: u = bd->sector_size; return put_value(arg, &u, sizeof(u));
+	case BLKIOOPT: u = 0; return put_value(arg, &u, sizeof(u));
+	case BLKALIGNOFF: i = 0; return put_value(arg, &i, sizeof(i));
+	case BLKSECTGET: return put_value(arg, &(uint16_t){ BLKDEV_MAX_TRANSFER / 512 }, 2);
 	case BLKBSZGET: i = soft_block_size(bd); return put_value(arg, &i, sizeof(i));
 	case BLKROGET: i = READ_ONCE(bd->read_only); return put_value(arg, &i, sizeof(i));
 	case BLKROSET: return set_read_only(bd, arg);

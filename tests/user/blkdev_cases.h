@@ -28,6 +28,10 @@
 #define BLKDISCARD 0x1277
 #define BLKPBSZGET 0x127b
 #define BLKRASET 0x1262
+#define BLKSECTGET 0x1267
+#define BLKIOMIN 0x1278
+#define BLKIOOPT 0x1279
+#define BLKALIGNOFF 0x127a
 #define BLKRAGET 0x1263
 
 #ifndef PART
@@ -79,6 +83,13 @@ static void test_ioctls(int fd, int fd1)
 	EXPECT("pbszget", sys_res(ioctl(fd, BLKPBSZGET, &pbsz)) ?: (long)pbsz, 512);
 	EXPECT("bszget", sys_res(ioctl(fd, BLKBSZGET, &bsz)) ?: bsz, 4096);
 	EXPECT("roget", sys_res(ioctl(fd, BLKROGET, &ro)) ?: ro, 0);
+	unsigned int iomin = 0, ioopt = 1;
+	int alignoff = 1;
+	unsigned short sectget = 0;
+	EXPECT("iomin", sys_res(ioctl(fd, BLKIOMIN, &iomin)) ?: (long)iomin, 512);
+	EXPECT("ioopt", sys_res(ioctl(fd, BLKIOOPT, &ioopt)) ?: (long)ioopt, 0);
+	EXPECT("alignoff", sys_res(ioctl(fd, BLKALIGNOFF, &alignoff)) ?: alignoff, 0);
+	EXPECT("sectget", sys_res(ioctl(fd, BLKSECTGET, &sectget)) ?: sectget, 2048);
 	EXPECT("part_getsize64", sys_res(ioctl(fd1, BLKGETSIZE64, &size)) ?: (long)size, P1_BYTES);
 	EXPECT("rrpart_partition", sys_res(ioctl(fd1, BLKRRPART)), -EINVAL);
 	EXPECT("discard", sys_res(ioctl(fd, BLKDISCARD, (uint64_t[2]){ 0, 512 })), -EOPNOTSUPP);
