@@ -54,6 +54,12 @@ struct virtq {
  * MSI-X entry `msix` (which gets virtq_irq as handler) and enable it. 0 or -errno. */
 int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t msix,
 		 virtq_done_fn done);
+/* The rings alone (size entries, at most VIRTQ_MAX_SIZE), not given to any device: what
+ * virtq_create starts from, and what the self-tests play a device against. 0 or -errno. */
+int virtq_init(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t size,
+	       virtq_done_fn done);
+/* Free the rings of a queue no device uses (never reset, or a self-test's). */
+void virtq_free_rings(struct virtq *vq);
 /* Split the kernel buffer [va, va + len) into physical segments (one per page it touches) at
  * segs[0..max): their count, or -EINVAL when more than max are needed or an address has no
  * mapping. */
