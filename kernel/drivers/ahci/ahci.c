@@ -95,6 +95,7 @@ struct ahci_port {
 
 struct ahci_hba {
 	volatile uint8_t *abar;
+	unsigned nports; /* ports whose registers lie inside the ABAR */
 	struct ahci_port *ports[AHCI_PORTS];
 };
 
@@ -277,8 +278,14 @@ static void ahci_irq(void *arg)
 	uint32_t is = rd(hba->abar, HBA_IS);
 	for (unsigned i = 0; i < AHCI_PORTS; i++) {
 		struct ahci_port *pt = hba->ports[i];
-		if (!(is & (1u << i)) || !pt)
+		if (!(is & (1u << i)))
 			continue;
+		if (!pt) { /* not ours (its interrupts are off): acknowledge it and go on */
+			volatile uint8_t *p = hba->abar + PORT_BASE + i * PORT_SIZE;
+			if (i < hba->nports)
+				wr(p, PX_IS, rd(p, PX_IS));
+			continue;
+		}
 		uint64_t flags = spin_lock_irqsave(&pt->lock);
 		uint32_t pis = rd(pt->regs, PX_IS);
 		wr(pt->regs, PX_IS, pis);
@@ -393,7 +400,8 @@ static void probe_hba(const struct pci_dev *cd, void *arg)
 	/* Ports the HBA says it implements, and whose registers lie inside the ABAR. */
 	uint32_t pi = rd(hba->abar, HBA_PI);
 	uint64_t nports = (d->bars[AHCI_BAR].size - PORT_BASE) / PORT_SIZE;
-	for (unsigned i = 0; i < AHCI_PORTS && i < nports && *count < AHCI_MAX_DISKS; i++)
+	hba->nports = nports < AHCI_PORTS ? (unsigned)nports : AHCI_PORTS;
+	for (unsigned i = 0; i < hba->nports && *count < AHCI_MAX_DISKS; i++)
 		if (pi & (1u << i))
 			probe_port(hba, i, count);
 	wr(hba->abar, HBA_GHC, rd(hba->abar, HBA_GHC) | GHC_IE);
