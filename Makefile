@@ -48,6 +48,7 @@ KERNEL_OBJS :=
 include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.mk \
 	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
 	kernel/sched/sources.mk
+include kernel/drivers/ahci/sources.mk kernel/drivers/nvme/sources.mk
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
 include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
 	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk \
@@ -133,9 +134,11 @@ image: $(IMAGE)
 $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 	@$(PYTHON) tools/compdb.py $(CURDIR) $(BUILD) > $@
 
-# DISK=<raw image>: attached as a virtio-blk disk (/dev/vda).
+# DISK=<raw image>: attached as a virtio-blk disk (/dev/vda); SATA_DISK=<raw image>: as a
+# second SATA disk (/dev/sdb); NVME_DISK=<raw image>: as an NVMe namespace (/dev/nvme0n1).
 run: all
-	@DISK='$(DISK)' $(QEMU_RUN) serial $(IMAGE)
+	@DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' NVME_DISK='$(NVME_DISK)' \
+		$(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
 	@$(QEMU_RUN) gui $(IMAGE)

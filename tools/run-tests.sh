@@ -98,12 +98,21 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 	--forbid-text "Zero-OS init"
 # With a fresh scratch disk as /dev/vda (tests/user/blkdev.c), whose contents the host checks
 # afterwards: the guest's writes reached the image (docs/storage.md).
-scratch=$BUILD/test/scratch-disk.img
-tools/mkscratch.sh "$scratch" || echo "FAIL: build/scratch-disk" | tee -a "$results"
+# A third disk behind QEMU's blkdebug fails reads of one sector (tests/user/blkdev_eio.c).
+scratch=$BUILD/test/scratch-disk.img scratch_sata=$BUILD/test/scratch-sata.img
+scratch_nvme=$BUILD/test/scratch-nvme.img scratch_eio=$(realpath -m "$BUILD/test/scratch-eio.img")
+{ tools/mkscratch.sh "$scratch" && tools/mkscratch.sh "$scratch_sata" &&
+	tools/mkscratch.sh "$scratch_nvme" && tools/mkscratch.sh "$scratch_eio"; } ||
+	echo "FAIL: build/scratch-disk" | tee -a "$results"
+eio_args="-drive file=blkdebug:$(realpath tests/qemu/blkdebug-eio.conf):$scratch_eio"
+eio_args+=",if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk"
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
-	--log "$logs/usertest.log" --expect-tests --disk "$scratch" \
+	--log "$logs/usertest.log" --expect-tests --disk "$scratch" --sata-disk "$scratch_sata" \
+	--nvme-disk "$scratch_nvme" --qemu-extra "$eio_args" \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer user-disk tools/check_scratch.sh "$scratch"
+layer user-sata-disk tools/check_scratch.sh "$scratch_sata"
+layer user-nvme-disk tools/check_scratch.sh "$scratch_nvme"
 # The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
 layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \

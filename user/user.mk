@@ -74,6 +74,11 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
 
+# The block-device cases on the SATA and NVMe scratch disks, and injected read errors
+# (tests/user/blkdev_*.c; the runner attaches the disks: user-test below).
+BLKDEV_MORE_NAMES := blkdev_sata blkdev_nvme blkdev_eio
+USER_TEST_NAMES += $(BLKDEV_MORE_NAMES)
+USER_TESTS += $(addprefix $(USER_OUT)/root/tests/,$(BLKDEV_MORE_NAMES))
 # The shell, its tests, and upper (uppercases stdin), a program its pipelines run.
 USER_PROGS += $(USER_OUT)/root/bin/zero-sh
 # mkfs.ext2 (user/mkfs.ext2: busybox's mke2fs), which LTP's device tests run to make ext2.
@@ -126,6 +131,7 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
+$(addprefix $(USER_OUT)/root/tests/,blkdev blkdev_sata blkdev_nvme): tests/user/blkdev_cases.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator, and call every number of the syscall table (less exit and
 # exit_group, which only end a round): a call added to the table is fuzzed from then on.
@@ -265,15 +271,30 @@ user-linux-test: $(USER_LINUX_TESTS)
 .PHONY: user-linux-test
 
 # Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
-# Every run gets a fresh scratch disk (tools/mkscratch.sh) as /dev/vda; afterwards the host
-# checks what tests/user/blkdev.c left on it (when that test ran).
+# Every run gets fresh scratch disks (tools/mkscratch.sh): a virtio-blk one (/dev/vda), a SATA
+# one on the AHCI controller (/dev/sdb) and an NVMe one (/dev/nvme0n1); afterwards the host
+# checks what tests/user/blkdev.c, blkdev_sata.c and blkdev_nvme.c left on them (when they ran).
 SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
+SCRATCH_SATA := $(BUILD)/test/scratch-sata.img
+SCRATCH_NVME := $(BUILD)/test/scratch-nvme.img
+# A third, behind QEMU's blkdebug, fails reads of one sector (tests/user/blkdev_eio.c: /dev/vdb).
+SCRATCH_EIO := $(BUILD)/test/scratch-eio.img
+EIO_DISK_ARGS = -drive file=blkdebug:$(abspath tests/qemu/blkdebug-eio.conf):$(abspath \
+	$(SCRATCH_EIO)),if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk
 user-test: $(BUILD)/test/usertest.img
+	@tools/mkscratch.sh $(SCRATCH_SATA)
+	@tools/mkscratch.sh $(SCRATCH_NVME)
+	@tools/mkscratch.sh $(SCRATCH_EIO)
 	@tools/mkscratch.sh $(SCRATCH_DISK)
 	@tools/ext2_scratch.sh put $(SCRATCH_DISK) $(USER_OUT)/root/tests/ext2-1k.img
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
 		--disk $(SCRATCH_DISK) \
+		--sata-disk $(SCRATCH_SATA) --nvme-disk $(SCRATCH_NVME) --qemu-extra '$(EIO_DISK_ARGS)' \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
+	@if grep -q 'PASS: user/blkdev_sata/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_SATA); fi
+	@if grep -q 'PASS: user/blkdev_nvme/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_NVME); fi
 	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
 		tools/check_scratch.sh $(SCRATCH_DISK); fi
 	@if grep -q 'PASS: user/ext2_disk/umount_again' $(BUILD)/usertest.log; then \

@@ -19,8 +19,6 @@ static struct list_node blkdev_list = LIST_HEAD_INIT(blkdev_list); /* blkdev_loc
 static struct mutex blkdev_reg_mutex = MUTEX_INIT(blkdev_reg_mutex, "blkdev_reg");
 static bool dev_ready; /* /dev is mounted; blkdev_reg_mutex */
 
-/* The most bytes handed to a driver in one transfer call. */
-#define BLKDEV_MAX_TRANSFER (1024u * 1024u)
 
 static struct block_device *find_locked(uint64_t rdev, const char *name)
 {
@@ -76,6 +74,7 @@ int blkdev_register(struct block_device *bd)
 	if (!valid_geometry(bd))
 		return -EINVAL;
 	mutex_init(&bd->rmw_lock, "blkdev_rmw");
+	bd->ra_pages = BLKDEV_DEFAULT_RA_PAGES;
 	mutex_lock(&blkdev_reg_mutex);
 	spin_lock(&blkdev_lock);
 	int r = find_locked(bd->rdev, bd->name) ? -EBUSY : 0;
@@ -230,8 +229,10 @@ int blkdev_flush(struct block_device *bd)
 	return disk->ops->flush(disk) ? -EIO : 0;
 }
 
-static void for_each_partition_locked(const struct block_device *disk,
-				      void (*fn)(const struct block_device *bd, void *arg), void *arg)
+typedef void (*blkdev_visit_fn)(const struct block_device *bd, void *arg);
+
+static void for_each_partition_locked(const struct block_device *disk, blkdev_visit_fn fn,
+				      void *arg)
 {
 	struct list_node *n;
 	for (uint32_t p = 1; p < BLKDEV_MINORS; p++) {
@@ -283,7 +284,8 @@ static void partition_release(struct block_device *part)
 int blkdev_add_partition(struct block_device *disk, uint32_t partno, uint64_t start,
 			 uint64_t count)
 {
-	if (disk->parent || partno == 0 || partno >= BLKDEV_MINORS || MINOR(disk->rdev) % BLKDEV_MINORS)
+	if (disk->parent || partno == 0 || partno >= BLKDEV_MINORS ||
+	    MINOR(disk->rdev) % BLKDEV_MINORS)
 		return -EINVAL;
 	if (!count || start >= disk->nr_sectors || count > disk->nr_sectors - start)
 		return -EINVAL;

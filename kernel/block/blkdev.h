@@ -5,7 +5,7 @@
  * Locks: blkdev_lock (a spinlock, blkdev.c) guards the registry list and every device's
  * refcount and registered flag. blkdev_reg_mutex serializes register/unregister (which make and
  * remove /dev nodes, and so sleep); it is taken before blkdev_lock, never inside it. A
- * device's rmw_lock serializes the read-modify-write of partial sectors by the block-device
+ * disk's rmw_lock serializes the read-modify-write of partial sectors by the block-device
  * file (blkdev_file.c); it is taken with no spinlock held. */
 #ifndef BLOCK_BLKDEV_H
 #define BLOCK_BLKDEV_H
@@ -52,8 +52,12 @@ struct block_device {
 	/* Called after the last reference went away (the registry's included): the driver frees
 	 * the device. NULL: the device is static. */
 	void (*release)(struct block_device *bd);
-	struct mutex rmw_lock; /* partial-sector writes through the device file */
+	/* Partial-sector writes through the disk's and its partitions' files (whole disks only). */
+	struct mutex rmw_lock;
 	bool no_partscan; /* never scan for partitions (loop devices, as Linux's max_part=0) */
+	/* Read-ahead in pages (BLKRASET/BLKRAGET; blkdev_register sets BLKDEV_DEFAULT_RA_PAGES).
+	 * Kept for the page cache to use; nothing reads ahead yet. Atomic. */
+	uint32_t ra_pages;
 };
 
 /* Add bd to the registry and create /dev/<name> (S_IFBLK, 0660, root:disk gid 6): -EBUSY
@@ -78,6 +82,8 @@ int blkdev_flush(struct block_device *bd);
 /* ---- additions ------------------------------------------------------------------------------ */
 
 #define DISK_GID 6 /* group "disk" owns the device nodes, as on Debian */
+#define BLKDEV_DEFAULT_RA_PAGES 32 /* Linux's VM_READAHEAD_PAGES: 128 KiB */
+#define BLKDEV_MAX_TRANSFER (1024u * 1024u) /* the most bytes in one driver transfer call */
 
 /* Call fn for each registered device under blkdev_lock (fn must not sleep or take
  * blkdev_lock): whole disks in registration order, each followed by its partitions in number

@@ -5,6 +5,7 @@
 #include <block/blkdev.h>
 #include <fs/vfs.h>
 #include <mm/kmalloc.h>
+#include <mm/layout.h>
 #include <proc/process.h>
 #include <proc/signal.h>
 #include <arch/x86_64/usercopy.h>
@@ -18,6 +19,13 @@
 static uint64_t round_down(uint64_t x, uint32_t a)
 {
 	return x - x % a;
+}
+
+/* The bytes of a len-byte transfer at pos (inside the device) that fit before its end. */
+static size_t clamp_to_end(size_t len, uint64_t size, int64_t pos)
+{
+	uint64_t left = size - (uint64_t)pos;
+	return len < left ? len : (size_t)left;
 }
 
 static int bdev_open(struct inode *inode, struct file *f)
@@ -34,13 +42,20 @@ static void bdev_release(struct file *f)
 	blkdev_put(f->priv);
 }
 
+/* A call's bounce buffer: as large as the sectors the call touches, at most BOUNCE_SIZE. */
+struct bounce {
+	char *buf;
+	size_t size;
+};
+
 /* One chunk of a read: the sectors covering [pos, pos + n) into the bounce buffer, then out. */
-static long read_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-		       size_t left)
+static long read_chunk(struct block_device *bd, const struct bounce *bb, struct uio *u,
+		       uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
 	uint64_t a = round_down(pos, ss);
-	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	char *bounce = bb->buf;
+	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t b = round_down(pos + n + ss - 1, ss);
 	int r = blkdev_read(bd, a, bounce, (size_t)(b - a));
 	if (!r)
@@ -49,16 +64,19 @@ static long read_chunk(struct block_device *bd, char *bounce, struct uio *u, uin
 }
 
 /* One chunk of a write: a partial first or last sector is read first, so that the bytes
- * around the caller's stay as they were. */
-static long write_chunk(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-			size_t left)
+ * around the caller's stay as they were. The whole disk's rmw_lock serializes this for the
+ * disk and all its partitions, which share the sectors. */
+static long write_chunk(struct block_device *bd, const struct bounce *bb, struct uio *u,
+			uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
 	uint64_t a = round_down(pos, ss);
-	size_t n = left < a + BOUNCE_SIZE - pos ? left : (size_t)(a + BOUNCE_SIZE - pos);
+	char *bounce = bb->buf;
+	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t end = pos + n, last = round_down(end, ss);
 	uint64_t b = round_down(end + ss - 1, ss);
-	mutex_lock(&bd->rmw_lock);
+	struct mutex *rmw = &(bd->parent ? bd->parent : bd)->rmw_lock;
+	mutex_lock(rmw);
 	int r = 0;
 	if (pos != a)
 		r = blkdev_read(bd, a, bounce, ss);
@@ -68,32 +86,47 @@ static long write_chunk(struct block_device *bd, char *bounce, struct uio *u, ui
 		r = uio_copy_in(u, bounce + (pos - a), n);
 	if (!r)
 		r = blkdev_write(bd, a, bounce, (size_t)(b - a));
-	mutex_unlock(&bd->rmw_lock);
+	mutex_unlock(rmw);
 	return r ? r : (long)n;
 }
 
-typedef long (*chunk_fn)(struct block_device *bd, char *bounce, struct uio *u, uint64_t pos,
-			 size_t left);
+typedef long (*chunk_fn)(struct block_device *bd, const struct bounce *bb, struct uio *u,
+			 uint64_t pos, size_t left);
 
 /* Move `total` bytes a chunk at a time; a signal ends a long transfer between chunks with what
  * is done, an error with what is done or the error. */
 static long bdev_rw(struct file *f, struct uio *u, int64_t *pos, size_t total, chunk_fn fn)
 {
 	struct block_device *bd = f->priv;
-	char *bounce = kmalloc(BOUNCE_SIZE);
-	if (!bounce)
+	uint32_t ss = bd->sector_size;
+	uint64_t span = round_down((uint64_t)*pos % ss + total + ss - 1, ss);
+	struct bounce bb = { .size = span < BOUNCE_SIZE ? (size_t)span : BOUNCE_SIZE };
+	if (!(bb.buf = kmalloc(bb.size)))
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
 	while (done < total && !(done && signal_copy_should_stop(done))) {
-		r = fn(bd, bounce, u, (uint64_t)*pos, total - done);
+		r = fn(bd, &bb, u, (uint64_t)*pos, total - done);
 		if (r <= 0)
 			break;
 		done += (size_t)r;
 		*pos += r;
 	}
-	kfree(bounce);
+	kfree(bb.buf);
 	return done ? (long)done : r;
+}
+
+/* O_DIRECT as Linux's blkdev_dio_unaligned: the position and length in whole logical blocks,
+ * the user buffer at the queue's DMA alignment (512 bytes). The data still goes through the
+ * bounce buffer (there is no page cache to bypass), but the contract is Linux's. */
+#define DIO_MEM_ALIGN 512
+
+static bool dio_unaligned(const struct file *f, const struct uio *u, int64_t pos, size_t len)
+{
+	uint32_t ss = ((const struct block_device *)f->priv)->sector_size;
+	if (!(f->flags & O_DIRECT))
+		return false;
+	return (uint64_t)pos % ss || len % ss || (!u->kernel && (uint64_t)u->ubuf % DIO_MEM_ALIGN);
 }
 
 static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
@@ -103,7 +136,9 @@ static long bdev_read(struct file *f, struct uio *u, int64_t *pos)
 		return -EINVAL;
 	if ((uint64_t)*pos >= size)
 		return 0;
-	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	size_t total = clamp_to_end(u->resid, size, *pos);
+	if (dio_unaligned(f, u, *pos, total))
+		return -EINVAL;
 	return bdev_rw(f, u, pos, total, read_chunk);
 }
 
@@ -121,7 +156,9 @@ static long bdev_write(struct file *f, struct uio *u, int64_t *pos)
 		return -EINVAL;
 	if ((uint64_t)*pos >= size)
 		return -ENOSPC;
-	size_t total = u->resid < size - (uint64_t)*pos ? u->resid : (size_t)(size - (uint64_t)*pos);
+	size_t total = clamp_to_end(u->resid, size, *pos);
+	if (dio_unaligned(f, u, *pos, total))
+		return -EINVAL;
 	return bdev_rw(f, u, pos, total, write_chunk);
 }
 
@@ -184,6 +221,23 @@ static long set_read_only(struct block_device *bd, uint64_t arg)
 	return 0;
 }
 
+/* The read-ahead setting, in 512-byte sectors as Linux's BLKRAGET/BLKRASET speak it (kept in
+ * pages, so a value is rounded down to a page, as on Linux). */
+static long read_ahead(struct block_device *bd, unsigned int cmd, uint64_t arg)
+{
+	uint64_t per_page = PAGE_SIZE / 512;
+	if (cmd == BLKRAGET || cmd == BLKFRAGET) {
+		uint64_t sectors = READ_ONCE(bd->ra_pages) * per_page;
+		return put_value(arg, &sectors, sizeof(sectors));
+	}
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (arg / per_page > UINT32_MAX)
+		return -EINVAL;
+	WRITE_ONCE(bd->ra_pages, (uint32_t)(arg / per_page));
+	return 0;
+}
+
 static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct block_device *bd = f->priv;
@@ -194,12 +248,20 @@ static long bdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case BLKGETSIZE64: return put_value(arg, &size, sizeof(size));
 	case BLKGETSIZE: return put_value(arg, &sectors, sizeof(sectors));
 	case BLKSSZGET: i = (int)bd->sector_size; return put_value(arg, &i, sizeof(i));
-	case BLKPBSZGET: u = bd->sector_size; return put_value(arg, &u, sizeof(u));
+	case BLKPBSZGET:
+	case BLKIOMIN: u = bd->sector_size; return put_value(arg, &u, sizeof(u));
+	case BLKIOOPT: u = 0; return put_value(arg, &u, sizeof(u));
+	case BLKALIGNOFF: i = 0; return put_value(arg, &i, sizeof(i));
+	case BLKSECTGET: return put_value(arg, &(uint16_t){ BLKDEV_MAX_TRANSFER / 512 }, 2);
 	case BLKBSZGET: i = soft_block_size(bd); return put_value(arg, &i, sizeof(i));
 	case BLKROGET: i = READ_ONCE(bd->read_only); return put_value(arg, &i, sizeof(i));
 	case BLKROSET: return set_read_only(bd, arg);
 	case BLKFLSBUF: return capable(CAP_SYS_ADMIN) ? blkdev_flush(bd) : -EACCES;
 	case BLKRRPART: return capable(CAP_SYS_ADMIN) ? blkdev_rescan(bd) : -EACCES;
+	case BLKRAGET:
+	case BLKFRAGET:
+	case BLKRASET:
+	case BLKFRASET: return read_ahead(bd, cmd, arg);
 	case BLKDISCARD:
 	case BLKSECDISCARD:
 	case BLKZEROOUT: return -EOPNOTSUPP;

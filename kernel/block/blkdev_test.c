@@ -1,5 +1,6 @@
 /* Self-tests of the block layer on a small RAM disk (never registered at boot): registry rules,
- * references, request checks, and partitions shifting and bounding their I/O. */
+ * references, request checks, partitions shifting and bounding their I/O, the partition scans,
+ * the /dev nodes and mount's lookup by path. */
 #include <block/blkdev.h>
 #include <core/ktest.h>
 #include <mm/kmalloc.h>
@@ -7,6 +8,11 @@
 #include <lib/printf.h>
 #include <uapi/errno.h>
 #include <uapi/stat.h>
+#include <uapi/fcntl.h>
+#include <fs/namei.h>
+#include <fs/vfs_ops.h>
+#include <core/time.h>
+#include <sched/sched.h>
 
 #define RAM_SECTORS 64
 #define RAM_MAJOR 240 /* Linux's "local/experimental use" range: nothing else uses it */
@@ -195,6 +201,49 @@ KTEST(blkdev_partition_scan_logical)
 	blkdev_put(l6);
 	KEXPECT(blkdev_remove_partitions(&rd->bd) == 0);
 	KEXPECT(blkdev_unregister(&rd->bd) == 0);
+out:
+	kfree(rd);
+}
+
+/* Wait (at most 5 s) for vfs_init, which runs beside the self-tests, to have made /dev. */
+static bool wait_for_dev(void)
+{
+	struct path p;
+	for (int i = 0; i < 5000; i++) {
+		if (!path_lookup_at(AT_FDCWD, "/dev/null", 0, &p)) {
+			path_put(&p);
+			return true;
+		}
+		sched_sleep_until(time_monotonic_ns() + 1000000, SLEEP_UNINTERRUPTIBLE);
+	}
+	return false;
+}
+
+/* The node a registration makes (block special, 0660, group disk) and mount(2)'s lookup:
+ * the device, ENOTBLK for a character device, ENXIO for a number no driver has, ENOENT. */
+KTEST(blkdev_nodes_and_lookup)
+{
+	struct ramdisk *rd = ram_new("ktram6", 96);
+	struct block_device *bd = NULL;
+	struct path p;
+	if (!KEXPECT(rd && wait_for_dev()) || !KEXPECT(blkdev_register(&rd->bd) == 0))
+		goto out;
+	if (KEXPECT(path_lookup_at(AT_FDCWD, "/dev/ktram6", 0, &p) == 0)) {
+		const struct inode *inode = p.dentry->inode;
+		KEXPECT(inode->mode == (S_IFBLK | 0660) && inode->gid == DISK_GID &&
+			inode->rdev == MKDEV(RAM_MAJOR, 96));
+		path_put(&p);
+	}
+	KEXPECT(blkdev_lookup_path("/dev/ktram6", &bd) == 0 && bd == &rd->bd);
+	blkdev_put(bd);
+	KEXPECT(blkdev_lookup_path("/dev/null", &bd) == -ENOTBLK);
+	KEXPECT(blkdev_lookup_path("/dev/no-such-disk", &bd) == -ENOENT);
+	KEXPECT(vfs_mknodat(AT_FDCWD, "/dev/ktram-nodrv", S_IFBLK | 0600, MKDEV(RAM_MAJOR, 250)) ==
+		0);
+	KEXPECT(blkdev_lookup_path("/dev/ktram-nodrv", &bd) == -ENXIO);
+	vfs_unlinkat(AT_FDCWD, "/dev/ktram-nodrv", false);
+	KEXPECT(blkdev_unregister(&rd->bd) == 0);
+	KEXPECT(path_lookup_at(AT_FDCWD, "/dev/ktram6", 0, &p) == -ENOENT);
 out:
 	kfree(rd);
 }

@@ -24,6 +24,8 @@
 #include <drivers/acpi.h>
 #include <drivers/pci/pci.h>
 #include <drivers/virtio/virtio_blk.h>
+#include <drivers/ahci/ahci.h>
+#include <drivers/nvme/nvme.h>
 #include <mm/phys.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
@@ -95,8 +97,10 @@ static __noreturn void boot_finish(void)
 	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
 	/* Disks after /dev exists (their nodes) and before init (which may want them). */
-	pci_init();
+	pci_init(boot_info.cmdline);
 	virtio_blk_init();
+	ahci_init();
+	nvme_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");

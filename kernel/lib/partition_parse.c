@@ -67,8 +67,8 @@ int mbr_parse(const uint8_t *sector0, uint64_t nr_sectors, struct part_entry *ou
 			continue; /* leaves the disk */
 		if (is_extended(type)) {
 			if (!extra->ext_count && start)
-				*extra = (struct mbr_extra){ extra->protective, (uint32_t)i + 1, start,
-							     count };
+				*extra = (struct mbr_extra){ extra->protective, (uint32_t)i + 1,
+							     start, count };
 			continue;
 		}
 		if (n < max)

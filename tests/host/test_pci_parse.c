@@ -173,7 +173,8 @@ static void random_config_spaces(void)
 			struct pci_virtio_cap v;
 			EXPECT(offs[k] >= PCI_CAP_FIRST);
 			if (!pci_msix_parse(c, offs[k], sizes, &m))
-				EXPECT(pci_range_inside(m.table_off, m.nvec * 16ull, sizes[m.table_bar]));
+				EXPECT(pci_range_inside(m.table_off, m.nvec * 16ull,
+							sizes[m.table_bar]));
 			if (!pci_virtio_cap_parse(c, offs[k], sizes, &v))
 				EXPECT(pci_range_inside(v.offset, v.length, sizes[v.bar]));
 		}

@@ -186,6 +186,8 @@ def main():
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
     ap.add_argument("--disk", help="a raw image attached as a virtio-blk disk (tools/qemu.sh)")
+    ap.add_argument("--sata-disk", help="a raw image attached as a second SATA disk (AHCI)")
+    ap.add_argument("--nvme-disk", help="a raw image attached as an NVMe namespace")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
     a = ap.parse_args()
     summary_re = re.compile(a.summary_regex)
@@ -208,6 +210,10 @@ def main():
     stdin = None
     if a.disk:
         os.environ["DISK"] = a.disk
+    if a.sata_disk:
+        os.environ["SATA_DISK"] = a.sata_disk
+    if a.nvme_disk:
+        os.environ["NVME_DISK"] = a.nvme_disk
     gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra + steps.qemu_args(), interactive)
     event = next(gen)
     if event[0] == "stdin":

@@ -7,6 +7,8 @@
 #include <arch/x86_64/io.h>
 #include <core/printk.h>
 #include <core/spinlock.h>
+#include <lib/cmdline.h>
+#include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <mm/vmap.h>
 #include <uapi/errno.h>
@@ -178,7 +180,8 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn, int depth, bool *
 	d->vendor = (uint16_t)(d->cfg[0] | d->cfg[1] << 8);
 	d->device = (uint16_t)(d->cfg[2] | d->cfg[3] << 8);
 	d->revision = d->cfg[PCI_REVISION];
-	d->class_code = (uint32_t)d->cfg[9] | (uint32_t)d->cfg[10] << 8 | (uint32_t)d->cfg[11] << 16;
+	d->class_code = (uint32_t)d->cfg[9] | (uint32_t)d->cfg[10] << 8 |
+			(uint32_t)d->cfg[11] << 16;
 	d->header_type = d->cfg[PCI_HEADER_TYPE] & HEADER_TYPE_MASK;
 	d->irq_line = d->cfg[PCI_IRQ_LINE];
 	bool bad = false;
@@ -225,9 +228,12 @@ static void scan_bus(uint8_t bus, int depth, bool *seen)
 	}
 }
 
-void pci_init(void)
+void pci_init(const char *cmdline)
 {
-	const struct acpi_sdt_header *mcfg = acpi_find_table("MCFG");
+	char opt[16];
+	bool nommconf = cmdline_get(cmdline, "pci", opt, sizeof(opt)) >= 0 &&
+			!strcmp(opt, "nommconf");
+	const struct acpi_sdt_header *mcfg = nommconf ? NULL : acpi_find_table("MCFG");
 	if (mcfg && pci_mcfg_parse(mcfg, mcfg->length, &ecam) == 0 && ecam.bus_start == 0)
 		pr_info("pci: ECAM at %#lx, buses %u-%u\n", ecam.base, ecam.bus_start,
 			ecam.bus_end);

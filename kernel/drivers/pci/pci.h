@@ -44,8 +44,9 @@ uint8_t pci_read8(const struct pci_dev *d, unsigned off);
 void pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
 void pci_write16(const struct pci_dev *d, unsigned off, uint16_t v);
 
-/* Enumerate every bus reachable from bus 0 (boot, after acpi_init). */
-void pci_init(void);
+/* Enumerate every bus reachable from bus 0 (boot, after acpi_init). "pci=nommconf" on the
+ * command line (Linux's spelling) uses the legacy ports even when the MCFG offers ECAM. */
+void pci_init(const char *cmdline);
 /* The next device after `from` (NULL: the first) with this vendor and device id, or NULL. */
 struct pci_dev *pci_find(uint16_t vendor, uint16_t device, struct pci_dev *from);
 /* Take a device for driver `name`: -EBUSY if another has it. */

@@ -24,6 +24,10 @@
 #define VIRTIO_BLK_F_BLK_SIZE 6
 #define VIRTIO_BLK_F_FLUSH 9
 
+#define VBLK_FEATURES                                                                            \
+	(1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_RO | 1ull << VIRTIO_BLK_F_BLK_SIZE | \
+	 1ull << VIRTIO_BLK_F_FLUSH)
+
 #define CFG_CAPACITY 0 /* in 512-byte sectors, whatever blk_size says */
 #define CFG_SEG_MAX 12
 #define CFG_BLK_SIZE 20
@@ -79,7 +83,8 @@ static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *bu
 	int n = virtq_map_buffer(&req->hdr, sizeof(req->hdr), false, segs, VBLK_MAX_SEGS);
 	int r = n;
 	if (r > 0 && len) {
-		r = virtq_map_buffer(buf, len, type == VIRTIO_BLK_T_IN, segs + n, VBLK_MAX_SEGS - n);
+		r = virtq_map_buffer(buf, len, type == VIRTIO_BLK_T_IN, segs + n,
+				     VBLK_MAX_SEGS - n);
 		n += r;
 	}
 	if (r > 0) {
@@ -196,9 +201,7 @@ static int vblk_setup(struct vblk *vb, struct pci_dev *pci, unsigned index)
 	if (!r && (r = pci_irq_init(pci)))
 		pr_err("%s: no MSI-X or MSI (%d)\n", vb->bd.name, r);
 	if (!r)
-		r = virtio_negotiate(&vb->vd, 1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_RO |
-						      1ull << VIRTIO_BLK_F_BLK_SIZE |
-						      1ull << VIRTIO_BLK_F_FLUSH);
+		r = virtio_negotiate(&vb->vd, VBLK_FEATURES);
 	if (!r)
 		r = vblk_geometry(vb);
 	if (!r && (r = virtq_create(&vb->vq, &vb->vd, 0, 0, vblk_done)))
@@ -214,8 +217,9 @@ static int vblk_setup(struct vblk *vb, struct pci_dev *pci, unsigned index)
 
 static bool is_virtio_blk(const struct pci_dev *d)
 {
-	return d->vendor == VIRTIO_VENDOR && (d->device == VIRTIO_DEV_MODERN_BASE + VIRTIO_ID_BLOCK ||
-					      d->device == VIRTIO_DEV_TRANSITIONAL_BLK);
+	return d->vendor == VIRTIO_VENDOR &&
+	       (d->device == VIRTIO_DEV_MODERN_BASE + VIRTIO_ID_BLOCK ||
+		d->device == VIRTIO_DEV_TRANSITIONAL_BLK);
 }
 
 static void probe_one(const struct pci_dev *cd, void *arg)

@@ -197,33 +197,51 @@ void virtio_driver_ok(struct virtio_dev *vd)
 	w8(vd, CC_DEVICE_STATUS, r8(vd, CC_DEVICE_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 }
 
-/* Read width bytes at off of the device configuration, stable across a generation. */
-static uint64_t cfg_read(struct virtio_dev *vd, uint32_t off, unsigned width)
+/* One field: 32-bit accesses where it is aligned to them, bytes otherwise (4.1.3.1). */
+static void cfg_copy(volatile uint8_t *p, uint8_t *out, uint32_t len)
 {
-	if (!vd->device_cfg || !pci_range_inside(off, width, vd->device_cfg_len))
-		return 0;
-	uint64_t v = 0;
+	uint32_t i = 0;
+	for (; len - i >= 4 && !(((uint64_t)p + i) & 3); i += 4) {
+		uint32_t w = *(volatile uint32_t *)(p + i);
+		for (int b = 0; b < 4; b++)
+			out[i + b] = (uint8_t)(w >> (8 * b));
+	}
+	for (; i < len; i++)
+		out[i] = p[i];
+}
+
+int virtio_cfg_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len)
+{
+	if (!vd->device_cfg || !pci_range_inside(off, len, vd->device_cfg_len))
+		return -EINVAL;
 	for (int tries = 0; tries < CFG_GENERATION_TRIES; tries++) {
 		uint8_t gen = r8(vd, CC_CONFIG_GENERATION);
-		volatile uint8_t *p = vd->device_cfg + off;
-		if (width == 8)
-			v = *(volatile uint32_t *)p | (uint64_t)*(volatile uint32_t *)(p + 4) << 32;
-		else
-			v = *(volatile uint32_t *)p;
+		cfg_copy(vd->device_cfg + off, buf, len);
 		if (r8(vd, CC_CONFIG_GENERATION) == gen)
-			break;
+			return 0;
 	}
+	return -EIO; /* the device keeps changing it */
+}
+
+/* A little-endian field of width bytes; 0 when it cannot be read. */
+static uint64_t cfg_field(struct virtio_dev *vd, uint32_t off, uint32_t width)
+{
+	uint8_t b[8];
+	uint64_t v = 0;
+	if (!virtio_cfg_read(vd, off, b, width))
+		for (int i = (int)width - 1; i >= 0; i--)
+			v = v << 8 | b[i];
 	return v;
 }
 
 uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off)
 {
-	return cfg_read(vd, off, 8);
+	return cfg_field(vd, off, 8);
 }
 
 uint32_t virtio_cfg_read32(struct virtio_dev *vd, uint32_t off)
 {
-	return (uint32_t)cfg_read(vd, off, 4);
+	return (uint32_t)cfg_field(vd, off, 4);
 }
 
 void virtio_mark_broken(struct virtio_dev *vd, const char *why)

@@ -55,8 +55,11 @@ uint16_t virtio_queue_max(struct virtio_dev *vd, uint16_t index);
 int virtio_queue_enable(struct virtio_dev *vd, uint16_t index, uint16_t size, uint64_t desc,
 			uint64_t avail, uint64_t used, uint16_t msix, volatile uint16_t **notify);
 void virtio_driver_ok(struct virtio_dev *vd);
-/* Device-configuration reads, bounds-checked against its length (0 beyond it), retried until
- * the configuration generation is stable. */
+/* Device-configuration reads, bounds-checked against its length, retried until the
+ * configuration generation is stable: len bytes at off into buf (0, -EINVAL outside the
+ * configuration, -EIO when it never settles; a MAC address, say), or one little-endian field
+ * (0 when it cannot be read). */
+int virtio_cfg_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len);
 uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off);
 uint32_t virtio_cfg_read32(struct virtio_dev *vd, uint32_t off);
 /* A misbehaving device: log why, mark it broken and reset it so that it stops using memory. */

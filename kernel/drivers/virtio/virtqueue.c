@@ -55,14 +55,11 @@ static uint64_t ring_layout(uint16_t size, uint64_t *avail_off, uint64_t *used_o
 	return *used_off + 6 + 8ull * size;
 }
 
-int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t msix,
-		 virtq_done_fn done)
+int virtq_init(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t size,
+	       virtq_done_fn done)
 {
-	uint16_t size = virtio_queue_max(vd, index);
-	if (!size)
-		return -ENODEV;
-	if (size > VIRTQ_MAX_SIZE)
-		size = VIRTQ_MAX_SIZE;
+	if (!size || size > VIRTQ_MAX_SIZE)
+		return -EINVAL;
 	*vq = (struct virtq){ .vd = vd, .index = index, .size = size, .done = done,
 			      .lock = SPINLOCK_INIT("virtq") };
 	wait_queue_init(&vq->wq);
@@ -78,14 +75,33 @@ int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16
 	for (uint16_t i = 0; i < size; i++)
 		vq->next[i] = (uint16_t)(i + 1);
 	vq->num_free = size;
-	int r = pci_irq_set(vd->pci, msix, virtq_irq, vq);
-	if (!r)
-		r = virtio_queue_enable(vd, index, size, vq->ring_pa, vq->ring_pa + avail_off,
-					vq->ring_pa + used_off, msix, &vq->notify);
-	if (r) {
+	return 0;
+}
+
+void virtq_free_rings(struct virtq *vq)
+{
+	if (vq->ring_pa)
 		phys_free_pages(vq->ring_pa, vq->ring_order);
-		vq->ring_pa = 0;
-	}
+	vq->ring_pa = 0;
+}
+
+int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t msix,
+		 virtq_done_fn done)
+{
+	uint16_t size = virtio_queue_max(vd, index);
+	if (!size)
+		return -ENODEV;
+	int r = virtq_init(vq, vd, index, size < VIRTQ_MAX_SIZE ? size : VIRTQ_MAX_SIZE, done);
+	if (r)
+		return r;
+	uint64_t avail = virt_to_phys((const void *)vq->avail);
+	uint64_t used = virt_to_phys((const void *)vq->used);
+	r = pci_irq_set(vd->pci, msix, virtq_irq, vq);
+	if (!r)
+		r = virtio_queue_enable(vd, index, vq->size, vq->ring_pa, avail, used, msix,
+					&vq->notify);
+	if (r)
+		virtq_free_rings(vq); /* the device never saw them */
 	return r;
 }
 
@@ -129,18 +145,15 @@ static uint16_t fill_chain_locked(struct virtq *vq, const struct virtq_seg *segs
 	return head;
 }
 
-int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
-			uint64_t *irqflags)
+int virtq_add_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie)
 {
 	spin_assert_held(&vq->lock);
 	if (n <= 0 || n > vq->size)
 		return -EINVAL;
-	/* Uninterruptible: descriptors come back as the device completes requests, which it
-	 * does in bounded time (a device that stops is marked broken by a polled wait). */
-	while (vq->num_free < n && !__atomic_load_n(&vq->vd->broken, __ATOMIC_ACQUIRE))
-		wait_queue_sleep_locked(&vq->wq, &vq->lock, irqflags, 0, SLEEP_UNINTERRUPTIBLE);
 	if (__atomic_load_n(&vq->vd->broken, __ATOMIC_ACQUIRE))
 		return -EIO;
+	if (vq->num_free < n)
+		return -ENOSPC;
 	uint16_t head = fill_chain_locked(vq, segs, n);
 	vq->cookie[head] = cookie;
 	vq->head_in_flight[head] = true;
@@ -151,6 +164,17 @@ int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, v
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the index before the notification */
 	*vq->notify = vq->index;
 	return 0;
+}
+
+int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
+			uint64_t *irqflags)
+{
+	int r;
+	/* Uninterruptible: descriptors come back as the device completes requests, which it
+	 * does in bounded time (a device that stops is marked broken by a polled wait). */
+	while ((r = virtq_add_locked(vq, segs, n, cookie)) == -ENOSPC)
+		wait_queue_sleep_locked(&vq->wq, &vq->lock, irqflags, 0, SLEEP_UNINTERRUPTIBLE);
+	return r;
 }
 
 static void free_chain_locked(struct virtq *vq, uint16_t head)

@@ -54,15 +54,24 @@ struct virtq {
  * MSI-X entry `msix` (which gets virtq_irq as handler) and enable it. 0 or -errno. */
 int virtq_create(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t msix,
 		 virtq_done_fn done);
+/* The rings alone (size entries, at most VIRTQ_MAX_SIZE), not given to any device: what
+ * virtq_create starts from, and what the self-tests play a device against. 0 or -errno. */
+int virtq_init(struct virtq *vq, struct virtio_dev *vd, uint16_t index, uint16_t size,
+	       virtq_done_fn done);
+/* Free the rings of a queue no device uses (never reset, or a self-test's). */
+void virtq_free_rings(struct virtq *vq);
 /* Split the kernel buffer [va, va + len) into physical segments (one per page it touches) at
  * segs[0..max): their count, or -EINVAL when more than max are needed or an address has no
  * mapping. */
 int virtq_map_buffer(const void *va, size_t len, bool device_writes, struct virtq_seg *segs,
 		     int max);
-/* Queue a chain of n segments (readable ones first) with cookie, and notify the device. Sleeps
- * (uninterruptibly: the device's completions bound the wait) while descriptors are short.
- * -EIO when the device is broken, -EINVAL when n exceeds the queue. Called with vq->lock held
- * (irqflags as spin_lock_irqsave gave). */
+/* Queue a chain of n segments (readable ones first) with cookie and notify the device, without
+ * sleeping (interrupt context may call it: virtio-net refilling its receive queue): 0,
+ * -ENOSPC when descriptors are short, -EIO when the device is broken, -EINVAL when n exceeds
+ * the queue. vq->lock held. */
+int virtq_add_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie);
+/* The same, but sleeps (uninterruptibly: the device's completions bound the wait) while
+ * descriptors are short; irqflags as spin_lock_irqsave gave them. */
 int virtq_submit_locked(struct virtq *vq, const struct virtq_seg *segs, int n, void *cookie,
 			uint64_t *irqflags);
 /* Harvest finished chains (calls done for each). vq->lock held. */

@@ -21,7 +21,8 @@ static void device_line(const struct pci_dev *d, void *arg)
 		    d->device, irq);
 	for (int i = 0; i < PCI_REGIONS; i++) {
 		const struct pci_bar_info *b = &d->bars[i < PCI_NUM_BARS ? i : 0];
-		uint64_t flags = b->io ? d->cfg[PCI_BAR0 + 4 * i] & 0x3 : d->cfg[PCI_BAR0 + 4 * i] & 0xf;
+		uint8_t low = d->cfg[PCI_BAR0 + 4 * i]; /* the BAR's flag bits */
+		uint64_t flags = b->io ? low & 0x3 : low & 0xf;
 		proc_printf(t, "\t%16lx", i < PCI_NUM_BARS && b->size ? b->base | flags : 0);
 	}
 	for (int i = 0; i < PCI_REGIONS; i++)
