@@ -18,10 +18,10 @@ check)
 	trap 'rm -f "$part"' EXIT
 	dd if="$2" of="$part" bs=512 skip=$start count=$sectors status=none
 	if out=$(e2fsck -fn "$part" 2>&1); then
-		echo "PASS: host/scratch_disk/ext2_fsck_clean"
+		echo "PASS: host/scratch-disk/ext2_fsck_clean"
 	else
 		echo "$out" | tail -n 20
-		echo "FAIL: host/scratch_disk/ext2_fsck_clean: e2fsck -fn found problems"
+		echo "FAIL: host/scratch-disk/ext2_fsck_clean: e2fsck -fn found problems"
 		exit 1
 	fi
 	;;
