@@ -4,6 +4,7 @@
 #include <mm/page_ref.h>
 #include <mm/phys.h>
 #include <mm/kvm.h>
+#include <mm/tlb.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <core/panic.h>
@@ -11,8 +12,6 @@
 #include <arch/x86_64/exceptions.h>
 #include <sched/thread.h>
 #include <proc/process.h>
-
-#define TLB_FLUSH_PAGES_MAX 32 /* beyond this, reloading CR3 is cheaper than invlpg per page */
 
 uint64_t vm_zero_page_pa;
 
@@ -66,6 +65,7 @@ struct mm *mm_create(void)
 	mm->mmap_base = USER_MMAP_BASE;
 	mm->stack_top = USER_STACK_TOP;
 	mm->refcount = 1;
+	mm->cpus = 0;
 	return mm;
 }
 
@@ -76,10 +76,9 @@ void mm_get(struct mm *mm)
 
 static void mm_destroy(struct mm *mm)
 {
-	/* Never free the tables this CPU is running on. (SMP: other CPUs that still hold this
-	 * CR3 lazily must be switched away by the shootdown in vm_flush_tlb_range.) */
-	if (read_cr3() == mm->pml4_pa)
-		write_cr3(kernel_pml4_pa);
+	/* Never free tables a CPU is running on: this one, or another that keeps the space
+	 * loaded while it runs a kernel thread. */
+	tlb_mm_leave_all(mm);
 	uint64_t f = spin_lock_irqsave(&mm->lock);
 	struct list_node *n, *tmp;
 	list_for_each(n, &mm->vmas) {
@@ -108,9 +107,7 @@ void mm_put(struct mm *mm)
 
 void mm_activate(struct mm *mm)
 {
-	uint64_t pa = mm ? mm->pml4_pa : kernel_pml4_pa;
-	if (read_cr3() != pa)
-		write_cr3(pa);
+	tlb_switch_mm(mm);
 }
 
 struct mm *current_mm(void)
@@ -119,23 +116,11 @@ struct mm *current_mm(void)
 	return t && t->proc ? t->proc->mm : NULL;
 }
 
-static bool mm_active_here(const struct mm *mm)
-{
-	return read_cr3() == mm->pml4_pa;
-}
-
-/* Single CPU for now: only this CPU can hold translations of mm. With SMP this sends a TLB
- * shootdown IPI (VECTOR_IPI_TLB) to every other CPU running mm and waits for them. */
+/* Every CPU that may hold translations of mm flushes the range before this returns (mm/tlb.h),
+ * so that a frame unmapped before the call can be reused after it. */
 void vm_flush_tlb_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-	if (!mm_active_here(mm))
-		return;
-	if ((end - start) / PAGE_SIZE > TLB_FLUSH_PAGES_MAX) {
-		write_cr3(mm->pml4_pa); /* user pages are never global: this drops them all */
-		return;
-	}
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		invlpg(va);
+	tlb_flush_user_range(mm, start, end);
 }
 
 void vm_flush_tlb_all(struct mm *mm)

@@ -12,8 +12,9 @@
 #include <core/compiler.h>
 #include <sched/thread.h>
 
-/* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can). */
-void sched_init_cpu(void);
+/* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can), on the
+ * stack whose top is stack_top (0: the boot CPU's). */
+void sched_init_cpu(uint64_t stack_top);
 /* The idle loop: the boot flow ends here once it has started the first threads. */
 __attribute__((noreturn)) void sched_idle(void);
 /* Give up the CPU: the current thread stays runnable unless it marked itself blocked
