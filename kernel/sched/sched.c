@@ -562,6 +562,26 @@ void sched_add_thread(struct thread *t)
 	irq_restore(flags);
 }
 
+void sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	uint64_t flags;
+	struct runqueue *rq = lock_thread_rq(t, &flags);
+	WRITE_ONCE(t->cpus_allowed, mask);
+	bool move = !(mask & (1ULL << rq_cpu(rq))), kick = false;
+	if (move && t->sched.queued) {
+		mlfq_dequeue(&rq->mlfq, &t->sched);
+		list_insert_between(&t->push_node, rq->push.prev, &rq->push);
+		kick = true;
+	} else if (move && rq->curr == t) {
+		kick = true; /* its schedule() pushes it */
+	}
+	if (kick)
+		*rq_need_resched(rq) = true;
+	spin_unlock_irqrestore(&rq->lock, flags);
+	if (kick)
+		smp_send_resched(rq_cpu(rq)); /* nothing when it is this CPU: the caller switches */
+}
+
 /* setpriority: the nice value moves the thread's base level (and its current level there). */
 void sched_set_nice(struct thread *t, int nice)
 {

@@ -72,6 +72,10 @@ int timeout_from_user(const void __user *uts, uint64_t *deadline);
 
 /* Start a new thread (THREAD_NEW): it joins the current CPU's run queue. */
 void sched_add_thread(struct thread *t);
+/* sched_setaffinity: t may run only on the CPUs of mask (online ones, at least one). A thread
+ * running or queued where it may no longer run is moved (the caller, at its next preemption
+ * point); a sleeping one moves when it wakes. */
+void sched_set_affinity(struct thread *t, uint64_t mask);
 /* Set t's nice value (NICE_MIN..NICE_MAX, clamped): it moves t's MLFQ base level. */
 void sched_set_nice(struct thread *t, int nice);
 
