@@ -131,14 +131,17 @@ image: $(IMAGE)
 $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 	@$(PYTHON) tools/compdb.py $(CURDIR) $(BUILD) > $@
 
+# CPUs of `make run` (and run-gui, debug); test runs choose theirs with QEMU_SMP (default 1).
+SMP ?= 2
+
 run: all
-	@$(QEMU_RUN) serial $(IMAGE)
+	@QEMU_SMP=$(SMP) $(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
-	@$(QEMU_RUN) gui $(IMAGE)
+	@QEMU_SMP=$(SMP) $(QEMU_RUN) gui $(IMAGE)
 
 debug: all
-	@$(QEMU_RUN) debug $(IMAGE)
+	@QEMU_SMP=$(SMP) $(QEMU_RUN) debug $(IMAGE)
 
 include tests/host/host.mk
 include tests/qemu/qemu.mk

@@ -119,6 +119,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	 * IDT and the loader's stack lived there; ours are in place by now). */
 	phys_init();
 	kvm_init();
+	gdt_guard_boot_stacks();
 	vm_init(); /* page reference counts, zero page, page-fault handler */
 	phys_reclaim_boot_services();
 
