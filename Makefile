@@ -7,6 +7,11 @@
 # Variables: CMDLINE="..." kernel command line, EXTRA=<dir> files added to the root file system.
 
 BUILD := build
+# LOCKDEP=1: the lock validator built in (kernel/core/lockdep.h), in a build tree of its own.
+LOCKDEP ?= 0
+ifeq ($(LOCKDEP),1)
+BUILD := build/lockdep
+endif
 CC := gcc
 LD := ld
 OBJCOPY := objcopy
@@ -24,6 +29,9 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -fno-pic 
 	-fno-asynchronous-unwind-tables -fstack-protector-strong -mstack-protector-guard=global \
 	-fno-strict-aliasing -fcf-protection=none -ftrivial-auto-var-init=pattern \
 	-Ikernel -Iinclude -MMD -MP
+ifeq ($(LOCKDEP),1)
+KERNEL_CFLAGS += -DCONFIG_LOCKDEP
+endif
 KERNEL_ASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T kernel/kernel.ld
 
