@@ -10,7 +10,7 @@ BUILD := build
 # LOCKDEP=1: the lock validator built in (kernel/core/lockdep.h), in a build tree of its own.
 LOCKDEP ?= 0
 ifeq ($(LOCKDEP),1)
-BUILD := build/lockdep
+BUILD := build-lockdep
 endif
 CC := gcc
 LD := ld
@@ -165,7 +165,7 @@ test: all $(DEPS_STAMP)
 	@tools/run-tests.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-lockdep
 
 FORCE:
 .PHONY: all image run run-gui debug test clean deps FORCE
