@@ -18,6 +18,8 @@
 #include <proc/process.h>
 #include <uapi/errno.h>
 
+#define BALANCE_TICKS 50 /* a busy CPU evens out its load with the others every 50 ticks */
+
 struct runqueue {
 	struct spinlock lock;
 	struct mlfq_rq mlfq; /* runnable threads other than curr and idle */
@@ -187,16 +189,21 @@ static bool may_run_on(struct mlfq_entity *e, void *cpu)
 	return container_of(e, struct thread, sched)->cpus_allowed & (1ULL << *(uint32_t *)cpu);
 }
 
-/* An idle CPU takes a waiting thread from a busy one. IRQs off. True if it took one. */
-static bool pull_work(void)
+/* Take a waiting thread from a CPU with `margin` more load than this one (an idle CPU pulls
+ * with margin 1, the periodic balance with 2, so that a thread does not bounce back). Skips
+ * CPUs that are idle themselves (about to run what they have). IRQs off, no run-queue lock
+ * held. True if it took one. */
+static bool pull_work(unsigned margin)
 {
 	uint32_t me = this_cpu_id();
 	uint64_t others = smp_online_mask() & ~(1ULL << me);
+	unsigned my_load = rq_load(me);
 	for (; others; others &= others - 1) {
 		uint32_t cpu = (uint32_t)__builtin_ctzll(others);
 		struct runqueue *src = &runqueues[cpu], *mine = this_rq();
-		if (!READ_ONCE(src->mlfq.nr_queued) || cpu_is_idle(cpu))
-			continue; /* nothing waits there, or that CPU is about to run it */
+		if (!READ_ONCE(src->mlfq.nr_queued) || cpu_is_idle(cpu) ||
+		    rq_load(cpu) < my_load + margin)
+			continue;
 		lock_two(mine, src);
 		struct mlfq_entity *e = mlfq_take_last(&src->mlfq, may_run_on, &me);
 		if (e)
@@ -485,6 +492,10 @@ void sched_tick(bool from_user, bool tick)
 	if ((tick && mlfq_tick(&rq->mlfq, cur)) || cpu_limit)
 		*rq_need_resched(rq) = true; /* RLIMIT_CPU: through return_to_user_work */
 	spin_unlock(&rq->lock);
+	/* Periodic balancing, staggered by CPU so that two CPUs do not pull from each other at
+	 * the same moment. */
+	if (tick && (timer_ticks_this_cpu() + this_cpu_id()) % BALANCE_TICKS == 0)
+		pull_work(2);
 }
 
 void sched_prepare_block(uint64_t deadline_ns, enum sleep_kind kind)
@@ -614,7 +625,7 @@ __noreturn void sched_idle(void)
 		/* Halt only if no reschedule is pending; "sti; hlt" lets no interrupt slip between
 		 * the check and the halt. */
 		irq_disable();
-		if (!sched_need_resched() && pull_work())
+		if (!sched_need_resched() && pull_work(1))
 			continue;
 		if (!sched_need_resched())
 			__asm__ volatile("sti; hlt" ::: "memory");
