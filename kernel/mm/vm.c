@@ -128,28 +128,51 @@ void vm_flush_tlb_all(struct mm *mm)
 	vm_flush_tlb_range(mm, 0, USER_SPACE_END);
 }
 
+#define RELEASE_BATCH 128 /* pages cleared per TLB shootdown when unmapping */
+
+/* Cleared entries wait in a batch until one shootdown covers them all; only then may their
+ * frames be freed (another CPU could still write through a stale translation). */
 struct release_ctx {
 	struct mm *mm;
 	bool object_owned; /* shared anonymous memory */
+	unsigned n;
+	uint64_t first_va, last_va; /* of the batch */
+	pte_t old[RELEASE_BATCH];
 };
+
+static void release_flush(struct release_ctx *r)
+{
+	if (!r->n)
+		return;
+	vm_flush_tlb_range(r->mm, r->first_va, r->last_va + PAGE_SIZE);
+	for (unsigned i = 0; i < r->n; i++) {
+		uint64_t pa = r->old[i] & PTE_ADDR_MASK;
+		/* Shared-anonymous frames belong to their object, the zero page to nobody. */
+		if (r->object_owned || !pte_has_frame(r->old[i]) || pa == vm_zero_page_pa)
+			continue;
+		if (page_ref_dec(pa) == 0)
+			phys_free_pages(pa, 0);
+	}
+	r->n = 0;
+}
 
 static void release_pte(uint64_t va, pte_t *e, void *ctx)
 {
 	struct release_ctx *r = ctx;
 	pte_t old = *e;
 	*e = 0;
-	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE); /* before the frame can be reused */
-	uint64_t pa = old & PTE_ADDR_MASK;
-	/* Shared-anonymous frames belong to their object, the zero page to nobody. */
-	if (r->object_owned || !pte_has_frame(old) || pa == vm_zero_page_pa)
-		return;
-	if (page_ref_dec(pa) == 0)
-		phys_free_pages(pa, 0);
+	if (!r->n)
+		r->first_va = va;
+	r->last_va = va;
+	r->old[r->n++] = old;
+	if (r->n == RELEASE_BATCH)
+		release_flush(r);
 }
 
 void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
 	spin_assert_held(&mm->lock);
-	struct release_ctx r = { mm, vma->shared != NULL };
+	struct release_ctx r = { .mm = mm, .object_owned = vma->shared != NULL };
 	pt_walk_ptes(mm->pml4_pa, start, end, release_pte, &r);
+	release_flush(&r);
 }
