@@ -2,7 +2,8 @@
  * another CPU can no longer reach the page through a stale translation (it faults); after fork,
  * a sibling thread that keeps writing a page on another CPU never writes into the child's copy
  * (copy-on-write reached every CPU); exec of a process whose other threads run on other CPUs
- * works. Each race is run many rounds. Passes on Linux too. */
+ * works; a process unmapping 64 MiB at a time with siblings on the other CPUs dies within 4 s
+ * of SIGKILL (bug munmap_shootdown_kill). Each race is run many rounds. Passes on Linux too. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "smp.h"
@@ -204,6 +205,67 @@ static void test_exec_multithreaded(const char *self)
 	test_result("exec_with_threads_on_other_cpus", ok, "round %d failed", round - 1);
 }
 
+/* ---- bug munmap_shootdown_kill: a 64 MiB munmap sent one shootdown per page ---------------- */
+
+#define BIG_MAP (64L << 20)
+#define KILL_BUDGET_NS 4000000000LL /* fuzz_mt's grace for a SIGKILLed child */
+
+static void *spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		cow_page[2]++;
+	return NULL;
+}
+
+/* Map, touch and unmap 64 MiB over and over while siblings spin on the other CPUs; the first
+ * round done is told through fd. */
+static __attribute__((noreturn)) void big_unmapper(int fd)
+{
+	pthread_t th;
+	for (int i = 0; i < ncpus; i++)
+		pthread_create(&th, NULL, spin_forever, NULL);
+	for (int round = 0;; round++) {
+		char *p = mmap(NULL, BIG_MAP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
+		if (p == MAP_FAILED)
+			_exit(3);
+		for (long off = 0; off < BIG_MAP; off += 4096)
+			p[off] = 1;
+		munmap(p, BIG_MAP);
+		if (round == 0 && write(fd, "x", 1) != 1)
+			_exit(4);
+	}
+}
+
+static void test_big_munmap_killable(void)
+{
+	int ready[2];
+	if (!CHECK("big_munmap_pipe", !pipe(ready)))
+		return;
+	pid_t pid = fork();
+	if (pid == 0)
+		big_unmapper(ready[1]);
+	char b;
+	bool started = pid > 0 && read(ready[0], &b, 1) == 1;
+	kill(pid, SIGKILL);
+	long long t0 = smp_now_ns();
+	int st = 0;
+	pid_t got = 0;
+	while (got == 0 && smp_now_ns() - t0 < KILL_BUDGET_NS) {
+		got = waitpid(pid, &st, WNOHANG);
+		if (got == 0)
+			sched_yield();
+	}
+	if (got == 0) { /* report, then do not leave it behind */
+		waitpid(pid, &st, 0);
+	}
+	close(ready[0]);
+	close(ready[1]);
+	test_result("munmap_shootdown_kill", started && got == pid && WIFSIGNALED(st),
+		    "started %d, reaped %d within 4 s of SIGKILL", started, got == pid);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-child"))
@@ -219,5 +281,6 @@ int main(int argc, char **argv)
 	test_change_reaches_other_cpu("mprotect_ro_then_write_faults_elsewhere", OP_WRITE, false);
 	test_cow_with_writer_elsewhere();
 	test_exec_multithreaded(argv[0]);
+	test_big_munmap_killable();
 	test_end();
 }
