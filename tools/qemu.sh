@@ -17,7 +17,11 @@ vars=$(mktemp "${TMPDIR:-/tmp}/zero-os-vars.XXXXXX")
 trap 'rm -f "$vars"' EXIT
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 
-args=(-machine q35 -cpu max -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}" -nic none
+smp=${QEMU_SMP:-1}
+# Multi-threaded TCG: each virtual CPU is a host thread, so the host's cores run them in parallel.
+accel=tcg
+(( smp > 1 )) && accel=tcg,thread=multi
+args=(-machine q35 -cpu max -accel "$accel" -m "${QEMU_MEM:-512M}" -smp "$smp" -nic none
 	-drive if=pflash,format=raw,readonly=on,file=$code
 	-drive if=pflash,format=raw,file=$vars
 	-drive format=raw,file=$image,if=none,id=disk0

@@ -113,6 +113,22 @@ layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeou
 layer user-disk tools/check_scratch.sh "$scratch"
 layer user-sata-disk tools/check_scratch.sh "$scratch_sata"
 layer user-nvme-disk tools/check_scratch.sh "$scratch_nvme"
+# Again with four CPUs (the multi-threaded fuzzer included), then the lock validator's build
+# (make LOCKDEP=1, kernel/core/lockdep.h): its self-tests and the user layer at two CPUs, where
+# any report ("lockdep: ...") fails the run.
+layer user-smp4 env QEMU_SMP=4 tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest-smp4 \
+	--tag smp4 --timeout 600 --log "$logs/usertest-smp4.log" --expect-tests \
+	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
+ld_build=$BUILD-lockdep
+$MAKE --no-print-directory -s BUILD="$ld_build" LOCKDEP=1 "$ld_build/test/ktest.img" \
+	"$ld_build/test/usertest.img" >"$logs/lockdep-images.out" 2>&1 ||
+	echo "FAIL: build/lockdep-images: see $logs/lockdep-images.out" | tee -a "$results"
+layer kernel-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/ktest.img" \
+	--name ktest-lockdep --tag lockdep --timeout 200 --log "$logs/ktest-lockdep.log" \
+	--expect-tests --forbid-text "lockdep:"
+layer user-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/usertest.img" \
+	--name usertest-lockdep --tag lockdep --timeout 600 --log "$logs/usertest-lockdep.log" \
+	--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed' --forbid-text "lockdep:"
 # The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
 layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \

@@ -44,10 +44,13 @@ STORAGE_TEST_NAMES := loop ext2_read ext2_read4k ext2_write ext2_bad ext2_mmap
 # file and 10000 names in one directory take about a minute through the loop device).
 FS_EXT2_TEST_NAMES := fs_io_ext2 fs_fd_ext2 fs_names_ext2 fs_paths_ext2 fs_attr_ext2 \
 	fs_perm_ext2 fs_efault_ext2 fs_efault2_ext2 fs_badfd_ext2
+# Several CPUs (tests/user/smp*.c, sharing smp.h): spreading, affinity, TLB shootdown.
+SMP_TEST_NAMES := smp smp_tlb
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \
-	$(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) $(STORAGE_TEST_NAMES)
+	$(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) $(STORAGE_TEST_NAMES) \
+	$(SMP_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -60,7 +63,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
-	$(STORAGE_TEST_NAMES) blkdev ext2_disk $(FS_EXT2_TEST_NAMES)
+	$(STORAGE_TEST_NAMES) blkdev ext2_disk $(FS_EXT2_TEST_NAMES) $(SMP_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -132,6 +135,7 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
 $(addprefix $(USER_OUT)/root/tests/,blkdev blkdev_sata blkdev_nvme): tests/user/blkdev_cases.h
+$(addprefix $(USER_OUT)/root/tests/,$(SMP_TEST_NAMES)): tests/user/smp.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator, and call every number of the syscall table (less exit and
 # exit_group, which only end a round): a call added to the table is fuzzed from then on.

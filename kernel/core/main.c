@@ -19,6 +19,8 @@
 #include <sched/sched.h>
 #include <ipc/futex.h>
 #include <arch/x86_64/lapic.h>
+#include <arch/x86_64/smp.h>
+#include <mm/tlb.h>
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/timer.h>
 #include <drivers/acpi.h>
@@ -128,6 +130,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	 * IDT and the loader's stack lived there; ours are in place by now). */
 	phys_init();
 	kvm_init();
+	gdt_guard_boot_stacks();
 	vm_init(); /* page reference counts, zero page, page-fault handler */
 	phys_reclaim_boot_services();
 
@@ -143,12 +146,14 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	random_init();
 	wx_audit_boot();
 	fpu_init_cpu();
-	sched_init_cpu();
+	sched_init_cpu(0);
 	timer_set_tick_hook(sched_tick);
 	walltime_init();
 	console_io_init();
 	syscall_init();
 	futex_init();
 	signal_init(); /* user faults become signals; the ITIMER_REAL thread */
+	tlb_init();
+	smp_boot(); /* the other CPUs, once everything they share is set up */
 	boot_finish();
 }

@@ -8,6 +8,7 @@ more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-r
   --expect-tests         the guest runs tests and ends with 'ktest: N passed, M failed'
   --summary-regex RE     the summary line to expect instead (two groups: passed, failed),
                          e.g. 'usertest: (\\d+) passed, (\\d+) failed' for the user tests
+  --tag T                report results as "PASS: T/..." (the same tests run again differently)
   --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order; TEXT
                          may be a prompt that no newline ends)
   --forbid-text TEXT     fail if TEXT appears
@@ -189,6 +190,8 @@ def main():
     ap.add_argument("--sata-disk", help="a raw image attached as a second SATA disk (AHCI)")
     ap.add_argument("--nvme-disk", help="a raw image attached as an NVMe namespace")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
+    ap.add_argument("--tag", default="", help="prefix of this run's result names (a second "
+                    "run of the same tests, e.g. with more CPUs)")
     a = ap.parse_args()
     summary_re = re.compile(a.summary_regex)
 
@@ -241,6 +244,8 @@ def main():
         text = TIMESTAMP.sub("", val.strip())
         m = RESULT.match(text)
         if m:
+            if a.tag:
+                text = f"{m.group(1)}: {a.tag}/{text[len(m.group(1)) + 2:]}"
             print(text, flush=True)
             if m.group(1) == "PASS":
                 passed += 1

@@ -269,7 +269,9 @@ static bool collect_mount(struct mount *m, void *arg)
 	if (b->n == MOUNTS_BATCH)
 		return false;
 	m->refcount++; /* mount_lock is held by mount_for_each */
-	b->paths[b->n++] = (struct path){ .mnt = m, .dentry = dentry_get(m->root) };
+	/* The root's reference is taken after mount_lock drops (dcache_lock comes first, vfs.h);
+	 * a referenced mount's root does not change. */
+	b->paths[b->n++] = (struct path){ .mnt = m, .dentry = NULL };
 	return true;
 }
 
@@ -376,6 +378,7 @@ static int show_mount_list(struct proc_text *t, const struct proc_file_ctx *c, b
 		b->skip = done;
 		mount_for_each(collect_mount, b);
 		for (int i = 0; i < b->n; i++) {
+			b->paths[i].dentry = dentry_get(b->paths[i].mnt->root);
 			mount_line(t, &b->paths[i], &root, buf, info);
 			path_put(&b->paths[i]);
 		}
