@@ -12,7 +12,6 @@
 #include <sched/sched.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
-#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/poll.h>
@@ -214,9 +213,7 @@ static int timerfd_clock(int clockid)
 		return CLOCK_MONOTONIC;
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_BOOTTIME_ALARM:
-		if (!capable(CAP_WAKE_ALARM))
-			return -EPERM;
-		return clockid == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		return timer_alarm_clock(clockid);
 	}
 	return -EINVAL;
 }
@@ -241,22 +238,6 @@ SYSCALL_DEFINE2(timerfd_create, int, clockid, int, flags)
 			      flags & TFD_CLOEXEC);
 }
 
-static int timespec_ns(const struct linux_timespec *ts, uint64_t *ns)
-{
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	if ((uint64_t)ts->tv_sec > UINT64_MAX / 4 / NSEC_PER_SEC) /* centuries: cap */
-		*ns = UINT64_MAX / 4;
-	else
-		*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
-	return 0;
-}
-
-static struct linux_timespec ns_timespec(uint64_t ns)
-{
-	return (struct linux_timespec){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
-}
-
 /* The current setting: time to the next expiration and the interval. */
 static struct linux_itimerspec timerfd_get_locked(struct timerfd *t)
 {
@@ -265,8 +246,8 @@ static struct linux_itimerspec timerfd_get_locked(struct timerfd *t)
 	uint64_t left = 0, now = clock_now(t->clockid);
 	if (t->expiry)
 		left = t->expiry > now ? t->expiry - now : 1;
-	return (struct linux_itimerspec){ .it_interval = ns_timespec(t->interval),
-					  .it_value = ns_timespec(left) };
+	return (struct linux_itimerspec){ .it_interval = timer_ns_timespec(t->interval),
+					  .it_value = timer_ns_timespec(left) };
 }
 
 /* The timerfd behind fd (referenced in *fp): 0, -EBADF or -EINVAL (not a timerfd). */
@@ -306,7 +287,8 @@ SYSCALL_DEFINE4(timerfd_settime, int, fd, int, flags, const struct linux_itimers
 	if (copy_from_user(&its, unew, sizeof(its)))
 		return -EFAULT;
 	uint64_t value, interval;
-	if (timespec_ns(&its.it_value, &value) || timespec_ns(&its.it_interval, &interval))
+	if (timer_timespec_ns(&its.it_value, &value) ||
+	    timer_timespec_ns(&its.it_interval, &interval))
 		return -EINVAL;
 	struct file *f;
 	int r = timerfd_get_file(fd, &f);

@@ -123,6 +123,7 @@ struct process *process_alloc(const struct process *parent)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->threads);
+	list_init(&p->ptimers);
 	wait_queue_init(&p->child_wait);
 	p->state = PROCESS_ALIVE;
 	p->did_exec = false;

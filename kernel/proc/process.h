@@ -117,6 +117,12 @@ struct process {
 		uint64_t value, interval; /* ns; value 0: disarmed */
 	} cpu_itimers[2];
 	uint8_t cpu_itimers_due; /* atomic: a bit per timer expired, signalled on the way out */
+	/* POSIX timers (proc/posix_timer.c): the list, next id and count are guarded by its
+	 * ptimer_lock; not inherited by fork, deleted by exec and exit. */
+	struct list_node ptimers;
+	int ptimer_next_id;
+	int ptimer_count;
+	int ptimer_cpu_armed; /* atomic: armed CPU-time timers (the tick's fast check) */
 	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
 	uint64_t start_ns;
 };

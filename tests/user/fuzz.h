@@ -433,6 +433,17 @@ static void one_call(void)
 	case SYS_alarm:
 		a[0] = below(3); /* never postpone the round's end by much */
 		break;
+	case SYS_timer_create: { /* a timer's signal must not stop or kill the round either */
+		int32_t *ev = (int32_t *)(scratch + 8 * below(8)); /* struct sigevent's words */
+		ev[2] = (int32_t)below(70); /* sigev_signo */
+		if (stops_or_kills((uint64_t)ev[2]))
+			ev[2] = SIGALRM;
+		ev[3] = (int32_t)below(6); /* sigev_notify */
+		a[1] = below(4) ? (uint64_t)ev : below(2) ? 0 : a[1];
+		if (a[1] != (uint64_t)ev && a[1])
+			a[1] = bad_ptr();
+		break;
+	}
 	case SYS_setitimer:
 		if (a[0] == 0 && below(2))
 			a[0] = 1 + below(2);
