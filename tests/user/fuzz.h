@@ -489,6 +489,11 @@ static void one_call(void)
 		a[0] = fuzz_ctx()->tid;
 		a[1] = a[1];
 		goto sig;
+	case SYS_pidfd_send_signal: /* a pidfd of itself may be among the fds */
+		a[1] = below(2) ? below(70) : a[1];
+		if (stops_or_kills(a[1]))
+			a[1] = 0;
+		break;
 	case SYS_tgkill:
 		a[0] = self_pid;
 		a[1] = fuzz_ctx()->tid;

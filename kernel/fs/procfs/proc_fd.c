@@ -43,19 +43,6 @@ static struct fd_table *proc_files(int pid)
 	return t;
 }
 
-/* The open file in slot fd of t (referenced) and the descriptor's rights, or NULL. */
-static struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights)
-{
-	uint64_t f = spin_lock_irqsave(&t->lock);
-	struct file *file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
-	if (file) {
-		file_get(file);
-		*rights = t->rights[fd];
-	}
-	spin_unlock_irqrestore(&t->lock, f);
-	return file;
-}
-
 static struct file *proc_fd_file(int pid, int fd, uint64_t *rights)
 {
 	struct fd_table *t = proc_files(pid);

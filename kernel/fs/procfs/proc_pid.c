@@ -4,6 +4,7 @@
  * (task/<tid>, /proc/<tid>); task/ itself is in proc_task.c, the fd directory and the exe/cwd
  * links in proc_fd.c. */
 #include <fs/procfs/proc_internal.h>
+#include <fs/procfs/procfs.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
 #include <drivers/tty.h>
@@ -649,6 +650,13 @@ const struct inode_ops proc_pid_dir_iops = {
 const struct file_ops proc_pid_dir_fops = {
 	.iterate = pid_dir_iterate,
 };
+
+int procfs_pid_dir(const struct file *f)
+{
+	if (f->ops != &proc_pid_dir_fops || proc_i(f->inode)->ent != &proc_pid_dir_entry)
+		return -EBADF;
+	return proc_i(f->inode)->pid;
+}
 
 const struct proc_entry proc_pid_dir_entry = {
 	.name = "<pid>",

@@ -5,4 +5,9 @@
 /* Register the "proc" file system type (vfs_init mounts it on /proc). Once, at boot. */
 void procfs_register(void);
 
+struct file;
+/* The pid of an open /proc/<pid> directory (pidfd_send_signal takes one as a pidfd), or
+ * -EBADF for any other file. */
+int procfs_pid_dir(const struct file *f);
+
 #endif
