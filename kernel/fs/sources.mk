@@ -17,3 +17,5 @@ KERNEL_OBJS += fs/locks.o fs/leases.o fs/fown.o
 KERNEL_OBJS += fs/xattr.o fs/xattr_store.o
 # The event descriptors: eventfd, epoll (fs/epoll.h), timerfd, signalfd.
 KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o
+# inotify and the VFS's event hooks (fs/fsnotify.h).
+KERNEL_OBJS += fs/inotify.o

@@ -161,6 +161,7 @@ struct inode_ops {
 	int (*setattr)(struct dentry *d, const struct iattr *a);
 };
 
+struct inotify_watch;
 struct inode {
 	uint64_t ino;
 	uint32_t mode; /* type and permission bits (st_mode) */
@@ -196,6 +197,9 @@ struct inode {
 	 * < 0 the programs executing it (exec, /proc/<pid>/exe holders); the two exclude each
 	 * other with ETXTBSY (bug etxtbsy_ignored). */
 	int writecount;
+	/* inotify watches on it (fs/inotify.c), a chain guarded by inotify_lock; NULL: none. A
+	 * watch holds a reference. */
+	struct inotify_watch *inotify_watches;
 };
 
 /* A fresh inode of sb (refcount 1, inode number allocated, times now, mutex ready). NULL when
@@ -260,6 +264,10 @@ void dentry_put(struct dentry *d);
 /* A reference to d's parent, taken under dcache_lock: a rename may move d meanwhile and drop
  * the reference it held on its old parent, so reading d->parent unlocked is not enough. */
 struct dentry *dentry_get_parent(struct dentry *d);
+/* The same, with d's name copied into buf (*len bytes, not NUL-terminated; 0 when it does not
+ * fit in size) and whether d is hashed, all read at once (inotify's event about a child). */
+struct dentry *dentry_get_parent_name(struct dentry *d, char *buf, size_t size, uint32_t *len,
+				      bool *hashed);
 /* Find the child `name` of parent in the cache (referenced), or NULL. */
 struct dentry *dcache_lookup(struct dentry *parent, const char *name, size_t len);
 /* A new hashed negative child of parent named name (referenced). NULL on ENOMEM. */

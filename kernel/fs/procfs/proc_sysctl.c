@@ -7,6 +7,7 @@
 #include <core/compiler.h>
 #include <core/uname.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/locks.h>
 #include <ipc/ipc.h>
 #include <ipc/mqueue.h>
@@ -25,7 +26,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM, D_MQUEUE };
+enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM, D_MQUEUE, D_INOTIFY };
 
 /* What a file holds. */
 enum sysctl_kind {
@@ -135,6 +136,11 @@ static const struct sysctl sysctls[] = {
 		  NULL),
 	SC_INT_RW("queues_max", D_MQUEUE, mq_queues_max, 0, INT32_MAX, NULL),
 	SC_INT_RO("mmap_min_addr", D_VM, mmap_min_addr),
+	SC_DIR("inotify", D_FS, D_INOTIFY),
+	SC_INT_RW("max_queued_events", D_INOTIFY, inotify_max_queued_events, 0, INT32_MAX, NULL),
+	SC_INT_RW("max_user_instances", D_INOTIFY, inotify_max_user_instances, 0, INT32_MAX,
+		  NULL),
+	SC_INT_RW("max_user_watches", D_INOTIFY, inotify_max_user_watches, 0, INT32_MAX, NULL),
 };
 
 static const struct sysctl *sysctl_of(const struct proc_entry *e)
