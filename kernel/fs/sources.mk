@@ -19,3 +19,5 @@ KERNEL_OBJS += fs/xattr.o fs/xattr_store.o
 KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o
 # inotify and the VFS's event hooks (fs/fsnotify.h).
 KERNEL_OBJS += fs/inotify.o
+# memfd_create and file seals (fs/memfd.h).
+KERNEL_OBJS += fs/memfd.o

@@ -6,6 +6,7 @@
  * (map_page), which are therefore counted in page_ref: one reference the file's, one per page
  * table entry, so that truncation never frees a page still mapped. lseek's SEEK_DATA and
  * SEEK_HOLE see the holes. */
+#include <fs/memfd.h>
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/layout.h>
@@ -187,6 +188,9 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 		size_t n = PAGE_SIZE - off;
 		if (n > u->resid)
 			n = u->resid;
+		r = seals_check_write_locked(inode, at, n); /* page by page, as Linux */
+		if (r)
+			break;
 		int err = 0;
 		uint64_t *slot = data_slot(ti, sb, (uint64_t)at / PAGE_SIZE, &err);
 		if (!slot) {
