@@ -21,3 +21,5 @@ KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o
 KERNEL_OBJS += fs/inotify.o
 # memfd_create and file seals (fs/memfd.h).
 KERNEL_OBJS += fs/memfd.o
+# splice, tee, vmsplice (copying through the pipes' rings).
+KERNEL_OBJS += fs/splice.o

@@ -272,7 +272,8 @@ static bool blocks(int nr)
 	       nr == SYS_pwrite64 || nr == SYS_sendfile || nr == SYS_open || nr == SYS_openat ||
 	       nr == SYS_creat || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
 	       nr == SYS_pselect6 || nr == SYS_ioctl || nr == SYS_preadv || nr == SYS_pwritev ||
-	       nr == SYS_preadv2 || nr == SYS_pwritev2 ||
+	       nr == SYS_preadv2 || nr == SYS_pwritev2 || nr == SYS_splice || nr == SYS_tee ||
+	       nr == SYS_vmsplice ||
 	       /* signals, futexes, event descriptors: */
 	       nr == SYS_rt_sigtimedwait || nr == 449 /* futex_waitv */ || nr == SYS_epoll_wait ||
 	       nr == SYS_epoll_pwait || nr == 441 /* epoll_pwait2 */ ||
