@@ -29,19 +29,42 @@ struct splice_sink {
 	struct file *out;
 	int64_t *pos;
 	bool nonblock;
+	long done; /* bytes taken so far */
 };
+
+/* A write into a pipe waits for room only before anything moved (SPLICE_F_NONBLOCK: never),
+ * then takes what fits: 0 with *u ready, or -ERESTARTSYS. */
+static int pipe_write_mode(struct file *out, struct uio *u, bool nonblock, long done)
+{
+	if (!nonblock && !done) {
+		int r = pipe_wait_room(out, u->resid);
+		if (r)
+			return r;
+	}
+	u->rwf |= RWF_NOWAIT;
+	return 0;
+}
 
 static long write_sink(void *ctx, const void *buf, size_t n)
 {
 	struct splice_sink *s = ctx;
 	struct uio u = uio_kernel((void *)buf, n);
-	if (s->nonblock)
-		u.rwf |= RWF_NOWAIT;
-	if (s->pos)
-		return vfs_write(s->out, &u, s->pos);
-	mutex_lock(&s->out->pos_lock);
-	long r = vfs_write(s->out, &u, &s->out->pos);
-	mutex_unlock(&s->out->pos_lock);
+	long r;
+	if (file_is_pipe(s->out)) {
+		do {
+			r = pipe_write_mode(s->out, &u, s->nonblock, s->done);
+			if (!r)
+				r = vfs_write(s->out, &u, &(int64_t){ 0 });
+		} while (r == -EAGAIN && !s->nonblock && !s->done); /* room taken meanwhile */
+	} else if (s->pos) {
+		r = vfs_write(s->out, &u, s->pos);
+	} else {
+		mutex_lock(&s->out->pos_lock);
+		r = vfs_write(s->out, &u, &s->out->pos);
+		mutex_unlock(&s->out->pos_lock);
+	}
+	if (r > 0)
+		s->done += r;
 	return r;
 }
 
@@ -58,13 +81,13 @@ static long file_to_pipe(struct file *in, int64_t *pos, struct file *out, size_t
 		pos = &in->pos;
 	}
 	long done = 0, r = 0;
+	struct splice_sink s = { .out = out, .pos = NULL, .nonblock = nonblock };
 	while ((size_t)done < len && !(done && signal_pending())) {
 		int64_t at = *pos;
 		struct uio u = uio_kernel(buf, MIN(len - (size_t)done, PAGE_SIZE));
 		r = vfs_read(in, &u, &at);
 		if (r <= 0)
 			break;
-		struct splice_sink s = { .out = out, .pos = NULL, .nonblock = nonblock };
 		long w = write_sink(&s, buf, (size_t)r);
 		if (w > 0) {
 			*pos += w;
@@ -194,10 +217,18 @@ static long vmsplice_segments(struct file *f, const struct linux_iovec *v, unsig
 			continue;
 		struct uio u = uio_user((void __user *)v[i].iov_base,
 					MIN(v[i].iov_len, (size_t)SPLICE_MAX_LEN - (size_t)done));
-		if (nonblock)
-			u.rwf |= RWF_NOWAIT;
 		int64_t pos = 0;
-		r = write ? vfs_write(f, &u, &pos) : vfs_read(f, &u, &pos);
+		if (!write) {
+			if (nonblock)
+				u.rwf |= RWF_NOWAIT;
+			r = vfs_read(f, &u, &pos);
+		} else {
+			do {
+				r = pipe_write_mode(f, &u, nonblock, done);
+				if (!r)
+					r = vfs_write(f, &u, &pos);
+			} while (r == -EAGAIN && !nonblock && !done);
+		}
 		if (r <= 0)
 			break;
 		done += r;

@@ -405,6 +405,18 @@ bool pipe_same(const struct file *a, const struct file *b)
 	return a->priv == b->priv;
 }
 
+int pipe_wait_room(struct file *f, size_t len)
+{
+	struct pipe *p = f->priv;
+	size_t need = len <= PIPE_BUF ? len : 1;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	int r = 0;
+	while (!r && p->readers && (p->writing || p->size - p->len < need))
+		r = pipe_wait_locked(p, &p->wr_wait, false, &fl);
+	spin_unlock_irqrestore(&p->lock, fl);
+	return r;
+}
+
 /* Wait until the head can be handed out: 1, 0 at end of file, -EAGAIN, -ERESTARTSYS. */
 static int splice_wait_locked(struct pipe *p, bool nonblock, uint64_t *fl)
 {

@@ -49,5 +49,10 @@ bool pipe_same(const struct file *a, const struct file *b);
  * nothing. sink returns the bytes it took (fewer: stop) or -errno. */
 long pipe_splice_out(struct file *f, size_t len, bool nonblock, bool peek,
 		     long (*sink)(void *ctx, const void *buf, size_t n), void *ctx);
+/* Wait interruptibly until f's pipe has room for a write of len bytes (all of it up to
+ * PIPE_BUF, else one byte) or no reader: 0 or -ERESTARTSYS. splice and vmsplice into a pipe
+ * wait so and then write what fits without waiting again, as Linux's return once the pipe is
+ * full. */
+int pipe_wait_room(struct file *f, size_t len);
 
 #endif

@@ -1,9 +1,11 @@
 /* The sleep matrix (sleep_matrix.h) for issue 16's event-loop calls: read on an inotify
- * instance with no event (Linux restarts it under SA_RESTART). pidfds add no sleep of their
- * own: poll and waitid(P_PIDFD) are the rows of sleep_matrix_fd.c and sleep_matrix_wait.c. */
+ * instance with no event, splice and tee from an empty pipe, vmsplice into a full one (Linux
+ * restarts them all under SA_RESTART). pidfds add no sleep of their own: poll and
+ * waitid(P_PIDFD) are the rows of sleep_matrix_fd.c and sleep_matrix_wait.c. */
 #include "sleep_matrix.h"
 #include <fcntl.h>
 #include <sys/inotify.h>
+#include <sys/uio.h>
 
 /* A fresh directory (on a tmpfs where there is one) watched for IN_CREATE by xfd. */
 static bool prep_inotify(struct sm_ctx *c, char *why, size_t n)
@@ -49,9 +51,50 @@ static void cleanup_inotify(struct sm_ctx *c)
 	sm_close(&c->xfd);
 }
 
+/* The other end of a splice or tee from the shared pipe: a second pipe (xfd writes, cfd
+ * reads, so that the writes never meet a pipe without readers). */
+static bool prep_pipe2(struct sm_ctx *c, char *why, size_t n)
+{
+	int q[2];
+	snprintf(why, n, "pipe: %s", strerror(errno));
+	if (pipe(q))
+		return false;
+	c->cfd = q[0];
+	c->xfd = q[1];
+	return true;
+}
+
+static long block_splice(struct sm_ctx *c)
+{
+	return sm_sys(splice(c->fd[0], NULL, c->xfd, NULL, 1, 0));
+}
+
+static long block_tee(struct sm_ctx *c)
+{
+	return sm_sys(tee(c->fd[0], c->xfd, 1, 0));
+}
+
+static long block_vmsplice(struct sm_ctx *c)
+{
+	struct iovec v = { "y", 1 };
+	return sm_sys(vmsplice(c->fd[1], &v, 1, 0));
+}
+
+static void cleanup_pipe2(struct sm_ctx *c)
+{
+	sm_close(&c->cfd);
+	sm_close(&c->xfd);
+}
+
 static const struct sm_call calls[] = {
 	{ "read_inotify", SYS_read, prep_inotify, NULL, block_read_inotify, wake_inotify,
 	  cleanup_inotify, 32, SM_RESTARTS },
+	{ "splice_pipe", SYS_splice, prep_pipe2, NULL, block_splice, sm_wake_write, cleanup_pipe2,
+	  1, SM_RESTARTS },
+	{ "tee_pipe", SYS_tee, prep_pipe2, NULL, block_tee, sm_wake_write, cleanup_pipe2, 1,
+	  SM_RESTARTS },
+	{ "vmsplice_full", SYS_vmsplice, NULL, sm_setup_fill, block_vmsplice, sm_wake_drain, NULL, 1,
+	  SM_RESTARTS },
 };
 
 int main(int argc, char **argv)
