@@ -54,7 +54,7 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES)
 # Issue 16's event-loop calls: POSIX timers, pidfds, inotify, memfd, splice (Linux's too).
-API16_TEST_NAMES := posix_timer pidfd inotify sleep_matrix_api memfd splice
+API16_TEST_NAMES := posix_timer pidfd inotify sleep_matrix_api memfd splice kcmp_pvm
 USER_TEST_NAMES += $(API16_TEST_NAMES)
 USER_LINUX_TEST_NAMES += $(API16_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)

@@ -153,26 +153,6 @@ SYSCALL_DEFINE2(pidfd_open, int, pid, unsigned, flags)
 	return r ? r : pidfd_install(pid, start_ns, flags, NULL);
 }
 
-/* Linux's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS: the caller itself, or its real
- * uid and gid are the target's real, effective and saved ones and the target is dumpable (not
- * set-id), or the caller has CAP_SYS_PTRACE. process_tree_lock held. */
-static bool may_ptrace_locked(struct process *p)
-{
-	spin_assert_held(&process_tree_lock);
-	struct process *me = process_current();
-	if (p == me || capable(CAP_SYS_PTRACE))
-		return true;
-	spin_lock(&me->lock);
-	uint32_t uid = me->cred.uid, gid = me->cred.gid;
-	spin_unlock(&me->lock);
-	spin_lock(&p->lock);
-	const struct cred *c = &p->cred;
-	bool same = c->uid == uid && c->euid == uid && c->suid == uid && c->gid == gid &&
-		    c->egid == gid && c->sgid == gid;
-	spin_unlock(&p->lock);
-	return same && __atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
-}
-
 /* The descriptor table of the process a pidfd names (referenced): 0, -EBADF, -ESRCH, -EPERM,
  * -ECAPMODE. */
 static int pidfd_files(int pidfd, struct fd_table **out)
@@ -188,7 +168,7 @@ static int pidfd_files(int pidfd, struct fd_table **out)
 		r = -ESRCH;
 	else if (capmode_current() && p != process_current())
 		r = -ECAPMODE; /* [capmode] no other process's files */
-	else if (!may_ptrace_locked(p))
+	else if (!ptrace_may_access_locked(p))
 		r = -EPERM;
 	if (!r) {
 		spin_lock(&p->lock);

@@ -203,6 +203,11 @@ void cred_caps_setfsuid(struct cred *c, uint32_t old_fsuid);
 void cred_exec(struct cred *c);
 long cap_bset_prctl(int option, uint64_t cap);
 
+/* Linux's ptrace_may_access with the REALCREDS modes (pidfd_getfd, kcmp, process_vm_*): the
+ * caller itself, or its real uid and gid are all of p's real, effective and saved ids and p is
+ * dumpable (not set-id), or the caller has CAP_SYS_PTRACE. process_tree_lock held. */
+bool ptrace_may_access_locked(struct process *p);
+
 /* Is gid the calling process's file-system gid (its effective gid unless setfsgid changed it)
  * or one of its supplementary groups? (Kernel threads: only gid 0.) */
 bool current_in_group(uint32_t gid);

@@ -490,6 +490,9 @@ static void one_call(void)
 		a[0] = fuzz_ctx()->tid;
 		a[1] = a[1];
 		goto sig;
+	case SYS_process_vm_writev: /* its own memory (scratch, as readv's), never the driver's */
+		a[0] = below(2) ? self_pid : 0;
+		break;
 	case SYS_pidfd_send_signal: /* a pidfd of itself may be among the fds */
 		a[1] = below(2) ? below(70) : a[1];
 		if (stops_or_kills(a[1]))
