@@ -445,3 +445,11 @@ struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights)
 	return file;
 }
 
+
+bool fdtable_cloexec(struct fd_table *t, int fd)
+{
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	bool on = fd >= 0 && fd < t->size && (t->cloexec[fd / 64] & (1ULL << (fd % 64)));
+	spin_unlock_irqrestore(&t->lock, f);
+	return on;
+}

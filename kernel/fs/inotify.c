@@ -17,6 +17,7 @@
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <arch/x86_64/usercopy.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <proc/process.h>
@@ -444,7 +445,29 @@ static void inotify_release(struct file *f)
 	kfree(d);
 }
 
+/* /proc/<pid>/fdinfo: a line per watch, as Linux's (the mask with IN_ONESHOT and
+ * IN_EXCL_UNLINK; ignored_mask is fanotify's). */
+static long inotify_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct inotify_dev *d = f->priv;
+	size_t len = 0;
+	uint64_t fl = spin_lock_irqsave(&inotify_lock);
+	struct list_node *pos;
+	list_for_each(pos, &d->watches) {
+		struct inotify_watch *w = list_entry(pos, struct inotify_watch, dev_node);
+		uint32_t mask = w->mask & (IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK);
+		if (len < size)
+			len += (size_t)ksnprintf(buf + len, size - len,
+						 "inotify wd:%x ino:%lx sdev:%lx mask:%x "
+						 "ignored_mask:0\n",
+						 w->wd, w->inode->ino, w->inode->sb->dev, mask);
+	}
+	spin_unlock_irqrestore(&inotify_lock, fl);
+	return (long)MIN(len, size);
+}
+
 static const struct file_ops inotify_ops = {
+	.fdinfo = inotify_fdinfo,
 	.read = inotify_read,
 	.poll = inotify_poll,
 	.ioctl = inotify_ioctl,

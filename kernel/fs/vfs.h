@@ -431,6 +431,9 @@ struct file_ops {
 	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
 	 * mappings (ENODEV). */
 	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
+	/* /proc/<pid>/fdinfo/<fd>: the file's own lines after the common ones, into buf (size
+	 * bytes, as ksnprintf): their length. NULL: none. */
+	long (*fdinfo)(struct file *f, char *buf, size_t size);
 	/* O_ASYNC was set (on) or cleared on f through descriptor fd (F_SETFL), or f is being
 	 * released with it set (fd -1, off): put f on / take it off the object's fasync list
 	 * (fs/fown.h). 0 or -errno. NULL: O_ASYNC raises no signal on this file. */

@@ -11,6 +11,7 @@
 #include <fs/procfs/procfs.h>
 #include <fs/vfs.h>
 #include <arch/x86_64/usercopy.h>
+#include <lib/printf.h>
 #include <mm/kmalloc.h>
 #include <security/capability.h>
 #include <syscall/syscall.h>
@@ -71,7 +72,19 @@ static void pidfd_release(struct file *f)
 	kfree(f->priv);
 }
 
+/* /proc/<pid>/fdinfo: the process's pid, -1 once it is reaped (Linux's Pid and NSpid lines:
+ * there is one pid name space). */
+static long pidfd_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct pidfd *pf = f->priv;
+	uint64_t fl = spin_lock_irqsave(&process_tree_lock);
+	int pid = pidfd_process_locked(pf->pid, pf->start_ns) ? pf->pid : -1;
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	return ksnprintf(buf, size, "Pid:\t%d\nNSpid:\t%d\n", pid, pid);
+}
+
 static const struct file_ops pidfd_ops = {
+	.fdinfo = pidfd_fdinfo,
 	.poll = pidfd_poll,
 	.llseek = pidfd_llseek,
 	.release = pidfd_release,

@@ -299,6 +299,26 @@ static void test_overflow(void)
 	close(fd);
 }
 
+/* The instance's /proc/self/fdinfo: Linux's common lines and a line per watch. */
+static void test_fdinfo(void)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	int wd = inotify_add_watch(fd, dir, IN_MODIFY | IN_ONESHOT);
+	char path[64], text[512] = "";
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	test_read_text(path, text, sizeof(text));
+	unsigned flags = 0, mask = 0;
+	int got_wd = -1;
+	char *w = strstr(text, "inotify wd:");
+	CHECK("fdinfo_common", sscanf(text, "pos:\t%*d\nflags:\t%o", &flags) == 1 &&
+				       (flags & O_CLOEXEC) && (flags & O_NONBLOCK) &&
+				       strstr(text, "\nino:\t"));
+	CHECK("fdinfo_watch", w && sscanf(w, "inotify wd:%x ino:%*x sdev:%*x mask:%x", &got_wd,
+					   &mask) == 2 && got_wd == wd &&
+				      mask == (IN_MODIFY | IN_ONESHOT));
+	close(fd);
+}
+
 static void test_xattr(void)
 {
 	int fd = instance();
@@ -329,6 +349,7 @@ int main(void)
 	test_parent_and_child();
 	test_flags();
 	test_overflow();
+	test_fdinfo();
 	test_xattr();
 	rmdir(dir);
 	test_end();

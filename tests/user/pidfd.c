@@ -244,6 +244,28 @@ static void test_getfd(void)
 	test_in_child("nobody_eperm", as_nobody);
 }
 
+/* A pidfd's /proc/self/fdinfo says whose it is: -1 once reaped. */
+static int fdinfo_pid(int fd)
+{
+	char path[64], text[256] = "";
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	test_read_text(path, text, sizeof(text));
+	char *p = strstr(text, "Pid:\t");
+	return p ? atoi(p + 5) : -100;
+}
+
+static void test_fdinfo(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	int fd = (int)p_open(pid, 0);
+	EXPECT("fdinfo_pid", fdinfo_pid(fd), pid);
+	waitpid(pid, NULL, 0);
+	EXPECT("fdinfo_pid_reaped", fdinfo_pid(fd), -1);
+	close(fd);
+}
+
 static void test_clone_pidfd(void)
 {
 	int pidfd = -1;
@@ -277,6 +299,7 @@ int main(void)
 	test_waitid();
 	test_send();
 	test_getfd();
+	test_fdinfo();
 	test_clone_pidfd();
 	test_end();
 }

@@ -531,6 +531,8 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "exe", .mode = S_IFLNK | 0777, .iops = &proc_link_iops, .link = PROC_LINK_EXE },
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
+	{ .name = "fdinfo", .mode = S_IFDIR | 0500, .iops = &proc_fdinfo_dir_iops,
+	  .fops = &proc_fdinfo_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
 	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
