@@ -203,6 +203,16 @@ int seals_check_setattr_locked(const struct inode *inode, const struct iattr *a)
 	return 0;
 }
 
+int seals_check_fallocate_locked(const struct inode *inode, int mode, int64_t off, int64_t len)
+{
+	uint32_t seals = *seals_of(inode);
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > inode->size && (seals & F_SEAL_GROW))
+		return -EPERM;
+	return 0;
+}
+
 int seals_check_mmap(struct file *f, uint32_t *vm_flags)
 {
 	uint32_t *seals = seals_of(f->inode);

@@ -19,6 +19,9 @@ int seals_check_write_locked(const struct inode *inode, int64_t pos, size_t len)
 /* May the attribute change a happen (size against SHRINK/GROW, mode against EXEC)? 0 or
  * -EPERM. inode->lock held. */
 int seals_check_setattr_locked(const struct inode *inode, const struct iattr *a);
+/* May fallocate change [off, off + len) (punching a hole writes; allocating may grow)? 0 or
+ * -EPERM. inode->lock held. */
+int seals_check_fallocate_locked(const struct inode *inode, int mode, int64_t off, int64_t len);
 /* mmap of f with *vm_flags: -EPERM for a shared writable mapping of a write-sealed file; a
  * shared read-only one may not become writable (VM_RDONLY_FILE). */
 int seals_check_mmap(struct file *f, uint32_t *vm_flags);

@@ -23,3 +23,5 @@ KERNEL_OBJS += fs/inotify.o
 KERNEL_OBJS += fs/memfd.o
 # splice, tee, vmsplice (copying through the pipes' rings).
 KERNEL_OBJS += fs/splice.o
+# fallocate (the file systems' fallocate operation: tmpfs).
+KERNEL_OBJS += fs/fallocate.o

@@ -431,6 +431,9 @@ struct file_ops {
 	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
 	 * mappings (ENODEV). */
 	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
+	/* fallocate(2) on a regular file, mode checked by the VFS (FALLOC_FL_*): 0 or -errno
+	 * (-EOPNOTSUPP for a mode it lacks). NULL: EOPNOTSUPP. */
+	int (*fallocate)(struct file *f, int mode, int64_t off, int64_t len);
 	/* /proc/<pid>/fdinfo/<fd>: the file's own lines after the common ones, into buf (size
 	 * bytes, as ksnprintf): their length. NULL: none. */
 	long (*fdinfo)(struct file *f, char *buf, size_t size);

@@ -19,6 +19,9 @@
 #define MFD_NOEXEC_SEAL 0x0008U
 #define MFD_EXEC 0x0010U
 #endif
+#ifndef FALLOC_FL_ZERO_RANGE
+#define FALLOC_FL_ZERO_RANGE 0x10
+#endif
 #define SZ 8192
 
 static int mfd(const char *name, unsigned flags)
@@ -183,6 +186,37 @@ static void test_future_write_and_exec(void)
 	close(fd);
 }
 
+/* fallocate on a memfd (tmpfs): allocate (growing or not), punch holes, the seals, errors. */
+static void test_fallocate(void)
+{
+	int fd = mfd("fa", MFD_ALLOW_SEALING);
+	struct stat st;
+	CHECK("fallocate_grows", fallocate(fd, 0, 0, SZ) == 0 && fstat(fd, &st) == 0 &&
+					 st.st_size == SZ);
+	CHECK("fallocate_keep_size", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 4 * SZ) == 0 &&
+					     fstat(fd, &st) == 0 && st.st_size == SZ);
+	char buf[8] = "";
+	(void)!pwrite(fd, "abcdefgh", 8, 100);
+	CHECK("punch_hole_zeroes",
+	      fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 102, 4) == 0 &&
+		      pread(fd, buf, 8, 100) == 8 && !memcmp(buf, "ab\0\0\0\0gh", 8));
+	EXPECT("punch_without_keep", sys_res(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 1)),
+	       -EOPNOTSUPP);
+	EXPECT("zero_range_unsupported", sys_res(fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, 1)),
+	       -EOPNOTSUPP);
+	EXPECT("fallocate_zero_len", sys_res(fallocate(fd, 0, 0, 0)), -EINVAL);
+	add(fd, F_SEAL_GROW | F_SEAL_WRITE);
+	EXPECT("fallocate_grow_sealed", sys_res(fallocate(fd, 0, 0, 2 * SZ)), -EPERM);
+	EXPECT("punch_write_sealed",
+	       sys_res(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 1)), -EPERM);
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int ro = open(path, O_RDONLY);
+	EXPECT("fallocate_rdonly_ebadf", sys_res(fallocate(ro, 0, 0, 1)), -EBADF);
+	close(ro);
+	close(fd);
+}
+
 /* A regular tmpfs file has F_SEAL_SEAL, as Linux's shmem files. */
 static void test_tmpfs_file(void)
 {
@@ -206,6 +240,7 @@ int main(void)
 	test_seal_write();
 	test_seal_size();
 	test_future_write_and_exec();
+	test_fallocate();
 	test_tmpfs_file();
 	test_end();
 }
