@@ -6,6 +6,7 @@
 #include <proc/signal.h>
 #include <arch/x86_64/usercopy.h>
 #include <core/time.h>
+#include <lib/printf.h>
 #include <mm/kmalloc.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
@@ -269,6 +270,29 @@ void posix_timers_delete_all(struct process *p)
 	}
 	p->ptimer_count = 0;
 	spin_unlock_irqrestore(&ptimer_lock, f);
+}
+
+long posix_timers_show_locked(struct process *p, char *buf, size_t size)
+{
+	spin_assert_held(&process_tree_lock);
+	static const char *const how[] = { [SIGEV_SIGNAL] = "signal", [SIGEV_NONE] = "none",
+					   [SIGEV_THREAD] = "thread" };
+	size_t len = 0;
+	uint64_t f = spin_lock_irqsave(&ptimer_lock);
+	struct list_node *pos;
+	list_for_each(pos, &p->ptimers) {
+		struct posix_timer *t = list_entry(pos, struct posix_timer, node);
+		bool tid = t->notify == SIGEV_THREAD_ID;
+		if (len < size)
+			len += (size_t)ksnprintf(buf + len, size - len,
+						 "ID: %d\nsignal: %d/%016lx\nnotify: %s/%s.%d\n"
+						 "ClockID: %d\n",
+						 t->id, t->signo, t->value,
+						 how[tid ? SIGEV_SIGNAL : t->notify],
+						 tid ? "tid" : "pid", tid ? t->tid : p->pid, t->clock);
+	}
+	spin_unlock_irqrestore(&ptimer_lock, f);
+	return (long)(len < size ? len : size);
 }
 
 /* ---- the system calls ------------------------------------------------------------------------ */

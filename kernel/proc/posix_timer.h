@@ -23,6 +23,9 @@ void posix_timer_fire(int pid, int id);
 void posix_timer_dequeued_locked(struct process *p, k_siginfo_t *info);
 /* Exit and exec: delete every timer of p. */
 void posix_timers_delete_all(struct process *p);
+/* /proc/<pid>/timers: Linux's four lines per timer of p into buf: the length, at most size.
+ * process_tree_lock held. */
+long posix_timers_show_locked(struct process *p, char *buf, size_t size);
 /* On the way back to user mode after a tick found armed CPU-time timers: fire those due. */
 void posix_cpu_timers_check(struct process *p);
 

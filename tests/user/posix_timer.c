@@ -291,6 +291,20 @@ static void test_errors(void)
 	t_del(id);
 }
 
+/* /proc/self/timers: Linux's lines per timer. */
+static void test_proc_timers(void)
+{
+	int id = -1;
+	struct sigevent ev = sev(SIGEV_NONE, 0, 0);
+	t_create(CLOCK_MONOTONIC, &ev, &id);
+	char text[1024], want[128];
+	test_read_text("/proc/self/timers", text, sizeof(text));
+	snprintf(want, sizeof(want), "ID: %d\nsignal: 0/0000000000000000\nnotify: none/pid.%d\n"
+		 "ClockID: 1\n", id, getpid());
+	test_result("proc_timers", strstr(text, want) != NULL, "got \"%s\"", text);
+	t_del(id);
+}
+
 /* Timers are not inherited by fork and are deleted by exec. */
 static void test_fork_exec(const char *self)
 {
@@ -339,6 +353,7 @@ int main(int argc, char **argv)
 	test_ignored();
 	test_thread_id();
 	test_errors();
+	test_proc_timers();
 	test_fork_exec(argv[0]);
 	test_end();
 }

@@ -9,6 +9,7 @@
 #include <fs/fs_context.h>
 #include <drivers/tty.h>
 #include <proc/signal.h>
+#include <proc/posix_timer.h>
 #include <sched/thread.h>
 #include <mm/vm.h>
 #include <mm/vm_internal.h>
@@ -517,6 +518,26 @@ out_put:
 	return r;
 }
 
+#define TIMERS_TEXT_MAX (4 * PAGE_SIZE) /* /proc/<pid>/timers: ~60 bytes per timer */
+
+/* The process's POSIX timers (proc/posix_timer.c formats them). */
+static int show_timers(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	char *buf = kmalloc(TIMERS_TEXT_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long n = -ESRCH;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(c->pid, c->start_ns);
+	if (p)
+		n = posix_timers_show_locked(p, buf, TIMERS_TEXT_MAX);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (n > 0)
+		proc_write(t, buf, (size_t)n);
+	kfree(buf);
+	return n < 0 ? (int)n : 0;
+}
+
 /* ---- the directories ----------------------------------------------------------------------- */
 
 /* Linux's order starts with task/, which a thread's own directory (task/<tid>) lacks. */
@@ -543,6 +564,7 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },
 	{ .name = "syscall", .mode = S_IFREG | 0400, .show = proc_show_syscall,
 	  .owner_only = true, .live = true },
+	{ .name = "timers", .mode = S_IFREG | 0444, .show = show_timers, .live = true },
 };
 
 /* The entries of a directory: those of a process, or of a thread (all but task/). */
