@@ -135,9 +135,8 @@ int pidfd_target(int fd, bool procfs_ok, int *pid, uint64_t *start_ns, bool *non
 		spin_unlock_irqrestore(&process_tree_lock, fl);
 		if (nonblock)
 			*nonblock = READ_ONCE(f->flags) & O_NONBLOCK;
-	} else if (procfs_ok && (r = procfs_pid_dir(f)) > 0) {
+	} else if (procfs_ok && (r = procfs_pid_dir(f, start_ns)) > 0) {
 		*pid = r;
-		*start_ns = 0;
 		r = 0;
 	} else {
 		r = -EBADF;

@@ -142,6 +142,10 @@ static inline struct process *process_current(void)
 int pid_alloc_locked(void);
 void pid_free_locked(int id);
 int pid_last_allocated(void); /* the last id handed out (a snapshot; no lock needed) */
+/* kernel.ns_last_pid (/proc/sys, CRIU's way to choose the next pid): the last id handed out;
+ * a write sets it, and pid_set_next makes the next search start after it. */
+extern int sysctl_ns_last_pid;
+void pid_set_next(int next);
 /* Ids in use: every user thread plus the zombies not yet reaped (Linux's nr_threads without
  * kernel threads). A snapshot. */
 int pid_count(void);

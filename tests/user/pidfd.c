@@ -266,6 +266,28 @@ static void test_fdinfo(void)
 	close(fd);
 }
 
+/* kernel.ns_last_pid chooses the next pid (pidfd tests use it to recycle one); another
+ * process may fork in between on a busy host: a few tries. */
+static void test_ns_last_pid(void)
+{
+	char text[32];
+	test_read_text("/proc/sys/kernel/ns_last_pid", text, sizeof(text));
+	int last = atoi(text);
+	bool ok = false;
+	for (int i = 0; i < 5 && !ok && last > 0; i++) {
+		int want = 300 + (last + 1000 * (i + 1)) % 20000;
+		FILE *fp = fopen("/proc/sys/kernel/ns_last_pid", "w");
+		if (!fp || fprintf(fp, "%d", want - 1) < 0 || fclose(fp))
+			break;
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+		ok = pid == want;
+	}
+	test_result("ns_last_pid", ok, "last %d", last);
+}
+
 static void test_clone_pidfd(void)
 {
 	int pidfd = -1;
@@ -300,6 +322,7 @@ int main(void)
 	test_send();
 	test_getfd();
 	test_fdinfo();
+	test_ns_last_pid();
 	test_clone_pidfd();
 	test_end();
 }

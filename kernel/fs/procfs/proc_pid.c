@@ -671,14 +671,43 @@ const struct inode_ops proc_pid_dir_iops = {
 	.lookup = pid_dir_lookup,
 };
 
+/* An open /proc/<pid> directory pins the process it was opened for (pid and start time), as
+ * its other files do: pidfd_send_signal through it must not reach a later holder of the pid. */
+static int pid_dir_open(struct inode *inode, struct file *f)
+{
+	const struct proc_inode *pi = proc_i(inode);
+	uint64_t *start = kmalloc(sizeof(*start));
+	if (!start)
+		return -ENOMEM;
+	uint64_t fl = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(pi->pid, 0);
+	*start = p ? p->start_ns : 0;
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	if (!p) {
+		kfree(start);
+		return -ENOENT;
+	}
+	f->priv = start;
+	return 0;
+}
+
+static void pid_dir_release(struct file *f)
+{
+	kfree(f->priv);
+}
+
 const struct file_ops proc_pid_dir_fops = {
+	.open = pid_dir_open,
 	.iterate = pid_dir_iterate,
+	.release = pid_dir_release,
 };
 
-int procfs_pid_dir(const struct file *f)
+int procfs_pid_dir(const struct file *f, uint64_t *start_ns)
 {
-	if (f->ops != &proc_pid_dir_fops || proc_i(f->inode)->ent != &proc_pid_dir_entry)
+	if (f->ops != &proc_pid_dir_fops || proc_i(f->inode)->ent != &proc_pid_dir_entry ||
+	    !f->priv)
 		return -EBADF;
+	*start_ns = *(const uint64_t *)f->priv;
 	return proc_i(f->inode)->pid;
 }
 

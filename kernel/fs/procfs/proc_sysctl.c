@@ -61,6 +61,7 @@ static int show_uuid(struct proc_text *t, const struct proc_file_ctx *c);
 static int show_file_nr(struct proc_text *t, const struct proc_file_ctx *c);
 static int fix_pipe_size(int *v);
 static int fix_sem(int *v);
+static int fix_ns_last_pid(int *v);
 
 static int ngroups_max = CRED_GROUPS_MAX;
 static int mmap_min_addr = (int)USER_MIN_ADDR;
@@ -98,6 +99,7 @@ static const struct sysctl sysctls[] = {
 	SC_STR_RW("domainname", D_KERNEL, uts_domainname, &uts_lock),
 	SC_STR_RW("hostname", D_KERNEL, uts_nodename, &uts_lock),
 	SC_INT_RO("ngroups_max", D_KERNEL, ngroups_max),
+	SC_INT_RW("ns_last_pid", D_KERNEL, sysctl_ns_last_pid, 0, PID_MAX - 1, fix_ns_last_pid),
 	SC_TEXT_RO("osrelease", D_KERNEL, UTS_RELEASE),
 	SC_TEXT_RO("ostype", D_KERNEL, UTS_SYSNAME),
 	SC_INT_RW("pid_max", D_KERNEL, sysctl_pid_max, PID_MAX_MIN, PID_MAX, NULL),
@@ -296,6 +298,13 @@ static int sysctl_store(const struct proc_file_ctx *c, const char *buf, size_t l
 }
 
 /* kernel.sem: semmsl, semmns, semopm, semmni; none negative, semmni at most IPCMNI (Linux). */
+/* kernel.ns_last_pid: the next pid is searched for after the value written. */
+static int fix_ns_last_pid(int *v)
+{
+	pid_set_next(*v + 1);
+	return 0;
+}
+
 static int fix_sem(int *v)
 {
 	for (int i = 0; i < 4; i++)
