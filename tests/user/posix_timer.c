@@ -291,6 +291,33 @@ static void test_errors(void)
 	t_del(id);
 }
 
+static volatile int thread_notified;
+
+static void notified(union sigval v)
+{
+	thread_notified = v.sival_int;
+}
+
+/* musl's SIGEV_THREAD: a helper thread woken by a SIGEV_THREAD_ID signal runs the function. */
+static void test_libc_sigev_thread(void)
+{
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD;
+	ev.sigev_notify_function = notified;
+	ev.sigev_value.sival_int = 42;
+	timer_t t;
+	struct itimerspec its = { { 0, 0 }, { 0, 10 * MS } };
+	bool ok = timer_create(CLOCK_MONOTONIC, &ev, &t) == 0 && timer_settime(t, 0, &its, NULL) == 0;
+	long start = now_ns(CLOCK_MONOTONIC);
+	while (ok && !thread_notified && now_ns(CLOCK_MONOTONIC) - start < 3000 * MS)
+		usleep(1000);
+	test_result("libc_sigev_thread", ok && thread_notified == 42, "ok %d notified %d", ok,
+		    thread_notified);
+	if (ok)
+		timer_delete(t);
+}
+
 /* /proc/self/timers: Linux's lines per timer. */
 static void test_proc_timers(void)
 {
@@ -353,6 +380,7 @@ int main(int argc, char **argv)
 	test_ignored();
 	test_thread_id();
 	test_errors();
+	test_libc_sigev_thread();
 	test_proc_timers();
 	test_fork_exec(argv[0]);
 	test_end();
