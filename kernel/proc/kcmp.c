@@ -2,7 +2,9 @@
  * (an order, of the objects' addresses obfuscated with a random cookie per type, as Linux, so
  * that the order leaks no kernel address), under Linux's ptrace access rule for both. */
 #include <proc/process.h>
+#include <fs/epoll.h>
 #include <fs/fdtable.h>
+#include <arch/x86_64/usercopy.h>
 #include <fs/vfs.h>
 #include <security/capability.h>
 #include <security/random.h>
@@ -105,6 +107,32 @@ static struct file *file_of(struct who w, int fd)
 	return file;
 }
 
+/* KCMP_EPOLL_TFD's second operand, in the caller's memory. */
+struct kcmp_epoll_slot {
+	uint32_t efd, tfd, toff;
+};
+
+/* The file behind fd1 of w1 against the target the epoll efd of w2 holds for (tfd, toff). */
+static long kcmp_epoll(struct who w1, struct who w2, int fd1, uint64_t uslot)
+{
+	struct file *a = file_of(w1, fd1);
+	if (!a)
+		return -EBADF;
+	struct kcmp_epoll_slot slot;
+	long r = copy_from_user(&slot, (const void __user *)uslot, sizeof(slot)) ? -EFAULT : 0;
+	struct file *ep = r ? NULL : file_of(w2, (int)slot.efd);
+	if (!r && !ep)
+		r = -EBADF;
+	int err = 0;
+	const struct file *target = r ? NULL : epoll_target_file(ep, (int)slot.tfd, slot.toff, &err);
+	if (!r)
+		r = target ? order(a, target, KCMP_FILE) : err;
+	if (ep)
+		file_put(ep);
+	file_put(a);
+	return r;
+}
+
 static long kcmp_files(struct who w1, struct who w2, int fd1, int fd2)
 {
 	struct file *a = file_of(w1, fd1), *b = a ? file_of(w2, fd2) : NULL;
@@ -125,9 +153,7 @@ SYSCALL_DEFINE5(kcmp, int, pid1, int, pid2, int, type, uint64_t, idx1, uint64_t,
 	long r = err;
 	if (!err && (type < 0 || type >= KCMP_TYPES))
 		r = -EINVAL;
-	else if (!err && type == KCMP_EPOLL_TFD)
-		r = -EOPNOTSUPP; /* not yet: an epoll's targets are not looked up by kcmp */
-	else if (!err && type != KCMP_FILE)
+	else if (!err && type != KCMP_FILE && type != KCMP_EPOLL_TFD)
 		r = order(resource_locked(p1, type), resource_locked(p2, type), type);
 	struct who w1 = { 0, 0 }, w2 = { 0, 0 };
 	if (!err) {
@@ -137,5 +163,7 @@ SYSCALL_DEFINE5(kcmp, int, pid1, int, pid2, int, type, uint64_t, idx1, uint64_t,
 	spin_unlock_irqrestore(&process_tree_lock, f);
 	if (!err && type == KCMP_FILE) /* files are looked up with the lock dropped */
 		r = kcmp_files(w1, w2, (int)idx1, (int)idx2);
+	else if (!err && type == KCMP_EPOLL_TFD)
+		r = kcmp_epoll(w1, w2, (int)idx1, idx2);
 	return r;
 }

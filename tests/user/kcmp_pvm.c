@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -88,6 +89,17 @@ static void test_kcmp(void)
 	while (!__atomic_load_n(&tid, __ATOMIC_ACQUIRE))
 		sched_yield();
 	EXPECT("thread_names_process", kcmp(me, tid, KCMP_VM, 0, 0), 0);
+	int ep = epoll_create1(0), p[2];
+	struct epoll_event ev = { .events = EPOLLIN };
+	if (pipe(p) == 0 && epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) == 0) {
+		struct { uint32_t efd, tfd, toff; } slot = { (uint32_t)ep, (uint32_t)p[0], 0 };
+		int pdup = dup(p[0]);
+		EXPECT("epoll_tfd_same", kcmp(me, me, 7, pdup, (long)&slot), 0);
+		slot.toff = 1;
+		EXPECT("epoll_tfd_none", kcmp(me, me, 7, pdup, (long)&slot), -ENOENT);
+		close(pdup), close(p[0]), close(p[1]);
+	}
+	close(ep);
 	EXPECT("bad_type", kcmp(me, me, 8, 0, 0), -EINVAL);
 	EXPECT("negative_type", kcmp(me, me, -1, 0, 0), -EINVAL);
 	EXPECT("no_such_pid", kcmp(me, 0x7ffffff0, KCMP_VM, 0, 0), -ESRCH);
