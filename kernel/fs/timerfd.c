@@ -1,5 +1,6 @@
 /* timerfd_create, timerfd_settime, timerfd_gettime (see fs/timerfd.h): the timer's state, its
  * lazy expiration count, the kernel thread that wakes expired timers' waiters. */
+#include <lib/printf.h>
 #include <fs/timerfd.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -193,7 +194,28 @@ static void timerfd_release(struct file *f)
 	kfree(t);
 }
 
+static struct linux_itimerspec timerfd_get_locked(struct timerfd *t);
+
+/* /proc/<pid>/fdinfo: Linux's lines (the expirations not yet read, the setting; the flags only
+ * say whether TFD_TIMER_CANCEL_ON_SET is in force). */
+static long timerfd_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct timerfd *t = f->priv;
+	uint64_t fl = spin_lock_irqsave(&timerfd_lock);
+	struct linux_itimerspec cur = timerfd_get_locked(t);
+	uint64_t ticks = t->ticks;
+	uint32_t flags = t->cancel_on_set ? TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET : 0;
+	int clockid = t->clockid;
+	spin_unlock_irqrestore(&timerfd_lock, fl);
+	return ksnprintf(buf, size,
+			 "clockid: %d\nticks: %lu\nsettime flags: 0%o\nit_value: (%ld, %ld)\n"
+			 "it_interval: (%ld, %ld)\n",
+			 clockid, ticks, flags, cur.it_value.tv_sec, cur.it_value.tv_nsec,
+			 cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
+}
+
 static const struct file_ops timerfd_ops = {
+	.fdinfo = timerfd_fdinfo,
 	.read = timerfd_read,
 	.llseek = noop_llseek,
 	.poll = timerfd_poll,
