@@ -201,6 +201,8 @@ static void file_release(struct file *f)
 		epoll_file_closed(f);
 	locks_remove_file(f); /* its OFD and flock locks, its lease */
 	open_count(f->inode, f->mode, -1);
+	if (f->mode & (FMODE_READ | FMODE_WRITE))
+		fsnotify_unlinked(f->inode); /* an unlinked file's last close: IN_DELETE_SELF */
 	if ((f->flags & O_ASYNC) && f->ops && f->ops->fasync)
 		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)

@@ -28,8 +28,9 @@ void fsnotify_inode(struct inode *inode, uint32_t mask);
  * the entry `name` (len bytes), a directory when isdir. */
 void fsnotify_name(struct inode *dir, const char *name, uint32_t len, uint32_t mask,
 		   uint32_t cookie, bool isdir);
-/* The inode lost its last name (unlink, rmdir, a rename over it): IN_DELETE_SELF, then its
- * watches go (IN_IGNORED). Nothing while it still has links. */
+/* The inode may be gone: once it has no name left (unlink, rmdir, a rename over it) and no
+ * open file (as Linux, where an open file keeps the dentry: its last close calls this again),
+ * IN_DELETE_SELF, then its watches go (IN_IGNORED). Nothing otherwise. */
 void fsnotify_unlinked(struct inode *inode);
 /* A cookie tying an IN_MOVED_FROM to its IN_MOVED_TO (never 0). */
 uint32_t fsnotify_cookie(void);

@@ -264,8 +264,12 @@ static void remove_all_on(struct inode *inode, uint32_t first)
 
 void fsnotify_unlinked(struct inode *inode)
 {
-	if (watched() && READ_ONCE(inode->nlink) == 0 && READ_ONCE(inode->inotify_watches))
-		remove_all_on(inode, IN_DELETE_SELF);
+	if (!watched() || READ_ONCE(inode->nlink) != 0 || !READ_ONCE(inode->inotify_watches))
+		return;
+	if (__atomic_load_n(&inode->open_writers, __ATOMIC_RELAXED) +
+	    __atomic_load_n(&inode->open_readers, __ATOMIC_RELAXED))
+		return; /* the last close tells */
+	remove_all_on(inode, IN_DELETE_SELF);
 }
 
 uint32_t fsnotify_cookie(void)

@@ -192,6 +192,12 @@ static void test_self_events(void)
 	inotify_add_watch(fd, at("d"), IN_ALL_EVENTS);
 	unlink(at("victim"));
 	events_are("unlink_delete_self", fd, "4: 400: 8000:");
+	f = open(at("open_victim"), O_CREAT | O_WRONLY, 0644);
+	inotify_add_watch(fd, at("open_victim"), IN_ALL_EVENTS);
+	unlink(at("open_victim"));
+	events_are("unlink_open_attrib_only", fd, "4:");
+	close(f);
+	events_are("last_close_delete_self", fd, "8: 400: 8000:");
 	rename(at("d"), at("d2"));
 	events_are("move_self", fd, "800:");
 	rmdir(at("d2"));
