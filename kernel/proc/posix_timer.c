@@ -182,6 +182,16 @@ static void fire_locked(struct process *p, int id)
 		return;
 	}
 	unschedule_locked(p, t);
+	struct thread *target = NULL;
+	if (t->notify == SIGEV_THREAD_ID) {
+		target = thread_by_tid_locked(t->tid);
+		target = target && target->proc == p ? target : NULL;
+		if (!target) { /* its thread is gone: nobody to tell, ever (disarmed) */
+			t->expiry = 0;
+			spin_unlock(&ptimer_lock);
+			return;
+		}
+	}
 	if (t->interval)
 		forward(t, now);
 	else
@@ -189,14 +199,8 @@ static void fire_locked(struct process *p, int id)
 	t->sig_queued = true;
 	k_siginfo_t info;
 	timer_siginfo(t, &info);
-	struct thread *target = NULL;
-	if (t->notify == SIGEV_THREAD_ID) {
-		target = thread_by_tid_locked(t->tid);
-		target = target && target->proc == p ? target : NULL;
-	}
-	bool thread_gone = t->notify == SIGEV_THREAD_ID && !target;
 	spin_unlock(&ptimer_lock);
-	if (thread_gone || signal_send_timer_locked(p, target, info.si_signo, &info) != 1)
+	if (signal_send_timer_locked(p, target, info.si_signo, &info) != 1)
 		signal_dropped(p, id);
 }
 

@@ -175,6 +175,8 @@ static void flush_locked(struct signal_handlers *sh, const struct process *p,
 			continue;
 		list_remove(pos);
 		sh->nqueued--;
+		if (q->info.si_code == SI_TIMER) /* dropped (now ignored...): its timer goes on */
+			posix_timer_dequeued_locked(q->proc, &q->info);
 		kfree(q);
 	}
 }

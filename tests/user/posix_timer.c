@@ -248,6 +248,11 @@ static void test_ignored(void)
 	usleep(20000);
 	signal(SIGUSR2, on_usr2); /* still blocked: sigtimedwait takes it */
 	CHECK("ignored_then_caught", wait_sig(SIGUSR2, 2000, &si) && si.si_timerid == id);
+	/* A pending timer signal dropped by SIG_IGN: the timer still goes on. */
+	usleep(5000);
+	signal(SIGUSR2, SIG_IGN);
+	signal(SIGUSR2, on_usr2);
+	CHECK("flushed_goes_on", wait_sig(SIGUSR2, 2000, &si) && si.si_timerid == id);
 	t_del(id);
 	signal(SIGUSR2, SIG_DFL);
 }
