@@ -64,6 +64,10 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
 	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
 	$(STORAGE_TEST_NAMES) blkdev ext2_disk $(FS_EXT2_TEST_NAMES) $(SMP_TEST_NAMES)
+# Issue 16's event-loop calls: POSIX timers, pidfds, inotify, memfd, splice (Linux's too).
+API16_TEST_NAMES := posix_timer pidfd inotify sleep_matrix_api memfd splice kcmp_pvm
+USER_TEST_NAMES += $(API16_TEST_NAMES)
+USER_LINUX_TEST_NAMES += $(API16_TEST_NAMES)
 USER_TESTS := $(addprefix $(USER_OUT)/root/tests/,$(USER_TEST_NAMES) runall)
 USER_BAD := $(USER_OUT)/bad/.stamp
 
@@ -137,6 +141,7 @@ $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
 $(addprefix $(USER_OUT)/root/tests/,blkdev blkdev_sata blkdev_nvme): tests/user/blkdev_cases.h
 $(addprefix $(USER_OUT)/root/tests/,$(SMP_TEST_NAMES)): tests/user/smp.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
+$(USER_OUT)/root/tests/sleep_matrix_api: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator, and call every number of the syscall table (less exit and
 # exit_group, which only end a round): a call added to the table is fuzzed from then on.
 FUZZ_NRS := $(USER_OUT)/gen/fuzz_nrs.h

@@ -33,6 +33,7 @@ _Static_assert(sizeof(struct cap_user_data) == 12, "cap data size");
 #define CAP_IPC_LOCK 14
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_CHROOT 18
+#define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24

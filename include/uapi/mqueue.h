@@ -29,14 +29,17 @@ _Static_assert(sizeof(struct mq_attr) == 64, "mq_attr layout");
 #define SIGEV_SIGNAL 0
 #define SIGEV_NONE 1
 #define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4 /* timer_create: signal the thread sigev_tid (musl's SIGEV_THREAD) */
 
 struct k_sigevent {
 	uint64_t sigev_value; /* union sigval */
 	int32_t sigev_signo;
 	int32_t sigev_notify;
-	uint8_t pad[48];
+	int32_t sigev_tid; /* SIGEV_THREAD_ID's target (the union's first member on Linux) */
+	uint8_t pad[44];
 };
 _Static_assert(sizeof(struct k_sigevent) == 64, "sigevent layout");
 _Static_assert(offsetof(struct k_sigevent, sigev_notify) == 12, "sigev_notify offset");
+_Static_assert(offsetof(struct k_sigevent, sigev_tid) == 16, "sigev_notify_thread_id offset");
 
 #endif

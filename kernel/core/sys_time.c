@@ -43,12 +43,14 @@ static int clock_now_ns(int clock, uint64_t *ns)
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_TAI:
+	case CLOCK_REALTIME_ALARM: /* the alarm clocks read as the clocks they wake from */
 		*ns = time_realtime_ns();
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 		*ns = time_monotonic_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:

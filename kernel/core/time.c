@@ -3,6 +3,11 @@
 #include <core/time.h>
 #include <core/compiler.h>
 #include <fs/timerfd.h>
+#include <proc/process.h>
+#include <proc/signal.h>
+#include <uapi/capability.h>
+#include <uapi/errno.h>
+#include <uapi/time.h>
 
 static const struct clocksource *current_cs; /* written once per switch, at boot */
 static uint64_t cs_offset; /* added to the source's reading */
@@ -41,4 +46,29 @@ void time_set_realtime(uint64_t now_ns)
 {
 	WRITE_ONCE(realtime_offset, (int64_t)(now_ns - time_monotonic_ns()));
 	timerfd_clock_was_set(); /* TFD_TIMER_CANCEL_ON_SET, realtime deadlines */
+	itimer_clock_was_set(); /* absolute CLOCK_REALTIME POSIX timers */
+}
+
+int timer_timespec_ns(const struct linux_timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec > UINT64_MAX / 4 / NSEC_PER_SEC) /* centuries: cap */
+		*ns = UINT64_MAX / 4;
+	else
+		*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+struct linux_timespec timer_ns_timespec(uint64_t ns)
+{
+	return (struct linux_timespec){ .tv_sec = (int64_t)(ns / NSEC_PER_SEC),
+					.tv_nsec = (int64_t)(ns % NSEC_PER_SEC) };
+}
+
+int timer_alarm_clock(int clockid)
+{
+	if (!capable(CAP_WAKE_ALARM))
+		return -EPERM;
+	return clockid == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 }

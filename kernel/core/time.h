@@ -22,4 +22,13 @@ uint64_t time_monotonic_ns(void); /* nanoseconds since the kernel started its cl
 uint64_t time_realtime_ns(void);
 void time_set_realtime(uint64_t now_ns);
 
+/* Interval-timer values (timerfd_settime, timer_settime): a timespec as nanoseconds, -EINVAL
+ * for a negative or non-normalized one; centuries are capped (far enough to never come). */
+struct linux_timespec;
+int timer_timespec_ns(const struct linux_timespec *ts, uint64_t *ns);
+struct linux_timespec timer_ns_timespec(uint64_t ns);
+/* A timer on CLOCK_REALTIME_ALARM or CLOCK_BOOTTIME_ALARM: the clock it runs on (there is no
+ * suspend to wake from), or -EPERM without CAP_WAKE_ALARM. */
+int timer_alarm_clock(int clockid);
+
 #endif

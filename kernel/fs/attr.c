@@ -3,6 +3,7 @@
  * changes a file's owner; the owner may change its group to one of its own groups (here: its
  * effective gid); chmod by the owner or root, and a non-root chmod of a file whose group is not
  * the caller's drops S_ISGID. */
+#include <fs/fsnotify.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
@@ -40,6 +41,22 @@ static int attr_target(int dirfd, const char __user *upath, int flags, struct pa
 				   out);
 }
 
+/* The inotify events of an attribute change (Linux's fsnotify_change): a size change is a
+ * modification, both times at once (utimes) or ids and mode an attribute change. */
+static uint32_t setattr_events(uint32_t valid)
+{
+	uint32_t mask = (valid & (ATTR_UID | ATTR_GID | ATTR_MODE)) ? IN_ATTRIB : 0;
+	if (valid & ATTR_SIZE)
+		mask |= IN_MODIFY;
+	if ((valid & (ATTR_ATIME | ATTR_MTIME)) == (ATTR_ATIME | ATTR_MTIME))
+		mask |= IN_ATTRIB;
+	else if (valid & ATTR_ATIME)
+		mask |= IN_ACCESS;
+	else if (valid & ATTR_MTIME)
+		mask |= IN_MODIFY;
+	return mask;
+}
+
 int vfs_setattr(const struct path *p, struct iattr *a)
 {
 	struct inode *inode = p->dentry->inode;
@@ -55,6 +72,8 @@ int vfs_setattr(const struct path *p, struct iattr *a)
 	mutex_lock(&inode->lock);
 	r = iops->setattr(p->dentry, a);
 	mutex_unlock(&inode->lock);
+	if (!r)
+		fsnotify_dentry(p->dentry, setattr_events(a->valid));
 	return r;
 }
 

@@ -51,6 +51,19 @@ struct dentry *dentry_get_parent(struct dentry *d)
 	return parent;
 }
 
+struct dentry *dentry_get_parent_name(struct dentry *d, char *buf, size_t size, uint32_t *len,
+				      bool *hashed)
+{
+	uint64_t f = spin_lock_irqsave(&dcache_lock);
+	struct dentry *parent = d->parent;
+	parent->refcount++;
+	*len = d->name_len < size ? d->name_len : 0;
+	memcpy(buf, d->name, *len);
+	*hashed = d->hashed;
+	spin_unlock_irqrestore(&dcache_lock, f);
+	return parent;
+}
+
 static void free_name(struct dentry *d)
 {
 	if (d->name != d->iname)

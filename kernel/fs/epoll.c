@@ -135,6 +135,28 @@ static struct epitem *ep_find(struct epoll *ep, const struct file *f, int fd)
 	return NULL;
 }
 
+const struct file *epoll_target_file(struct file *f, int tfd, unsigned toff, int *err)
+{
+	if (!is_epoll(f)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	struct epoll *ep = f->priv;
+	const struct file *found = NULL;
+	mutex_lock(&epoll_mutex);
+	struct list_node *n;
+	list_for_each(n, &ep->items) {
+		struct epitem *item = list_entry(n, struct epitem, node);
+		if (item->fd == tfd && toff-- == 0) {
+			found = item->file;
+			break;
+		}
+	}
+	mutex_unlock(&epoll_mutex);
+	*err = found ? 0 : -ENOENT;
+	return found;
+}
+
 /* What of item's interest f reports now (POLL* bits, EPOLLERR and EPOLLHUP always wanted). */
 static uint32_t ep_item_poll(struct epitem *item, struct poll_table *pt)
 {

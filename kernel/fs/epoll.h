@@ -25,5 +25,9 @@ struct file;
 
 /* The last reference to f went (file.c, before f's release): drop every interest in it. */
 void epoll_file_closed(struct file *f);
+/* kcmp(KCMP_EPOLL_TFD): the file of the toff-th interest (in registration order) that epoll f
+ * holds for descriptor tfd — a raw pointer, to compare only, never to use — or NULL with *err
+ * (-EINVAL: f is not an epoll; -ENOENT: no such interest). */
+const struct file *epoll_target_file(struct file *f, int tfd, unsigned toff, int *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* eventfd and eventfd2 (see fs/eventfd.h): the counter, its blocking read and write, its poll
  * readiness. */
+#include <lib/printf.h>
 #include <fs/eventfd.h>
 #include <fs/poll.h>
 #include <fs/vfs.h>
@@ -102,7 +103,19 @@ static void eventfd_release(struct file *f)
 	kfree(f->priv);
 }
 
+/* /proc/<pid>/fdinfo: Linux's lines (the id is the inode number here). */
+static long eventfd_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct eventfd *e = f->priv;
+	uint64_t fl = spin_lock_irqsave(&e->lock);
+	uint64_t count = e->count;
+	spin_unlock_irqrestore(&e->lock, fl);
+	return ksnprintf(buf, size, "eventfd-count: %16lx\neventfd-id: %lu\neventfd-semaphore: %d\n",
+			 count, f->inode->ino, e->semaphore);
+}
+
 static const struct file_ops eventfd_ops = {
+	.fdinfo = eventfd_fdinfo,
 	.read = eventfd_read,
 	.write = eventfd_write,
 	.llseek = noop_llseek,

@@ -2,6 +2,8 @@
  * F_GETFL, F_SETFL; the lock and lease commands go to fs/locks.c and fs/leases.c, the owner
  * and signal ones to fs/fown.c), flock, and ioctl's dispatch to the file's driver (with
  * FIOCLEX, FIONCLEX, FIONBIO and FIOASYNC handled here, as Linux does for every file). */
+#include <fs/memfd.h>
+#include <uapi/memfd.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
@@ -152,8 +154,12 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_GETPIPE_SZ:
 		r = pipe_fcntl(f, cmd, arg);
 		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		r = memfd_fcntl(f, cmd, arg);
+		break;
 	default:
-		r = -EINVAL; /* seals, pipe sizes, notifications: not implemented */
+		r = -EINVAL; /* notifications (F_NOTIFY): not implemented */
 		break;
 	}
 	file_put(f);

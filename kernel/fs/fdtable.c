@@ -432,3 +432,24 @@ void fdtable_for_each(struct fd_table *t, bool (*fn)(int fd, struct file *f, voi
 			return;
 	}
 }
+
+struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights)
+{
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	struct file *file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
+	if (file) {
+		file_get(file);
+		*rights = t->rights[fd];
+	}
+	spin_unlock_irqrestore(&t->lock, f);
+	return file;
+}
+
+
+bool fdtable_cloexec(struct fd_table *t, int fd)
+{
+	uint64_t f = spin_lock_irqsave(&t->lock);
+	bool on = fd >= 0 && fd < t->size && (t->cloexec[fd / 64] & (1ULL << (fd % 64)));
+	spin_unlock_irqrestore(&t->lock, f);
+	return on;
+}

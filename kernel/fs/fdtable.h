@@ -84,6 +84,11 @@ bool fd_set_cloexec(int fd, bool cloexec);
 void fdtable_close_on_exec(struct fd_table *t);
 /* close_range(first, last, flags) on the calling process's table. */
 int fd_close_range(unsigned first, unsigned last, unsigned flags);
+/* The open file in slot fd of t (referenced) and the descriptor's rights, or NULL (another
+ * process's table: /proc/<pid>/fd, pidfd_getfd). */
+struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights);
+/* Is slot fd of t close-on-exec? (/proc/<pid>/fdinfo's flags.) */
+bool fdtable_cloexec(struct fd_table *t, int fd);
 /* Iterate open descriptors in order (for /proc/<pid>/fd): fn gets each fd and its file
  * (referenced for the call only); returns false to stop. Not under the lock. */
 void fdtable_for_each(struct fd_table *t, bool (*fn)(int fd, struct file *f, void *ctx),

@@ -1,6 +1,7 @@
 /* Open file descriptions: creation (named and anonymous), reference counting, the checked
  * read/write entry points every caller goes through, seeking, and the character-device table
  * that gives device inodes their operations. */
+#include <fs/fsnotify.h>
 #include <fs/vfs.h>
 #include <fs/epoll.h>
 #include <fs/fdtable.h>
@@ -194,10 +195,14 @@ void file_get(struct file *f)
 
 static void file_release(struct file *f)
 {
+	if (!(f->flags & O_PATH))
+		fsnotify_file(f, (f->mode & FMODE_WRITE) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	if (!list_empty(&f->epoll_links)) /* no one can add one now: no reference is left */
 		epoll_file_closed(f);
 	locks_remove_file(f); /* its OFD and flock locks, its lease */
 	open_count(f->inode, f->mode, -1);
+	if (f->mode & (FMODE_READ | FMODE_WRITE))
+		fsnotify_unlinked(f->inode); /* an unlinked file's last close: IN_DELETE_SELF */
 	if ((f->flags & O_ASYNC) && f->ops && f->ops->fasync)
 		f->ops->fasync(f, -1, false);
 	if (f->ops && f->ops->release)
@@ -252,7 +257,10 @@ long vfs_read(struct file *f, struct uio *u, int64_t *pos)
 		return -EINVAL;
 	if (u->resid == 0)
 		return 0;
-	return f->ops->read(f, u, pos);
+	long r = f->ops->read(f, u, pos);
+	if (r > 0)
+		fsnotify_file(f, IN_ACCESS);
+	return r;
 }
 
 int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf)
@@ -264,6 +272,14 @@ int64_t vfs_write_allowance(struct file *f, int64_t pos, size_t len, uint8_t rwf
 	return rlimit_fsize_allow(at, at + (int64_t)MIN(len, most));
 }
 
+/* A write's result r, after telling inotify of a write that wrote. */
+static long write_notify(struct file *f, long r)
+{
+	if (r > 0)
+		fsnotify_file(f, IN_MODIFY);
+	return r;
+}
+
 long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 {
 	if (!(f->mode & FMODE_WRITE))
@@ -271,7 +287,7 @@ long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
 	if (!S_ISREG(f->inode->mode))
-		return f->ops->write(f, u, pos);
+		return write_notify(f, f->ops->write(f, u, pos));
 	if (u->resid == 0)
 		return 0;
 	int64_t allowed = vfs_write_allowance(f, *pos, u->resid, u->rwf);
@@ -281,7 +297,7 @@ long vfs_write(struct file *f, struct uio *u, int64_t *pos)
 	u->resid -= cut;
 	long r = f->ops->write(f, u, pos);
 	u->resid += cut;
-	return r;
+	return write_notify(f, r);
 }
 
 int64_t generic_llseek(struct file *f, int64_t off, int whence)

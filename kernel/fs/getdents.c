@@ -1,6 +1,7 @@
 /* getdents64: directory entries as struct linux_dirent64 records, built in a kernel buffer by
  * the file system's iterate operation and copied out at once. The file position is the file
  * system's cookie for "after the last entry returned". */
+#include <fs/fsnotify.h>
 #include <fs/vfs.h>
 #include <fs/fdtable.h>
 #include <syscall/syscall.h>
@@ -72,6 +73,8 @@ SYSCALL_DEFINE3(getdents64, int, fd, void __user *, dirp, unsigned int, count)
 		r = (long)b.used;
 	}
 	mutex_unlock(&f->pos_lock);
+	if (r >= 0)
+		fsnotify_file(f, IN_ACCESS);
 	kfree(b.buf);
 	file_put(f);
 	return r;

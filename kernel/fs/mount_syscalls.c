@@ -2,6 +2,7 @@
  * make a file system or one mount read-only or writable again; bind mounts and moves are not
  * supported and say so with EINVAL), and the sync family — everything lives in
  * memory, so syncing has nothing to write and succeeds once the descriptor is checked. */
+#include <fs/fsnotify.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
@@ -105,6 +106,23 @@ SYSCALL_DEFINE5(mount, const char __user *, usource, const char __user *, utarge
 	return ret;
 }
 
+static bool mounts_sb(struct mount *m, void *ctx)
+{
+	struct super_block **sb = ctx;
+	if (m->sb == *sb)
+		*sb = NULL;
+	return *sb != NULL;
+}
+
+/* The last mount of sb went: its inotify watches get IN_UNMOUNT. */
+static void umount_notify(struct super_block *sb)
+{
+	struct super_block *left = sb;
+	mount_for_each(mounts_sb, &left);
+	if (left)
+		fsnotify_unmount(sb);
+}
+
 SYSCALL_DEFINE2(umount2, const char __user *, utarget, int, flags)
 {
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
@@ -125,6 +143,8 @@ SYSCALL_DEFINE2(umount2, const char __user *, utarget, int, flags)
 		r = mount_detach(p.mnt, flags & MNT_DETACH);
 		mutex_unlock(&namespace_mutex);
 	}
+	if (!r)
+		umount_notify(p.mnt->sb);
 	path_put(&p);
 	return r;
 }

@@ -3,6 +3,7 @@
  * last name up again under it, check types and permissions, then let the file system act. */
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
+#include <fs/fsnotify.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <proc/process.h>
@@ -115,6 +116,11 @@ static int create_name(int dirfd, const char *path, uint32_t mode, uint64_t rdev
 			r = iops && iops->create ? iops->create(dir, d, mode, rdev) : -EPERM;
 		mutex_unlock(&dir->lock);
 	}
+	if (!r) {
+		if (src)
+			fsnotify_inode(src->inode, IN_ATTRIB); /* its link count */
+		fsnotify_name(dir, d->name, d->name_len, IN_CREATE, 0, S_ISDIR(d->inode->mode));
+	}
 	if (!r && out) {
 		out->mnt = pl.parent.mnt;
 		out->dentry = dentry_get(d);
@@ -213,6 +219,17 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 	return r;
 }
 
+/* A name went: the dentry stops being found; the events in Linux's order (the file's link
+ * count, its deletion, then the directory's entry). */
+static void unlink_done(struct inode *dir, struct dentry *d, bool rmdir)
+{
+	dentry_unhash(d);
+	if (!rmdir)
+		fsnotify_inode(d->inode, IN_ATTRIB);
+	fsnotify_unlinked(d->inode);
+	fsnotify_name(dir, d->name, d->name_len, IN_DELETE, 0, rmdir);
+}
+
 int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
 {
 	struct parent_lookup pl;
@@ -245,7 +262,7 @@ int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
 		r = op ? op(dir, d) : -EPERM;
 		mutex_unlock(&dir->lock);
 		if (!r)
-			dentry_unhash(d);
+			unlink_done(dir, d, rmdir);
 	}
 	change_done(&pl, d);
 	return r;
@@ -335,11 +352,21 @@ int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *n
 	if (!r && !same) {
 		struct inode *odir = op.parent.dentry->inode, *ndir = np.parent.dentry->inode;
 		const struct inode_ops *iops = odir->iops;
+		struct fsnotify_move m = { .old_dir = odir, .new_dir = ndir, .old_name = op.last,
+					   .old_len = (uint32_t)op.last_len, .new_name = np.last,
+					   .new_len = (uint32_t)np.last_len, .moved = od->inode,
+					   .replaced = nd->inode, .exchange = flags & RENAME_EXCHANGE };
+		if (m.replaced)
+			inode_get(m.replaced); /* for its events after the move */
 		r = iops && iops->rename ? iops->rename(odir, od, ndir, nd, flags) : -EPERM;
 		if (!r && (flags & RENAME_EXCHANGE))
 			dentry_exchange(od, nd);
 		else if (!r)
 			dentry_move(od, nd);
+		if (!r)
+			fsnotify_rename(&m);
+		if (m.replaced)
+			inode_put(m.replaced);
 	}
 	mutex_unlock(&namespace_mutex);
 	dentry_put(od);

@@ -1,6 +1,7 @@
 /* open(2) and friends: resolving or creating the file, the access checks, choosing the file's
  * operations (a device's from the chrdev table, a FIFO's from the pipe code), O_TRUNC, and
  * installing the descriptor; close and close_range. */
+#include <fs/fsnotify.h>
 #include <fs/vfs_ops.h>
 #include <fs/namei.h>
 #include <fs/fdtable.h>
@@ -213,7 +214,10 @@ int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struc
 	}
 	struct inode *inode = p.dentry->inode;
 	inode_get(inode);
-	return file_alloc(&p, inode, flags, ops, out);
+	r = file_alloc(&p, inode, flags, ops, out);
+	if (!r && !(flags & O_PATH))
+		fsnotify_file(*out, IN_OPEN);
+	return r;
 }
 
 static long open_user(int dirfd, const char __user *upath, int flags, uint32_t mode)

@@ -1,4 +1,5 @@
 /* signalfd and signalfd4 (see fs/signalfd.h): the file, siginfo's conversion, the calls. */
+#include <lib/printf.h>
 #include <fs/signalfd.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -108,7 +109,15 @@ static int signalfd_open(struct inode *inode, struct file *f)
 	return s->sh ? 0 : -ENOMEM;
 }
 
+/* /proc/<pid>/fdinfo: the set read, as Linux shows it. */
+static long signalfd_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct signalfd *s = f->priv;
+	return ksnprintf(buf, size, "sigmask:\t%016lx\n", READ_ONCE(s->mask));
+}
+
 static const struct file_ops signalfd_ops = {
+	.fdinfo = signalfd_fdinfo,
 	.open = signalfd_open,
 	.read = signalfd_read,
 	.llseek = noop_llseek,

@@ -17,3 +17,11 @@ KERNEL_OBJS += fs/locks.o fs/leases.o fs/fown.o
 KERNEL_OBJS += fs/xattr.o fs/xattr_store.o
 # The event descriptors: eventfd, epoll (fs/epoll.h), timerfd, signalfd.
 KERNEL_OBJS += fs/eventfd.o fs/epoll.o fs/timerfd.o fs/signalfd.o
+# inotify and the VFS's event hooks (fs/fsnotify.h).
+KERNEL_OBJS += fs/inotify.o
+# memfd_create and file seals (fs/memfd.h).
+KERNEL_OBJS += fs/memfd.o
+# splice, tee, vmsplice (copying through the pipes' rings).
+KERNEL_OBJS += fs/splice.o
+# fallocate (the file systems' fallocate operation: tmpfs).
+KERNEL_OBJS += fs/fallocate.o

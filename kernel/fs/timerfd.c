@@ -1,5 +1,6 @@
 /* timerfd_create, timerfd_settime, timerfd_gettime (see fs/timerfd.h): the timer's state, its
  * lazy expiration count, the kernel thread that wakes expired timers' waiters. */
+#include <lib/printf.h>
 #include <fs/timerfd.h>
 #include <fs/fdtable.h>
 #include <fs/poll.h>
@@ -12,7 +13,6 @@
 #include <sched/sched.h>
 #include <sched/thread.h>
 #include <syscall/syscall.h>
-#include <uapi/capability.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/poll.h>
@@ -194,7 +194,28 @@ static void timerfd_release(struct file *f)
 	kfree(t);
 }
 
+static struct linux_itimerspec timerfd_get_locked(struct timerfd *t);
+
+/* /proc/<pid>/fdinfo: Linux's lines (the expirations not yet read, the setting; the flags only
+ * say whether TFD_TIMER_CANCEL_ON_SET is in force). */
+static long timerfd_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct timerfd *t = f->priv;
+	uint64_t fl = spin_lock_irqsave(&timerfd_lock);
+	struct linux_itimerspec cur = timerfd_get_locked(t);
+	uint64_t ticks = t->ticks;
+	uint32_t flags = t->cancel_on_set ? TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET : 0;
+	int clockid = t->clockid;
+	spin_unlock_irqrestore(&timerfd_lock, fl);
+	return ksnprintf(buf, size,
+			 "clockid: %d\nticks: %lu\nsettime flags: 0%o\nit_value: (%ld, %ld)\n"
+			 "it_interval: (%ld, %ld)\n",
+			 clockid, ticks, flags, cur.it_value.tv_sec, cur.it_value.tv_nsec,
+			 cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
+}
+
 static const struct file_ops timerfd_ops = {
+	.fdinfo = timerfd_fdinfo,
 	.read = timerfd_read,
 	.llseek = noop_llseek,
 	.poll = timerfd_poll,
@@ -214,9 +235,7 @@ static int timerfd_clock(int clockid)
 		return CLOCK_MONOTONIC;
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_BOOTTIME_ALARM:
-		if (!capable(CAP_WAKE_ALARM))
-			return -EPERM;
-		return clockid == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		return timer_alarm_clock(clockid);
 	}
 	return -EINVAL;
 }
@@ -241,22 +260,6 @@ SYSCALL_DEFINE2(timerfd_create, int, clockid, int, flags)
 			      flags & TFD_CLOEXEC);
 }
 
-static int timespec_ns(const struct linux_timespec *ts, uint64_t *ns)
-{
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	if ((uint64_t)ts->tv_sec > UINT64_MAX / 4 / NSEC_PER_SEC) /* centuries: cap */
-		*ns = UINT64_MAX / 4;
-	else
-		*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
-	return 0;
-}
-
-static struct linux_timespec ns_timespec(uint64_t ns)
-{
-	return (struct linux_timespec){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
-}
-
 /* The current setting: time to the next expiration and the interval. */
 static struct linux_itimerspec timerfd_get_locked(struct timerfd *t)
 {
@@ -265,8 +268,8 @@ static struct linux_itimerspec timerfd_get_locked(struct timerfd *t)
 	uint64_t left = 0, now = clock_now(t->clockid);
 	if (t->expiry)
 		left = t->expiry > now ? t->expiry - now : 1;
-	return (struct linux_itimerspec){ .it_interval = ns_timespec(t->interval),
-					  .it_value = ns_timespec(left) };
+	return (struct linux_itimerspec){ .it_interval = timer_ns_timespec(t->interval),
+					  .it_value = timer_ns_timespec(left) };
 }
 
 /* The timerfd behind fd (referenced in *fp): 0, -EBADF or -EINVAL (not a timerfd). */
@@ -306,7 +309,8 @@ SYSCALL_DEFINE4(timerfd_settime, int, fd, int, flags, const struct linux_itimers
 	if (copy_from_user(&its, unew, sizeof(its)))
 		return -EFAULT;
 	uint64_t value, interval;
-	if (timespec_ns(&its.it_value, &value) || timespec_ns(&its.it_interval, &interval))
+	if (timer_timespec_ns(&its.it_value, &value) ||
+	    timer_timespec_ns(&its.it_interval, &interval))
 		return -EINVAL;
 	struct file *f;
 	int r = timerfd_get_file(fd, &f);

@@ -1,6 +1,8 @@
 /* tmpfs's name space and super block: creating, linking, removing and renaming names (the
  * directory is the dentry cache: each name pins its dentry), symlinks, attributes, mount
  * options (size=, nr_inodes=, mode=, uid=, gid=), statfs, and tearing a tree down at umount. */
+#include <fs/memfd.h>
+#include <uapi/memfd.h>
 #include <fs/tmpfs.h>
 #include <core/panic.h>
 #include <lib/string.h>
@@ -29,6 +31,7 @@ static struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, uint
 		goto out_full;
 	}
 	current_fsids(&inode->uid, &inode->gid);
+	((struct tmpfs_inode *)inode->priv)->seals = F_SEAL_SEAL; /* shmem's: only memfds seal */
 	inode->iops = &tmpfs_iops;
 	inode->rdev = rdev;
 	if (S_ISREG(mode))
@@ -166,6 +169,9 @@ static long tmpfs_readlink(struct dentry *d, char *buf, size_t size)
 static int tmpfs_setattr(struct dentry *d, const struct iattr *a)
 {
 	struct inode *inode = d->inode;
+	int r = S_ISREG(inode->mode) ? seals_check_setattr_locked(inode, a) : 0;
+	if (r)
+		return r;
 	if ((a->valid & ATTR_SIZE) && a->size != inode->size) {
 		tmpfs_truncate_pages(inode, a->size);
 		inode_touch(inode, ATTR_MTIME | ATTR_CTIME);

@@ -19,6 +19,7 @@ struct tmpfs_inode {
 	int height; /* tree levels above the data pages */
 	uint64_t data_pages;
 	char *link; /* a symlink's target (NUL-terminated) */
+	uint32_t seals; /* F_SEAL_* (fs/memfd.h); inode->lock. F_SEAL_SEAL unless a memfd allows */
 };
 
 extern const struct file_ops tmpfs_file_ops;

@@ -6,6 +6,7 @@
  * (map_page), which are therefore counted in page_ref: one reference the file's, one per page
  * table entry, so that truncation never frees a page still mapped. lseek's SEEK_DATA and
  * SEEK_HOLE see the holes. */
+#include <fs/memfd.h>
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/layout.h>
@@ -187,6 +188,9 @@ static long tmpfs_write(struct file *f, struct uio *u, int64_t *pos)
 		size_t n = PAGE_SIZE - off;
 		if (n > u->resid)
 			n = u->resid;
+		r = seals_check_write_locked(inode, at, n); /* page by page, as Linux */
+		if (r)
+			break;
 		int err = 0;
 		uint64_t *slot = data_slot(ti, sb, (uint64_t)at / PAGE_SIZE, &err);
 		if (!slot) {
@@ -316,7 +320,56 @@ static int64_t tmpfs_llseek(struct file *f, int64_t off, int whence)
 	return r;
 }
 
+/* Zero the file's bytes in [from, to) where it has pages (holes read as zeros already). */
+static void zero_range_locked(struct inode *inode, int64_t from, int64_t to)
+{
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	while (from < to) {
+		size_t off = (size_t)(from % PAGE_SIZE), n = MIN((size_t)(to - from), PAGE_SIZE - off);
+		int err = 0;
+		uint64_t *slot = find_slot(ti, sb, (uint64_t)from / PAGE_SIZE, false, &err);
+		if (slot && *slot)
+			memset((char *)phys_to_virt(*slot) + off, 0, n);
+		from += (int64_t)n;
+	}
+}
+
+/* As Linux's shmem: FALLOC_FL_KEEP_SIZE and FALLOC_FL_PUNCH_HOLE only. Allocating gives every
+ * page in the range its page (ENOSPC past the size limit: the pages allocated stay, as the
+ * size does not move); a hole is punched by zeroing (the pages stay allocated). */
+static int tmpfs_fallocate(struct file *f, int mode, int64_t off, int64_t len)
+{
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	struct inode *inode = f->inode;
+	struct tmpfs_inode *ti = inode->priv;
+	struct tmpfs_sb *sb = inode->sb->priv;
+	if (off + len > TMPFS_MAX_BYTES)
+		return -EFBIG;
+	mutex_lock(&inode->lock);
+	int r = seals_check_fallocate_locked(inode, mode, off, len);
+	if (!r && (mode & FALLOC_FL_PUNCH_HOLE))
+		zero_range_locked(inode, off, MIN(off + len, inode->size));
+	uint64_t last = (uint64_t)(off + len - 1) / PAGE_SIZE;
+	for (uint64_t i = (uint64_t)off / PAGE_SIZE; !r && !(mode & FALLOC_FL_PUNCH_HOLE) && i <= last;
+	     i++) {
+		int err = 0;
+		if (!data_slot(ti, sb, i, &err))
+			r = err;
+	}
+	if (!r && !(mode & FALLOC_FL_KEEP_SIZE) && off + len > inode->size)
+		inode->size = off + len;
+	if (!r) {
+		inode_touch(inode, ATTR_MTIME | ATTR_CTIME);
+		inode->blocks = ti->data_pages * (PAGE_SIZE / 512);
+	}
+	mutex_unlock(&inode->lock);
+	return r;
+}
+
 const struct file_ops tmpfs_file_ops = {
+	.fallocate = tmpfs_fallocate,
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,

@@ -161,6 +161,7 @@ struct inode_ops {
 	int (*setattr)(struct dentry *d, const struct iattr *a);
 };
 
+struct inotify_watch;
 struct inode {
 	uint64_t ino;
 	uint32_t mode; /* type and permission bits (st_mode) */
@@ -196,6 +197,9 @@ struct inode {
 	 * < 0 the programs executing it (exec, /proc/<pid>/exe holders); the two exclude each
 	 * other with ETXTBSY (bug etxtbsy_ignored). */
 	int writecount;
+	/* inotify watches on it (fs/inotify.c), a chain guarded by inotify_lock; NULL: none. A
+	 * watch holds a reference. */
+	struct inotify_watch *inotify_watches;
 };
 
 /* A fresh inode of sb (refcount 1, inode number allocated, times now, mutex ready). NULL when
@@ -260,6 +264,10 @@ void dentry_put(struct dentry *d);
 /* A reference to d's parent, taken under dcache_lock: a rename may move d meanwhile and drop
  * the reference it held on its old parent, so reading d->parent unlocked is not enough. */
 struct dentry *dentry_get_parent(struct dentry *d);
+/* The same, with d's name copied into buf (*len bytes, not NUL-terminated; 0 when it does not
+ * fit in size) and whether d is hashed, all read at once (inotify's event about a child). */
+struct dentry *dentry_get_parent_name(struct dentry *d, char *buf, size_t size, uint32_t *len,
+				      bool *hashed);
 /* Find the child `name` of parent in the cache (referenced), or NULL. */
 struct dentry *dcache_lookup(struct dentry *parent, const char *name, size_t len);
 /* A new hashed negative child of parent named name (referenced). NULL on ENOMEM. */
@@ -427,6 +435,12 @@ struct file_ops {
 	 * until they let go (Linux unmaps it: SIGBUS); never freed under them. NULL: no shared
 	 * mappings (ENODEV). */
 	int (*map_page)(struct file *f, uint64_t index, uint64_t *pa);
+	/* fallocate(2) on a regular file, mode checked by the VFS (FALLOC_FL_*): 0 or -errno
+	 * (-EOPNOTSUPP for a mode it lacks). NULL: EOPNOTSUPP. */
+	int (*fallocate)(struct file *f, int mode, int64_t off, int64_t len);
+	/* /proc/<pid>/fdinfo/<fd>: the file's own lines after the common ones, into buf (size
+	 * bytes, as ksnprintf): their length. NULL: none. */
+	long (*fdinfo)(struct file *f, char *buf, size_t size);
 	/* O_ASYNC was set (on) or cleared on f through descriptor fd (F_SETFL), or f is being
 	 * released with it set (fd -1, off): put f on / take it off the object's fasync list
 	 * (fs/fown.h). 0 or -errno. NULL: O_ASYNC raises no signal on this file. */

@@ -5,6 +5,7 @@
  * trusted.* only for a privileged caller (invisible to others); security.* readable by all,
  * written by a privileged caller; system.* (POSIX ACLs) and unknown namespaces unsupported.
  * File systems that keep attributes (SB_XATTR: tmpfs) store them in fs/xattr_store.c. */
+#include <fs/fsnotify.h>
 #include <fs/xattr_store.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
@@ -140,6 +141,15 @@ static int xattr_check(const struct xattr_target *t, const char *name, bool writ
 
 /* ---- the four operations on a resolved target ---------------------------------------------- */
 
+/* An extended attribute changed: IN_ATTRIB. */
+static void xattr_changed(struct xattr_target *t)
+{
+	if (t->file)
+		fsnotify_file(t->file, IN_ATTRIB);
+	else
+		fsnotify_dentry(t->path.dentry, IN_ATTRIB);
+}
+
 static long do_setxattr(struct xattr_target *t, const char *name, const void *value,
 			size_t size, int flags)
 {
@@ -151,6 +161,8 @@ static long do_setxattr(struct xattr_target *t, const char *name, const void *va
 	if (!r)
 		inode_touch(t->inode, ATTR_CTIME);
 	mutex_unlock(&t->inode->lock);
+	if (!r)
+		xattr_changed(t);
 	return r;
 }
 
@@ -207,6 +219,8 @@ static long do_removexattr(struct xattr_target *t, const char *name)
 	if (!r)
 		inode_touch(t->inode, ATTR_CTIME);
 	mutex_unlock(&t->inode->lock);
+	if (!r)
+		xattr_changed(t);
 	return r;
 }
 

@@ -393,6 +393,93 @@ static long pipe_read(struct file *f, struct uio *u, int64_t *pos)
 	return ret;
 }
 
+/* ---- splice and tee (fs/splice.c) ------------------------------------------------------------ */
+
+bool file_is_pipe(const struct file *f)
+{
+	return f->ops == &fifo_file_ops && f->priv;
+}
+
+bool pipe_same(const struct file *a, const struct file *b)
+{
+	return a->priv == b->priv;
+}
+
+int pipe_wait_room(struct file *f, size_t len)
+{
+	struct pipe *p = f->priv;
+	size_t need = len <= PIPE_BUF ? len : 1;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	int r = 0;
+	while (!r && p->readers && (p->writing || p->size - p->len < need))
+		r = pipe_wait_locked(p, &p->wr_wait, false, &fl);
+	spin_unlock_irqrestore(&p->lock, fl);
+	return r;
+}
+
+/* Wait until the head can be handed out: 1, 0 at end of file, -EAGAIN, -ERESTARTSYS. */
+static int splice_wait_locked(struct pipe *p, bool nonblock, uint64_t *fl)
+{
+	for (;;) {
+		if (!p->reading && p->len > 0)
+			return 1;
+		if (!p->reading && p->writers == 0)
+			return 0;
+		int r = pipe_wait_locked(p, &p->rd_wait, !p->reading && nonblock, fl);
+		if (r)
+			return r;
+	}
+}
+
+/* Hand the pieces of up to want bytes from the head to sink with the lock dropped (`reading`
+ * held): the bytes it took. */
+static long splice_pieces_locked(struct pipe *p, size_t want, bool peek, long *err,
+				 long (*sink)(void *ctx, const void *buf, size_t n), void *ctx,
+				 uint64_t *fl)
+{
+	size_t done = 0;
+	while (done < want) {
+		uint32_t at = (uint32_t)((p->head + (peek ? done : 0)) % p->size);
+		size_t n = min_size(want - done, PAGE_SIZE - at % PAGE_SIZE);
+		const uint8_t *page = p->pages[at / PAGE_SIZE];
+		spin_unlock_irqrestore(&p->lock, *fl);
+		long took = sink(ctx, page + at % PAGE_SIZE, n);
+		*fl = spin_lock_irqsave(&p->lock);
+		if (took <= 0) {
+			*err = took;
+			break;
+		}
+		if (!peek)
+			pipe_advance_locked(p, (size_t)took);
+		done += (size_t)took;
+		if ((size_t)took < n)
+			break;
+	}
+	return (long)done;
+}
+
+long pipe_splice_out(struct file *f, size_t len, bool nonblock, bool peek,
+		     long (*sink)(void *ctx, const void *buf, size_t n), void *ctx)
+{
+	struct pipe *p = f->priv;
+	uint64_t fl = spin_lock_irqsave(&p->lock);
+	long r = splice_wait_locked(p, nonblock, &fl), err = 0;
+	if (r > 0 && p->pkt_count)
+		r = -EINVAL; /* packets keep their bounds only through read(2) */
+	if (r > 0) {
+		p->reading = true;
+		r = splice_pieces_locked(p, min_size(len, p->len), peek, &err, sink, ctx, &fl);
+		p->reading = false;
+		wait_queue_wake_locked(&p->rd_wait, 0); /* readers waiting for the flag */
+		if (!r)
+			r = err;
+	}
+	spin_unlock_irqrestore(&p->lock, fl);
+	if (r > 0 && !peek)
+		fasync_signal(&p->async_writers, POLL_OUT);
+	return r;
+}
+
 /* Take `writing` and move min(room, resid, max) bytes from u into the free part of the ring, a
  * page piece at a time with the lock dropped (allocating pages as needed); each piece is
  * published at once. Bytes moved, or -EFAULT / -ENOMEM when none could be. */

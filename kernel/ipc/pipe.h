@@ -38,4 +38,21 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg);
  * finds or makes the inode's pipe), pipe2 for the ends of anonymous pipes. */
 extern const struct file_ops fifo_file_ops;
 
+/* splice, tee (fs/splice.c): is f an end of a pipe or FIFO (with its pipe)? */
+bool file_is_pipe(const struct file *f);
+/* Do two pipe ends belong to the same pipe? */
+bool pipe_same(const struct file *a, const struct file *b);
+/* Hand up to len bytes at the head of f's pipe to sink, a piece at a time as they lie in the
+ * ring (the pipe's reader for the while), waiting interruptibly for data unless nonblock, and
+ * consume what sink took unless peek (tee). The bytes sink took (0 at end of file), or -EAGAIN,
+ * -ERESTARTSYS, -EINVAL (a pipe holding O_DIRECT packets), or sink's error when it took
+ * nothing. sink returns the bytes it took (fewer: stop) or -errno. */
+long pipe_splice_out(struct file *f, size_t len, bool nonblock, bool peek,
+		     long (*sink)(void *ctx, const void *buf, size_t n), void *ctx);
+/* Wait interruptibly until f's pipe has room for a write of len bytes (all of it up to
+ * PIPE_BUF, else one byte) or no reader: 0 or -ERESTARTSYS. splice and vmsplice into a pipe
+ * wait so and then write what fits without waiting again, as Linux's return once the pipe is
+ * full. */
+int pipe_wait_room(struct file *f, size_t len);
+
 #endif

@@ -4,6 +4,7 @@
  * pages) when its file system can (file_ops.read_page, map_page: tmpfs), else -ENODEV
  * (directories, pipes, devices, procfs). W^X: PROT_WRITE|PROT_EXEC is refused with -EACCES by
  * mmap and mprotect alike. */
+#include <fs/memfd.h>
 #include <mm/vm.h>
 #include <mm/layout.h>
 #include <fs/vfs.h>
@@ -88,6 +89,8 @@ static int mappable_file(int fd, uint32_t *vm_flags, struct file **file)
 		err = -EACCES;
 	else if (!can_map(*file, shared))
 		err = -ENODEV;
+	if (!err)
+		err = seals_check_mmap(*file, vm_flags); /* a memfd's write seals */
 	if (err)
 		file_put(*file);
 	else if (shared && !writer)

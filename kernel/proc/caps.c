@@ -189,3 +189,23 @@ long cap_bset_prctl(int option, uint64_t cap)
 	spin_unlock_irqrestore(&p->lock, f);
 	return 0;
 }
+
+/* Linux's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS: the caller itself, or its real
+ * uid and gid are the target's real, effective and saved ones and the target is dumpable (not
+ * set-id), or the caller has CAP_SYS_PTRACE. process_tree_lock held. */
+bool ptrace_may_access_locked(struct process *p)
+{
+	spin_assert_held(&process_tree_lock);
+	struct process *me = process_current();
+	if (p == me || capable(CAP_SYS_PTRACE))
+		return true;
+	spin_lock(&me->lock);
+	uint32_t uid = me->cred.uid, gid = me->cred.gid;
+	spin_unlock(&me->lock);
+	spin_lock(&p->lock);
+	const struct cred *c = &p->cred;
+	bool same = c->uid == uid && c->euid == uid && c->suid == uid && c->gid == gid &&
+		    c->egid == gid && c->sgid == gid;
+	spin_unlock(&p->lock);
+	return same && __atomic_load_n(&p->dumpable, __ATOMIC_RELAXED);
+}

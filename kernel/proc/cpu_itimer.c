@@ -5,6 +5,7 @@
  * mode, where sending may take the locks it needs. */
 #include <proc/process.h>
 #include <proc/signal.h>
+#include <proc/posix_timer.h>
 #include <arch/x86_64/timer.h>
 #include <core/spinlock.h>
 #include <core/time.h>
@@ -12,6 +13,7 @@
 #include <uapi/time.h>
 
 #define TICK_NS (NSEC_PER_SEC / TIMER_HZ)
+#define POSIX_DUE 4 /* cpu_itimers_due: POSIX CPU-time timers to check (bits 0, 1: itimers) */
 
 /* Guards every process's cpu_itimers; taken in the timer interrupt, so always IRQs off. */
 static struct spinlock cpu_itimer_lock = SPINLOCK_INIT("cpu_itimer");
@@ -39,15 +41,20 @@ static bool count_down_locked(struct process *p, int i)
 
 bool cpu_itimer_tick(struct process *p, bool from_user)
 {
+	/* POSIX CPU-time timers (proc/posix_timer.c) are compared with their clocks on the way
+	 * out. */
+	bool posix = READ_ONCE(p->ptimer_cpu_armed) > 0;
+	if (posix)
+		__atomic_fetch_or(&p->cpu_itimers_due, POSIX_DUE, __ATOMIC_RELAXED);
 	/* Unlocked fast path: an aligned load, and a timer armed meanwhile counts from the next
 	 * tick. */
 	if (!READ_ONCE(p->cpu_itimers[0].value) && !READ_ONCE(p->cpu_itimers[1].value))
-		return false;
+		return posix;
 	spin_lock(&cpu_itimer_lock);
 	bool expired = from_user && count_down_locked(p, slot(ITIMER_VIRTUAL));
 	expired |= count_down_locked(p, slot(ITIMER_PROF));
 	spin_unlock(&cpu_itimer_lock);
-	return expired;
+	return expired || posix;
 }
 
 void cpu_itimer_deliver(struct process *p)
@@ -63,6 +70,8 @@ void cpu_itimer_deliver(struct process *p)
 		signal_send_process_locked(p, signals[i], &info);
 		spin_unlock_irqrestore(&process_tree_lock, f);
 	}
+	if (due & POSIX_DUE)
+		posix_cpu_timers_check(p);
 }
 
 void cpu_itimer_get(struct process *p, int which, uint64_t *value, uint64_t *interval)

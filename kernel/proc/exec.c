@@ -6,6 +6,7 @@
  * caller keeps running. */
 #include <proc/process.h>
 #include <proc/signal.h>
+#include <proc/posix_timer.h>
 #include <syscall/syscall.h>
 #include <proc/exec.h>
 #include <sched/thread.h>
@@ -448,6 +449,7 @@ static void exec_commit(struct process *p, const char *path, struct exec_image *
 	t->robust_list_len = 0;
 	t->clear_child_tid = 0;
 	signal_exec(p); /* caught signals back to SIG_DFL, altstack off */
+	posix_timers_delete_all(p); /* timer_create(2): deleted by execve */
 	exec_reset_frame(frame, img->entry, img->sp);
 }
 

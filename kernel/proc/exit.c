@@ -4,6 +4,7 @@
 #include <ipc/sem.h>
 #include <proc/process.h>
 #include <proc/process_files.h>
+#include <proc/pidfd.h>
 #include <proc/signal.h>
 #include <proc/session.h>
 #include <syscall/syscall.h>
@@ -196,6 +197,7 @@ __noreturn void do_exit(int status_word, bool group)
 	reparent_children_locked(p);
 	p->exit_status = status_word;
 	p->state = PROCESS_ZOMBIE;
+	pidfd_notify_exit_locked(); /* pidfds poll readable */
 	signal_exit_process_locked(p);
 	process_notify_parent_locked(p);
 	/* From here the parent may reap and free p: it is not touched again. */
@@ -426,6 +428,29 @@ static void waitid_decode_status(int status, struct waitid_info *si)
 	}
 }
 
+/* waitid(P_PIDFD): the child the pidfd w->id names becomes a P_PID request (WNOHANG when the
+ * pidfd is non-blocking: *nonblock). 0, -EINVAL, -EBADF, -ECHILD (reaped). */
+static int waitid_pidfd(struct wait_req *w, bool *nonblock)
+{
+	int pid;
+	uint64_t start_ns;
+	if (w->id < 0)
+		return -EINVAL;
+	int r = pidfd_target(w->id, false, &pid, &start_ns, nonblock);
+	if (r)
+		return r;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	bool gone = !pidfd_process_locked(pid, start_ns);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (gone)
+		return -ECHILD;
+	w->idtype = P_PID;
+	w->id = pid;
+	if (*nonblock)
+		w->options |= WNOHANG;
+	return 0;
+}
+
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options,
 	struct rusage __user *, ru)
 {
@@ -437,15 +462,23 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, void __user *, infop, int, options
 		return -EINVAL;
 	if (idtype == P_PGID && id == 0)
 		id = w.id = process_current()->pgid;
-	if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+	bool nonblock = false;
+	if (idtype == P_PIDFD) {
+		int r = waitid_pidfd(&w, &nonblock);
+		if (r)
+			return r;
+	}
+	if (w.idtype != P_ALL && w.idtype != P_PID && w.idtype != P_PGID)
 		return -EINVAL;
-	if (idtype != P_ALL && id <= 0)
+	if (w.idtype != P_ALL && w.id <= 0)
 		return -EINVAL;
 	if (infop && clear_user(infop, sizeof(struct waitid_info)) < 0)
 		return -EFAULT;
 	if (ru && clear_user(ru, sizeof(*ru)) < 0)
 		return -EFAULT;
 	int r = do_wait(&w, &res);
+	if (r == 0 && !res.pid && nonblock && !(options & WNOHANG))
+		return -EAGAIN; /* a non-blocking pidfd's child has not changed state */
 	if (r < 0 || !res.pid) /* WNOHANG and nothing: infop stays zeroed, as Linux does */
 		return r;
 	if (infop) {

@@ -18,14 +18,20 @@
 #include <arch/x86_64/usercopy.h>
 #include <core/panic.h>
 #include <core/test_hook.h>
+#include <fs/fdtable.h>
+#include <fs/vfs.h>
+#include <proc/pidfd.h>
 #include <core/time.h>
 #include <uapi/sched.h>
 #include <uapi/errno.h>
 
+/* CLONE_IO shares an I/O context; there are none (no I/O scheduler), so it changes nothing and
+ * kcmp(KCMP_IO) finds the two the same, as it finds any two processes. */
 #define CLONE_SUPPORTED                                                                          \
 	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |           \
 	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |              \
-	 CLONE_CHILD_CLEARTID | CLONE_VFORK | CLONE_DETACHED | CLONE_PARENT)
+	 CLONE_CHILD_CLEARTID | CLONE_VFORK | CLONE_DETACHED | CLONE_PARENT | CLONE_PIDFD |     \
+	 CLONE_IO)
 
 /* The combinations Linux accepts (kernel/fork.c: copy_process). */
 static int clone_check(uint64_t flags, uint64_t tls)
@@ -37,6 +43,10 @@ static int clone_check(uint64_t flags, uint64_t tls)
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	if ((flags & CSIGNAL) > NSIG_MAX)
+		return -EINVAL;
+	/* The pidfd goes where the parent's tid would; a pidfd names a process, not a thread. */
+	if ((flags & CLONE_PIDFD) &&
+	    (flags & (CLONE_PARENT_SETTID | CLONE_THREAD | CLONE_DETACHED)))
 		return -EINVAL;
 	/* The FS base is loaded with WRMSR at every switch: a non-canonical one would fault in
 	 * the kernel. Linux refuses bases outside user space with -EPERM. */
@@ -204,19 +214,52 @@ static void vfork_wait(struct process *child, struct vfork_done *vd)
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
 
+/* CLONE_PIDFD: the pidfd is made and its number stored before the child exists (a bad
+ * pointer fails the clone, as Linux); clone_pidfd_name gives it the child once linked. 0 or
+ * -errno (then no descriptor is left). */
+static int clone_pidfd_prepare(uint64_t parent_tid, struct file **pidfd_file, int *fd)
+{
+	*fd = pidfd_install(0, 0, 0, pidfd_file);
+	if (*fd < 0)
+		return *fd;
+	if (put_user(*fd, (int __user *)parent_tid)) {
+		fd_close(*fd);
+		file_put(*pidfd_file);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static void clone_pidfd_end(struct file *pidfd_file, int fd, struct process *np)
+{
+	if (!pidfd_file)
+		return;
+	if (np)
+		pidfd_set_target(pidfd_file, np->pid, np->start_ns);
+	else
+		fd_close(fd); /* the clone failed */
+	file_put(pidfd_file);
+}
+
 long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid,
 	      uint64_t tls)
 {
 	struct thread *cur = current_thread();
 	struct process *p = cur->proc, *np = NULL;
 	struct vfork_done vfork = { .done = false };
+	struct file *pidfd_file = NULL;
+	int pidfd = -1;
 	int r = clone_check(flags, tls);
+	if (!r && (flags & CLONE_PIDFD))
+		r = clone_pidfd_prepare(parent_tid, &pidfd_file, &pidfd);
 	if (r < 0)
 		return r;
 	if (!(flags & CLONE_THREAD)) {
 		np = clone_process(p, flags);
-		if (!np)
-			return -ENOMEM;
+		if (!np) {
+			r = -ENOMEM;
+			goto out_process;
+		}
 	}
 	struct thread *t = clone_thread(cur, flags, newsp, tls);
 	if (!t) {
@@ -246,6 +289,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 		else
 			(void)vm_write(np->mm, child_tid, &tid, sizeof(tid));
 	}
+	clone_pidfd_end(pidfd_file, pidfd, np);
 	test_hook_hold(TEST_HOOK_CLONE_LINKED);
 	sched_add_thread(t); /* a zapped child exits on its way to user mode */
 	if (vforking)
@@ -260,6 +304,7 @@ out_process:
 		np->mm = NULL;
 		process_free(np);
 	}
+	clone_pidfd_end(pidfd_file, pidfd, NULL);
 	return r;
 }
 

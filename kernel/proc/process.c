@@ -27,7 +27,9 @@ struct pid_slot {
 static struct pid_slot pid_table[PID_MAX]; /* guarded by process_tree_lock */
 static int pid_next = INIT_PID; /* where the next search starts */
 static int pid_used;
-static int pid_last; /* the id handed out most recently (/proc/loadavg) */
+/* The id handed out most recently (/proc/loadavg, kernel.ns_last_pid): written under
+ * process_tree_lock, or by the sysctl (atomically) together with pid_set_next. */
+int sysctl_ns_last_pid;
 int sysctl_pid_max = PID_MAX;
 int sysctl_threads_max = PID_MAX - 1;
 
@@ -47,16 +49,24 @@ int pid_alloc_locked(void)
 		if (id < limit && !pid_table[id].used) {
 			pid_table[id] = (struct pid_slot){ .used = true };
 			pid_used++;
-			pid_last = id;
+			WRITE_ONCE(sysctl_ns_last_pid, id);
 			return id;
 		}
 	}
 	return -EAGAIN;
 }
 
+void pid_set_next(int next)
+{
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	int limit = __atomic_load_n(&sysctl_pid_max, __ATOMIC_RELAXED);
+	pid_next = next > INIT_PID && next < limit ? next : INIT_PID + 1;
+	spin_unlock_irqrestore(&process_tree_lock, f);
+}
+
 int pid_last_allocated(void)
 {
-	return READ_ONCE(pid_last);
+	return READ_ONCE(sysctl_ns_last_pid);
 }
 
 int pid_count(void)
@@ -123,6 +133,7 @@ struct process *process_alloc(const struct process *parent)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->threads);
+	list_init(&p->ptimers);
 	wait_queue_init(&p->child_wait);
 	p->state = PROCESS_ALIVE;
 	p->did_exec = false;

@@ -117,6 +117,12 @@ struct process {
 		uint64_t value, interval; /* ns; value 0: disarmed */
 	} cpu_itimers[2];
 	uint8_t cpu_itimers_due; /* atomic: a bit per timer expired, signalled on the way out */
+	/* POSIX timers (proc/posix_timer.c): the list, next id and count are guarded by its
+	 * ptimer_lock; not inherited by fork, deleted by exec and exit. */
+	struct list_node ptimers;
+	int ptimer_next_id;
+	int ptimer_count;
+	int ptimer_cpu_armed; /* atomic: armed CPU-time timers (the tick's fast check) */
 	uint64_t cutime_ns, cstime_ns; /* reaped children's, added at reap */
 	uint64_t start_ns;
 };
@@ -136,6 +142,10 @@ static inline struct process *process_current(void)
 int pid_alloc_locked(void);
 void pid_free_locked(int id);
 int pid_last_allocated(void); /* the last id handed out (a snapshot; no lock needed) */
+/* kernel.ns_last_pid (/proc/sys, CRIU's way to choose the next pid): the last id handed out;
+ * a write sets it, and pid_set_next makes the next search start after it. */
+extern int sysctl_ns_last_pid;
+void pid_set_next(int next);
 /* Ids in use: every user thread plus the zombies not yet reaped (Linux's nr_threads without
  * kernel threads). A snapshot. */
 int pid_count(void);
@@ -196,6 +206,11 @@ void cred_caps_setuid(struct cred *c, uint32_t old_uid, uint32_t old_euid, uint3
 void cred_caps_setfsuid(struct cred *c, uint32_t old_fsuid);
 void cred_exec(struct cred *c);
 long cap_bset_prctl(int option, uint64_t cap);
+
+/* Linux's ptrace_may_access with the REALCREDS modes (pidfd_getfd, kcmp, process_vm_*): the
+ * caller itself, or its real uid and gid are all of p's real, effective and saved ids and p is
+ * dumpable (not set-id), or the caller has CAP_SYS_PTRACE. process_tree_lock held. */
+bool ptrace_may_access_locked(struct process *p);
 
 /* Is gid the calling process's file-system gid (its effective gid unless setfsgid changed it)
  * or one of its supplementary groups? (Kernel threads: only gid 0.) */

@@ -4,6 +4,7 @@
  * ITIMER_REAL thread. The frame itself is built in signal_frame.c; the calls are in
  * signal_syscalls.c. See signal.h for where the state lives and the locking rules. */
 #include <proc/signal.h>
+#include <proc/posix_timer.h>
 #include <proc/session.h>
 #include <proc/process.h>
 #include <sched/sched.h>
@@ -174,8 +175,30 @@ static void flush_locked(struct signal_handlers *sh, const struct process *p,
 			continue;
 		list_remove(pos);
 		sh->nqueued--;
+		if (q->info.si_code == SI_TIMER) /* dropped (now ignored...): its timer goes on */
+			posix_timer_dequeued_locked(q->proc, &q->info);
 		kfree(q);
 	}
+}
+
+void signal_cancel_timer(struct process *p, int id)
+{
+	struct signal_handlers *sh = p->sighand;
+	if (!sh)
+		return;
+	uint64_t f = spin_lock_irqsave(&sh->lock);
+	struct list_node *pos, *tmp;
+	list_for_each_safe(pos, tmp, &sh->queue) {
+		struct sigqueue *q = list_entry(pos, struct sigqueue, node);
+		if (q->proc != p || q->info.si_code != SI_TIMER)
+			continue;
+		if (id >= 0 && q->info.u.timer.tid != id)
+			continue;
+		list_remove(pos);
+		sh->nqueued--;
+		kfree(q);
+	}
+	spin_unlock_irqrestore(&sh->lock, f);
 }
 
 int signal_exec(struct process *p)
@@ -250,6 +273,7 @@ void signal_exit_thread(struct thread *t)
 void signal_exit_process_locked(struct process *p)
 {
 	spin_assert_held(&process_tree_lock);
+	posix_timers_delete_all(p);
 	struct signal_handlers *sh = p->sighand;
 	if (!sh)
 		return;
@@ -373,7 +397,9 @@ static int enqueue_locked(struct signal_handlers *sh, struct process *p, struct 
 			  int sig, const k_siginfo_t *info, uint64_t trapno, uint64_t err)
 {
 	spin_assert_held(&sh->lock);
-	if (sig < SIGRTMIN) { /* standard signals do not queue twice */
+	/* Standard signals do not queue twice; a POSIX timer's has its own entry (at most one
+	 * at a time: the timer is re-armed when it is taken). */
+	if (sig < SIGRTMIN && info->si_code != SI_TIMER) {
 		struct list_node *pos;
 		list_for_each(pos, &sh->queue) {
 			struct sigqueue *q = list_entry(pos, struct sigqueue, node);
@@ -416,9 +442,10 @@ static struct thread *pick_thread_locked(struct process *p, int sig)
 
 static void notify_parent_stop_locked(struct process *p, int why, int sig);
 
-/* The common path: t NULL for process-directed. Tree lock held. */
+/* The common path: t NULL for process-directed. Tree lock held. *queued (may be NULL) tells
+ * whether a queue entry was made. */
 static int send_locked(struct process *p, struct thread *t, int sig, const k_siginfo_t *info,
-		       bool force)
+		       bool force, bool *queued)
 {
 	spin_assert_held(&process_tree_lock);
 	if (p->state != PROCESS_ALIVE)
@@ -441,6 +468,8 @@ static int send_locked(struct process *p, struct thread *t, int sig, const k_sig
 		drop = true;
 	if (!drop)
 		err = enqueue_locked(sh, p, t, sig, info, 0, 0);
+	if (queued)
+		*queued = !drop && !err;
 	if (!drop && !err) {
 		if (sig == SIGKILL || (target && !blocked && sig_fatal_locked(sh, target, sig)))
 			process_group_exit_locked(p, W_EXITCODE(0, sig), NULL); /* every thread */
@@ -458,7 +487,7 @@ int signal_send_process_locked(struct process *p, int sig, const k_siginfo_t *in
 	spin_assert_held(&process_tree_lock);
 	if (!sig_valid(sig))
 		return -EINVAL;
-	return send_locked(p, NULL, sig, info, false);
+	return send_locked(p, NULL, sig, info, false, NULL);
 }
 
 int signal_send_thread_locked(struct thread *t, int sig, const k_siginfo_t *info)
@@ -468,8 +497,17 @@ int signal_send_thread_locked(struct thread *t, int sig, const k_siginfo_t *info
 		return -EINVAL;
 	/* SIGKILL and SIGSTOP act on the whole process even when sent to one thread. */
 	if (SIGSET_BIT(sig) & SIG_UNCATCHABLE)
-		return send_locked(t->proc, NULL, sig, info, false);
-	return send_locked(t->proc, t, sig, info, false);
+		return send_locked(t->proc, NULL, sig, info, false, NULL);
+	return send_locked(t->proc, t, sig, info, false, NULL);
+}
+
+int signal_send_timer_locked(struct process *p, struct thread *t, int sig,
+			     const k_siginfo_t *info)
+{
+	spin_assert_held(&process_tree_lock);
+	bool queued = false;
+	int err = send_locked(p, t, sig, info, false, &queued);
+	return err ? err : queued;
 }
 
 void signal_info_kill(k_siginfo_t *info, int sig, int code)
@@ -619,7 +657,7 @@ static void send_chld_locked(struct process *parent, struct process *child, int 
 	info.u.chld.status = status;
 	info.u.chld.utime = (int64_t)(child->utime_ns / (NSEC_PER_SEC / 100));
 	info.u.chld.stime = (int64_t)(child->stime_ns / (NSEC_PER_SEC / 100));
-	send_locked(parent, NULL, sig, &info, true);
+	send_locked(parent, NULL, sig, &info, true, NULL);
 }
 
 bool signal_notify_parent_exit_locked(struct process *child)
@@ -731,6 +769,8 @@ static int dequeue_locked(struct signal_handlers *sh, struct thread *t, uint64_t
 	sh->nqueued--;
 	*out = *found;
 	kfree(found);
+	if (out->info.si_code == SI_TIMER) /* its overruns, and the timer goes on */
+		posix_timer_dequeued_locked(out->proc, &out->info);
 	return sig;
 }
 
@@ -1188,8 +1228,12 @@ static void itimer_disarm(struct itimer_real *it)
 	spin_unlock_irqrestore(&itimer_lock, f);
 }
 
-static void itimer_fire(int pid)
+static void itimer_fire(int pid, bool posix, int posix_id)
 {
+	if (posix) {
+		posix_timer_fire(pid, posix_id);
+		return;
+	}
 	k_siginfo_t info;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = SIGALRM;
@@ -1197,7 +1241,7 @@ static void itimer_fire(int pid)
 	uint64_t f = spin_lock_irqsave(&process_tree_lock);
 	struct process *p = process_by_pid_locked(pid);
 	if (p && p->state == PROCESS_ALIVE)
-		send_locked(p, NULL, SIGALRM, &info, true);
+		send_locked(p, NULL, SIGALRM, &info, true, NULL);
 	spin_unlock_irqrestore(&process_tree_lock, f);
 }
 
@@ -1207,12 +1251,15 @@ static void itimer_thread(void *unused)
 	uint64_t f = spin_lock_irqsave(&itimer_lock);
 	for (;;) {
 		uint64_t now = time_monotonic_ns(), next = 0;
-		int fire = 0;
+		int fire = 0, posix_id = 0;
+		bool posix = false;
 		struct list_node *pos, *tmp;
 		list_for_each_safe(pos, tmp, &itimer_armed) {
 			struct itimer_real *it = list_entry(pos, struct itimer_real, node);
 			if (it->deadline_ns <= now) {
 				fire = it->pid;
+				posix = it->posix;
+				posix_id = it->posix_id;
 				if (it->interval_ns) {
 					it->deadline_ns += it->interval_ns;
 					if (it->deadline_ns <= now) /* overrun: no catching up */
@@ -1228,7 +1275,7 @@ static void itimer_thread(void *unused)
 		}
 		if (fire) {
 			spin_unlock_irqrestore(&itimer_lock, f);
-			itimer_fire(fire);
+			itimer_fire(fire, posix, posix_id);
 			f = spin_lock_irqsave(&itimer_lock);
 			continue;
 		}
@@ -1283,6 +1330,44 @@ int itimer_real_set(uint64_t value_ns, uint64_t interval_ns, uint64_t *old_value
 	}
 	spin_unlock_irqrestore(&itimer_lock, f);
 	return 0;
+}
+
+void itimer_thread_arm(struct itimer_real *it, uint64_t deadline_ns)
+{
+	uint64_t f = spin_lock_irqsave(&itimer_lock);
+	if (!list_empty(&it->node))
+		list_remove(&it->node);
+	it->deadline_ns = deadline_ns ? deadline_ns : 1;
+	it->interval_ns = 0;
+	list_add_tail(&itimer_armed, &it->node);
+	wait_queue_wake_locked(&itimer_wq, 0); /* a new earliest deadline? */
+	spin_unlock_irqrestore(&itimer_lock, f);
+}
+
+void itimer_thread_cancel(struct itimer_real *it)
+{
+	uint64_t f = spin_lock_irqsave(&itimer_lock);
+	if (!list_empty(&it->node))
+		list_remove(&it->node);
+	it->deadline_ns = 0;
+	spin_unlock_irqrestore(&itimer_lock, f);
+}
+
+void itimer_clock_was_set(void)
+{
+	uint64_t f = spin_lock_irqsave(&itimer_lock);
+	uint64_t mono = time_monotonic_ns(), real = time_realtime_ns();
+	struct list_node *pos;
+	list_for_each(pos, &itimer_armed) {
+		struct itimer_real *it = list_entry(pos, struct itimer_real, node);
+		if (!it->real_deadline)
+			continue;
+		it->deadline_ns = mono;
+		if (it->real_deadline > real)
+			it->deadline_ns += it->real_deadline - real;
+	}
+	wait_queue_wake_locked(&itimer_wq, 0);
+	spin_unlock_irqrestore(&itimer_lock, f);
 }
 
 /* ---- boot -------------------------------------------------------------------------------- */

@@ -77,12 +77,18 @@ struct sig_fault_regs {
 	uint64_t trapno, err, cr2;
 };
 
-/* ITIMER_REAL of the process owning a signal_handlers. */
+/* An entry of the real-time timer thread (signal.c): ITIMER_REAL of the process owning a
+ * signal_handlers, or the clock of a POSIX timer (proc/posix_timer.c). All fields are guarded
+ * by the itimer lock. */
 struct itimer_real {
-	struct list_node node; /* in the armed list (signal.c), guarded by the itimer lock */
+	struct list_node node; /* in the armed list (signal.c) */
 	uint64_t deadline_ns; /* monotonic; 0 = disarmed */
 	uint64_t interval_ns;
+	uint64_t real_deadline; /* an absolute CLOCK_REALTIME expiry followed when the clock is
+				 * set (POSIX timers with TIMER_ABSTIME); 0: none */
 	int pid; /* the process to signal, looked up at expiry (no pointer to outlive) */
+	int posix_id; /* posix: the POSIX timer's id, whose expiry posix_timer_fire handles */
+	bool posix;
 };
 
 struct signal_handlers {
@@ -265,6 +271,20 @@ bool signal_on_altstack(uint64_t sp);
 void itimer_real_get(uint64_t *value_ns, uint64_t *interval_ns);
 int itimer_real_set(uint64_t value_ns, uint64_t interval_ns, uint64_t *old_value_ns,
 		    uint64_t *old_interval_ns); /* 0 or -ENOMEM */
+/* The same thread serves POSIX timers: arm `it` (one-shot; it->pid, posix_id, real_deadline
+ * set by the caller) for the monotonic deadline, or cancel it. The itimer lock is a leaf. */
+void itimer_thread_arm(struct itimer_real *it, uint64_t deadline_ns);
+void itimer_thread_cancel(struct itimer_real *it);
+/* CLOCK_REALTIME was set: entries with a real_deadline move with it. */
+void itimer_clock_was_set(void);
+/* Queue a POSIX timer's signal (info->si_code SI_TIMER) for p or, t not NULL, its thread t,
+ * queued even when the same standard signal is already pending (Linux's send_sigqueue).
+ * process_tree_lock held. 1 queued, 0 dropped (ignored, or p is a zombie), -EAGAIN. */
+int signal_send_timer_locked(struct process *p, struct thread *t, int sig,
+			     const k_siginfo_t *info);
+/* A POSIX timer of p was set or deleted (id < 0: all of them): its queued signal goes, as in
+ * Linux since 6.13. The caller keeps p->sighand alive (p's own thread, or the exit path). */
+void signal_cancel_timer(struct process *p, int id);
 
 /* ---- the frame (signal_frame.c) ---------------------------------------------------------- */
 /* Build the rt_sigframe for a handler on the user stack and point f at the handler. 0, or

@@ -3,6 +3,7 @@
  * setitimer and getitimer. Each call decodes and checks its arguments first, then acts. */
 #include <proc/signal.h>
 #include <proc/process.h>
+#include <proc/pidfd.h>
 #include <security/capability.h>
 #include <syscall/syscall.h>
 #include <sched/sched.h>
@@ -12,6 +13,7 @@
 #include <lib/string.h>
 #include <uapi/capability.h>
 #include <uapi/errno.h>
+#include <uapi/pidfd.h>
 #include <uapi/time.h>
 
 /* struct timeval / struct itimerval as Linux x86_64 lays them out. */
@@ -187,6 +189,63 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
 	k_siginfo_t info;
 	int ret = queued_info(tid, sig, uinfo, &info);
 	return ret ? ret : send_to_thread(tgid, tid, sig, &info);
+}
+
+/* pidfd_send_signal's target, permission and send, as kill (flags: one PIDFD_SIGNAL_* scope
+ * or none). Tree lock held. */
+static int pidfd_kill_locked(struct process *p, int sig, k_siginfo_t *info, unsigned flags)
+{
+	spin_assert_held(&process_tree_lock);
+	if (flags & PIDFD_SIGNAL_PROCESS_GROUP)
+		return kill_many_locked(p->pgid, false, sig, info);
+	if (!(flags & PIDFD_SIGNAL_THREAD))
+		return kill_one_locked(p, sig, info);
+	struct thread *t = thread_by_tid_locked(p->pid); /* the thread the pid names */
+	if (!t || t->proc != p)
+		return -ESRCH;
+	if (!may_signal(p))
+		return -EPERM;
+	return sig ? signal_send_thread_locked(t, sig, info) : 0;
+}
+
+/* pidfd_send_signal(2): kill through a pidfd (or an open /proc/<pid> directory), with
+ * rt_sigqueueinfo's siginfo rule. */
+SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, const k_siginfo_t __user *, uinfo,
+		unsigned, flags)
+{
+	if ((flags & ~PIDFD_SIGNAL_FLAGS) || (flags & (flags - 1))) /* one scope at most */
+		return -EINVAL;
+	int pid;
+	uint64_t start_ns;
+	int ret = pidfd_target(pidfd, true, &pid, &start_ns, NULL);
+	if (ret)
+		return ret;
+	k_siginfo_t info;
+	if (uinfo) {
+		if (copy_from_user(&info, uinfo, sizeof(info)) < 0)
+			return -EFAULT;
+		if (info.si_signo != sig)
+			return -EINVAL;
+	} else {
+		signal_info_kill(&info, sig, flags & PIDFD_SIGNAL_THREAD ? SI_TKILL : SI_USER);
+	}
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = pidfd_process_locked(pid, start_ns);
+	struct process *me = process_current();
+	if (!p)
+		ret = -ESRCH;
+	else if (sig < 0 || sig > _NSIG)
+		ret = -EINVAL;
+	else if (capmode_current() && (p != me || (flags & PIDFD_SIGNAL_PROCESS_GROUP)))
+		ret = -ECAPMODE; /* [capmode] only itself */
+	/* Only to oneself may a siginfo pretend to come from the kernel or from kill. */
+	else if (uinfo && (p != me || (flags & ~PIDFD_SIGNAL_THREAD_GROUP)) &&
+		 (info.si_code >= 0 || info.si_code == SI_TKILL))
+		ret = -EPERM;
+	else
+		ret = pidfd_kill_locked(p, sig, &info, flags);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	return ret;
 }
 
 /* ---- actions and masks ------------------------------------------------------------------- */

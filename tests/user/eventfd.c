@@ -152,5 +152,9 @@ int main(void)
 	test_semaphore();
 	test_blocking();
 	test_signals();
+	int fd = eventfd(5, EFD_SEMAPHORE);
+	CHECK("fdinfo", fdinfo_has(fd, "eventfd-count:                5\n") &&
+				fdinfo_has(fd, "eventfd-semaphore: 1\n"));
+	close(fd);
 	test_end();
 }

@@ -119,4 +119,13 @@ static bool evfd_killed_by(int status, int sig)
 	return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == sig;
 }
 
+/* Does /proc/self/fdinfo/<fd> contain text (Linux's per-type lines)? */
+static inline bool fdinfo_has(int fd, const char *text)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	test_read_text(path, buf, sizeof(buf));
+	return strstr(buf, text) != NULL;
+}
+
 #endif

@@ -272,7 +272,8 @@ static bool blocks(int nr)
 	       nr == SYS_pwrite64 || nr == SYS_sendfile || nr == SYS_open || nr == SYS_openat ||
 	       nr == SYS_creat || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
 	       nr == SYS_pselect6 || nr == SYS_ioctl || nr == SYS_preadv || nr == SYS_pwritev ||
-	       nr == SYS_preadv2 || nr == SYS_pwritev2 ||
+	       nr == SYS_preadv2 || nr == SYS_pwritev2 || nr == SYS_splice || nr == SYS_tee ||
+	       nr == SYS_vmsplice ||
 	       /* signals, futexes, event descriptors: */
 	       nr == SYS_rt_sigtimedwait || nr == 449 /* futex_waitv */ || nr == SYS_epoll_wait ||
 	       nr == SYS_epoll_pwait || nr == 441 /* epoll_pwait2 */ ||
@@ -433,6 +434,17 @@ static void one_call(void)
 	case SYS_alarm:
 		a[0] = below(3); /* never postpone the round's end by much */
 		break;
+	case SYS_timer_create: { /* a timer's signal must not stop or kill the round either */
+		int32_t *ev = (int32_t *)(scratch + 8 * below(8)); /* struct sigevent's words */
+		ev[2] = (int32_t)below(70); /* sigev_signo */
+		if (stops_or_kills((uint64_t)ev[2]))
+			ev[2] = SIGALRM;
+		ev[3] = (int32_t)below(6); /* sigev_notify */
+		a[1] = below(4) ? (uint64_t)ev : below(2) ? 0 : a[1];
+		if (a[1] != (uint64_t)ev && a[1])
+			a[1] = bad_ptr();
+		break;
+	}
 	case SYS_setitimer:
 		if (a[0] == 0 && below(2))
 			a[0] = 1 + below(2);
@@ -478,6 +490,14 @@ static void one_call(void)
 		a[0] = fuzz_ctx()->tid;
 		a[1] = a[1];
 		goto sig;
+	case SYS_process_vm_writev: /* its own memory (scratch, as readv's), never the driver's */
+		a[0] = below(2) ? self_pid : 0;
+		break;
+	case SYS_pidfd_send_signal: /* a pidfd of itself may be among the fds */
+		a[1] = below(2) ? below(70) : a[1];
+		if (stops_or_kills(a[1]))
+			a[1] = 0;
+		break;
 	case SYS_tgkill:
 		a[0] = self_pid;
 		a[1] = fuzz_ctx()->tid;

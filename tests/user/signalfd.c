@@ -165,5 +165,11 @@ int main(void)
 	test_read();
 	test_sigchld();
 	test_blocking();
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	int fd = signalfd(-1, &set, 0);
+	CHECK("fdinfo", fdinfo_has(fd, "sigmask:\t0000000000000200\n"));
+	close(fd);
 	test_end();
 }

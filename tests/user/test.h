@@ -85,6 +85,18 @@ static inline bool test_in_child(const char *name, int (*fn)(void))
 	return test_result(name, ok, "status %#x (failed steps in bits 8-15)", st);
 }
 
+/* The text of a small file (a /proc file), NUL-terminated in buf (empty when it cannot be
+ * read): its length. */
+static inline size_t test_read_text(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = fp ? fread(buf, 1, size - 1, fp) : 0;
+	if (fp)
+		fclose(fp);
+	buf[n] = 0;
+	return n;
+}
+
 static inline int test_exit_code(void)
 {
 	int p = test_passed > 63 ? 63 : test_passed;

@@ -163,5 +163,12 @@ int main(void)
 	test_expiry();
 	test_signals();
 	test_cancel_on_set();
+	int fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec t = its(0, 3000 * MS);
+	t.it_value.tv_sec = 100;
+	timerfd_settime(fd, 0, &t, NULL);
+	CHECK("fdinfo", fdinfo_has(fd, "clockid: 1\nticks: 0\nsettime flags: 00\n") &&
+				fdinfo_has(fd, "it_interval: (3, 0)\n"));
+	close(fd);
 	test_end();
 }

@@ -43,19 +43,6 @@ static struct fd_table *proc_files(int pid)
 	return t;
 }
 
-/* The open file in slot fd of t (referenced) and the descriptor's rights, or NULL. */
-static struct file *fdtable_file(struct fd_table *t, int fd, uint64_t *rights)
-{
-	uint64_t f = spin_lock_irqsave(&t->lock);
-	struct file *file = fd >= 0 && fd < t->size ? t->files[fd] : NULL;
-	if (file) {
-		file_get(file);
-		*rights = t->rights[fd];
-	}
-	spin_unlock_irqrestore(&t->lock, f);
-	return file;
-}
-
 static struct file *proc_fd_file(int pid, int fd, uint64_t *rights)
 {
 	struct fd_table *t = proc_files(pid);
@@ -215,27 +202,37 @@ static const struct proc_entry fd_link_entry = {
 	.link = PROC_LINK_FD,
 };
 
-static int fd_dir_lookup(struct inode *dir, struct dentry *d)
+/* The open file that name d in a fd/ or fdinfo/ directory of process pid names (referenced),
+ * *fd its number: NULL with 0 (no such descriptor: a negative dentry) or an error. */
+static struct file *dir_entry_file(struct inode *dir, struct dentry *d, int *fd, int *err)
 {
 	int pid = proc_i(dir)->pid;
-	int fd = proc_parse_number(d->name, d->name_len, FD_MAX_PARSE);
-	int r = proc_check_access(pid, 0);
-	if (r == -ESRCH || fd < 0)
-		return 0;
-	if (r)
-		return r;
+	*fd = proc_parse_number(d->name, d->name_len, FD_MAX_PARSE);
+	*err = proc_check_access(pid, 0);
+	if (*err == -ESRCH || *fd < 0)
+		*err = 0;
+	if (*err || *fd < 0)
+		return NULL;
 	uint64_t rights;
-	struct file *f = proc_fd_file(pid, fd, &rights);
+	return proc_fd_file(pid, *fd, &rights);
+}
+
+/* A name in fd/ (a link: its permission bits follow the open mode, r-x for reading, -w- for
+ * writing, for the owner only, as Linux's) or fdinfo/ (a text file). */
+static int fd_entry_lookup(struct inode *dir, struct dentry *d, const struct proc_entry *ent,
+			   uint64_t ino_flag)
+{
+	int pid = proc_i(dir)->pid, fd, r;
+	struct file *f = dir_entry_file(dir, d, &fd, &r);
 	if (!f)
-		return 0;
-	/* Linux: the link's permission bits follow the open mode (r-x for reading, -w- for
-	 * writing), for the owner only. */
-	uint32_t mode = S_IFLNK | (f->mode & FMODE_READ ? 0500 : 0) |
-			(f->mode & FMODE_WRITE ? 0200 : 0);
+		return r;
+	uint32_t mode = ent->link ? S_IFLNK | (f->mode & FMODE_READ ? 0500 : 0) |
+					    (f->mode & FMODE_WRITE ? 0200 : 0)
+				  : ent->mode;
 	file_put(f);
-	struct inode *inode = proc_inode_new(dir->sb, &fd_link_entry, pid, fd,
-					     proc_ino_pid(pid, PROC_INO_FD_FLAG | (uint64_t)fd),
-					     dir->uid, dir->gid);
+	struct inode *inode = proc_inode_new(dir->sb, ent, pid, fd,
+					     proc_ino_pid(pid, ino_flag | (uint64_t)fd), dir->uid,
+					     dir->gid);
 	if (!inode)
 		return -ENOMEM;
 	inode->mode = mode;
@@ -243,9 +240,16 @@ static int fd_dir_lookup(struct inode *dir, struct dentry *d)
 	return 0;
 }
 
+static int fd_dir_lookup(struct inode *dir, struct dentry *d)
+{
+	return fd_entry_lookup(dir, d, &fd_link_entry, PROC_INO_FD_FLAG);
+}
+
 struct fd_emit {
 	struct dir_context *ctx;
 	int pid;
+	uint64_t ino_flag; /* PROC_INO_FD_FLAG or PROC_INO_FDINFO_FLAG */
+	unsigned type; /* DT_LNK or DT_REG */
 };
 
 static bool fd_emit_one(int fd, struct file *f, void *arg)
@@ -258,7 +262,7 @@ static bool fd_emit_one(int fd, struct file *f, void *arg)
 	int len = ksnprintf(name, sizeof(name), "%d", fd);
 	int64_t next = (int64_t)fd + 3;
 	if (!e->ctx->emit(e->ctx, name, (size_t)len,
-			  proc_ino_pid(e->pid, PROC_INO_FD_FLAG | (uint64_t)fd), DT_LNK, next))
+			  proc_ino_pid(e->pid, e->ino_flag | (uint64_t)fd), e->type, next))
 		return false;
 	e->ctx->pos = next;
 	return true;
@@ -272,7 +276,8 @@ static uint64_t no_entries_ino(const struct dir_context *ctx, size_t i, void *ar
 	return 0;
 }
 
-static int fd_dir_iterate(struct file *f, struct dir_context *ctx)
+/* fd/ and fdinfo/: ".", ".." and a name per open descriptor. */
+static int fds_iterate(struct file *f, struct dir_context *ctx, uint64_t ino_flag, unsigned type)
 {
 	int pid = proc_i(f->inode)->pid;
 	int r = proc_check_access(pid, 0);
@@ -284,10 +289,15 @@ static int fd_dir_iterate(struct file *f, struct dir_context *ctx)
 	struct fd_table *t = proc_files(pid);
 	if (!t)
 		return 0;
-	struct fd_emit e = { .ctx = ctx, .pid = pid };
+	struct fd_emit e = { .ctx = ctx, .pid = pid, .ino_flag = ino_flag, .type = type };
 	fdtable_for_each(t, fd_emit_one, &e);
 	fdtable_put(t);
 	return 0;
+}
+
+static int fd_dir_iterate(struct file *f, struct dir_context *ctx)
+{
+	return fds_iterate(f, ctx, PROC_INO_FD_FLAG, DT_LNK);
 }
 
 const struct inode_ops proc_fd_dir_iops = {
@@ -296,4 +306,60 @@ const struct inode_ops proc_fd_dir_iops = {
 
 const struct file_ops proc_fd_dir_fops = {
 	.iterate = fd_dir_iterate,
+};
+
+/* ---- fdinfo/ ------------------------------------------------------------------------------- */
+
+#define FDINFO_OWN_MAX 2048 /* the file type's own lines (an inotify watch takes ~80 bytes) */
+
+/* Linux's common lines (position, flags with O_CLOEXEC for a close-on-exec slot, mount id,
+ * inode number), then the file's own (an inotify instance's watches, a pidfd's Pid...). */
+static int show_fdinfo(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	struct fd_table *tab = proc_files(c->pid);
+	if (!tab)
+		return -ENOENT;
+	uint64_t rights;
+	struct file *f = fdtable_file(tab, c->fd, &rights);
+	bool cloexec = f && fdtable_cloexec(tab, c->fd);
+	fdtable_put(tab);
+	if (!f)
+		return -ENOENT;
+	uint32_t flags = READ_ONCE(f->flags) | (cloexec ? O_CLOEXEC : 0);
+	proc_printf(t, "pos:\t%ld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%lu\n", (long)f->pos, flags,
+		    f->path.mnt ? f->path.mnt->id : 0, f->inode->ino);
+	char *own = f->ops && f->ops->fdinfo ? kmalloc(FDINFO_OWN_MAX) : NULL;
+	if (own) {
+		long n = f->ops->fdinfo(f, own, FDINFO_OWN_MAX);
+		if (n > 0)
+			proc_write(t, own, (size_t)MIN(n, FDINFO_OWN_MAX - 1));
+		kfree(own);
+	}
+	file_put(f);
+	return 0;
+}
+
+static const struct proc_entry fdinfo_entry = {
+	.name = "<fdinfo>",
+	.mode = S_IFREG | 0400,
+	.show = show_fdinfo,
+	.live = true,
+};
+
+static int fdinfo_dir_lookup(struct inode *dir, struct dentry *d)
+{
+	return fd_entry_lookup(dir, d, &fdinfo_entry, PROC_INO_FDINFO_FLAG);
+}
+
+static int fdinfo_dir_iterate(struct file *f, struct dir_context *ctx)
+{
+	return fds_iterate(f, ctx, PROC_INO_FDINFO_FLAG, DT_REG);
+}
+
+const struct inode_ops proc_fdinfo_dir_iops = {
+	.lookup = fdinfo_dir_lookup,
+};
+
+const struct file_ops proc_fdinfo_dir_fops = {
+	.iterate = fdinfo_dir_iterate,
 };

@@ -89,6 +89,7 @@ struct proc_file_ctx {
 	int pid, tid; /* tid 0: the process's own file */
 	uint64_t start_ns; /* identity of the process: pid plus start time */
 	uint64_t tstart_ns; /* of the thread: tid plus its start time */
+	int fd; /* /proc/<pid>/fdinfo/<fd>; -1 otherwise */
 };
 
 static inline struct proc_inode *proc_i(const struct inode *inode)
@@ -129,6 +130,7 @@ extern const struct file_ops proc_pagemap_fops;
 #define PROC_INO_PID_SHIFT 32
 #define PROC_INO_FD_FLAG (1ULL << 31)
 #define PROC_INO_TASK_FLAG (1ULL << 30) /* task/<tid> and its files: proc_ino_pid(tid, ...) */
+#define PROC_INO_FDINFO_FLAG (1ULL << 29) /* fdinfo/<fd> */
 static inline uint64_t proc_ino_pid(int pid, uint64_t sub)
 {
 	return ((uint64_t)pid << PROC_INO_PID_SHIFT) | sub;
@@ -136,6 +138,8 @@ static inline uint64_t proc_ino_pid(int pid, uint64_t sub)
 
 /* ---- processes (proc_pid.c) ---------------------------------------------------------------- */
 
+extern const struct inode_ops proc_fdinfo_dir_iops;
+extern const struct file_ops proc_fdinfo_dir_fops;
 extern const struct inode_ops proc_pid_dir_iops;
 extern const struct file_ops proc_pid_dir_fops;
 extern const struct proc_entry proc_pid_dir_entry; /* /proc/<pid> and /proc/<tid> */

@@ -4,10 +4,12 @@
  * (task/<tid>, /proc/<tid>); task/ itself is in proc_task.c, the fd directory and the exe/cwd
  * links in proc_fd.c. */
 #include <fs/procfs/proc_internal.h>
+#include <fs/procfs/procfs.h>
 #include <fs/fdtable.h>
 #include <fs/fs_context.h>
 #include <drivers/tty.h>
 #include <proc/signal.h>
+#include <proc/posix_timer.h>
 #include <sched/thread.h>
 #include <mm/vm.h>
 #include <mm/vm_internal.h>
@@ -516,6 +518,26 @@ out_put:
 	return r;
 }
 
+#define TIMERS_TEXT_MAX (4 * PAGE_SIZE) /* /proc/<pid>/timers: ~60 bytes per timer */
+
+/* The process's POSIX timers (proc/posix_timer.c formats them). */
+static int show_timers(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	char *buf = kmalloc(TIMERS_TEXT_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long n = -ESRCH;
+	uint64_t f = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(c->pid, c->start_ns);
+	if (p)
+		n = posix_timers_show_locked(p, buf, TIMERS_TEXT_MAX);
+	spin_unlock_irqrestore(&process_tree_lock, f);
+	if (n > 0)
+		proc_write(t, buf, (size_t)n);
+	kfree(buf);
+	return n < 0 ? (int)n : 0;
+}
+
 /* ---- the directories ----------------------------------------------------------------------- */
 
 /* Linux's order starts with task/, which a thread's own directory (task/<tid>) lacks. */
@@ -530,6 +552,8 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "exe", .mode = S_IFLNK | 0777, .iops = &proc_link_iops, .link = PROC_LINK_EXE },
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
+	{ .name = "fdinfo", .mode = S_IFDIR | 0500, .iops = &proc_fdinfo_dir_iops,
+	  .fops = &proc_fdinfo_dir_fops },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .owner_only = true },
 	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
@@ -540,6 +564,7 @@ static const struct proc_entry pid_entries[] = {
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_snapped, .fmt = fmt_status },
 	{ .name = "syscall", .mode = S_IFREG | 0400, .show = proc_show_syscall,
 	  .owner_only = true, .live = true },
+	{ .name = "timers", .mode = S_IFREG | 0444, .show = show_timers, .live = true },
 };
 
 /* The entries of a directory: those of a process, or of a thread (all but task/). */
@@ -646,9 +671,45 @@ const struct inode_ops proc_pid_dir_iops = {
 	.lookup = pid_dir_lookup,
 };
 
+/* An open /proc/<pid> directory pins the process it was opened for (pid and start time), as
+ * its other files do: pidfd_send_signal through it must not reach a later holder of the pid. */
+static int pid_dir_open(struct inode *inode, struct file *f)
+{
+	const struct proc_inode *pi = proc_i(inode);
+	uint64_t *start = kmalloc(sizeof(*start));
+	if (!start)
+		return -ENOMEM;
+	uint64_t fl = spin_lock_irqsave(&process_tree_lock);
+	struct process *p = proc_find_locked(pi->pid, 0);
+	*start = p ? p->start_ns : 0;
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	if (!p) {
+		kfree(start);
+		return -ENOENT;
+	}
+	f->priv = start;
+	return 0;
+}
+
+static void pid_dir_release(struct file *f)
+{
+	kfree(f->priv);
+}
+
 const struct file_ops proc_pid_dir_fops = {
+	.open = pid_dir_open,
 	.iterate = pid_dir_iterate,
+	.release = pid_dir_release,
 };
+
+int procfs_pid_dir(const struct file *f, uint64_t *start_ns)
+{
+	if (f->ops != &proc_pid_dir_fops || proc_i(f->inode)->ent != &proc_pid_dir_entry ||
+	    !f->priv)
+		return -EBADF;
+	*start_ns = *(const uint64_t *)f->priv;
+	return proc_i(f->inode)->pid;
+}
 
 const struct proc_entry proc_pid_dir_entry = {
 	.name = "<pid>",

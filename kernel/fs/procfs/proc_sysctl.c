@@ -7,6 +7,7 @@
 #include <core/compiler.h>
 #include <core/uname.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/locks.h>
 #include <ipc/ipc.h>
 #include <ipc/mqueue.h>
@@ -25,7 +26,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM, D_MQUEUE };
+enum sysctl_dir { D_SYS, D_KERNEL, D_RANDOM, D_FS, D_VM, D_MQUEUE, D_INOTIFY };
 
 /* What a file holds. */
 enum sysctl_kind {
@@ -60,6 +61,7 @@ static int show_uuid(struct proc_text *t, const struct proc_file_ctx *c);
 static int show_file_nr(struct proc_text *t, const struct proc_file_ctx *c);
 static int fix_pipe_size(int *v);
 static int fix_sem(int *v);
+static int fix_ns_last_pid(int *v);
 
 static int ngroups_max = CRED_GROUPS_MAX;
 static int mmap_min_addr = (int)USER_MIN_ADDR;
@@ -97,6 +99,7 @@ static const struct sysctl sysctls[] = {
 	SC_STR_RW("domainname", D_KERNEL, uts_domainname, &uts_lock),
 	SC_STR_RW("hostname", D_KERNEL, uts_nodename, &uts_lock),
 	SC_INT_RO("ngroups_max", D_KERNEL, ngroups_max),
+	SC_INT_RW("ns_last_pid", D_KERNEL, sysctl_ns_last_pid, 0, PID_MAX - 1, fix_ns_last_pid),
 	SC_TEXT_RO("osrelease", D_KERNEL, UTS_RELEASE),
 	SC_TEXT_RO("ostype", D_KERNEL, UTS_SYSNAME),
 	SC_INT_RW("pid_max", D_KERNEL, sysctl_pid_max, PID_MAX_MIN, PID_MAX, NULL),
@@ -135,6 +138,11 @@ static const struct sysctl sysctls[] = {
 		  NULL),
 	SC_INT_RW("queues_max", D_MQUEUE, mq_queues_max, 0, INT32_MAX, NULL),
 	SC_INT_RO("mmap_min_addr", D_VM, mmap_min_addr),
+	SC_DIR("inotify", D_FS, D_INOTIFY),
+	SC_INT_RW("max_queued_events", D_INOTIFY, inotify_max_queued_events, 0, INT32_MAX, NULL),
+	SC_INT_RW("max_user_instances", D_INOTIFY, inotify_max_user_instances, 0, INT32_MAX,
+		  NULL),
+	SC_INT_RW("max_user_watches", D_INOTIFY, inotify_max_user_watches, 0, INT32_MAX, NULL),
 };
 
 static const struct sysctl *sysctl_of(const struct proc_entry *e)
@@ -290,6 +298,13 @@ static int sysctl_store(const struct proc_file_ctx *c, const char *buf, size_t l
 }
 
 /* kernel.sem: semmsl, semmns, semopm, semmni; none negative, semmni at most IPCMNI (Linux). */
+/* kernel.ns_last_pid: the next pid is searched for after the value written. */
+static int fix_ns_last_pid(int *v)
+{
+	pid_set_next(*v + 1);
+	return 0;
+}
+
 static int fix_sem(int *v)
 {
 	for (int i = 0; i < 4; i++)

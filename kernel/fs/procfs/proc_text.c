@@ -133,7 +133,8 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	struct proc_file *pf = kmalloc(sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
-	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid, .tid = pi->tid };
+	pf->ctx = (struct proc_file_ctx){ .ent = pi->ent, .pid = pi->pid, .tid = pi->tid,
+					  .fd = pi->fd };
 	mutex_init(&pf->lock, "procfs_file");
 	proc_text_init(&pf->text);
 	int r = pi->pid ? proc_ctx_pin(&pf->ctx) : 0;
