@@ -96,28 +96,38 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 	--timeout 60 --log "$logs/corrupt-initrd.log" \
 	--expect-text "initramfs: corrupt archive" --expect-text "init: cannot run /sbin/init" \
 	--forbid-text "Zero-OS init"
-# With a fresh scratch disk as /dev/vda (tests/user/blkdev.c), whose contents the host checks
-# afterwards: the guest's writes reached the image (docs/storage.md).
-# A third disk behind QEMU's blkdebug fails reads of one sector (tests/user/blkdev_eio.c).
-scratch=$BUILD/test/scratch-disk.img scratch_sata=$BUILD/test/scratch-sata.img
-scratch_nvme=$BUILD/test/scratch-nvme.img scratch_eio=$(realpath -m "$BUILD/test/scratch-eio.img")
-{ tools/mkscratch.sh "$scratch" && tools/mkscratch.sh "$scratch_sata" &&
-	tools/mkscratch.sh "$scratch_nvme" && tools/mkscratch.sh "$scratch_eio"; } ||
-	echo "FAIL: build/scratch-disk" | tee -a "$results"
-eio_args="-drive file=blkdebug:$(realpath tests/qemu/blkdebug-eio.conf):$scratch_eio"
-eio_args+=",if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk"
+# Fresh scratch disks in directory $1 (tools/mkscratch.sh), whose contents the host checks after
+# the first run (docs/storage.md): virtio-blk /dev/vda (tests/user/blkdev.c; with the ext2 test
+# image in vda2 for ext2_disk), SATA, NVMe, and one behind QEMU's blkdebug failing reads of one
+# sector (tests/user/blkdev_eio.c). Their run.py arguments go in disk_args.
+fresh_disks() {
+	local d=$1 n
+	for n in disk sata nvme eio; do
+		tools/mkscratch.sh "$d/scratch-$n.img" || return 1
+	done
+	tools/ext2_scratch.sh put "$d/scratch-disk.img" "$BUILD/user/root/tests/ext2-1k.img" ||
+		return 1
+	local eio="-drive file=blkdebug:$(realpath tests/qemu/blkdebug-eio.conf):$(realpath \
+		"$d/scratch-eio.img"),if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk"
+	disk_args=(--disk "$d/scratch-disk.img" --sata-disk "$d/scratch-sata.img"
+		--nvme-disk "$d/scratch-nvme.img" --qemu-extra "$eio")
+}
+fresh_disks "$BUILD/test" || echo "FAIL: build/scratch-disk" | tee -a "$results"
+scratch=$BUILD/test/scratch-disk.img
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
-	--log "$logs/usertest.log" --expect-tests --disk "$scratch" --sata-disk "$scratch_sata" \
-	--nvme-disk "$scratch_nvme" --qemu-extra "$eio_args" \
+	--log "$logs/usertest.log" --expect-tests "${disk_args[@]}" \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 layer user-disk tools/check_scratch.sh "$scratch"
-layer user-sata-disk tools/check_scratch.sh "$scratch_sata"
-layer user-nvme-disk tools/check_scratch.sh "$scratch_nvme"
+layer user-sata-disk tools/check_scratch.sh "$BUILD/test/scratch-sata.img"
+layer user-nvme-disk tools/check_scratch.sh "$BUILD/test/scratch-nvme.img"
+layer user-ext2-disk tools/ext2_scratch.sh check "$scratch"
 # Again with four CPUs (the multi-threaded fuzzer included), then the lock validator's build
 # (make LOCKDEP=1, kernel/core/lockdep.h): its self-tests and the user layer at two CPUs, where
 # any report ("lockdep: ...") fails the run.
+mkdir -p "$BUILD/test/smp4" "$BUILD/test/lockdep"
+fresh_disks "$BUILD/test/smp4" || echo "FAIL: build/scratch-disk-smp4" | tee -a "$results"
 layer user-smp4 env QEMU_SMP=4 tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest-smp4 \
-	--tag smp4 --timeout 600 --log "$logs/usertest-smp4.log" --expect-tests \
+	--tag smp4 --timeout 600 --log "$logs/usertest-smp4.log" --expect-tests "${disk_args[@]}" \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
 ld_build=$BUILD-lockdep
 $MAKE --no-print-directory -s BUILD="$ld_build" LOCKDEP=1 "$ld_build/test/ktest.img" \
@@ -126,8 +136,10 @@ $MAKE --no-print-directory -s BUILD="$ld_build" LOCKDEP=1 "$ld_build/test/ktest.
 layer kernel-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/ktest.img" \
 	--name ktest-lockdep --tag lockdep --timeout 200 --log "$logs/ktest-lockdep.log" \
 	--expect-tests --forbid-text "lockdep:"
+fresh_disks "$BUILD/test/lockdep" || echo "FAIL: build/scratch-disk-lockdep" | tee -a "$results"
 layer user-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/usertest.img" \
 	--name usertest-lockdep --tag lockdep --timeout 600 --log "$logs/usertest-lockdep.log" \
+	"${disk_args[@]}" \
 	--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed' --forbid-text "lockdep:"
 # The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
 layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test

@@ -14,6 +14,8 @@
 #include <uapi/mount.h>
 #include <uapi/stat.h>
 
+/* Taken with interrupts off, as every spinlock: the interrupt exit path preempts a thread whose
+ * interrupts are on, and a preempted holder would leave the next taker spinning. */
 static struct spinlock blkdev_lock = SPINLOCK_INIT("blkdev");
 static struct list_node blkdev_list = LIST_HEAD_INIT(blkdev_list); /* blkdev_lock */
 static struct mutex blkdev_reg_mutex = MUTEX_INIT(blkdev_reg_mutex, "blkdev_reg");
@@ -71,24 +73,25 @@ static bool valid_geometry(const struct block_device *bd)
 
 int blkdev_register(struct block_device *bd)
 {
+	uint64_t f;
 	if (!valid_geometry(bd))
 		return -EINVAL;
 	mutex_init(&bd->rmw_lock, "blkdev_rmw");
 	bd->ra_pages = BLKDEV_DEFAULT_RA_PAGES;
 	mutex_lock(&blkdev_reg_mutex);
-	spin_lock(&blkdev_lock);
+	f = spin_lock_irqsave(&blkdev_lock);
 	int r = find_locked(bd->rdev, bd->name) ? -EBUSY : 0;
 	if (!r) {
 		bd->refcount = 1;
 		bd->registered = true;
 		list_add_tail(&blkdev_list, &bd->link);
 	}
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	if (!r && dev_ready && (r = make_node(bd))) {
-		spin_lock(&blkdev_lock);
+		f = spin_lock_irqsave(&blkdev_lock);
 		list_remove(&bd->link);
 		bd->registered = false;
-		spin_unlock(&blkdev_lock);
+		spin_unlock_irqrestore(&blkdev_lock, f);
 	}
 	mutex_unlock(&blkdev_reg_mutex);
 	if (!r)
@@ -113,10 +116,11 @@ static int unregister_locked(struct block_device *bd)
 
 int blkdev_unregister(struct block_device *bd)
 {
+	uint64_t f;
 	mutex_lock(&blkdev_reg_mutex);
-	spin_lock(&blkdev_lock);
+	f = spin_lock_irqsave(&blkdev_lock);
 	int r = unregister_locked(bd);
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	if (!r)
 		remove_node(bd);
 	mutex_unlock(&blkdev_reg_mutex);
@@ -127,21 +131,23 @@ int blkdev_unregister(struct block_device *bd)
 
 struct block_device *blkdev_get(uint64_t rdev)
 {
-	spin_lock(&blkdev_lock);
+	uint64_t f;
+	f = spin_lock_irqsave(&blkdev_lock);
 	struct block_device *bd = find_locked(rdev, NULL);
 	if (bd)
 		bd->refcount++;
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	return bd;
 }
 
 void blkdev_put(struct block_device *bd)
 {
+	uint64_t f;
 	if (!bd)
 		return;
-	spin_lock(&blkdev_lock);
+	f = spin_lock_irqsave(&blkdev_lock);
 	bool last = --bd->refcount == 0;
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	if (last && bd->release)
 		bd->release(bd);
 }
@@ -246,7 +252,8 @@ static void for_each_partition_locked(const struct block_device *disk, blkdev_vi
 
 void blkdev_for_each(void (*fn)(const struct block_device *bd, void *arg), void *arg)
 {
-	spin_lock(&blkdev_lock);
+	uint64_t f;
+	f = spin_lock_irqsave(&blkdev_lock);
 	struct list_node *n;
 	list_for_each(n, &blkdev_list) {
 		struct block_device *bd = list_entry(n, struct block_device, link);
@@ -255,7 +262,7 @@ void blkdev_for_each(void (*fn)(const struct block_device *bd, void *arg), void 
 			for_each_partition_locked(bd, fn, arg);
 		}
 	}
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 }
 
 void blkdev_dev_ready(void)
@@ -284,6 +291,7 @@ static void partition_release(struct block_device *part)
 int blkdev_add_partition(struct block_device *disk, uint32_t partno, uint64_t start,
 			 uint64_t count)
 {
+	uint64_t f;
 	if (disk->parent || partno == 0 || partno >= BLKDEV_MINORS ||
 	    MINOR(disk->rdev) % BLKDEV_MINORS)
 		return -EINVAL;
@@ -303,9 +311,9 @@ int blkdev_add_partition(struct block_device *disk, uint32_t partno, uint64_t st
 	part->start_sector = start;
 	part->partno = partno;
 	part->release = partition_release;
-	spin_lock(&blkdev_lock);
+	f = spin_lock_irqsave(&blkdev_lock);
 	disk->refcount++;
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	part->parent = disk;
 	int r = blkdev_register(part);
 	if (r)
@@ -336,11 +344,12 @@ static int unlist_partitions_locked(struct block_device *disk, struct list_node 
 
 int blkdev_remove_partitions(struct block_device *disk)
 {
+	uint64_t f;
 	struct list_node gone = LIST_HEAD_INIT(gone);
 	mutex_lock(&blkdev_reg_mutex);
-	spin_lock(&blkdev_lock);
+	f = spin_lock_irqsave(&blkdev_lock);
 	int r = unlist_partitions_locked(disk, &gone);
-	spin_unlock(&blkdev_lock);
+	spin_unlock_irqrestore(&blkdev_lock, f);
 	while (!r && !list_empty(&gone)) {
 		struct block_device *bd = list_first(&gone, struct block_device, link);
 		list_remove(&bd->link);
