@@ -292,6 +292,10 @@ static int do_wait(const struct wait_req *w, struct wait_result *res)
 			struct process *c = list_entry(pos, struct process, sibling);
 			if (!wait_selects(w, c))
 				continue;
+			/* A zombie is no candidate for a wait without WEXITED: if it is all there is,
+			 * the answer is ECHILD, not a sleep (Linux; bug waitid_zombie_echild). */
+			if (c->state == PROCESS_ZOMBIE && !(w->options & WEXITED))
+				continue;
 			any = true;
 			if (c->state != PROCESS_ZOMBIE || !(w->options & WEXITED)) {
 				int st; /* stopped / continued children (proc/signal.c) */

@@ -41,16 +41,41 @@ static bool waitid_is(pid_t pid, int options, int code, int status)
  * (and WNOWAIT leaves it reportable), a continued one CLD_CONTINUED with SIGCONT. */
 static void check_waitid_stop_continue(void)
 {
+	int hold[2];
+	if (pipe(hold))
+		hold[0] = hold[1] = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		char b;
+		close(hold[1]);
 		raise(SIGSTOP);
+		/* Continued, it stays until the parent has seen that: a child that exits first
+		 * has nothing for WCONTINUED to report (Linux then says ECHILD). */
+		(void)!read(hold[0], &b, 1);
 		_exit(0);
 	}
+	close(hold[0]);
 	CHECK("waitid-stopped-nowait", waitid_is(pid, WSTOPPED | WNOWAIT, CLD_STOPPED, SIGSTOP));
 	CHECK("waitid-stopped", waitid_is(pid, WSTOPPED, CLD_STOPPED, SIGSTOP));
 	kill(pid, SIGCONT);
 	CHECK("waitid-continued", waitid_is(pid, WCONTINUED, CLD_CONTINUED, SIGCONT));
+	close(hold[1]);
 	CHECK("waitid-exited-after", waitid_is(pid, WEXITED, CLD_EXITED, 0));
+}
+
+/* Bug waitid_zombie_echild: a wait without WEXITED for a child that has exited (a zombie) has
+ * nothing it could ever report: ECHILD at once, as Linux, not a sleep. */
+static void check_waitid_zombie_echild(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	siginfo_t si;
+	bool exited = waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0; /* a zombie now */
+	errno = 0;
+	bool echild = waitid(P_PID, pid, &si, WCONTINUED | WSTOPPED) == -1 && errno == ECHILD;
+	CHECK("waitid_zombie_echild", exited && echild);
+	CHECK("waitid_zombie_still_reaped", waitid_is(pid, WEXITED, CLD_EXITED, 0));
 }
 
 int main(void)
@@ -101,5 +126,6 @@ int main(void)
 					 WTERMSIG(st) == SIGSEGV);
 	check_status_kept();
 	check_waitid_stop_continue();
+	check_waitid_zombie_echild();
 	test_end();
 }
