@@ -7,6 +7,11 @@
 # Variables: CMDLINE="..." kernel command line, EXTRA=<dir> files added to the root file system.
 
 BUILD := build
+# LOCKDEP=1: the lock validator built in (kernel/core/lockdep.h), in a build tree of its own.
+LOCKDEP ?= 0
+ifeq ($(LOCKDEP),1)
+BUILD := build-lockdep
+endif
 CC := gcc
 LD := ld
 OBJCOPY := objcopy
@@ -24,6 +29,9 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -fno-pic 
 	-fno-asynchronous-unwind-tables -fstack-protector-strong -mstack-protector-guard=global \
 	-fno-strict-aliasing -fcf-protection=none -ftrivial-auto-var-init=pattern \
 	-Ikernel -Iinclude -MMD -MP
+ifeq ($(LOCKDEP),1)
+KERNEL_CFLAGS += -DCONFIG_LOCKDEP
+endif
 KERNEL_ASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T kernel/kernel.ld
 
@@ -48,8 +56,10 @@ KERNEL_OBJS :=
 include kernel/arch/x86_64/sources.mk kernel/core/sources.mk kernel/mm/sources.mk \
 	kernel/drivers/sources.mk kernel/lib/sources.mk kernel/security/sources.mk \
 	kernel/sched/sources.mk
+include kernel/drivers/ahci/sources.mk kernel/drivers/nvme/sources.mk
 include kernel/syscall/sources.mk kernel/fs/sources.mk kernel/fs/procfs/sources.mk
-include kernel/proc/sources.mk kernel/ipc/sources.mk
+include kernel/proc/sources.mk kernel/ipc/sources.mk kernel/block/sources.mk \
+	kernel/drivers/pci/sources.mk kernel/drivers/virtio/sources.mk
 KERNEL_OBJS := $(addprefix $(BUILD)/kernel/,$(KERNEL_OBJS))
 # The system-call table, generated from kernel/syscall/syscall_64.tbl (numbers checked against
 # Linux's <asm/unistd_64.h>, package linux-libc-dev).
@@ -131,14 +141,20 @@ image: $(IMAGE)
 $(BUILD)/compile_commands.json: $(KERNEL_OBJS) $(LOADER_OBJS)
 	@$(PYTHON) tools/compdb.py $(CURDIR) $(BUILD) > $@
 
+# CPUs of `make run` (and run-gui, debug); test runs choose theirs with QEMU_SMP (default 1).
+SMP ?= 2
+
+# DISK=<raw image>: attached as a virtio-blk disk (/dev/vda); SATA_DISK=<raw image>: as a
+# second SATA disk (/dev/sdb); NVME_DISK=<raw image>: as an NVMe namespace (/dev/nvme0n1).
 run: all
-	@$(QEMU_RUN) serial $(IMAGE)
+	@QEMU_SMP=$(SMP) DISK='$(DISK)' SATA_DISK='$(SATA_DISK)' NVME_DISK='$(NVME_DISK)' \
+		$(QEMU_RUN) serial $(IMAGE)
 
 run-gui: all
-	@$(QEMU_RUN) gui $(IMAGE)
+	@QEMU_SMP=$(SMP) $(QEMU_RUN) gui $(IMAGE)
 
 debug: all
-	@$(QEMU_RUN) debug $(IMAGE)
+	@QEMU_SMP=$(SMP) $(QEMU_RUN) debug $(IMAGE)
 
 include tests/host/host.mk
 include tests/qemu/qemu.mk
@@ -154,7 +170,7 @@ test: all $(DEPS_STAMP)
 	@tools/run-tests.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-lockdep
 
 FORCE:
 .PHONY: all image run run-gui debug test clean deps FORCE

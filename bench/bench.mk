@@ -3,18 +3,21 @@
 # image that runs zbench, and the targets:
 #   make bench              Zero-OS and Linux alternately, ROUNDS (3) boots each; table + JSON
 #   make bench ICOUNT=1     the same under -icount shift=0 (figures are instruction counts)
+#   make bench BENCH_SMP=2  both guests with two CPUs on multi-threaded TCG (wall time)
 #   make bench-check        zbench --once on Zero-OS: every test passes its check or is unsupported
 #   make bench-check-linux  the same on Linux (checks the benchmark itself)
 #   make bench-linux        Linux only (no Zero-OS boots)
 #   make bench-profile ZBENCH_ARGS=ipc_call PER=sys_zero_call
 #                           Zero-OS once under a QEMU plugin: instructions per function, per call
 #                           of the function PER (tools/insnprof/)
-# Variables: ZBENCH_ARGS (e.g. "getpid pipe_pingpong" or "--time=200"), ROUNDS, ICOUNT, PER.
+# Variables: ZBENCH_ARGS (e.g. "getpid pipe_pingpong" or "--time=200"), ROUNDS, ICOUNT, PER,
+# BENCH_SMP.
 
 BENCH_BUILD := $(BUILD)/bench
 MUSL_CC := musl-gcc
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror
-ZBENCH_OBJS := $(addprefix $(BENCH_BUILD)/obj/,zbench.o tests_sys.o tests_ipc.o tests_proc.o tests_events.o)
+ZBENCH_OBJS := $(addprefix $(BENCH_BUILD)/obj/,zbench.o tests_sys.o tests_ipc.o tests_proc.o tests_events.o \
+	tests_smp.o)
 # The files both systems get, at the same paths: /bench/zbench and /bench/tiny.
 BENCH_ROOT := $(BENCH_BUILD)/root
 ZBENCH := $(BENCH_ROOT)/bench/zbench
@@ -24,8 +27,10 @@ LINUX_CPIO := $(BENCH_BUILD)/linux-initramfs.cpio
 
 ROUNDS ?= 3
 ICOUNT ?=
+# CPUs of both guests (the par_*/xcpu_* tests measure scaling and cross-CPU costs at 2).
+BENCH_SMP ?= 1
 ZBENCH_ARGS ?=
-BENCH_RESULTS := $(BENCH_BUILD)/results$(if $(ICOUNT),-icount).json
+BENCH_RESULTS := $(BENCH_BUILD)/results$(if $(ICOUNT),-icount)$(if $(filter-out 1,$(BENCH_SMP)),-smp$(BENCH_SMP)).json
 
 # Zero-OS: init runs the program named by run="..." and powers off with its exit status.
 BENCH_ZERO_CMDLINE ?= run="$(strip /bench/zbench $(ZBENCH_ARGS))"
@@ -84,7 +89,7 @@ BENCH_LINUX_OPTS = --linux-kernel $(LINUX_REF)/vmlinuz --linux-initrd $(LINUX_CP
 bench: bench-linux-ref bench-zero-images $(LINUX_CPIO)
 	@$(PYTHON) tools/bench.py run $(call bench_zero_opts,bench) $(BENCH_LINUX_OPTS) \
 		--linux-args='$(ZBENCH_ARGS)' --rounds $(ROUNDS) $(if $(ICOUNT),--icount) \
-		--out $(BENCH_RESULTS) --logdir $(BENCH_BUILD)/logs$(if $(ICOUNT),-icount)
+		--smp $(BENCH_SMP) --out $(BENCH_RESULTS) --logdir $(BENCH_BUILD)/logs$(if $(ICOUNT),-icount)
 
 bench-linux: bench-linux-ref $(LINUX_CPIO)
 	@$(PYTHON) tools/bench.py run --zero-missing "not booted (make bench-linux)" \

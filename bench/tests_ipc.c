@@ -61,6 +61,8 @@ static int pipes_and_child(struct run *r, int a[2], int b[2], pid_t *pid)
 		close(a[0]), close(a[1]), close(b[0]), close(b[1]);
 		return v;
 	}
+	if (opt.apart)
+		pin_to_nth_cpu(*pid == 0 ? 1 : 0);
 	return 0;
 }
 
@@ -284,6 +286,8 @@ struct partner {
 static void *futex_partner(void *arg)
 {
 	struct partner *p = arg;
+	if (opt.apart)
+		pin_to_nth_cpu(1);
 	for (long i = 0; i < p->reps; i++) {
 		if (futex_until(1, 0) != 0)
 			break;
@@ -304,6 +308,8 @@ int t_futex_pingpong(struct run *r, long reps)
 	static struct partner p;
 	p.reps = reps;
 	p.done = 0;
+	if (opt.apart)
+		pin_to_nth_cpu(0);
 	pthread_t th;
 	int e = pthread_create(&th, NULL, futex_partner, &p);
 	if (e != 0) {

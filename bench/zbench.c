@@ -98,6 +98,13 @@ static const struct test tests[] = {
 	{ "setlk_pair", t_setlk_pair, 1, "fcntl F_SETLK lock + unlock of a byte, uncontended" },
 	{ "sem_pingpong", t_sem_pingpong, 1, "System V semaphore round trip, two processes" },
 	{ "pty_roundtrip", t_pty_roundtrip, 1, "1-byte pty round trip, master -> slave -> master" },
+	{ "par_getpid", t_par_getpid, 1, "getpid in one process per CPU at once (machine time per op)" },
+	{ "par_page_fault", t_par_page_fault, PF_PAGES, "page_fault in one process per CPU at once" },
+	{ "par_fork_exit_wait", t_par_fork_exit_wait, 1, "fork_exit_wait in one process per CPU" },
+	{ "par_tmpfs_write", t_par_tmpfs_write, FILE_CHUNKS, "tmpfs_write in one process per CPU" },
+	{ "xcpu_pipe_pingpong", t_xcpu_pipe_pingpong, 1, "pipe_pingpong, the sides on two CPUs" },
+	{ "xcpu_futex_pingpong", t_xcpu_futex_pingpong, 1, "futex_pingpong, the sides on two CPUs" },
+	{ "tlb_shootdown", t_tlb_shootdown, 1, "mmap+touch+munmap, a sibling thread on another CPU" },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
 

@@ -27,6 +27,7 @@ struct options {
 	const char *tiny; /* path of the tiny program (exec test; stat/open target) */
 	const char *stat_file; /* the file stat and open_close use */
 	const char *tmpdir; /* a tmpfs directory for the file tests */
+	int apart; /* the xcpu_* tests: ping-pong sides pinned to different CPUs */
 };
 extern struct options opt;
 
@@ -90,5 +91,15 @@ int t_flock_pair(struct run *r, long reps);
 int t_setlk_pair(struct run *r, long reps);
 int t_sem_pingpong(struct run *r, long reps);
 int t_pty_roundtrip(struct run *r, long reps);
+/* Multiprocessor tests (tests_smp.c). */
+int t_par_getpid(struct run *r, long reps);
+int t_par_page_fault(struct run *r, long reps);
+int t_par_fork_exit_wait(struct run *r, long reps);
+int t_par_tmpfs_write(struct run *r, long reps);
+int t_xcpu_pipe_pingpong(struct run *r, long reps);
+int t_xcpu_futex_pingpong(struct run *r, long reps);
+int t_tlb_shootdown(struct run *r, long reps);
+/* Pin the calling thread to the nth CPU zbench may use (wrapping); -1: to all of them. */
+void pin_to_nth_cpu(int nth);
 
 #endif

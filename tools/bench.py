@@ -64,8 +64,18 @@ class Boot:
         return None, None
 
 
+def machine(args):
+    """MACHINE with args.smp CPUs, on multi-threaded TCG when there are several (and the
+    instruction counter, which needs single-threaded TCG, is off)."""
+    m = list(MACHINE)
+    m[m.index("-smp") + 1] = str(args.smp)
+    if args.smp > 1 and not args.icount:
+        m += ["-accel", "tcg,thread=multi"]
+    return m
+
+
 def qemu_cmd(system, args, vars_path):
-    cmd = ["qemu-system-x86_64"] + MACHINE + [
+    cmd = ["qemu-system-x86_64"] + machine(args) + [
         "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
         "-drive", f"if=pflash,format=raw,file={vars_path}"] + DEVICES
     if system == "zero":
@@ -371,7 +381,7 @@ def cmd_run(args):
     zero_ok = any(r["system"] == "zero" and r["done"] is not None for r in boots)
     print_table(summary, None if zero_ok else zero_note, args.icount)
     result = {
-        "config": {"icount": args.icount, "rounds": args.rounds, "machine": MACHINE,
+        "config": {"icount": args.icount, "rounds": args.rounds, "machine": machine(args),
                    "linux_append": LINUX_APPEND, "linux_args": args.linux_args,
                    "linux_kernel": os.path.realpath(args.linux_kernel),
                    "zero_image": args.zero_image, "date": time.strftime("%Y-%m-%d %H:%M:%S")},
@@ -432,6 +442,7 @@ def main():
     ap.add_argument("--system", choices=["zero", "linux"], default="zero")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs of both guests")
     ap.add_argument("--timeout", type=float, default=None, help="per boot, seconds")
     ap.add_argument("--silence", type=float, default=None,
                     help="stop a boot after this many seconds without output (after the kernel)")

@@ -122,7 +122,8 @@ def run_script(a):
             "export PATH=/bin:/sbin:/usr/bin:/usr/sbin LTPROOT=/ltp TMPDIR=/tmp\n"
             f"export LTP_TIMEOUT_MUL={a.mul} KCONFIG_PATH=/etc/ltp-kconfig\n"
             "export LTP_COLORIZE_OUTPUT=n\n"
-            "cd /tmp\n"
+            + ("export LTP_DEV=/dev/vda\n" if a.device_mb else "")
+            + "cd /tmp\n"
             f"exec /ltp/bin/ltp-run -t {a.timeout} /ltp/runtest/batch\n")
 
 
@@ -176,6 +177,12 @@ class Boot:
 def boot(image, log_path, a, boot_obj):
     """Runs QEMU until the batch ends, the kernel panics, or progress stops: why it ended."""
     env = dict(os.environ, QEMU_MEM=a.mem)
+    if a.device_mb:
+        # A fresh, empty disk per boot for the tests' LTP_DEV (docs/storage.md).
+        disk = os.path.join(os.path.dirname(image), "ltp-dev.img")
+        with open(disk, "wb") as f:
+            f.truncate(a.device_mb << 20)
+        env["DISK"] = disk
     proc = subprocess.Popen([os.path.join(ROOT, "tools/qemu.sh"), "test", image],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -472,6 +479,8 @@ def main():
     r.add_argument("--timeout", type=int, default=300)
     r.add_argument("--mul", default="4")
     r.add_argument("--mem", default="1G")
+    r.add_argument("--device-mb", type=int, default=0,
+                   help="attach an empty virtio disk of this size as LTP_DEV=/dev/vda")
     r.add_argument("--only", nargs="*")
     r.add_argument("--only-file", help="a pass list: only the tests it names")
     c = sub.add_parser("compare")

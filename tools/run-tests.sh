@@ -96,9 +96,39 @@ layer initrd tests/qemu/run.py "$BUILD/test/corrupt-initrd.img" --name corrupt-i
 	--timeout 60 --log "$logs/corrupt-initrd.log" \
 	--expect-text "initramfs: corrupt archive" --expect-text "init: cannot run /sbin/init" \
 	--forbid-text "Zero-OS init"
+# With a fresh scratch disk as /dev/vda (tests/user/blkdev.c), whose contents the host checks
+# afterwards: the guest's writes reached the image (docs/storage.md).
+# A third disk behind QEMU's blkdebug fails reads of one sector (tests/user/blkdev_eio.c).
+scratch=$BUILD/test/scratch-disk.img scratch_sata=$BUILD/test/scratch-sata.img
+scratch_nvme=$BUILD/test/scratch-nvme.img scratch_eio=$(realpath -m "$BUILD/test/scratch-eio.img")
+{ tools/mkscratch.sh "$scratch" && tools/mkscratch.sh "$scratch_sata" &&
+	tools/mkscratch.sh "$scratch_nvme" && tools/mkscratch.sh "$scratch_eio"; } ||
+	echo "FAIL: build/scratch-disk" | tee -a "$results"
+eio_args="-drive file=blkdebug:$(realpath tests/qemu/blkdebug-eio.conf):$scratch_eio"
+eio_args+=",if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk"
 layer user tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest --timeout 300 \
-	--log "$logs/usertest.log" --expect-tests \
+	--log "$logs/usertest.log" --expect-tests --disk "$scratch" --sata-disk "$scratch_sata" \
+	--nvme-disk "$scratch_nvme" --qemu-extra "$eio_args" \
 	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
+layer user-disk tools/check_scratch.sh "$scratch"
+layer user-sata-disk tools/check_scratch.sh "$scratch_sata"
+layer user-nvme-disk tools/check_scratch.sh "$scratch_nvme"
+# Again with four CPUs (the multi-threaded fuzzer included), then the lock validator's build
+# (make LOCKDEP=1, kernel/core/lockdep.h): its self-tests and the user layer at two CPUs, where
+# any report ("lockdep: ...") fails the run.
+layer user-smp4 env QEMU_SMP=4 tests/qemu/run.py "$BUILD/test/usertest.img" --name usertest-smp4 \
+	--tag smp4 --timeout 600 --log "$logs/usertest-smp4.log" --expect-tests \
+	--summary-regex 'usertest: (\d+) passed, (\d+) failed'
+ld_build=$BUILD-lockdep
+$MAKE --no-print-directory -s BUILD="$ld_build" LOCKDEP=1 "$ld_build/test/ktest.img" \
+	"$ld_build/test/usertest.img" >"$logs/lockdep-images.out" 2>&1 ||
+	echo "FAIL: build/lockdep-images: see $logs/lockdep-images.out" | tee -a "$results"
+layer kernel-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/ktest.img" \
+	--name ktest-lockdep --tag lockdep --timeout 200 --log "$logs/ktest-lockdep.log" \
+	--expect-tests --forbid-text "lockdep:"
+layer user-lockdep env QEMU_SMP=2 tests/qemu/run.py "$ld_build/test/usertest.img" \
+	--name usertest-lockdep --tag lockdep --timeout 600 --log "$logs/usertest-lockdep.log" \
+	--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed' --forbid-text "lockdep:"
 # The user tests whose expectations are Linux's (the sleep matrix), on this host's Linux.
 layer user-linux $MAKE --no-print-directory -s BUILD="$BUILD" user-linux-test
 layer compat tests/compat/run.sh "$BUILD/user/root/bin/compat_demo" "$BUILD/test/compat.img" \

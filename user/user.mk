@@ -37,10 +37,12 @@ IPC_TEST_NAMES := sysv_shm sysv_shm_ctl sysv_sem sysv_sem_wait sysv_msg shm_open
 	sleep_matrix_ipc
 # Pseudo-terminals (tests/user/pty*.c, sharing pty_test.h).
 PTY_TEST_NAMES := pty pty_hangup
+# Several CPUs (tests/user/smp*.c, sharing smp.h): spreading, affinity, TLB shootdown.
+SMP_TEST_NAMES := smp smp_tlb
 # The user tests whose expectations are Linux's: `make user-linux-test` runs them on this host.
 USER_LINUX_TEST_NAMES := $(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) procfs_task wait \
 	$(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) $(FILE_LOCK_TEST_NAMES) $(PROCFS_SYS_TEST_NAMES) \
-	$(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES)
+	$(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) $(SMP_TEST_NAMES)
 # The file-system suite (tests/user/fs_*.c), sharing tests/user/fs.h.
 FS_TEST_NAMES := fs_io fs_fd fs_names fs_paths fs_attr fs_perm fs_mount fs_efault fs_efault2 \
 	fs_badfd fs_dev fs_big
@@ -52,7 +54,8 @@ USER_TEST_NAMES := hello fork_cow exec wait ids rlimit badptr threads mmap signa
 	cap_endpoint_graph exit_preempted_after_zombie $(FS_TEST_NAMES) pipe pipe_reopen_by_proc \
 	poll pipe_pipeline tty tty_jobs vfork_parent_killable signal_fpu fd_close_while_reading \
 	$(SLEEP_MATRIX_NAMES) $(SLEEP_REGRESSION_NAMES) $(EVFD_TEST_NAMES) $(LINUX_API_TEST_NAMES) \
-	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES)
+	$(FILE_LOCK_TEST_NAMES) $(PROCS_REGRESSION_NAMES) $(IPC_TEST_NAMES) $(PTY_TEST_NAMES) \
+	blkdev $(SMP_TEST_NAMES)
 # Issue 16's event-loop calls: POSIX timers, pidfds, inotify, memfd, splice (Linux's too).
 API16_TEST_NAMES := posix_timer pidfd inotify sleep_matrix_api memfd splice kcmp_pvm
 USER_TEST_NAMES += $(API16_TEST_NAMES)
@@ -70,6 +73,11 @@ $(USER_OUT)/root/bin/%: user/%.c $(DEPS_STAMP)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< -o $@
 
+# The block-device cases on the SATA and NVMe scratch disks, and injected read errors
+# (tests/user/blkdev_*.c; the runner attaches the disks: user-test below).
+BLKDEV_MORE_NAMES := blkdev_sata blkdev_nvme blkdev_eio
+USER_TEST_NAMES += $(BLKDEV_MORE_NAMES)
+USER_TESTS += $(addprefix $(USER_OUT)/root/tests/,$(BLKDEV_MORE_NAMES))
 # The shell, its tests, and upper (uppercases stdin), a program its pipelines run.
 USER_PROGS += $(USER_OUT)/root/bin/zero-sh
 USER_TEST_NAMES += shell
@@ -117,6 +125,8 @@ $(USER_OUT)/root/tests/%: tests/user/%.c tests/user/test.h $(DEPS_STAMP)
 
 $(addprefix $(USER_OUT)/root/tests/,$(FS_TEST_NAMES)): tests/user/fs.h
 $(addprefix $(USER_OUT)/root/tests/,$(EVFD_TEST_NAMES)): tests/user/evfd.h
+$(addprefix $(USER_OUT)/root/tests/,blkdev blkdev_sata blkdev_nvme): tests/user/blkdev_cases.h
+$(addprefix $(USER_OUT)/root/tests/,$(SMP_TEST_NAMES)): tests/user/smp.h
 $(USER_OUT)/root/tests/sleep_matrix_evfd: tests/user/sleep_matrix.h tests/user/proc_wait.h
 $(USER_OUT)/root/tests/sleep_matrix_api: tests/user/sleep_matrix.h tests/user/proc_wait.h
 # The fuzzers share their generator, and call every number of the syscall table (less exit and
@@ -223,9 +233,31 @@ user-linux-test: $(USER_LINUX_TESTS)
 .PHONY: user-linux-test
 
 # Only the user layer (optionally USER_TEST_ONLY="name ..."), for work on one area.
+# Every run gets fresh scratch disks (tools/mkscratch.sh): a virtio-blk one (/dev/vda), a SATA
+# one on the AHCI controller (/dev/sdb) and an NVMe one (/dev/nvme0n1); afterwards the host
+# checks what tests/user/blkdev.c, blkdev_sata.c and blkdev_nvme.c left on them (when they ran).
+SCRATCH_DISK := $(BUILD)/test/scratch-disk.img
+SCRATCH_SATA := $(BUILD)/test/scratch-sata.img
+SCRATCH_NVME := $(BUILD)/test/scratch-nvme.img
+# A third, behind QEMU's blkdebug, fails reads of one sector (tests/user/blkdev_eio.c: /dev/vdb).
+SCRATCH_EIO := $(BUILD)/test/scratch-eio.img
+EIO_DISK_ARGS = -drive file=blkdebug:$(abspath tests/qemu/blkdebug-eio.conf):$(abspath \
+	$(SCRATCH_EIO)),if=none,id=eiodisk,format=raw -device virtio-blk-pci,drive=eiodisk
 user-test: $(BUILD)/test/usertest.img
+	@tools/mkscratch.sh $(SCRATCH_SATA)
+	@tools/mkscratch.sh $(SCRATCH_NVME)
+	@tools/mkscratch.sh $(SCRATCH_EIO)
+	@tools/mkscratch.sh $(SCRATCH_DISK)
 	@tests/qemu/run.py $< --name usertest --timeout 300 --log $(BUILD)/usertest.log \
+		--disk $(SCRATCH_DISK) \
+		--sata-disk $(SCRATCH_SATA) --nvme-disk $(SCRATCH_NVME) --qemu-extra '$(EIO_DISK_ARGS)' \
 		--expect-tests --summary-regex 'usertest: (\d+) passed, (\d+) failed'
+	@if grep -q 'PASS: user/blkdev_sata/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_SATA); fi
+	@if grep -q 'PASS: user/blkdev_nvme/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_NVME); fi
+	@if grep -q 'PASS: user/blkdev/guest_mark' $(BUILD)/usertest.log; then \
+		tools/check_scratch.sh $(SCRATCH_DISK); fi
 .PHONY: user-test
 
 qemu-test-images: $(BUILD)/test/usertest.img $(BUILD)/test/corrupt-initrd.img \

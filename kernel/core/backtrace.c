@@ -36,19 +36,33 @@ static bool plausible_frame(uint64_t rbp)
 	return rbp >= DIRECT_MAP_BASE && (rbp & 7) == 0 && rbp < 0xfffffffffffff000ULL;
 }
 
-void backtrace_print(uint64_t rip, uint64_t rbp)
+int backtrace_save(uint64_t rbp, uint64_t *out, int max)
 {
-	emergency_printk("Backtrace:\n");
-	if (rip)
-		print_frame(rip, false);
-	for (int i = 0; i < BACKTRACE_MAX_FRAMES && plausible_frame(rbp); i++) {
+	int n = 0;
+	while (n < max && plausible_frame(rbp)) {
 		uint64_t *frame = (uint64_t *)rbp;
 		uint64_t ret = frame[1];
 		if (ret < KERNEL_VIRT_BASE)
 			break;
-		print_frame(ret, true);
+		out[n++] = ret;
 		if (frame[0] <= rbp) /* stacks grow down: callers' frames are higher */
 			break;
 		rbp = frame[0];
 	}
+	return n;
+}
+
+void backtrace_print_saved(const uint64_t *addrs, int n)
+{
+	for (int i = 0; i < n; i++)
+		print_frame(addrs[i], true);
+}
+
+void backtrace_print(uint64_t rip, uint64_t rbp)
+{
+	uint64_t frames[BACKTRACE_MAX_FRAMES];
+	emergency_printk("Backtrace:\n");
+	if (rip)
+		print_frame(rip, false);
+	backtrace_print_saved(frames, backtrace_save(rbp, frames, BACKTRACE_MAX_FRAMES));
 }

@@ -9,5 +9,9 @@
 void symbols_init(uint64_t kernel_file_phys, uint64_t kernel_file_size);
 /* Print "  [<addr>] name+0xoff" lines for rip (unless 0) and then each frame from rbp upwards. */
 void backtrace_print(uint64_t rip, uint64_t rbp);
+/* The return addresses of up to max frames from rbp upwards, into out; how many. */
+int backtrace_save(uint64_t rbp, uint64_t *out, int max);
+/* Print addresses saved by backtrace_save, one symbolized line each. */
+void backtrace_print_saved(const uint64_t *addrs, int n);
 
 #endif

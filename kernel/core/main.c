@@ -19,9 +19,15 @@
 #include <sched/sched.h>
 #include <ipc/futex.h>
 #include <arch/x86_64/lapic.h>
+#include <arch/x86_64/smp.h>
+#include <mm/tlb.h>
 #include <arch/x86_64/ioapic.h>
 #include <arch/x86_64/timer.h>
 #include <drivers/acpi.h>
+#include <drivers/pci/pci.h>
+#include <drivers/virtio/virtio_blk.h>
+#include <drivers/ahci/ahci.h>
+#include <drivers/nvme/nvme.h>
 #include <mm/phys.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
@@ -90,6 +96,11 @@ static __noreturn void boot_finish(void)
 	mem_devices_init();
 	tty_init();
 	vfs_init(boot_info.initramfs.base, boot_info.initramfs.size);
+	/* Disks after /dev exists (their nodes) and before init (which may want them). */
+	pci_init(boot_info.cmdline);
+	virtio_blk_init();
+	ahci_init();
+	nvme_init();
 	if (!cmdline_has(boot_info.cmdline, "ktest")) /* the self-tests run without user space */
 		proc_start_init(boot_info.cmdline);
 	pr_info("boot complete\n");
@@ -117,6 +128,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	 * IDT and the loader's stack lived there; ours are in place by now). */
 	phys_init();
 	kvm_init();
+	gdt_guard_boot_stacks();
 	vm_init(); /* page reference counts, zero page, page-fault handler */
 	phys_reclaim_boot_services();
 
@@ -132,12 +144,14 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	random_init();
 	wx_audit_boot();
 	fpu_init_cpu();
-	sched_init_cpu();
+	sched_init_cpu(0);
 	timer_set_tick_hook(sched_tick);
 	walltime_init();
 	console_io_init();
 	syscall_init();
 	futex_init();
 	signal_init(); /* user faults become signals; the ITIMER_REAL thread */
+	tlb_init();
+	smp_boot(); /* the other CPUs, once everything they share is set up */
 	boot_finish();
 }

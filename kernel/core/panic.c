@@ -6,6 +6,7 @@
 #include <arch/x86_64/cpu.h>
 #include <lib/printf.h>
 #include <arch/x86_64/percpu.h>
+#include <arch/x86_64/smp.h>
 
 __noreturn void halt_forever(void)
 {
@@ -25,6 +26,7 @@ __noreturn void panic(const char *fmt, ...)
 	irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		halt_forever(); /* a panic while panicking: stay silent rather than recurse */
+	smp_stop_others();
 	__builtin_va_start(ap, fmt);
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	__builtin_va_end(ap);

@@ -94,7 +94,9 @@ static bool ep_hook_fired(struct wait_entry *w)
 {
 	struct ep_hook *hook = list_entry(w, struct ep_hook, w);
 	struct epoll *ep = hook->item->ep;
-	spin_lock(&ep->lock);
+	/* An epoll watching an epoll is woken with the watched one's lock held: nesting goes from
+	 * watched to watcher, and the interest graph has no cycles (ep_loop_check). */
+	spin_lock_nested(&ep->lock);
 	bool woke = ep_mark_ready_locked(hook->item);
 	spin_unlock(&ep->lock);
 	return woke;

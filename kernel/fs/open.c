@@ -8,6 +8,7 @@
 #include <fs/locks.h>
 #include <fs/fs_context.h>
 #include <ipc/pipe.h>
+#include <block/blkdev.h>
 #include <proc/process.h>
 #include <syscall/syscall.h>
 #include <mm/kmalloc.h>
@@ -143,6 +144,8 @@ static int file_ops_for(const struct inode *inode, const struct file_ops **ops)
 		*ops = &fifo_file_ops;
 		return 0;
 	case S_IFBLK:
+		*ops = &blkdev_file_ops; /* its open finds the device, or ENXIO */
+		return 0;
 	case S_IFSOCK: return -ENXIO;
 	default: *ops = inode->fops; return 0;
 	}

@@ -8,6 +8,7 @@
 #include <fs/tmpfs.h>
 #include <fs/devpts.h>
 #include <fs/initramfs.h>
+#include <block/blkdev.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/printf.h>
@@ -101,6 +102,7 @@ void vfs_init(uint64_t initramfs_phys, uint64_t initramfs_size)
 	ensure_dir("/tmp", 01777);
 	mount_at("devtmpfs", "/dev", "mode=0755");
 	populate_dev();
+	blkdev_dev_ready(); /* the nodes of disks found so far, and from now on at once */
 	/* POSIX shared memory and named semaphores (shm_open, sem_open) are files here. */
 	ensure_dir("/dev/shm", 01777);
 	mount_at("tmpfs", "/dev/shm", "mode=1777");

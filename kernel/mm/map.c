@@ -181,12 +181,12 @@ int vm_unmap_owned_at(struct mm *mm, uint64_t addr, shared_anon_release_fn relea
 }
 
 struct reprotect_ctx {
-	struct mm *mm;
 	uint32_t vm_flags;
 };
 
 static void reprotect_pte(uint64_t va, pte_t *e, void *ctx)
 {
+	(void)va; /* the caller flushes the whole range once */
 	struct reprotect_ctx *r = ctx;
 	if (!pte_has_frame(*e))
 		return;
@@ -197,7 +197,6 @@ static void reprotect_pte(uint64_t va, pte_t *e, void *ctx)
 	if (pa == vm_zero_page_pa)
 		writable = false;
 	*e = pa | vm_pte_flags(r->vm_flags, writable);
-	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE);
 }
 
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
@@ -231,10 +230,12 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 	vma_change_flags_locked(mm, addr, addr + len, VM_PROT_MASK, prot, &s);
 	for (struct vma *v = vma_find_locked(mm, addr); v && v->start < addr + len;
 	     v = vma_find_locked(mm, v->end)) {
-		struct reprotect_ctx r = { mm, v->flags };
+		struct reprotect_ctx r = { v->flags };
 		pt_walk_ptes(mm->pml4_pa, MAX(v->start, addr), MIN(v->end, addr + len),
 			     reprotect_pte, &r);
 	}
+	/* One shootdown for the whole range, before mprotect returns (no frame is freed). */
+	vm_flush_tlb_range(mm, addr, addr + len);
 out_unlock:
 	spin_unlock_irqrestore(&mm->lock, f);
 	vma_spares_free(&s);

@@ -51,7 +51,6 @@ static void move_pte(uint64_t va, pte_t *e, void *ctx)
 	pte_t *dst = pt_entry(m->mm->pml4_pa, va + m->delta, PT_LEVEL_PT, false);
 	*dst = *e; /* tables were allocated up front */
 	*e = 0;
-	vm_flush_tlb_range(m->mm, va, va + PAGE_SIZE);
 }
 
 /* Allocate the destination's page tables before anything moves, so moving cannot fail. */
@@ -70,6 +69,8 @@ static void move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t
 	spin_assert_held(&mm->lock);
 	struct move_ctx m = { mm, dst - v->start };
 	pt_walk_ptes(mm->pml4_pa, v->start, v->end, move_pte, &m);
+	/* One shootdown for the old range (the frames live on at the new one). */
+	vm_flush_tlb_range(mm, v->start, v->end);
 	list_remove(&v->node);
 	mm->map_count--; /* vma_insert_locked counts it again */
 	v->start = dst;

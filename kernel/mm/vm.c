@@ -4,6 +4,7 @@
 #include <mm/page_ref.h>
 #include <mm/phys.h>
 #include <mm/kvm.h>
+#include <mm/tlb.h>
 #include <mm/kmalloc.h>
 #include <mm/layout.h>
 #include <core/panic.h>
@@ -11,8 +12,6 @@
 #include <arch/x86_64/exceptions.h>
 #include <sched/thread.h>
 #include <proc/process.h>
-
-#define TLB_FLUSH_PAGES_MAX 32 /* beyond this, reloading CR3 is cheaper than invlpg per page */
 
 uint64_t vm_zero_page_pa;
 
@@ -66,6 +65,7 @@ struct mm *mm_create(void)
 	mm->mmap_base = USER_MMAP_BASE;
 	mm->stack_top = USER_STACK_TOP;
 	mm->refcount = 1;
+	mm->cpus = 0;
 	return mm;
 }
 
@@ -76,10 +76,9 @@ void mm_get(struct mm *mm)
 
 static void mm_destroy(struct mm *mm)
 {
-	/* Never free the tables this CPU is running on. (SMP: other CPUs that still hold this
-	 * CR3 lazily must be switched away by the shootdown in vm_flush_tlb_range.) */
-	if (read_cr3() == mm->pml4_pa)
-		write_cr3(kernel_pml4_pa);
+	/* Never free tables a CPU is running on: this one, or another that keeps the space
+	 * loaded while it runs a kernel thread. */
+	tlb_mm_leave_all(mm);
 	uint64_t f = spin_lock_irqsave(&mm->lock);
 	struct list_node *n, *tmp;
 	list_for_each(n, &mm->vmas) {
@@ -108,9 +107,7 @@ void mm_put(struct mm *mm)
 
 void mm_activate(struct mm *mm)
 {
-	uint64_t pa = mm ? mm->pml4_pa : kernel_pml4_pa;
-	if (read_cr3() != pa)
-		write_cr3(pa);
+	tlb_switch_mm(mm);
 }
 
 struct mm *current_mm(void)
@@ -119,23 +116,11 @@ struct mm *current_mm(void)
 	return t && t->proc ? t->proc->mm : NULL;
 }
 
-static bool mm_active_here(const struct mm *mm)
-{
-	return read_cr3() == mm->pml4_pa;
-}
-
-/* Single CPU for now: only this CPU can hold translations of mm. With SMP this sends a TLB
- * shootdown IPI (VECTOR_IPI_TLB) to every other CPU running mm and waits for them. */
+/* Every CPU that may hold translations of mm flushes the range before this returns (mm/tlb.h),
+ * so that a frame unmapped before the call can be reused after it. */
 void vm_flush_tlb_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-	if (!mm_active_here(mm))
-		return;
-	if ((end - start) / PAGE_SIZE > TLB_FLUSH_PAGES_MAX) {
-		write_cr3(mm->pml4_pa); /* user pages are never global: this drops them all */
-		return;
-	}
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		invlpg(va);
+	tlb_flush_user_range(mm, start, end);
 }
 
 void vm_flush_tlb_all(struct mm *mm)
@@ -143,28 +128,51 @@ void vm_flush_tlb_all(struct mm *mm)
 	vm_flush_tlb_range(mm, 0, USER_SPACE_END);
 }
 
+#define RELEASE_BATCH 128 /* pages cleared per TLB shootdown when unmapping */
+
+/* Cleared entries wait in a batch until one shootdown covers them all; only then may their
+ * frames be freed (another CPU could still write through a stale translation). */
 struct release_ctx {
 	struct mm *mm;
 	bool object_owned; /* shared anonymous memory */
+	unsigned n;
+	uint64_t first_va, last_va; /* of the batch */
+	pte_t old[RELEASE_BATCH];
 };
+
+static void release_flush(struct release_ctx *r)
+{
+	if (!r->n)
+		return;
+	vm_flush_tlb_range(r->mm, r->first_va, r->last_va + PAGE_SIZE);
+	for (unsigned i = 0; i < r->n; i++) {
+		uint64_t pa = r->old[i] & PTE_ADDR_MASK;
+		/* Shared-anonymous frames belong to their object, the zero page to nobody. */
+		if (r->object_owned || !pte_has_frame(r->old[i]) || pa == vm_zero_page_pa)
+			continue;
+		if (page_ref_dec(pa) == 0)
+			phys_free_pages(pa, 0);
+	}
+	r->n = 0;
+}
 
 static void release_pte(uint64_t va, pte_t *e, void *ctx)
 {
 	struct release_ctx *r = ctx;
 	pte_t old = *e;
 	*e = 0;
-	vm_flush_tlb_range(r->mm, va, va + PAGE_SIZE); /* before the frame can be reused */
-	uint64_t pa = old & PTE_ADDR_MASK;
-	/* Shared-anonymous frames belong to their object, the zero page to nobody. */
-	if (r->object_owned || !pte_has_frame(old) || pa == vm_zero_page_pa)
-		return;
-	if (page_ref_dec(pa) == 0)
-		phys_free_pages(pa, 0);
+	if (!r->n)
+		r->first_va = va;
+	r->last_va = va;
+	r->old[r->n++] = old;
+	if (r->n == RELEASE_BATCH)
+		release_flush(r);
 }
 
 void vm_release_pages_locked(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
 	spin_assert_held(&mm->lock);
-	struct release_ctx r = { mm, vma->shared != NULL };
+	struct release_ctx r = { .mm = mm, .object_owned = vma->shared != NULL };
 	pt_walk_ptes(mm->pml4_pa, start, end, release_pte, &r);
+	release_flush(&r);
 }

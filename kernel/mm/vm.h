@@ -69,6 +69,7 @@ struct mm {
 	uint64_t stack_top; /* set by exec */
 	uint64_t arg_start, arg_end, env_start, env_end; /* exec's strings (/proc cmdline, environ) */
 	int refcount; /* atomic: threads and CLONE_VM processes sharing it */
+	uint64_t cpus; /* atomic: CPUs whose CR3 may hold this space (mm/tlb.c) */
 };
 
 /* Boot: page reference counts, the zero page, and the page-fault handler. After kvm_init. */

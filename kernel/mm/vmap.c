@@ -1,6 +1,7 @@
 /* Kernel virtual area allocator: a bitmap of pages over [KVA_BASE, KVA_BASE + KVA_WINDOW),
  * first-fit from a rotating hint. Serves guarded kernel stacks and uncached MMIO mappings. */
 #include <mm/vmap.h>
+#include <mm/tlb.h>
 #include <mm/paging.h>
 #include <mm/phys.h>
 #include <mm/kvm.h>
@@ -66,13 +67,21 @@ static uint64_t va_of(uint64_t page)
 	return KVA_BASE + page * PAGE_SIZE;
 }
 
-/* Unmap [va, va + n pages), freeing the frames when owned. */
+#define UNMAP_BATCH 16 /* pages unmapped per TLB shootdown */
+
+/* Unmap [va, va + n pages), freeing the frames when owned: in batches, each flushed from every
+ * CPU's TLB before its frames go back to the allocator. */
 static void unmap_range(uint64_t va, uint64_t n, bool free_frames)
 {
-	for (uint64_t i = 0; i < n; i++) {
-		pte_t old = kvm_unmap_page(va + i * PAGE_SIZE);
-		if (free_frames && (old & PTE_P))
-			phys_free_pages(old & PTE_ADDR_MASK, 0);
+	for (uint64_t done = 0; done < n; done += UNMAP_BATCH) {
+		uint64_t count = MIN(n - done, UNMAP_BATCH), start = va + done * PAGE_SIZE;
+		pte_t old[UNMAP_BATCH];
+		for (uint64_t i = 0; i < count; i++)
+			old[i] = kvm_unmap_page(start + i * PAGE_SIZE);
+		tlb_flush_kernel_range(start, start + count * PAGE_SIZE);
+		for (uint64_t i = 0; free_frames && i < count; i++)
+			if (old[i] & PTE_P)
+				phys_free_pages(old[i] & PTE_ADDR_MASK, 0);
 	}
 }
 

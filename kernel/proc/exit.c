@@ -260,7 +260,7 @@ static void reap_locked(struct process *parent, struct process *c, struct wait_r
 	spin_assert_held(&process_tree_lock);
 	res->pid = c->pid;
 	res->status = c->exit_status;
-	res->uid = c->cred.uid;
+	res->uid = c->cred.uid; /* a zombie has no thread left to change it */
 	res->utime_ns = c->utime_ns + c->cutime_ns;
 	res->stime_ns = c->stime_ns + c->cstime_ns;
 	parent->cutime_ns += res->utime_ns;

@@ -35,7 +35,10 @@ static struct process *target_locked(int pid, int *err)
 	if (!p || p->state != PROCESS_ALIVE)
 		return NULL;
 	*err = -EPERM;
-	if (p != self && !privileged(CAP_SYS_RESOURCE) && p->cred.uid != self->cred.uid)
+	/* Each uid is one aligned word read once without p->lock: a setuid racing on another CPU
+	 * is seen wholly before or after, as if it had come first or last. */
+	if (p != self && !privileged(CAP_SYS_RESOURCE) &&
+	    READ_ONCE(p->cred.uid) != READ_ONCE(self->cred.uid))
 		return NULL;
 	return p;
 }

@@ -128,3 +128,20 @@ void mlfq_set_nice(struct mlfq_rq *rq, struct mlfq_entity *e, int nice)
 	e->base_level = base_level_for(e->nice);
 	move_to_base(rq, e);
 }
+
+struct mlfq_entity *mlfq_take_last(struct mlfq_rq *rq, bool (*ok)(struct mlfq_entity *e,
+								   void *ctx), void *ctx)
+{
+	for (int l = MLFQ_LEVELS - 1; l >= 0; l--) {
+		if (!(rq->nonempty & (1u << l)))
+			continue;
+		for (struct list_node *n = rq->levels[l].prev; n != &rq->levels[l]; n = n->prev) {
+			struct mlfq_entity *e = list_entry(n, struct mlfq_entity, node);
+			if (ok(e, ctx)) {
+				mlfq_dequeue(rq, e);
+				return e;
+			}
+		}
+	}
+	return NULL;
+}

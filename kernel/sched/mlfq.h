@@ -42,6 +42,10 @@ void mlfq_enqueue(struct mlfq_rq *rq, struct mlfq_entity *e); /* at the tail of 
 void mlfq_dequeue(struct mlfq_rq *rq, struct mlfq_entity *e);
 /* Remove and return the first entity of the highest non-empty level, or NULL. */
 struct mlfq_entity *mlfq_pick_next(struct mlfq_rq *rq);
+/* Remove and return the queued entity that would run last among those `ok` accepts (the
+ * lowest level, the tail): what another CPU takes when it balances. NULL if none. */
+struct mlfq_entity *mlfq_take_last(struct mlfq_rq *rq, bool (*ok)(struct mlfq_entity *e,
+								   void *ctx), void *ctx);
 /* Best level waiting in the queue, or MLFQ_LEVELS when empty. */
 unsigned mlfq_best_level(const struct mlfq_rq *rq);
 

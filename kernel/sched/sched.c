@@ -11,11 +11,14 @@
 #include <core/panic.h>
 #include <core/time.h>
 #include <arch/x86_64/timer.h>
+#include <arch/x86_64/smp.h>
 #include <mm/vmap.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <proc/process.h>
 #include <uapi/errno.h>
+
+#define BALANCE_TICKS 50 /* a busy CPU evens out its load with the others every 50 ticks */
 
 struct runqueue {
 	struct spinlock lock;
@@ -24,6 +27,9 @@ struct runqueue {
 	struct thread *idle;
 	struct list_node sleepers; /* blocked threads with a deadline, earliest first */
 	struct thread *dead; /* exited thread whose stack the next thread frees */
+	/* Runnable threads not allowed on this CPU (affinity), waiting for push_pending to hand
+	 * them to one they may run on: they are in no queue and no CPU runs them. */
+	struct list_node push;
 };
 
 static struct runqueue runqueues[MAX_CPUS];
@@ -55,6 +61,160 @@ static void sleeper_insert_locked(struct runqueue *rq, struct thread *t)
 	list_insert_between(&t->sleep_node, pos->prev, pos);
 }
 
+static uint32_t rq_cpu(const struct runqueue *rq)
+{
+	return (uint32_t)(rq - runqueues);
+}
+
+static bool cpu_is_idle(uint32_t cpu)
+{
+	return READ_ONCE(runqueues[cpu].curr) == runqueues[cpu].idle;
+}
+
+/* Ask an idle CPU other than this one and `busy` to come and take queued work (sched_idle
+ * pulls), so that a thread does not wait for a busy CPU while another one halts. */
+static void kick_idle_cpu(uint32_t busy)
+{
+	uint64_t online = smp_online_mask() & ~(1ULL << this_cpu_id()) & ~(1ULL << busy);
+	for (; online; online &= online - 1) {
+		uint32_t cpu = (uint32_t)__builtin_ctzll(online);
+		if (cpu_is_idle(cpu)) {
+			smp_send_resched(cpu);
+			return;
+		}
+	}
+}
+
+/* Queue the runnable thread t on rq, asking rq's CPU to switch when t should run first. */
+static void enqueue_locked(struct runqueue *rq, struct thread *t)
+{
+	spin_assert_held(&rq->lock);
+	mlfq_enqueue(&rq->mlfq, &t->sched);
+	if (rq->curr == rq->idle || t->sched.level < rq->curr->sched.level)
+		*rq_need_resched(rq) = true;
+	else
+		kick_idle_cpu(rq_cpu(rq));
+}
+
+/* Lock the run queue t belongs to. t->cpu changes only with both the old and the new run
+ * queue's locks held, so once it matches the locked queue it stays. */
+static struct runqueue *lock_thread_rq(struct thread *t, uint64_t *flags)
+{
+	*flags = irq_save();
+	for (;;) {
+		struct runqueue *rq = &runqueues[READ_ONCE(t->cpu)];
+		spin_lock(&rq->lock);
+		if (rq_cpu(rq) == t->cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+/* Two run queues in index order (one if they are the same); IRQs off. */
+static void lock_two(struct runqueue *a, struct runqueue *b)
+{
+	if (a == b) {
+		spin_lock(&a->lock);
+		return;
+	}
+	spin_lock(&(a < b ? a : b)->lock);
+	spin_lock(&(a < b ? b : a)->lock);
+}
+
+static void unlock_two(struct runqueue *a, struct runqueue *b)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+}
+
+static unsigned rq_load(uint32_t cpu)
+{
+	return READ_ONCE(runqueues[cpu].mlfq.nr_queued) + !cpu_is_idle(cpu);
+}
+
+/* The least loaded online CPU of `allowed` (this one on a tie); this CPU if none is online. */
+static uint32_t pick_cpu(uint64_t allowed)
+{
+	uint32_t me = this_cpu_id(), best = me;
+	uint64_t m = allowed & smp_online_mask();
+	if (!m)
+		return me;
+	if (!(m & (1ULL << me)))
+		best = (uint32_t)__builtin_ctzll(m);
+	unsigned best_load = rq_load(best);
+	for (; m; m &= m - 1) {
+		uint32_t cpu = (uint32_t)__builtin_ctzll(m);
+		unsigned load = rq_load(cpu);
+		if (load < best_load) {
+			best = cpu;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+/* Move t (runnable, in no queue, t->cpu == from's CPU) to run queue `to`: both locks held. */
+static void migrate_locked(struct runqueue *from, struct runqueue *to, struct thread *t)
+{
+	spin_assert_held(&from->lock);
+	spin_assert_held(&to->lock);
+	t->cpu = rq_cpu(to);
+	enqueue_locked(to, t);
+}
+
+/* Hand the threads on this CPU's push list to CPUs they may run on. IRQs off, no run-queue
+ * lock held. Only this CPU takes threads off its push list. */
+static void push_pending(void)
+{
+	struct runqueue *rq = this_rq();
+	while (!list_empty(&rq->push)) {
+		spin_lock(&rq->lock);
+		struct thread *t = list_first(&rq->push, struct thread, push_node);
+		uint64_t allowed = t->cpus_allowed;
+		spin_unlock(&rq->lock);
+		struct runqueue *to = &runqueues[pick_cpu(allowed)];
+		lock_two(rq, to);
+		list_remove(&t->push_node);
+		migrate_locked(rq, to, t);
+		bool kick = *rq_need_resched(to);
+		unlock_two(rq, to);
+		if (kick && to != rq)
+			smp_send_resched(rq_cpu(to));
+	}
+}
+
+static bool may_run_on(struct mlfq_entity *e, void *cpu)
+{
+	return container_of(e, struct thread, sched)->cpus_allowed & (1ULL << *(uint32_t *)cpu);
+}
+
+/* Take a waiting thread from a CPU with `margin` more load than this one (an idle CPU pulls
+ * with margin 1, the periodic balance with 2, so that a thread does not bounce back). Skips
+ * CPUs that are idle themselves (about to run what they have). IRQs off, no run-queue lock
+ * held. True if it took one. */
+static bool pull_work(unsigned margin)
+{
+	uint32_t me = this_cpu_id();
+	uint64_t others = smp_online_mask() & ~(1ULL << me);
+	unsigned my_load = rq_load(me);
+	for (; others; others &= others - 1) {
+		uint32_t cpu = (uint32_t)__builtin_ctzll(others);
+		struct runqueue *src = &runqueues[cpu], *mine = this_rq();
+		if (!READ_ONCE(src->mlfq.nr_queued) || cpu_is_idle(cpu) ||
+		    rq_load(cpu) < my_load + margin)
+			continue;
+		lock_two(mine, src);
+		struct mlfq_entity *e = mlfq_take_last(&src->mlfq, may_run_on, &me);
+		if (e)
+			migrate_locked(src, mine, container_of(e, struct thread, sched));
+		unlock_two(mine, src);
+		if (e)
+			return true;
+	}
+	return false;
+}
+
 static void make_runnable_locked(struct runqueue *rq, struct thread *t, int reason)
 {
 	spin_assert_held(&rq->lock);
@@ -64,11 +224,14 @@ static void make_runnable_locked(struct runqueue *rq, struct thread *t, int reas
 		list_remove(&t->sleep_node);
 		t->wake_at_ns = 0;
 	}
-	if (t != rq->curr) {
-		mlfq_enqueue(&rq->mlfq, &t->sched);
-		if (rq->curr == rq->idle || t->sched.level < rq->curr->sched.level)
-			*rq_need_resched(rq) = true;
+	if (t == rq->curr)
+		return;
+	if (!(t->cpus_allowed & (1ULL << rq_cpu(rq)))) {
+		list_insert_between(&t->push_node, rq->push.prev, &rq->push);
+		*rq_need_resched(rq) = true; /* its schedule() pushes it on */
+		return;
 	}
+	enqueue_locked(rq, t);
 }
 
 /* Switch the CPU's per-thread state (kernel stack for traps and syscalls, FPU, TLS base). */
@@ -115,6 +278,7 @@ static struct thread *finish_switch_locked(void)
 void sched_finish_switch(void)
 {
 	struct thread *dead = finish_switch_locked();
+	push_pending();
 	irq_enable();
 	if (dead)
 		free_thread(dead);
@@ -130,8 +294,10 @@ static void switch_to_locked(struct runqueue *rq, struct thread *prev, struct th
 	sched_stats_switch();
 	switch_thread_state(prev, next);
 	context_switch(&prev->saved_rsp, next->saved_rsp);
-	/* Resumed: whoever switched back to us holds the run-queue lock on our behalf. */
+	/* Resumed (maybe on another CPU: rq is stale): whoever switched back to us holds this
+	 * CPU's run-queue lock on our behalf. */
 	struct thread *dead = finish_switch_locked();
+	push_pending();
 	irq_restore(flags);
 	if (dead)
 		free_thread(dead);
@@ -143,13 +309,25 @@ void schedule(void)
 	struct runqueue *rq = this_rq();
 	spin_lock(&rq->lock);
 	struct thread *prev = rq->curr;
+	uint64_t me = 1ULL << this_cpu_id();
 	*rq_need_resched(rq) = false;
-	if (prev->state == THREAD_RUNNABLE && prev != rq->idle)
-		mlfq_enqueue(&rq->mlfq, &prev->sched);
-	struct mlfq_entity *e = mlfq_pick_next(&rq->mlfq);
-	struct thread *next = e ? container_of(e, struct thread, sched) : rq->idle;
+	if (prev->state == THREAD_RUNNABLE && prev != rq->idle) {
+		if (prev->cpus_allowed & me)
+			mlfq_enqueue(&rq->mlfq, &prev->sched);
+		else /* its affinity changed: push_pending moves it once it is switched out */
+			list_insert_between(&prev->push_node, rq->push.prev, &rq->push);
+	}
+	struct thread *next;
+	for (;;) { /* a thread whose affinity changed while it was queued is pushed on too */
+		struct mlfq_entity *e = mlfq_pick_next(&rq->mlfq);
+		next = e ? container_of(e, struct thread, sched) : rq->idle;
+		if (next == rq->idle || (next->cpus_allowed & me))
+			break;
+		list_insert_between(&next->push_node, rq->push.prev, &rq->push);
+	}
 	if (next == prev) {
 		spin_unlock(&rq->lock);
+		push_pending();
 		irq_restore(flags);
 		return;
 	}
@@ -206,7 +384,7 @@ static int hand_off(struct thread *t, int reason, bool block, uint64_t deadline_
 {
 	struct thread *self = current_thread();
 	struct runqueue *rq = this_rq();
-	if (t->cpu != this_cpu_id()) {
+	if (t->cpu != this_cpu_id() || !(t->cpus_allowed & (1ULL << this_cpu_id()))) {
 		if (block) /* before the locks drop: no lost wake-up */
 			sched_prepare_block(deadline_ns, kind);
 		sched_wake(t, reason);
@@ -314,6 +492,10 @@ void sched_tick(bool from_user, bool tick)
 	if ((tick && mlfq_tick(&rq->mlfq, cur)) || cpu_limit)
 		*rq_need_resched(rq) = true; /* RLIMIT_CPU: through return_to_user_work */
 	spin_unlock(&rq->lock);
+	/* Periodic balancing, staggered by CPU so that two CPUs do not pull from each other at
+	 * the same moment. */
+	if (tick && (timer_ticks_this_cpu() + this_cpu_id()) % BALANCE_TICKS == 0)
+		pull_work(2);
 }
 
 void sched_prepare_block(uint64_t deadline_ns, enum sleep_kind kind)
@@ -334,20 +516,26 @@ int sched_block_finish(void)
 }
 
 /* Make t runnable if it is blocked and `wakes` says so, under t's run-queue lock. */
-static bool wake_if(struct thread *t, int reason, bool (*wakes)(const struct thread *t))
+/* A thread running on another CPU is interrupted at once when `kick_running` (to see a signal
+ * or an exit); a CPU asked to switch is sent the request. */
+static bool wake_if(struct thread *t, int reason, bool (*wakes)(const struct thread *t),
+		    bool kick_running)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
-	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	uint64_t flags;
+	struct runqueue *rq = lock_thread_rq(t, &flags);
 	bool woken = t->state == THREAD_BLOCKED && (!wakes || wakes(t));
 	if (woken)
 		make_runnable_locked(rq, t, reason);
+	bool kick = woken ? *rq_need_resched(rq) : kick_running && rq->curr == t;
 	spin_unlock_irqrestore(&rq->lock, flags);
+	if (kick)
+		smp_send_resched(rq_cpu(rq));
 	return woken;
 }
 
 bool sched_wake(struct thread *t, int reason)
 {
-	return wake_if(t, reason, NULL);
+	return wake_if(t, reason, NULL, false);
 }
 
 static bool sleep_ends_now(const struct thread *t)
@@ -357,7 +545,7 @@ static bool sleep_ends_now(const struct thread *t)
 
 bool sched_wake_sleeper(struct thread *t)
 {
-	return wake_if(t, -EINTR, sleep_ends_now);
+	return wake_if(t, -EINTR, sleep_ends_now, true);
 }
 
 int sched_sleep_until(uint64_t deadline_ns, enum sleep_kind kind)
@@ -369,22 +557,47 @@ int sched_sleep_until(uint64_t deadline_ns, enum sleep_kind kind)
 	return reason == -ETIMEDOUT ? 0 : reason;
 }
 
+/* A new thread goes to the least loaded CPU it may run on (this one on a tie). */
 void sched_add_thread(struct thread *t)
 {
-	struct runqueue *rq = this_rq();
-	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	uint64_t flags = irq_save();
+	struct runqueue *from = &runqueues[t->cpu], *to = &runqueues[pick_cpu(t->cpus_allowed)];
+	lock_two(from, to);
 	ASSERT(t->state == THREAD_NEW);
-	t->cpu = this_cpu_id();
 	t->state = THREAD_RUNNABLE;
-	mlfq_enqueue(&rq->mlfq, &t->sched);
+	migrate_locked(from, to, t);
+	bool kick = *rq_need_resched(to);
+	unlock_two(from, to);
+	if (kick)
+		smp_send_resched(rq_cpu(to));
+	irq_restore(flags);
+}
+
+void sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	uint64_t flags;
+	struct runqueue *rq = lock_thread_rq(t, &flags);
+	WRITE_ONCE(t->cpus_allowed, mask);
+	bool move = !(mask & (1ULL << rq_cpu(rq))), kick = false;
+	if (move && t->sched.queued) {
+		mlfq_dequeue(&rq->mlfq, &t->sched);
+		list_insert_between(&t->push_node, rq->push.prev, &rq->push);
+		kick = true;
+	} else if (move && rq->curr == t) {
+		kick = true; /* its schedule() pushes it */
+	}
+	if (kick)
+		*rq_need_resched(rq) = true;
 	spin_unlock_irqrestore(&rq->lock, flags);
+	if (kick)
+		smp_send_resched(rq_cpu(rq)); /* nothing when it is this CPU: the caller switches */
 }
 
 /* setpriority: the nice value moves the thread's base level (and its current level there). */
 void sched_set_nice(struct thread *t, int nice)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
-	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	uint64_t flags;
+	struct runqueue *rq = lock_thread_rq(t, &flags);
 	mlfq_set_nice(&rq->mlfq, &t->sched, nice);
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
@@ -412,18 +625,21 @@ __noreturn void sched_idle(void)
 		/* Halt only if no reschedule is pending; "sti; hlt" lets no interrupt slip between
 		 * the check and the halt. */
 		irq_disable();
+		if (!sched_need_resched() && pull_work(1))
+			continue;
 		if (!sched_need_resched())
 			__asm__ volatile("sti; hlt" ::: "memory");
 	}
 }
 
-void sched_init_cpu(void)
+void sched_init_cpu(uint64_t stack_top)
 {
 	struct runqueue *rq = this_rq();
 	rq->lock = (struct spinlock)SPINLOCK_INIT("runqueue");
 	mlfq_rq_init(&rq->mlfq);
 	list_init(&rq->sleepers);
-	struct thread *idle = thread_adopt_boot_context("idle");
+	list_init(&rq->push);
+	struct thread *idle = thread_adopt_boot_context("idle", stack_top);
 	if (!idle)
 		panic("sched: no memory for the idle thread");
 	idle->cpu = this_cpu_id();

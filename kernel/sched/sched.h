@@ -12,8 +12,9 @@
 #include <core/compiler.h>
 #include <sched/thread.h>
 
-/* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can). */
-void sched_init_cpu(void);
+/* Turn the boot flow of this CPU into its idle thread (it runs when nothing else can), on the
+ * stack whose top is stack_top (0: the boot CPU's). */
+void sched_init_cpu(uint64_t stack_top);
 /* The idle loop: the boot flow ends here once it has started the first threads. */
 __attribute__((noreturn)) void sched_idle(void);
 /* Give up the CPU: the current thread stays runnable unless it marked itself blocked
@@ -71,6 +72,10 @@ int timeout_from_user(const void __user *uts, uint64_t *deadline);
 
 /* Start a new thread (THREAD_NEW): it joins the current CPU's run queue. */
 void sched_add_thread(struct thread *t);
+/* sched_setaffinity: t may run only on the CPUs of mask (online ones, at least one). A thread
+ * running or queued where it may no longer run is moved (the caller, at its next preemption
+ * point); a sleeping one moves when it wakes. */
+void sched_set_affinity(struct thread *t, uint64_t mask);
 /* Set t's nice value (NICE_MIN..NICE_MAX, clamped): it moves t's MLFQ base level. */
 void sched_set_nice(struct thread *t, int nice);
 

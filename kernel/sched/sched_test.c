@@ -226,10 +226,18 @@ static void handoff_server(void *unused)
 	spin_unlock_irqrestore(&test_lock, f);
 }
 
+static void handoff_done(void)
+{
+	sched_set_affinity(current_thread(), ~0ULL);
+}
+
 /* Start the server and wait until it sleeps on test_wq; then, with test_lock held (*f), take
  * it off the queue and return it. NULL when it never got there. */
 static struct thread *handoff_setup(uint64_t *f)
 {
+	/* A hand-off happens between threads of one CPU: keep us and the server (which inherits
+	 * our affinity) on this one. handoff_done lets both move again. */
+	sched_set_affinity(current_thread(), 1ULL << this_cpu_id());
 	handoff_go = handoff_ran = 0;
 	handoff_waker = NULL;
 	if (!spawn(handoff_server, NULL))
@@ -255,11 +263,14 @@ KTEST(sched_wake_and_switch_runs_target_first)
 	uint64_t f;
 	struct thread *server = handoff_setup(&f);
 	KEXPECT(server != NULL);
-	if (!server)
+	if (!server) {
+		handoff_done();
 		return;
+	}
 	KEXPECT(sched_wake_and_switch(server, 0, &test_lock, f) == 0);
 	/* A plain wake would leave it queued behind us: it ran because we switched to it. */
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
+	handoff_done();
 }
 
 KTEST(sched_block_and_switch_blocks_caller_until_woken)
@@ -267,11 +278,14 @@ KTEST(sched_block_and_switch_blocks_caller_until_woken)
 	uint64_t f;
 	struct thread *server = handoff_setup(&f);
 	KEXPECT(server != NULL);
-	if (!server)
+	if (!server) {
+		handoff_done();
 		return;
+	}
 	handoff_waker = current_thread();
 	/* woken, not timed out */
 	KEXPECT(sched_block_and_switch(server, time_monotonic_ns() + TEST_DEADLINE_NS,
 				       SLEEP_UNINTERRUPTIBLE, NULL, &test_lock, f) == 0);
 	KEXPECT(READ_ONCE(handoff_ran) == 1);
+	handoff_done();
 }

@@ -38,6 +38,10 @@ static struct thread *thread_alloc(const char *name)
 	 * taken by a wake-up) before it first runs. */
 	memset(t, 0, sizeof(*t));
 	t->cpu = this_cpu_id();
+	/* Affinity is inherited from the creator, as clone(2) and fork(2) do. */
+	struct thread *creator = current_thread();
+	t->cpus_allowed = creator ? READ_ONCE(creator->cpus_allowed) : ~0ULL;
+	list_init(&t->push_node);
 	t->tid = alloc_tid();
 	strlcpy(t->name, name, sizeof(t->name));
 	mlfq_entity_init(&t->sched, 0);
@@ -66,11 +70,11 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 	return t;
 }
 
-struct thread *thread_adopt_boot_context(const char *name)
+struct thread *thread_adopt_boot_context(const char *name, uint64_t stack_top)
 {
 	struct thread *t = thread_alloc(name);
 	if (t) {
-		t->kstack_top = (uint64_t)boot_stack_top;
+		t->kstack_top = stack_top ? stack_top : (uint64_t)boot_stack_top;
 		t->state = THREAD_RUNNABLE;
 	}
 	return t;

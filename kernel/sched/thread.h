@@ -48,7 +48,9 @@ struct thread {
 	uint64_t saved_rsp; /* kernel rsp while switched out */
 	uint64_t kstack_top;
 	enum thread_state state;
-	uint32_t cpu; /* run queue it belongs to */
+	uint32_t cpu; /* run queue it belongs to; changes only while queued or in transit */
+	uint64_t cpus_allowed; /* affinity: CPUs it may run on (written under the rq lock) */
+	struct list_node push_node; /* in a run queue's push list while moving to another CPU */
 	struct mlfq_entity sched;
 	uint64_t wake_at_ns; /* sleeping: when the timer wakes it (0 = not sleeping) */
 	struct list_node sleep_node; /* in the CPU's sleep list while sleeping with a timeout */
@@ -110,8 +112,9 @@ struct thread {
 /* A kernel thread that will run fn(arg) once sched_add_thread() makes it runnable. NULL when
  * out of memory. */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
-/* A thread struct for the flow already running on this CPU's boot stack. */
-struct thread *thread_adopt_boot_context(const char *name);
+/* A thread struct for the flow already running on this CPU's boot stack: stack_top is its top
+ * (0: the boot CPU's stack in the kernel image). */
+struct thread *thread_adopt_boot_context(const char *name, uint64_t stack_top);
 /* Terminate the calling thread (never returns). */
 __attribute__((noreturn)) void thread_exit(void);
 

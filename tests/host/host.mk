@@ -1,7 +1,8 @@
 # Host unit tests of pure kernel code, included by the root Makefile (which defines BUILD).
 #   make host-tests   build every tests/host/test_*.c with ASan+UBSan into $(BUILD)/host/, run
 #                     them all (one PASS:/FAIL: line per case) and fail at the end if any failed
-#   make host-fuzz    libFuzzer runs over elf_check/the symbolizer and the cpio parser (clang)
+#   make host-fuzz    libFuzzer runs over elf_check/the symbolizer, the cpio parser, the
+#                     partition-table parsers and the PCI config-space parsers (clang)
 # A test binary tests/host/test_<x>.c links with the kernel sources listed in HOST_SRCS_test_<x>
 # below, or, if there is no such line, with kernel/<dir>/<x>.c when that file exists; libc
 # provides everything else (kernel/lib/string.c never: see HOST_STRING_RENAME).
@@ -23,6 +24,7 @@ HOST_SRCS_test_elf := kernel/lib/elf.c
 HOST_SRCS_test_buddy := kernel/mm/buddy.c
 HOST_SRCS_test_fbcon := kernel/drivers/fbcon_render.c kernel/drivers/font8x16.c
 HOST_SRCS_test_ps2kbd := kernel/drivers/ps2kbd_keymap.c
+HOST_SRCS_test_partition_parse := kernel/lib/partition_parse.c kernel/lib/crc32.c
 
 # string.c defines memcpy, strlen, ... under libc's names: linked into a host binary it would
 # replace libc's (and ASan's interceptors) for the whole process. Its test and its copy are
@@ -91,6 +93,16 @@ $(HOST_FUZZ_DIR)/fuzz_cpio: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_cpio.o \
 	@echo "  FUZZLD  $@"
 	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
 
+$(HOST_FUZZ_DIR)/fuzz_partition: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_partition.o \
+		$(HOST_FUZZ_DIR)/obj/kernel/lib/partition_parse.o $(HOST_FUZZ_DIR)/obj/kernel/lib/crc32.o
+	@echo "  FUZZLD  $@"
+	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
+
+$(HOST_FUZZ_DIR)/fuzz_pci: $(HOST_FUZZ_DIR)/obj/tests/host/fuzz_pci.o \
+		$(HOST_FUZZ_DIR)/obj/kernel/lib/pci_parse.o
+	@echo "  FUZZLD  $@"
+	@$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) $^ -o $@
+
 # Writes the seed corpus: valid images (with and without a symbol table) to mutate from.
 $(HOST_DIR)/fuzz_elf_seed: $(HOST_DIR)/obj/tests/host/fuzz_elf_seed.o $(HOST_DIR)/obj/kernel/lib/elf.o
 	@echo "  HOSTLD  $@"
@@ -111,14 +123,25 @@ endef
 
 ifneq ($(HOST_HAVE_CLANG),)
 # Seeds: valid ELF images from fuzz_elf_seed; for cpio, a newc archive of this directory.
-host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio
-	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
-	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio
+# Partition tables: a small GPT disk made by sgdisk (64 KiB: both headers and arrays) and one
+# with an MBR; PCI: a config space of zeros and sizes (the fuzzer builds lists from there).
+host-fuzz: $(HOST_FUZZ_DIR)/fuzz_elf $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/fuzz_cpio \
+		$(HOST_FUZZ_DIR)/fuzz_partition $(HOST_FUZZ_DIR)/fuzz_pci
+	@rm -rf $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio \
+		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci
+	@mkdir -p $(HOST_FUZZ_DIR)/corpus-elf $(HOST_FUZZ_DIR)/corpus-cpio \
+		$(HOST_FUZZ_DIR)/corpus-partition $(HOST_FUZZ_DIR)/corpus-pci
+	@truncate -s 64K $(HOST_FUZZ_DIR)/corpus-partition/gpt
+	@sgdisk -n 1:34:60 -n 2:61:0 $(HOST_FUZZ_DIR)/corpus-partition/gpt >/dev/null 2>&1
+	@head -c 512 $(HOST_FUZZ_DIR)/corpus-partition/gpt > $(HOST_FUZZ_DIR)/corpus-partition/mbr
+	@head -c 320 /dev/zero > $(HOST_FUZZ_DIR)/corpus-pci/zeros
 	@$(HOST_TEST_ENV) $(HOST_DIR)/fuzz_elf_seed $(HOST_FUZZ_DIR)/corpus-elf
 	@cd tests/host && ls test_cpio.c test.h | cpio -o -H newc --quiet \
 		> $(abspath $(HOST_FUZZ_DIR))/corpus-cpio/seed
 	$(call HOST_FUZZ_RUN,elf,elf_check,16384)
 	$(call HOST_FUZZ_RUN,cpio,cpio_next,16384)
+	$(call HOST_FUZZ_RUN,partition,partition_tables,65536)
+	$(call HOST_FUZZ_RUN,pci,pci_config_space,320)
 else
 host-fuzz:
 	@echo "host-fuzz: $(HOST_FUZZ_CC) not found, skipping the libFuzzer runs"

@@ -5,6 +5,8 @@
 # and says so, without a result line, where the LTP tarball is not on the machine.
 # Variables: LTP_DIR (the shared folder), LTP_ONLY="name ..." (only those tests),
 # LTP_TIMEOUT (seconds per test, ltp-run's -t), LTP_TIMEOUT_MUL (LTP's own timeouts' factor).
+# LTP_DEVICE_MB=N attaches an empty N MiB virtio disk to each boot as LTP_DEV=/dev/vda (the
+# .needs_device tests; LTP asks for 300 MiB by default).
 # The workspace's shared folder: beside the checkout, or at its fixed place for a clone elsewhere.
 LTP_DIR ?= $(firstword $(wildcard ../shared/ltp /work/shared/ltp) ../shared/ltp)
 LTP_TAR = $(firstword $(wildcard $(LTP_DIR)/ltp-syscalls-musl-static-*.tar.xz))
@@ -26,7 +28,7 @@ define ltp_run
 	@$(PYTHON) tools/ltp.py run --tar $(LTP_TAR) --list $(1) --out $(2) \
 		--loader $(LOADER_EFI) --kernel $(KERNEL_ELF) --initrd $(USER_INITRD) \
 		--ltp-run $(LTP_OUT)/ltp-run --timeout $(LTP_TIMEOUT) --mul $(LTP_TIMEOUT_MUL) \
-		$(if $(LTP_ONLY),--only $(LTP_ONLY))
+		$(if $(LTP_ONLY),--only $(LTP_ONLY)) $(if $(LTP_DEVICE_MB),--device-mb $(LTP_DEVICE_MB))
 	@$(PYTHON) tools/ltp.py compare --results $(2)/zero-results.txt \
 		--linux $(LTP_DIR)/linux-results.txt --logs $(2)/logs --json $(2)/results.json \
 		--pass-list $(2)/pass.txt

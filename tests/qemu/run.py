@@ -8,6 +8,7 @@ more FAIL line - on a kernel panic, an unexpected QEMU exit (triple fault: -no-r
   --expect-tests         the guest runs tests and ends with 'ktest: N passed, M failed'
   --summary-regex RE     the summary line to expect instead (two groups: passed, failed),
                          e.g. 'usertest: (\\d+) passed, (\\d+) failed' for the user tests
+  --tag T                report results as "PASS: T/..." (the same tests run again differently)
   --expect-text TEXT     pass once TEXT appears (repeatable; all must appear, in order; TEXT
                          may be a prompt that no newline ends)
   --forbid-text TEXT     fail if TEXT appears
@@ -185,7 +186,12 @@ def main():
                     action=step_action("keys"), dest="steps")
     ap.add_argument("--forbid-text", action="append", default=[])
     ap.add_argument("--qemu-extra", default="")
+    ap.add_argument("--disk", help="a raw image attached as a virtio-blk disk (tools/qemu.sh)")
+    ap.add_argument("--sata-disk", help="a raw image attached as a second SATA disk (AHCI)")
+    ap.add_argument("--nvme-disk", help="a raw image attached as an NVMe namespace")
     ap.add_argument("--summary-regex", default=SUMMARY.pattern)
+    ap.add_argument("--tag", default="", help="prefix of this run's result names (a second "
+                    "run of the same tests, e.g. with more CPUs)")
     a = ap.parse_args()
     summary_re = re.compile(a.summary_regex)
 
@@ -205,6 +211,12 @@ def main():
     problem = None
     panic_lines = 0
     stdin = None
+    if a.disk:
+        os.environ["DISK"] = a.disk
+    if a.sata_disk:
+        os.environ["SATA_DISK"] = a.sata_disk
+    if a.nvme_disk:
+        os.environ["NVME_DISK"] = a.nvme_disk
     gen = run_qemu(a.image, a.timeout, a.log, a.qemu_extra + steps.qemu_args(), interactive)
     event = next(gen)
     if event[0] == "stdin":
@@ -232,6 +244,8 @@ def main():
         text = TIMESTAMP.sub("", val.strip())
         m = RESULT.match(text)
         if m:
+            if a.tag:
+                text = f"{m.group(1)}: {a.tag}/{text[len(m.group(1)) + 2:]}"
             print(text, flush=True)
             if m.group(1) == "PASS":
                 passed += 1

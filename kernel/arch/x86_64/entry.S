@@ -15,8 +15,13 @@ _start:
 	hlt
 	jmp 1b
 
+	/* The page below the stack is unmapped once the kernel's page tables are up
+	 * (gdt_guard_boot_stacks): an overflow faults instead of running into other data. */
 	.section .bss
 	.balign 4096
+	.global boot_stack_guard
+boot_stack_guard:
+	.skip 4096
 	.global boot_stack_bottom
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE

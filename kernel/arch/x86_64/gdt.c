@@ -9,6 +9,7 @@
 #include <lib/string.h>
 #include <mm/layout.h>
 #include <mm/vmap.h>
+#include <mm/kvm.h>
 
 /* Bits of a code/data segment descriptor. In 64-bit mode base and limit are ignored for
  * CS/DS/ES/SS, but they are set flat (base 0, 4 GiB, page granular) as convention has it. */
@@ -38,14 +39,26 @@
 #define SELECTOR_INDEX(sel) ((sel) >> 3)
 
 static struct gdt_state gdt_states[MAX_CPUS];
-/* The boot CPU's IST stacks are static because its GDT is built before memory management
- * (no guard pages there); CPUs started later get guarded stacks from kstack_alloc. */
-static uint8_t boot_ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(PAGE_SIZE);
+/* The boot CPU's IST stacks are static because its GDT is built before memory management;
+ * each has a page below it that gdt_guard_boot_stacks unmaps once the kernel's page tables
+ * are up. CPUs started later get guarded stacks from kstack_alloc. */
+static struct {
+	uint8_t guard[PAGE_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+} boot_ist_stacks[IST_COUNT] __aligned(PAGE_SIZE);
+extern char boot_stack_guard[];
+
+void gdt_guard_boot_stacks(void)
+{
+	kvm_unmap_page((uint64_t)boot_stack_guard);
+	for (int i = 0; i < IST_COUNT; i++)
+		kvm_unmap_page((uint64_t)boot_ist_stacks[i].guard);
+}
 
 static uint8_t *ist_stack_top(uint32_t cpu_id, int slot)
 {
 	if (cpu_id == 0)
-		return boot_ist_stacks[slot - 1] + IST_STACK_SIZE;
+		return boot_ist_stacks[slot - 1].stack + IST_STACK_SIZE;
 	uint64_t top = kstack_alloc(IST_STACK_SIZE / PAGE_SIZE);
 	if (!top)
 		panic("gdt: no memory for the IST stacks of CPU %u", cpu_id);

@@ -58,6 +58,8 @@ struct descriptor_ptr {
  * interrupts off, after percpu_init_cpu and before idt_init (the GS selector is reloaded and
  * the GS base rewritten here, while the previous IDT, which never uses GS, is still live). */
 void gdt_init_cpu(uint32_t cpu_id);
+/* Unmap the guard pages below the boot CPU's boot and IST stacks (after kvm_init). */
+void gdt_guard_boot_stacks(void);
 /* Stack loaded on a transition from ring 3 (TSS.rsp0) for this CPU. */
 void tss_set_kernel_stack(uint64_t rsp0);
 #endif

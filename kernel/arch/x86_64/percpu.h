@@ -17,6 +17,7 @@
 #define MAX_CPUS 64
 
 struct thread;
+struct mm;
 
 struct percpu {
 	struct percpu *self; /* for reading the struct's own address through %gs */
@@ -30,6 +31,9 @@ struct percpu {
 	/* The scheduler asks this CPU to switch threads at its next preemption point. Written
 	 * by sched.c under this CPU's run-queue lock; read locklessly by the exit paths. */
 	bool need_resched;
+	/* The address space in this CPU's CR3 (NULL: the kernel's tables). Only this CPU
+	 * changes it, with interrupts off (mm/tlb.c). */
+	struct mm *active_mm;
 };
 
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");

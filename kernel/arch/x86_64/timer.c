@@ -232,6 +232,11 @@ uint64_t timer_ticks(void)
 	return READ_ONCE(cpu_timers[0].ticks);
 }
 
+uint64_t timer_ticks_this_cpu(void)
+{
+	return READ_ONCE(cpu_timers[this_cpu_id()].ticks);
+}
+
 tick_hook_t timer_set_tick_hook(tick_hook_t hook)
 {
 	return __atomic_exchange_n(&tick_hook, hook, __ATOMIC_ACQ_REL);

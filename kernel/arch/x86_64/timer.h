@@ -13,6 +13,7 @@
 void timer_init(void); /* boot CPU: calibrate, register clock source, start the tick */
 void timer_init_ap(void); /* secondary CPU, after its lapic_init: start its tick */
 uint64_t timer_ticks(void); /* ticks since timer_init on the boot CPU */
+uint64_t timer_ticks_this_cpu(void); /* ticks of this CPU's timer since it started */
 uint64_t tsc_khz(void); /* calibrated TSC frequency */
 /* Busy-wait; only for early boot and drivers that must wait microseconds. */
 void udelay(uint64_t us);

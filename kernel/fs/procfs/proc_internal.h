@@ -197,6 +197,9 @@ int proc_exe_path(int pid, uint64_t start_ns, struct path *out);
 /* ---- system-wide files (proc_sys.c) -------------------------------------------------------- */
 
 extern const struct inode_ops proc_self_iops; /* /proc/self (procfs.c) */
+/* /proc/bus (proc_bus.c) */
+extern const struct inode_ops proc_bus_iops;
+extern const struct file_ops proc_bus_fops;
 /* /proc/sysvipc (proc_sysvipc.c) */
 extern const struct inode_ops proc_sysvipc_iops;
 extern const struct file_ops proc_sysvipc_fops;

@@ -1,6 +1,7 @@
 /* procfs's system-wide files in Linux's formats (proc(5)): meminfo, cpuinfo, uptime, loadavg,
  * stat, mounts, version and filesystems, and the table of the root directory's fixed names. */
 #include <fs/procfs/proc_internal.h>
+#include <block/blkdev.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/idt.h>
 #include <arch/x86_64/percpu.h>
@@ -268,7 +269,9 @@ static bool collect_mount(struct mount *m, void *arg)
 	if (b->n == MOUNTS_BATCH)
 		return false;
 	m->refcount++; /* mount_lock is held by mount_for_each */
-	b->paths[b->n++] = (struct path){ .mnt = m, .dentry = dentry_get(m->root) };
+	/* The root's reference is taken after mount_lock drops (dcache_lock comes first, vfs.h);
+	 * a referenced mount's root does not change. */
+	b->paths[b->n++] = (struct path){ .mnt = m, .dentry = NULL };
 	return true;
 }
 
@@ -375,6 +378,7 @@ static int show_mount_list(struct proc_text *t, const struct proc_file_ctx *c, b
 		b->skip = done;
 		mount_for_each(collect_mount, b);
 		for (int i = 0; i < b->n; i++) {
+			b->paths[i].dentry = dentry_get(b->paths[i].mnt->root);
 			mount_line(t, &b->paths[i], &root, buf, info);
 			path_put(&b->paths[i]);
 		}
@@ -466,16 +470,36 @@ static int show_version(struct proc_text *t, const struct proc_file_ctx *c)
 	return 0;
 }
 
+/* ---- partitions: Linux's block/genhd.c format, sizes in KiB -------------------------------- */
+
+static void partition_line(const struct block_device *bd, void *arg)
+{
+	if (!bd->nr_sectors && !bd->parent)
+		return; /* as Linux: a disk of no capacity (an unbound loop device) is not listed */
+	proc_printf(arg, "%4u  %7u %10llu %s\n", MAJOR(bd->rdev), MINOR(bd->rdev),
+		    (unsigned long long)(blkdev_size_bytes(bd) / 1024), bd->name);
+}
+
+static int show_partitions(struct proc_text *t, const struct proc_file_ctx *c)
+{
+	(void)c;
+	proc_printf(t, "major minor  #blocks  name\n\n");
+	blkdev_for_each(partition_line, t);
+	return 0;
+}
+
 /* ---- the root directory's fixed names ------------------------------------------------------ */
 
 const struct proc_entry proc_root_entries[] = {
 	{ .name = "self", .mode = S_IFLNK | 0777, .iops = &proc_self_iops },
+	{ .name = "bus", .mode = S_IFDIR | 0555, .iops = &proc_bus_iops, .fops = &proc_bus_fops },
 	{ .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
 	{ .name = "filesystems", .mode = S_IFREG | 0444, .show = show_filesystems },
 	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
 	{ .name = "locks", .mode = S_IFREG | 0444, .show = show_locks },
 	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "partitions", .mode = S_IFREG | 0444, .show = show_partitions },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
 	{ .name = "sys", .mode = S_IFDIR | 0555, .iops = &proc_sysctl_dir_iops,
 	  .fops = &proc_sysctl_dir_fops },

@@ -1,0 +1,2 @@
+# AHCI SATA controllers (ahci.c).
+KERNEL_OBJS += drivers/ahci/ahci.o

@@ -1,0 +1,2 @@
+# NVMe controllers (nvme.c).
+KERNEL_OBJS += drivers/nvme/nvme.o
