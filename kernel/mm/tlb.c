@@ -131,6 +131,8 @@ void tlb_flush_user_range(struct mm *mm, uint64_t start, uint64_t end)
 	if (this_cpu()->active_mm == mm)
 		flush_range_here(start, end, false);
 	irq_restore(flags);
+	if (smp_online_mask() == 1) /* one CPU (only the boot CPU can be alone) */
+		return;
 	/* The page-table change is visible before the mask is read: a CPU that loads mm later
 	 * reads the new entries (its mask bit is set before its CR3 write). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -159,6 +161,12 @@ void tlb_mm_leave_all(struct mm *mm)
 void tlb_switch_mm(struct mm *mm)
 {
 	uint64_t flags = irq_save();
+	tlb_switch_mm_irqs_off(mm);
+	irq_restore(flags);
+}
+
+void tlb_switch_mm_irqs_off(struct mm *mm)
+{
 	struct percpu *c = this_cpu();
 	struct mm *prev = c->active_mm;
 	uint64_t bit = 1ULL << c->cpu_id;
@@ -171,7 +179,6 @@ void tlb_switch_mm(struct mm *mm)
 			__atomic_fetch_and(&prev->cpus, ~bit, __ATOMIC_SEQ_CST);
 		c->active_mm = mm;
 	}
-	irq_restore(flags);
 }
 
 static void tlb_ipi(struct trap_frame *f)

@@ -23,6 +23,8 @@ void tlb_flush_kernel_range(uint64_t start, uint64_t end);
 void tlb_mm_leave_all(struct mm *mm);
 /* Load mm's page tables on this CPU (NULL: the kernel's), keeping the masks right. */
 void tlb_switch_mm(struct mm *mm);
+/* The same with interrupts already off (the context switch). */
+void tlb_switch_mm_irqs_off(struct mm *mm);
 /* Answer the requests pending for this CPU (the TLB IPI, and spin-waits). */
 void tlb_service(void);
 /* Boot: the TLB IPI handler. */

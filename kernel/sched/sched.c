@@ -15,6 +15,7 @@
 #include <mm/vmap.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
+#include <mm/tlb.h>
 #include <proc/process.h>
 #include <uapi/errno.h>
 
@@ -249,7 +250,7 @@ static void switch_thread_state(struct thread *prev, struct thread *next)
 	/* [proc] A user thread runs on its process's page tables (CR3 is written only on change);
 	 * a kernel thread keeps whatever is loaded, as the kernel half is the same in all. */
 	if (next->proc)
-		mm_activate(next->proc->mm);
+		tlb_switch_mm_irqs_off(next->proc->mm);
 	tss_set_kernel_stack(next->kstack_top);
 	this_cpu()->kernel_rsp = next->kstack_top;
 	this_cpu()->current = next;
@@ -526,7 +527,7 @@ static bool wake_if(struct thread *t, int reason, bool (*wakes)(const struct thr
 	bool woken = t->state == THREAD_BLOCKED && (!wakes || wakes(t));
 	if (woken)
 		make_runnable_locked(rq, t, reason);
-	bool kick = woken ? *rq_need_resched(rq) : kick_running && rq->curr == t;
+	bool kick = rq != this_rq() && (woken ? *rq_need_resched(rq) : kick_running && rq->curr == t);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (kick)
 		smp_send_resched(rq_cpu(rq));
