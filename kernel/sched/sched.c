@@ -93,7 +93,7 @@ static void enqueue_locked(struct runqueue *rq, struct thread *t)
 	mlfq_enqueue(&rq->mlfq, &t->sched);
 	if (rq->curr == rq->idle || t->sched.level < rq->curr->sched.level)
 		*rq_need_resched(rq) = true;
-	else
+	else if (smp_online_mask() != 1)
 		kick_idle_cpu(rq_cpu(rq));
 }
 
@@ -166,7 +166,7 @@ static void migrate_locked(struct runqueue *from, struct runqueue *to, struct th
 
 /* Hand the threads on this CPU's push list to CPUs they may run on. IRQs off, no run-queue
  * lock held. Only this CPU takes threads off its push list. */
-static void push_pending(void)
+static void push_pending_slow(void)
 {
 	struct runqueue *rq = this_rq();
 	while (!list_empty(&rq->push)) {
@@ -183,6 +183,13 @@ static void push_pending(void)
 		if (kick && to != rq)
 			smp_send_resched(rq_cpu(to));
 	}
+}
+
+/* The common case, inline: nothing to push (the check after every switch). */
+static inline void push_pending(void)
+{
+	if (unlikely(!list_empty(&this_rq()->push)))
+		push_pending_slow();
 }
 
 static bool may_run_on(struct mlfq_entity *e, void *cpu)
