@@ -102,6 +102,9 @@ def stage_batch(a, ltp, stage, batch, extra_bins):
     os.makedirs(stage)
     with open(a.initrd, "rb") as f:
         subprocess.run(["cpio", "-idm", "--quiet"], stdin=f, cwd=stage, check=True)
+    # Our own tests and their disk images (/tests, ~18 MB) are no use to LTP and would take the
+    # room of a batch on the 64 MiB ESP.
+    shutil.rmtree(os.path.join(stage, "tests"), ignore_errors=True)
     bindir = os.path.join(ltp, "testcases/bin")
     dest = os.path.join(stage, "ltp/testcases/bin")
     os.makedirs(dest)
