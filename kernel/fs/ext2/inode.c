@@ -102,6 +102,15 @@ static void fill_inode(struct inode *inode, const struct ext2_inode_info *info,
 	set_ops(inode);
 }
 
+/* Tie a new VFS inode and its ext2 side together (the inode read or just allocated). */
+static void attach_private(struct inode *inode, uint32_t ino, struct ext2_inode_mem *m)
+{
+	inode->ino = ino;
+	inode->priv = m;
+	m->inode = inode;
+	list_init(&m->pages);
+}
+
 /* Read inode ino from disk into a new struct inode (not yet cached). */
 static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 {
@@ -129,10 +138,7 @@ static int read_inode(struct super_block *sb, uint32_t ino, struct inode **out)
 		kfree(m);
 		return r;
 	}
-	inode->ino = ino;
-	inode->priv = m;
-	m->inode = inode;
-	list_init(&m->pages);
+	attach_private(inode, ino, m);
 	m->goal = m->info.block[0];
 	fill_inode(inode, &m->info, &x);
 	*out = inode;
@@ -305,10 +311,7 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, struct inode **out)
 		*out = inode; /* without priv: the caller's inode_put just frees it */
 		return r;
 	}
-	inode->ino = ino;
-	inode->priv = m;
-	m->inode = inode;
-	list_init(&m->pages);
+	attach_private(inode, ino, m);
 	m->info.mode = mode;
 	m->goal = es->gdt[(ino - 1) / es->g.inodes_per_group].bg_inode_table;
 	inode->nlink = 1;
