@@ -48,14 +48,24 @@ struct bounce {
 	size_t size;
 };
 
+/* The chunk of a transfer at pos (left bytes to go) that fits the bounce buffer: its byte
+ * count, with *first the sector-aligned offset the buffer starts at. */
+static size_t chunk_span(const struct block_device *bd, const struct bounce *bb, uint64_t pos,
+			 size_t left, uint64_t *first)
+{
+	uint64_t a = round_down(pos, bd->sector_size);
+	*first = a;
+	return left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
+}
+
 /* One chunk of a read: the sectors covering [pos, pos + n) into the bounce buffer, then out. */
 static long read_chunk(struct block_device *bd, const struct bounce *bb, struct uio *u,
 		       uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
-	uint64_t a = round_down(pos, ss);
+	uint64_t a;
+	size_t n = chunk_span(bd, bb, pos, left, &a);
 	char *bounce = bb->buf;
-	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t b = round_down(pos + n + ss - 1, ss);
 	int r = blkdev_read(bd, a, bounce, (size_t)(b - a));
 	if (!r)
@@ -70,9 +80,9 @@ static long write_chunk(struct block_device *bd, const struct bounce *bb, struct
 			uint64_t pos, size_t left)
 {
 	uint32_t ss = bd->sector_size;
-	uint64_t a = round_down(pos, ss);
+	uint64_t a;
+	size_t n = chunk_span(bd, bb, pos, left, &a);
 	char *bounce = bb->buf;
-	size_t n = left < a + bb->size - pos ? left : (size_t)(a + bb->size - pos);
 	uint64_t end = pos + n, last = round_down(end, ss);
 	uint64_t b = round_down(end + ss - 1, ss);
 	struct mutex *rmw = &(bd->parent ? bd->parent : bd)->rmw_lock;
